@@ -1,0 +1,325 @@
+//! One error type for the whole crate, grouped by who is at fault, with the
+//! cause kept as the source.
+//!
+//! Errors about user input (a query, an import file) carry [`Diagnostic`]s:
+//! a position, the offending line and a caret under the spot.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong. The CLI maps every variant to exit status 1;
+/// a wrong command line (status 2) never reaches this type.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input that does not parse or breaks the format's rules, with every problem found.
+    #[error("{0}")]
+    Input(Diagnostics),
+
+    /// A query that parses but cannot run: unknown function, undefined variable,
+    /// misplaced aggregation, a type error at run time, division by zero, overflow.
+    #[error("{message}")]
+    Query {
+        message: String,
+        /// Where in the query, when known.
+        diagnostic: Option<Box<Diagnostic>>,
+    },
+
+    /// A write that would break a rule of the domain model (unique keys, stance rules,
+    /// deleting a node that still has relationships).
+    #[error("constraint violated: {0}")]
+    Constraint(String),
+
+    /// The query was stopped by its timeout or by the user; nothing was written.
+    #[error("{0}")]
+    Cancelled(String),
+
+    /// The query would use more memory than allowed.
+    #[error("{0}")]
+    ResourceLimit(String),
+
+    /// A second process has the store open.
+    #[error("the store {} is in use by another process (only one process can open a store at a time)", path.display())]
+    StoreLocked { path: PathBuf },
+
+    /// The store was written by a different format version.
+    #[error("the store {} has format version {found}, but this claimgraph reads version {supported}{hint}", path.display(), hint = if *found > *supported { "; it was written by a newer claimgraph: upgrade to open it" } else { "" })]
+    FormatVersion {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+
+    /// Stored bytes that do not decode: the store is damaged.
+    #[error("the store is damaged: {0}")]
+    Corrupt(String),
+
+    /// The embedded store failed.
+    #[error("storage error: {0}")]
+    Storage(#[from] sled::Error),
+
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A plain I/O error on a stream (stdout, stdin).
+    #[error("{0}")]
+    Stream(#[from] std::io::Error),
+}
+
+impl Error {
+    /// A query error with no position.
+    pub fn query(message: impl Into<String>) -> Self {
+        Error::Query {
+            message: message.into(),
+            diagnostic: None,
+        }
+    }
+
+    /// A constraint error.
+    pub fn constraint(message: impl Into<String>) -> Self {
+        Error::Constraint(message.into())
+    }
+
+    /// An error reading or writing `path`.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// Shorthand for `Err(Error::query(format!(...)))`.
+#[macro_export]
+macro_rules! errquery {
+    ($($arg:tt)*) => { Err($crate::error::Error::query(format!($($arg)*))) };
+}
+
+/// One problem in a piece of input, at a position.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    /// The file name, or `None` for a query typed by the user.
+    pub file: Option<String>,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub column: usize,
+    /// The text of the offending line, without its line break.
+    pub line_text: String,
+    /// What is wrong, in words a user understands.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// A diagnostic at a byte offset of `source`; line, column and line text are
+    /// computed from it. Offsets past the end point just after the last character.
+    pub fn at_offset(
+        file: Option<&str>,
+        source: &str,
+        offset: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        let mut offset = offset.min(source.len());
+        while !source.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source[offset..]
+            .find('\n')
+            .map_or(source.len(), |i| offset + i);
+        let line = source[..line_start].matches('\n').count() + 1;
+        let column = source[line_start..offset].chars().count() + 1;
+        Diagnostic {
+            file: file.map(str::to_string),
+            line,
+            column,
+            line_text: source[line_start..line_end]
+                .trim_end_matches('\r')
+                .to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// A diagnostic at a 1-based line and column of `source`.
+    pub fn at_line_col(
+        file: Option<&str>,
+        source: &str,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        let line_text = source
+            .lines()
+            .nth(line.saturating_sub(1))
+            .unwrap_or("")
+            .trim_end_matches('\r')
+            .to_string();
+        Diagnostic {
+            file: file.map(str::to_string),
+            line,
+            column,
+            line_text,
+            message: message.into(),
+        }
+    }
+}
+
+/// Renders like a compiler:
+///
+/// ```text
+/// error: expected a predicate
+///  --> article.triples:3:21
+///   |
+/// 3 | "Yevgeny Prigozhin" ??? s1
+///   |                     ^
+/// ```
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "error: {}", self.message)?;
+        let place = self.file.as_deref().unwrap_or("query");
+        writeln!(f, " --> {}:{}:{}", place, self.line, self.column)?;
+        // Control characters would garble the terminal; show them as spaces.
+        let shown: String = self
+            .line_text
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        // Very long lines are cut around the caret.
+        let (shown, caret_col) = clip_line(&shown, self.column);
+        let num = self.line.to_string();
+        let pad = " ".repeat(num.len());
+        writeln!(f, "{pad} |")?;
+        writeln!(f, "{num} | {shown}")?;
+        write!(f, "{pad} | {}^", " ".repeat(caret_col.saturating_sub(1)))
+    }
+}
+
+/// Cuts a line longer than 120 characters to a window around `column`,
+/// returning the window and the caret's column in it.
+fn clip_line(line: &str, column: usize) -> (String, usize) {
+    const WIDTH: usize = 120;
+    let len = line.chars().count();
+    if len <= WIDTH {
+        return (line.to_string(), column);
+    }
+    let start = column.saturating_sub(WIDTH / 2).min(len - WIDTH);
+    let window: String = line.chars().skip(start).take(WIDTH).collect();
+    let prefix = if start > 0 { "…" } else { "" };
+    let suffix = if start + WIDTH < len { "…" } else { "" };
+    (
+        format!("{prefix}{window}{suffix}"),
+        column - start + prefix.chars().count(),
+    )
+}
+
+/// Every problem found in one piece of input (a file, a query), in order.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Diagnostics {
+    pub items: Vec<Diagnostic>,
+    /// How many more problems were found past the cap and not kept.
+    pub omitted: usize,
+}
+
+impl Diagnostics {
+    /// The most problems kept for one input.
+    pub const CAP: usize = 50;
+
+    /// Adds a problem, counting it as omitted past the cap.
+    pub fn push(&mut self, d: Diagnostic) {
+        if self.items.len() < Self::CAP {
+            self.items.push(d);
+        } else {
+            self.omitted += 1;
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// `Ok(())` when empty, the input error otherwise.
+    pub fn into_result(self) -> Result<()> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Input(self))
+        }
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics {
+            items: vec![d],
+            omitted: 0,
+        }
+    }
+}
+
+impl From<Diagnostic> for Error {
+    fn from(d: Diagnostic) -> Self {
+        Error::Input(d.into())
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.items.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        let total = self.items.len() + self.omitted;
+        if self.omitted > 0 {
+            write!(
+                f,
+                "\n\n{total} errors in all; the first {} are shown",
+                self.items.len()
+            )?;
+        } else if total > 1 {
+            write!(f, "\n\n{total} errors")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caret_points_at_the_column() {
+        let src = "first line\nsecond ??? line\n";
+        let d = Diagnostic::at_offset(Some("a.triples"), src, 18, "expected a predicate");
+        assert_eq!((d.line, d.column), (2, 8));
+        let text = d.to_string();
+        assert!(text.contains(" --> a.triples:2:8"), "{text}");
+        assert!(text.ends_with("  |        ^"), "{text}");
+    }
+
+    #[test]
+    fn offsets_past_the_end_and_inside_characters_are_safe() {
+        let src = "é";
+        let d = Diagnostic::at_offset(None, src, 1, "x");
+        assert_eq!((d.line, d.column), (1, 1));
+        let d = Diagnostic::at_offset(None, src, 99, "x");
+        assert_eq!((d.line, d.column), (1, 2));
+    }
+
+    #[test]
+    fn long_lines_are_clipped_around_the_caret() {
+        let line = "x".repeat(1000);
+        let d = Diagnostic::at_offset(None, &line, 500, "here");
+        let text = d.to_string();
+        assert!(text.lines().all(|l| l.chars().count() < 140), "{text}");
+    }
+}

@@ -1,0 +1,416 @@
+//! The working graph in memory: petgraph holds the records, and indexes answer
+//! the questions that imports and queries ask most.
+//!
+//! - label → node ids ([`Graph::nodes_with_label`]);
+//! - (kind, key) → node: entity names, statement texts, article ids
+//!   ([`Graph::lookup_key`]);
+//! - name or alias → entities ([`Graph::resolve_name`]);
+//! - relationship key (start, type, end, article) ([`Graph::find_relationship`]),
+//!   answered through the adjacency of the less connected endpoint, which costs no
+//!   extra memory per relationship.
+//!
+//! Architecture invariant: petgraph indices never leave this module. Everything
+//! outside speaks of stable [`NodeId`]s and [`RelId`]s.
+//!
+//! All changes go through a [`Txn`], which keeps the indexes exact after every
+//! operation, records how to undo it, and commits to storage as one batch.
+
+mod txn;
+
+pub use txn::Txn;
+
+use std::collections::{BTreeSet, HashMap};
+
+use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
+use petgraph::Direction as PgDirection;
+
+use crate::error::{Error, Result};
+use crate::model::{Kind, Node, NodeId, RelId, Relationship, ALIASES_PROP};
+use crate::storage::Snapshot;
+use crate::value::Value;
+
+/// The graph and its indexes.
+#[derive(Default)]
+pub struct Graph {
+    g: StableDiGraph<Node, Relationship>,
+    node_ix: HashMap<NodeId, NodeIndex>,
+    rel_ix: HashMap<RelId, EdgeIndex>,
+    by_label: HashMap<String, BTreeSet<NodeId>>,
+    by_key: HashMap<(Kind, String), NodeId>,
+    by_name: HashMap<String, Vec<NodeId>>,
+    type_counts: HashMap<String, usize>,
+    next_node_id: NodeId,
+    next_rel_id: RelId,
+}
+
+/// Which way to walk from a node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dir {
+    Out,
+    In,
+    Both,
+}
+
+impl Graph {
+    /// An empty graph.
+    pub fn new() -> Self {
+        Graph::default()
+    }
+
+    /// Builds the graph from a store's records, in bulk.
+    pub fn from_snapshot(snapshot: Snapshot) -> Result<Self> {
+        let mut graph = Graph {
+            g: StableDiGraph::with_capacity(snapshot.nodes.len(), snapshot.relationships.len()),
+            next_node_id: snapshot.next_node_id,
+            next_rel_id: snapshot.next_rel_id,
+            ..Graph::default()
+        };
+        graph.node_ix.reserve(snapshot.nodes.len());
+        graph.rel_ix.reserve(snapshot.relationships.len());
+        for node in snapshot.nodes {
+            let id = node.id;
+            if id >= graph.next_node_id {
+                graph.next_node_id = id + 1;
+            }
+            let ix = graph.g.add_node(node);
+            if graph.node_ix.insert(id, ix).is_some() {
+                return Err(Error::Corrupt(format!("node id {id} is stored twice")));
+            }
+            if let Err(e) = graph.index_node(id) {
+                return Err(Error::Corrupt(format!("node {id} breaks an index: {e}")));
+            }
+        }
+        for rel in snapshot.relationships {
+            let (id, start, end) = (rel.id, rel.start, rel.end);
+            if id >= graph.next_rel_id {
+                graph.next_rel_id = id + 1;
+            }
+            let (Some(&a), Some(&b)) = (graph.node_ix.get(&start), graph.node_ix.get(&end)) else {
+                return Err(Error::Corrupt(format!(
+                    "relationship {id} joins node {start} to node {end}, and one of them is missing"
+                )));
+            };
+            *graph.type_counts.entry(rel.rel_type.clone()).or_default() += 1;
+            let ix = graph.g.add_edge(a, b, rel);
+            if graph.rel_ix.insert(id, ix).is_some() {
+                return Err(Error::Corrupt(format!(
+                    "relationship id {id} is stored twice"
+                )));
+            }
+        }
+        Ok(graph)
+    }
+
+    /// Starts a transaction: every change goes through one.
+    pub fn begin(&mut self) -> Txn<'_> {
+        Txn::new(self)
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.g.node_count()
+    }
+
+    pub fn relationship_count(&self) -> usize {
+        self.g.edge_count()
+    }
+
+    pub fn node(&self, id: NodeId) -> Option<&Node> {
+        self.node_ix.get(&id).map(|&ix| &self.g[ix])
+    }
+
+    pub fn relationship(&self, id: RelId) -> Option<&Relationship> {
+        self.rel_ix.get(&id).map(|&ix| &self.g[ix])
+    }
+
+    /// Every node, in no particular order.
+    pub fn nodes(&self) -> impl Iterator<Item = &Node> + '_ {
+        self.g.node_weights()
+    }
+
+    /// Every relationship, in no particular order.
+    pub fn relationships(&self) -> impl Iterator<Item = &Relationship> + '_ {
+        self.g.edge_weights()
+    }
+
+    /// The ids of the nodes that carry `label`, in id order.
+    pub fn nodes_with_label<'a>(&'a self, label: &str) -> impl Iterator<Item = NodeId> + 'a {
+        self.by_label
+            .get(label)
+            .into_iter()
+            .flat_map(|ids| ids.iter().copied())
+    }
+
+    /// How many nodes carry `label`.
+    pub fn label_count(&self, label: &str) -> usize {
+        self.by_label.get(label).map_or(0, BTreeSet::len)
+    }
+
+    /// Node counts per label, for labels in use.
+    pub fn label_counts(&self) -> impl Iterator<Item = (&str, usize)> + '_ {
+        self.by_label
+            .iter()
+            .filter(|(_, ids)| !ids.is_empty())
+            .map(|(l, ids)| (l.as_str(), ids.len()))
+    }
+
+    /// Relationship counts per type, for types in use.
+    pub fn type_counts(&self) -> impl Iterator<Item = (&str, usize)> + '_ {
+        self.type_counts
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(t, n)| (t.as_str(), *n))
+    }
+
+    /// How many relationships have type `rel_type`.
+    pub fn type_count(&self, rel_type: &str) -> usize {
+        self.type_counts.get(rel_type).copied().unwrap_or(0)
+    }
+
+    /// The node of `kind` whose key property (name, text or id) is `key`.
+    /// Statement texts are looked up as given: normalise them first.
+    pub fn lookup_key(&self, kind: Kind, key: &str) -> Option<NodeId> {
+        self.by_key.get(&(kind, key.to_string())).copied()
+    }
+
+    /// The entities (actors, organisations, places) whose name or one of whose
+    /// aliases is `name`, in id order.
+    pub fn resolve_name(&self, name: &str) -> &[NodeId] {
+        self.by_name.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// The relationships at a node, walked in `dir`. Each comes with the node at
+    /// its other end (for a self-loop walked `Both`, it comes twice).
+    pub fn relationships_of(
+        &self,
+        id: NodeId,
+        dir: Dir,
+    ) -> impl Iterator<Item = (&Relationship, NodeId)> + '_ {
+        let ix = self.node_ix.get(&id).copied();
+        let out = matches!(dir, Dir::Out | Dir::Both);
+        let inc = matches!(dir, Dir::In | Dir::Both);
+        let outgoing = ix
+            .filter(|_| out)
+            .into_iter()
+            .flat_map(move |ix| self.g.edges_directed(ix, PgDirection::Outgoing))
+            .map(|e| (e.weight(), e.weight().end));
+        let incoming = ix
+            .filter(|_| inc)
+            .into_iter()
+            .flat_map(move |ix| self.g.edges_directed(ix, PgDirection::Incoming))
+            .map(|e| (e.weight(), e.weight().start));
+        outgoing.chain(incoming)
+    }
+
+    /// How many relationships a node has in `dir`.
+    pub fn degree(&self, id: NodeId, dir: Dir) -> usize {
+        let Some(&ix) = self.node_ix.get(&id) else {
+            return 0;
+        };
+        match dir {
+            Dir::Out => self.g.edges_directed(ix, PgDirection::Outgoing).count(),
+            Dir::In => self.g.edges_directed(ix, PgDirection::Incoming).count(),
+            Dir::Both => {
+                self.g.edges(ix).count() + self.g.edges_directed(ix, PgDirection::Incoming).count()
+            }
+        }
+    }
+
+    /// The relationship with this key (start, type, end, article), if there is one.
+    pub fn find_relationship(
+        &self,
+        start: NodeId,
+        rel_type: &str,
+        end: NodeId,
+        article: Option<&str>,
+    ) -> Option<RelId> {
+        let matches = |r: &Relationship| {
+            r.start == start && r.end == end && r.rel_type == rel_type && r.article() == article
+        };
+        // Walk the side with fewer relationships.
+        let (from, dir) = if self.degree(start, Dir::Out) <= self.degree(end, Dir::In) {
+            (start, Dir::Out)
+        } else {
+            (end, Dir::In)
+        };
+        self.relationships_of(from, dir)
+            .map(|(r, _)| r)
+            .find(|r| matches(r))
+            .map(|r| r.id)
+    }
+
+    /// The underlying petgraph graph, for algorithms. Its indices are not ids:
+    /// map them back with the weights' `id` fields.
+    pub fn petgraph(&self) -> &StableDiGraph<Node, Relationship> {
+        &self.g
+    }
+
+    /// The next id a new node would get.
+    pub fn next_node_id(&self) -> NodeId {
+        self.next_node_id
+    }
+
+    /// The next id a new relationship would get.
+    pub fn next_rel_id(&self) -> RelId {
+        self.next_rel_id
+    }
+
+    // ---- index maintenance (used by Txn and at load) ----
+
+    /// The key a node is indexed under, if its kind has one and it holds it as a string.
+    fn node_key(node: &Node) -> Vec<(Kind, String)> {
+        node.labels
+            .iter()
+            .filter_map(|l| Kind::from_label(l))
+            .filter_map(|k| {
+                node.properties
+                    .get(k.key_property())
+                    .and_then(Value::as_str)
+                    .map(|s| (k, s.to_string()))
+            })
+            .collect()
+    }
+
+    /// The names an entity answers to: its name and its aliases.
+    fn node_names(node: &Node) -> Vec<String> {
+        if !node
+            .labels
+            .iter()
+            .any(|l| Kind::from_label(l).is_some_and(Kind::is_entity))
+        {
+            return Vec::new();
+        }
+        let mut names = Vec::new();
+        if let Some(Value::String(n)) = node.properties.get(crate::model::NAME_PROP) {
+            names.push(n.clone());
+        }
+        if let Some(Value::List(aliases)) = node.properties.get(ALIASES_PROP) {
+            for a in aliases {
+                if let Value::String(a) = a {
+                    if !names.contains(a) {
+                        names.push(a.clone());
+                    }
+                }
+            }
+        }
+        names
+    }
+
+    /// Adds a node's entries to the indexes. Fails, changing nothing, when its key
+    /// is already taken by another node.
+    fn index_node(&mut self, id: NodeId) -> Result<()> {
+        let node = &self.g[self.node_ix[&id]];
+        let keys = Self::node_key(node);
+        for key in &keys {
+            if let Some(&other) = self.by_key.get(key) {
+                if other != id {
+                    return Err(Error::constraint(format!(
+                        "there is already a node :{} with {} {}",
+                        key.0.label(),
+                        key.0.key_property(),
+                        Value::from(key.1.as_str())
+                    )));
+                }
+            }
+        }
+        let names = Self::node_names(node);
+        let labels = node.labels.clone();
+        for key in keys {
+            self.by_key.insert(key, id);
+        }
+        for name in names {
+            let ids = self.by_name.entry(name).or_default();
+            if let Err(pos) = ids.binary_search(&id) {
+                ids.insert(pos, id);
+            }
+        }
+        for label in labels {
+            self.by_label.entry(label).or_default().insert(id);
+        }
+        Ok(())
+    }
+
+    /// Removes a node's entries from the indexes.
+    fn unindex_node(&mut self, id: NodeId) {
+        let node = &self.g[self.node_ix[&id]];
+        let keys = Self::node_key(node);
+        let names = Self::node_names(node);
+        let labels = node.labels.clone();
+        for key in keys {
+            if self.by_key.get(&key) == Some(&id) {
+                self.by_key.remove(&key);
+            }
+        }
+        for name in names {
+            if let Some(ids) = self.by_name.get_mut(&name) {
+                ids.retain(|&x| x != id);
+                if ids.is_empty() {
+                    self.by_name.remove(&name);
+                }
+            }
+        }
+        for label in labels {
+            if let Some(ids) = self.by_label.get_mut(&label) {
+                ids.remove(&id);
+            }
+        }
+    }
+
+    /// Checks that every index agrees with the records: what `check` runs.
+    pub fn verify_indexes(&self) -> Result<()> {
+        let mut fresh = Graph::default();
+        for node in self.nodes() {
+            let ix = fresh.g.add_node(node.clone());
+            fresh.node_ix.insert(node.id, ix);
+            fresh.index_node(node.id)?;
+        }
+        let relabel = |m: &HashMap<String, BTreeSet<NodeId>>| -> Vec<(String, BTreeSet<NodeId>)> {
+            let mut v: Vec<_> = m
+                .iter()
+                .filter(|(_, s)| !s.is_empty())
+                .map(|(k, s)| (k.clone(), s.clone()))
+                .collect();
+            v.sort();
+            v
+        };
+        if relabel(&fresh.by_label) != relabel(&self.by_label) {
+            return Err(Error::Corrupt(
+                "the label index disagrees with the nodes".into(),
+            ));
+        }
+        if fresh.by_key != self.by_key {
+            return Err(Error::Corrupt(
+                "the key index disagrees with the nodes".into(),
+            ));
+        }
+        if fresh.by_name != self.by_name {
+            return Err(Error::Corrupt(
+                "the name index disagrees with the nodes".into(),
+            ));
+        }
+        let mut types: HashMap<String, usize> = HashMap::new();
+        for r in self.relationships() {
+            *types.entry(r.rel_type.clone()).or_default() += 1;
+            let (Some(a), Some(b)) = (self.node_ix.get(&r.start), self.node_ix.get(&r.end)) else {
+                return Err(Error::Corrupt(format!(
+                    "relationship {} has a missing endpoint",
+                    r.id
+                )));
+            };
+            let ix = self.rel_ix[&r.id];
+            if self.g.edge_endpoints(ix) != Some((*a, *b)) {
+                return Err(Error::Corrupt(format!(
+                    "relationship {} is attached to the wrong nodes",
+                    r.id
+                )));
+            }
+        }
+        let mut counted: HashMap<String, usize> = self.type_counts.clone();
+        counted.retain(|_, n| *n > 0);
+        if counted != types {
+            return Err(Error::Corrupt(
+                "the type counts disagree with the relationships".into(),
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,575 @@
+//! Transactions: every change to the graph, undoable until committed, and
+//! committed to storage as one batch.
+
+use std::collections::{BTreeSet, HashSet};
+
+use super::{Dir, Graph};
+use crate::error::{Error, Result};
+use crate::model::{stance_rule_violation, Node, NodeId, RelId, Relationship};
+use crate::result::WriteStats;
+use crate::storage::{Batch, Storage};
+use crate::value::{Properties, Value};
+
+/// How to take one change back.
+enum Undo {
+    CreatedNode(NodeId),
+    CreatedRel(RelId),
+    /// The node as it was before a change to its labels or properties.
+    ChangedNode(Node),
+    /// The relationship as it was before a change to its properties.
+    ChangedRel(Relationship),
+    DeletedNode(Node),
+    DeletedRel(Relationship),
+}
+
+/// A transaction over a [`Graph`]. Reads through [`Txn::graph`] see its own writes.
+///
+/// Dropping a transaction without committing it rolls it back, so an error
+/// anywhere (`?`) leaves the graph as it was.
+pub struct Txn<'g> {
+    graph: &'g mut Graph,
+    undo: Vec<Undo>,
+    dirty_nodes: BTreeSet<NodeId>,
+    dirty_rels: BTreeSet<RelId>,
+    /// Nodes whose labels changed: their relationships' stance rules are checked at commit.
+    relabelled: HashSet<NodeId>,
+    stats: WriteStats,
+    start_next_node: NodeId,
+    start_next_rel: RelId,
+    /// Set once committed: nothing is left to undo.
+    committed: bool,
+}
+
+impl<'g> Txn<'g> {
+    pub(super) fn new(graph: &'g mut Graph) -> Self {
+        let (start_next_node, start_next_rel) = (graph.next_node_id, graph.next_rel_id);
+        Txn {
+            graph,
+            undo: Vec::new(),
+            dirty_nodes: BTreeSet::new(),
+            dirty_rels: BTreeSet::new(),
+            relabelled: HashSet::new(),
+            stats: WriteStats::default(),
+            start_next_node,
+            start_next_rel,
+            committed: false,
+        }
+    }
+
+    /// The graph with this transaction's changes.
+    pub fn graph(&self) -> &Graph {
+        self.graph
+    }
+
+    /// What this transaction changed so far.
+    pub fn stats(&self) -> WriteStats {
+        self.stats
+    }
+
+    /// Creates a node. Null properties are not stored. Refused when the node's key
+    /// (name, text, id) is already taken.
+    pub fn create_node(&mut self, labels: Vec<String>, properties: Properties) -> Result<NodeId> {
+        let mut labels_unique: Vec<String> = Vec::with_capacity(labels.len());
+        for l in labels {
+            if !labels_unique.contains(&l) {
+                labels_unique.push(l);
+            }
+        }
+        let properties: Properties = properties
+            .into_iter()
+            .filter(|(_, v)| *v != Value::Null)
+            .collect();
+        let id = self.graph.next_node_id;
+        let (nlabels, nprops) = (labels_unique.len() as u64, properties.len() as u64);
+        let ix = self.graph.g.add_node(Node {
+            id,
+            labels: labels_unique,
+            properties,
+        });
+        self.graph.node_ix.insert(id, ix);
+        if let Err(e) = self.graph.index_node(id) {
+            self.graph.g.remove_node(ix);
+            self.graph.node_ix.remove(&id);
+            return Err(e);
+        }
+        self.graph.next_node_id += 1;
+        self.undo.push(Undo::CreatedNode(id));
+        self.dirty_nodes.insert(id);
+        self.stats.nodes_created += 1;
+        self.stats.labels_added += nlabels;
+        self.stats.properties_set += nprops;
+        Ok(id)
+    }
+
+    /// Creates a relationship. Null properties are not stored. The stance rules are
+    /// checked here and again at commit.
+    pub fn create_relationship(
+        &mut self,
+        start: NodeId,
+        rel_type: &str,
+        end: NodeId,
+        properties: Properties,
+    ) -> Result<RelId> {
+        let (Some(&a), Some(&b)) = (self.graph.node_ix.get(&start), self.graph.node_ix.get(&end))
+        else {
+            return Err(Error::query(format!(
+                "cannot create a {rel_type} relationship: node {start} or {end} does not exist"
+            )));
+        };
+        if let Some(rule) = stance_rule_violation(rel_type, &self.graph.g[a], &self.graph.g[b]) {
+            return Err(Error::constraint(rule));
+        }
+        let properties: Properties = properties
+            .into_iter()
+            .filter(|(_, v)| *v != Value::Null)
+            .collect();
+        let id = self.graph.next_rel_id;
+        self.graph.next_rel_id += 1;
+        self.stats.properties_set += properties.len() as u64;
+        *self
+            .graph
+            .type_counts
+            .entry(rel_type.to_string())
+            .or_default() += 1;
+        let ix = self.graph.g.add_edge(
+            a,
+            b,
+            Relationship {
+                id,
+                rel_type: rel_type.to_string(),
+                start,
+                end,
+                properties,
+            },
+        );
+        self.graph.rel_ix.insert(id, ix);
+        self.undo.push(Undo::CreatedRel(id));
+        self.dirty_rels.insert(id);
+        self.stats.relationships_created += 1;
+        Ok(id)
+    }
+
+    fn node_exists(&self, id: NodeId) -> Result<()> {
+        if self.graph.node_ix.contains_key(&id) {
+            Ok(())
+        } else {
+            Err(Error::query(format!(
+                "node {id} does not exist (it was deleted)"
+            )))
+        }
+    }
+
+    /// Applies `change` to a node, keeping the indexes exact and recording the undo.
+    /// When the change would break a unique key, the node is left as it was.
+    fn change_node(&mut self, id: NodeId, change: impl FnOnce(&mut Node)) -> Result<()> {
+        self.node_exists(id)?;
+        let ix = self.graph.node_ix[&id];
+        let before = self.graph.g[ix].clone();
+        self.graph.unindex_node(id);
+        change(&mut self.graph.g[ix]);
+        if let Err(e) = self.graph.index_node(id) {
+            self.graph.g[ix] = before;
+            // The old entries were consistent before; putting them back cannot fail.
+            let _ = self.graph.index_node(id);
+            return Err(e);
+        }
+        if self.graph.g[ix].labels != before.labels {
+            self.relabelled.insert(id);
+        }
+        self.undo.push(Undo::ChangedNode(before));
+        self.dirty_nodes.insert(id);
+        Ok(())
+    }
+
+    /// Sets a node property; null removes it.
+    pub fn set_node_property(&mut self, id: NodeId, key: &str, value: Value) -> Result<()> {
+        self.node_exists(id)?;
+        let current = self.graph.node(id).and_then(|n| n.properties.get(key));
+        if value == Value::Null && current.is_none() {
+            return Ok(());
+        }
+        self.change_node(id, |n| {
+            if value == Value::Null {
+                n.properties.remove(key);
+            } else {
+                n.properties.insert(key.to_string(), value);
+            }
+        })?;
+        self.stats.properties_set += 1;
+        Ok(())
+    }
+
+    /// Replaces all of a node's properties (`SET n = {..}`).
+    pub fn replace_node_properties(&mut self, id: NodeId, properties: Properties) -> Result<()> {
+        let properties: Properties = properties
+            .into_iter()
+            .filter(|(_, v)| *v != Value::Null)
+            .collect();
+        let old = self
+            .graph
+            .node(id)
+            .map(|n| n.properties.clone())
+            .unwrap_or_default();
+        let set = properties.len() as u64
+            + old.keys().filter(|k| !properties.contains_key(*k)).count() as u64;
+        self.change_node(id, |n| n.properties = properties)?;
+        self.stats.properties_set += set;
+        Ok(())
+    }
+
+    /// Adds a label; returns whether the node did not have it.
+    pub fn add_label(&mut self, id: NodeId, label: &str) -> Result<bool> {
+        self.node_exists(id)?;
+        if self.graph.node(id).is_some_and(|n| n.has_label(label)) {
+            return Ok(false);
+        }
+        self.change_node(id, |n| n.labels.push(label.to_string()))?;
+        self.stats.labels_added += 1;
+        Ok(true)
+    }
+
+    /// Removes a label; returns whether the node had it.
+    pub fn remove_label(&mut self, id: NodeId, label: &str) -> Result<bool> {
+        self.node_exists(id)?;
+        if !self.graph.node(id).is_some_and(|n| n.has_label(label)) {
+            return Ok(false);
+        }
+        self.change_node(id, |n| n.labels.retain(|l| l != label))?;
+        self.stats.labels_removed += 1;
+        Ok(true)
+    }
+
+    /// Sets a relationship property; null removes it.
+    pub fn set_relationship_property(&mut self, id: RelId, key: &str, value: Value) -> Result<()> {
+        let Some(&ix) = self.graph.rel_ix.get(&id) else {
+            return Err(Error::query(format!(
+                "relationship {id} does not exist (it was deleted)"
+            )));
+        };
+        let rel = &mut self.graph.g[ix];
+        if value == Value::Null && !rel.properties.contains_key(key) {
+            return Ok(());
+        }
+        let before = rel.clone();
+        if value == Value::Null {
+            rel.properties.remove(key);
+        } else {
+            rel.properties.insert(key.to_string(), value);
+        }
+        self.undo.push(Undo::ChangedRel(before));
+        self.dirty_rels.insert(id);
+        self.stats.properties_set += 1;
+        Ok(())
+    }
+
+    /// Replaces all of a relationship's properties.
+    pub fn replace_relationship_properties(
+        &mut self,
+        id: RelId,
+        properties: Properties,
+    ) -> Result<()> {
+        let Some(&ix) = self.graph.rel_ix.get(&id) else {
+            return Err(Error::query(format!(
+                "relationship {id} does not exist (it was deleted)"
+            )));
+        };
+        let properties: Properties = properties
+            .into_iter()
+            .filter(|(_, v)| *v != Value::Null)
+            .collect();
+        let rel = &mut self.graph.g[ix];
+        let set = properties.len() as u64
+            + rel
+                .properties
+                .keys()
+                .filter(|k| !properties.contains_key(*k))
+                .count() as u64;
+        let before = rel.clone();
+        rel.properties = properties;
+        self.undo.push(Undo::ChangedRel(before));
+        self.dirty_rels.insert(id);
+        self.stats.properties_set += set;
+        Ok(())
+    }
+
+    /// Deletes a relationship. Deleting one already deleted in this transaction does nothing.
+    pub fn delete_relationship(&mut self, id: RelId) -> Result<()> {
+        let Some(ix) = self.graph.rel_ix.remove(&id) else {
+            return Ok(());
+        };
+        // The index came from rel_ix, which only holds live edges.
+        let Some(rel) = self.graph.g.remove_edge(ix) else {
+            return Err(Error::Corrupt(format!(
+                "relationship {id} is indexed but absent"
+            )));
+        };
+        if let Some(n) = self.graph.type_counts.get_mut(&rel.rel_type) {
+            *n -= 1;
+        }
+        self.undo.push(Undo::DeletedRel(rel));
+        self.dirty_rels.insert(id);
+        self.stats.relationships_deleted += 1;
+        Ok(())
+    }
+
+    /// Deletes a node. With `detach`, its relationships go too; without, a node
+    /// that still has relationships is refused. Deleting one already deleted does nothing.
+    pub fn delete_node(&mut self, id: NodeId, detach: bool) -> Result<()> {
+        if !self.graph.node_ix.contains_key(&id) {
+            return Ok(());
+        }
+        let rels: Vec<RelId> = self
+            .graph
+            .relationships_of(id, Dir::Both)
+            .map(|(r, _)| r.id)
+            .collect();
+        if !rels.is_empty() && !detach {
+            return Err(Error::constraint(format!(
+                "cannot delete node {id} because it still has {} relationship(s); use DETACH DELETE to delete them too",
+                rels.len()
+            )));
+        }
+        for r in rels {
+            self.delete_relationship(r)?;
+        }
+        self.graph.unindex_node(id);
+        let Some(ix) = self.graph.node_ix.remove(&id) else {
+            return Ok(());
+        };
+        let Some(node) = self.graph.g.remove_node(ix) else {
+            return Err(Error::Corrupt(format!("node {id} is indexed but absent")));
+        };
+        self.undo.push(Undo::DeletedNode(node));
+        self.dirty_nodes.insert(id);
+        self.relabelled.remove(&id);
+        self.stats.nodes_deleted += 1;
+        Ok(())
+    }
+
+    /// Checks the rules that can only be judged at the end: stance rules of
+    /// relationships whose endpoints changed labels.
+    fn check_deferred(&self) -> Result<()> {
+        let mut to_check: BTreeSet<RelId> = self.dirty_rels.clone();
+        for &id in &self.relabelled {
+            to_check.extend(
+                self.graph
+                    .relationships_of(id, Dir::Both)
+                    .map(|(r, _)| r.id),
+            );
+        }
+        for id in to_check {
+            let Some(rel) = self.graph.relationship(id) else {
+                continue;
+            };
+            let (Some(a), Some(b)) = (self.graph.node(rel.start), self.graph.node(rel.end)) else {
+                continue;
+            };
+            if let Some(rule) = stance_rule_violation(&rel.rel_type, a, b) {
+                return Err(Error::constraint(rule));
+            }
+        }
+        Ok(())
+    }
+
+    /// The batch that makes storage agree with the graph.
+    fn batch(&self) -> Batch {
+        let mut batch = Batch {
+            next_node_id: self.graph.next_node_id,
+            next_rel_id: self.graph.next_rel_id,
+            ..Batch::default()
+        };
+        for &id in &self.dirty_nodes {
+            match self.graph.node(id) {
+                Some(n) => batch.put_nodes.push(n.clone()),
+                None => batch.delete_nodes.push(id),
+            }
+        }
+        for &id in &self.dirty_rels {
+            match self.graph.relationship(id) {
+                Some(r) => batch.put_relationships.push(r.clone()),
+                None => batch.delete_relationships.push(id),
+            }
+        }
+        batch
+    }
+
+    /// Writes every change to storage as one atomic batch. On any error the
+    /// graph is rolled back and storage is untouched.
+    pub fn commit(mut self, storage: &mut dyn Storage) -> Result<WriteStats> {
+        self.check_deferred()?;
+        let changed = !self.undo.is_empty();
+        if changed {
+            let batch = self.batch();
+            storage.commit(&batch)?;
+        }
+        self.undo.clear();
+        self.committed = true;
+        Ok(self.stats)
+    }
+
+    /// Takes every change back.
+    pub fn rollback(mut self) {
+        self.undo_all();
+    }
+
+    fn undo_all(&mut self) {
+        if self.committed {
+            return;
+        }
+        while let Some(step) = self.undo.pop() {
+            let g = &mut *self.graph;
+            match step {
+                Undo::CreatedRel(id) => {
+                    if let Some(ix) = g.rel_ix.remove(&id) {
+                        if let Some(rel) = g.g.remove_edge(ix) {
+                            if let Some(n) = g.type_counts.get_mut(&rel.rel_type) {
+                                *n -= 1;
+                            }
+                        }
+                    }
+                }
+                Undo::CreatedNode(id) => {
+                    if g.node_ix.contains_key(&id) {
+                        g.unindex_node(id);
+                        if let Some(ix) = g.node_ix.remove(&id) {
+                            g.g.remove_node(ix);
+                        }
+                    }
+                }
+                Undo::ChangedNode(before) => {
+                    let id = before.id;
+                    if let Some(&ix) = g.node_ix.get(&id) {
+                        g.unindex_node(id);
+                        g.g[ix] = before;
+                        let _ = g.index_node(id);
+                    }
+                }
+                Undo::ChangedRel(before) => {
+                    if let Some(&ix) = g.rel_ix.get(&before.id) {
+                        g.g[ix] = before;
+                    }
+                }
+                Undo::DeletedNode(node) => {
+                    let id = node.id;
+                    let ix = g.g.add_node(node);
+                    g.node_ix.insert(id, ix);
+                    let _ = g.index_node(id);
+                }
+                Undo::DeletedRel(rel) => {
+                    // Undo runs in reverse: a deleted endpoint was restored before this.
+                    let (Some(&a), Some(&b)) = (g.node_ix.get(&rel.start), g.node_ix.get(&rel.end))
+                    else {
+                        continue;
+                    };
+                    let id = rel.id;
+                    *g.type_counts.entry(rel.rel_type.clone()).or_default() += 1;
+                    let ix = g.g.add_edge(a, b, rel);
+                    g.rel_ix.insert(id, ix);
+                }
+            }
+        }
+        self.graph.next_node_id = self.start_next_node;
+        self.graph.next_rel_id = self.start_next_rel;
+    }
+}
+
+impl Drop for Txn<'_> {
+    fn drop(&mut self) {
+        self.undo_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Kind;
+    use crate::storage::memory::MemoryStorage;
+
+    fn props(pairs: &[(&str, &str)]) -> Properties {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), Value::from(*v)))
+            .collect()
+    }
+
+    #[test]
+    fn commit_writes_and_rollback_restores() {
+        let mut storage = MemoryStorage::default();
+        let mut graph = Graph::new();
+        let mut txn = graph.begin();
+        let a = txn
+            .create_node(
+                vec!["Actor".into()],
+                props(&[("name", "A"), ("aliases", "x")]),
+            )
+            .unwrap();
+        let s = txn
+            .create_node(vec!["Statement".into()], props(&[("text", "t")]))
+            .unwrap();
+        txn.create_relationship(a, "CLAIMS", s, Properties::new())
+            .unwrap();
+        let stats = txn.commit(&mut storage).unwrap();
+        assert_eq!((stats.nodes_created, stats.relationships_created), (2, 1));
+        assert_eq!(storage.load().unwrap().relationships.len(), 1);
+
+        let mut txn = graph.begin();
+        txn.delete_node(a, true).unwrap();
+        txn.set_node_property(s, "text", Value::from("u")).unwrap();
+        txn.create_node(vec!["Actor".into()], props(&[("name", "A")]))
+            .unwrap();
+        drop(txn);
+        assert_eq!(graph.lookup_key(Kind::Actor, "A"), Some(a));
+        assert_eq!(graph.lookup_key(Kind::Statement, "t"), Some(s));
+        assert_eq!(graph.relationship_count(), 1);
+        assert_eq!(graph.next_node_id(), 2);
+        graph.verify_indexes().unwrap();
+    }
+
+    #[test]
+    fn keys_are_unique_and_stance_rules_hold() {
+        let mut graph = Graph::new();
+        let mut txn = graph.begin();
+        let a = txn
+            .create_node(vec!["Actor".into()], props(&[("name", "A")]))
+            .unwrap();
+        let err = txn
+            .create_node(vec!["Actor".into()], props(&[("name", "A")]))
+            .unwrap_err();
+        assert!(matches!(err, Error::Constraint(_)), "{err}");
+        let p = txn
+            .create_node(vec!["Place".into()], props(&[("name", "A")]))
+            .unwrap();
+        let err = txn
+            .create_relationship(a, "CLAIMS", p, Properties::new())
+            .unwrap_err();
+        assert!(err.to_string().contains("CLAIMS must go"), "{err}");
+        let err = txn.delete_node(a, false);
+        assert!(err.is_ok());
+        assert_eq!(graph_resolve(&txn, "A"), vec![p]);
+    }
+
+    fn graph_resolve(txn: &Txn<'_>, name: &str) -> Vec<NodeId> {
+        txn.graph().resolve_name(name).to_vec()
+    }
+
+    #[test]
+    fn removing_a_label_that_a_stance_needs_fails_at_commit() {
+        let mut storage = MemoryStorage::default();
+        let mut graph = Graph::new();
+        let mut txn = graph.begin();
+        let a = txn
+            .create_node(vec!["Actor".into()], props(&[("name", "A")]))
+            .unwrap();
+        let s = txn
+            .create_node(vec!["Statement".into()], props(&[("text", "t")]))
+            .unwrap();
+        txn.create_relationship(a, "DENIES", s, Properties::new())
+            .unwrap();
+        txn.commit(&mut storage).unwrap();
+        let mut txn = graph.begin();
+        txn.remove_label(a, "Actor").unwrap();
+        assert!(txn.commit(&mut storage).is_err());
+        assert!(graph.node(a).unwrap().has_label("Actor"));
+        graph.verify_indexes().unwrap();
+    }
+}
