@@ -21,3 +21,6 @@ pub use model::{Node, NodeId, RelId, Relationship};
 pub use query::Params;
 pub use result::{QueryResult, ResultValue, WriteStats};
 pub use value::Value;
+pub mod export;
+pub mod output;
+pub mod repl;
