@@ -4,11 +4,15 @@
 //! execute (`exec`) over the [`Graph`], writes committed through a [`crate::graph::Txn`].
 
 pub mod ast;
+pub mod exec;
+pub mod parser;
+pub mod print;
+pub mod script;
 
 use std::collections::BTreeMap;
 
 use crate::cancel::Cancel;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::graph::Graph;
 use crate::result::QueryResult;
 use crate::storage::Storage;
@@ -20,11 +24,12 @@ pub type Params = BTreeMap<String, Value>;
 /// Parses, plans and runs one statement. A statement that writes commits as one
 /// transaction, or not at all.
 pub fn run(
-    _graph: &mut Graph,
-    _storage: &mut dyn Storage,
-    _text: &str,
-    _params: &Params,
-    _cancel: &Cancel,
+    graph: &mut Graph,
+    storage: &mut dyn Storage,
+    text: &str,
+    params: &Params,
+    cancel: &Cancel,
 ) -> Result<QueryResult> {
-    Err(Error::query("queries are not built yet"))
+    let statement = parser::parse(text)?;
+    exec::execute(graph, storage, &statement, params, cancel)
 }
