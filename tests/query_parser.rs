@@ -275,8 +275,14 @@ mod round_trip {
             any::<f64>()
                 .prop_filter("finite", |x| x.is_finite())
                 .prop_map(Literal::Float),
-            prop_oneof![Just(0.1), Just(-0.0), Just(1e16), Just(1e-7), Just(-2.5e300)]
-                .prop_map(Literal::Float),
+            prop_oneof![
+                Just(0.1),
+                Just(-0.0),
+                Just(1e16),
+                Just(1e-7),
+                Just(-2.5e300)
+            ]
+            .prop_map(Literal::Float),
             ".{0,6}".prop_map(Literal::String),
             any::<String>().prop_map(Literal::String),
         ]
@@ -318,17 +324,23 @@ mod round_trip {
         (
             option::of(name()),
             vec(name(), 0..3),
-            prop::sample::select(vec![Direction::Outgoing, Direction::Incoming, Direction::Both]),
+            prop::sample::select(vec![
+                Direction::Outgoing,
+                Direction::Incoming,
+                Direction::Both,
+            ]),
             range,
             properties(expr),
         )
-            .prop_map(|(variable, types, direction, length, properties)| RelPattern {
-                variable,
-                types,
-                direction,
-                length,
-                properties,
-            })
+            .prop_map(
+                |(variable, types, direction, length, properties)| RelPattern {
+                    variable,
+                    types,
+                    direction,
+                    length,
+                    properties,
+                },
+            )
     }
 
     fn path(
@@ -337,8 +349,12 @@ mod round_trip {
         kinds: bool,
     ) -> impl Strategy<Value = PathPattern> {
         let kind = if kinds {
-            prop::sample::select(vec![PathKind::Normal, PathKind::Shortest, PathKind::AllShortest])
-                .boxed()
+            prop::sample::select(vec![
+                PathKind::Normal,
+                PathKind::Shortest,
+                PathKind::AllShortest,
+            ])
+            .boxed()
         } else {
             Just(PathKind::Normal).boxed()
         };
@@ -375,7 +391,11 @@ mod round_trip {
                     option::of(inner.clone()),
                     option::of(inner.clone())
                 )
-                    .prop_map(move |(e, f, t)| Expr::Slice(b(e), f.map(b), t.map(b))),
+                    .prop_map(move |(e, f, t)| Expr::Slice(
+                        b(e),
+                        f.map(b),
+                        t.map(b)
+                    )),
                 (unary_op(), inner.clone()).prop_map(move |(op, e)| Expr::Unary(op, b(e))),
                 (binary_op(), inner.clone(), inner.clone())
                     .prop_map(move |(op, l, r)| Expr::Binary(op, b(l), b(r))),
@@ -462,12 +482,14 @@ mod round_trip {
                     p.variable = None;
                     Expr::PatternPredicate(Box::new(p))
                 }),
-                (vec(path(inner.clone(), 0, true), 1..3), option::of(inner.clone())).prop_map(
-                    move |(patterns, where_)| Expr::Exists {
+                (
+                    vec(path(inner.clone(), 0, true), 1..3),
+                    option::of(inner.clone())
+                )
+                    .prop_map(move |(patterns, where_)| Expr::Exists {
                         patterns,
                         where_: where_.map(b),
-                    }
-                ),
+                    }),
             ];
             prop_oneof![3 => simple, 2 => special]
         })
@@ -485,15 +507,16 @@ mod round_trip {
             any::<bool>(),
             vec(item, 0..3),
             vec(
-                (expr(), any::<bool>()).prop_map(|(expr, descending)| SortItem { expr, descending }),
+                (expr(), any::<bool>())
+                    .prop_map(|(expr, descending)| SortItem { expr, descending }),
                 0..2,
             ),
             option::of(expr()),
             option::of(expr()),
             option::of(expr()),
         )
-            .prop_map(move |(distinct, star, items, order_by, skip, limit, where_)| {
-                Projection {
+            .prop_map(
+                move |(distinct, star, items, order_by, skip, limit, where_)| Projection {
                     distinct,
                     star: star || items.is_empty(),
                     items,
@@ -501,14 +524,17 @@ mod round_trip {
                     skip,
                     limit,
                     where_: if with { where_ } else { None },
-                }
-            })
+                },
+            )
     }
 
     fn set_item() -> impl Strategy<Value = SetItem> {
         prop_oneof![
-            (expr(), name(), expr())
-                .prop_map(|(target, key, value)| SetItem::Property { target, key, value }),
+            (expr(), name(), expr()).prop_map(|(target, key, value)| SetItem::Property {
+                target,
+                key,
+                value
+            }),
             (name(), expr()).prop_map(|(variable, value)| SetItem::Replace { variable, value }),
             (name(), expr()).prop_map(|(variable, value)| SetItem::Merge { variable, value }),
             (name(), vec(name(), 1..3))
@@ -548,13 +574,16 @@ mod round_trip {
         prop_oneof![
             projection(false).prop_map(Clause::Return),
             vec(path(expr(), 0, false), 1..3).prop_map(Clause::Create),
-            (path(expr(), 0, false), vec(set_item(), 0..2), vec(set_item(), 0..2)).prop_map(
-                |(pattern, on_create, on_match)| Clause::Merge {
+            (
+                path(expr(), 0, false),
+                vec(set_item(), 0..2),
+                vec(set_item(), 0..2)
+            )
+                .prop_map(|(pattern, on_create, on_match)| Clause::Merge {
                     pattern,
                     on_create,
                     on_match
-                }
-            ),
+                }),
             vec(set_item(), 1..3).prop_map(Clause::Set),
             vec(remove_item(), 1..3).prop_map(Clause::Remove),
             (any::<bool>(), vec(expr(), 1..3))
@@ -592,6 +621,11 @@ mod round_trip {
         S: Strategy + 'static,
         S::Value: std::fmt::Debug,
     {
+        // PROPTEST_CASES asks for more (or fewer) cases, as with `proptest!`.
+        let cases = std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(cases);
         let worker = std::thread::Builder::new()
             .stack_size(256 * 1024 * 1024)
             .spawn(move || {

@@ -207,7 +207,9 @@ fn syntax_error(text: &str, error: &pest::error::Error<Rule>) -> Error {
             // A subscript starts with `[`, a label predicate with `:`, and `=`
             // compares: after an operand they are operators too, named last.
             if words.contains(&OPERATOR) {
-                words.retain(|w| !matches!(*w, "IN" | "IS" | "`[`" | "`:`" | "`=`" | "`.`" | OPERATOR));
+                words.retain(|w| {
+                    !matches!(*w, "IN" | "IS" | "`[`" | "`:`" | "`=`" | "`.`" | OPERATOR)
+                });
                 words.push(OPERATOR);
             }
             // The end of the query reads best as the last possibility.
@@ -239,10 +241,9 @@ fn describe(rule: Rule) -> Option<&'static str> {
     use Rule::*;
     Some(match rule {
         EOI => END,
-        statement | query | single_query | clause | match_clause | unwind_clause | with_clause | return_clause | create_clause
-        | merge_clause | set_clause | remove_clause | delete_clause => {
-            "a clause such as MATCH or RETURN"
-        }
+        statement | query | single_query | clause | match_clause | unwind_clause | with_clause
+        | return_clause | create_clause | merge_clause | set_clause | remove_clause
+        | delete_clause => "a clause such as MATCH or RETURN",
         union => "UNION",
         semicolon => "`;`",
         expression
@@ -279,8 +280,9 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | op_pos => EXPRESSION,
         kw_or | kw_xor | kw_and | op_ne | op_le | op_ge | op_lt | op_gt | is_null | is_not_null
         | starts_with | ends_with | contains | in_list | regex_match | op_add | op_sub | op_mul
-        | op_div | op_mod | op_pow | subscript | kw_is | kw_starts | kw_ends
-        | kw_contains => OPERATOR,
+        | op_div | op_mod | op_pow | subscript | kw_is | kw_starts | kw_ends | kw_contains => {
+            OPERATOR
+        }
         property_lookup => "`.`",
         map_literal => "a map such as `{name: 'x'}`",
         parameter => "a parameter such as `$name`",
@@ -1759,21 +1761,33 @@ mod tests {
     #[test]
     fn arithmetic_precedence_and_associativity() {
         use BinaryOp::*;
-        assert_eq!(expr("1 + 2 * 3"), bin(Add, int(1), bin(Mul, int(2), int(3))));
-        assert_eq!(expr("1 - 2 - 3"), bin(Sub, bin(Sub, int(1), int(2)), int(3)));
-        assert_eq!(expr("2 ^ 3 ^ 2"), bin(Pow, bin(Pow, int(2), int(3)), int(2)));
-        assert_eq!(expr("(1 + 2) % 3"), bin(Mod, bin(Add, int(1), int(2)), int(3)));
-        assert_eq!(expr("a * b ^ 2"), bin(Mul, var("a"), bin(Pow, var("b"), int(2))));
+        assert_eq!(
+            expr("1 + 2 * 3"),
+            bin(Add, int(1), bin(Mul, int(2), int(3)))
+        );
+        assert_eq!(
+            expr("1 - 2 - 3"),
+            bin(Sub, bin(Sub, int(1), int(2)), int(3))
+        );
+        assert_eq!(
+            expr("2 ^ 3 ^ 2"),
+            bin(Pow, bin(Pow, int(2), int(3)), int(2))
+        );
+        assert_eq!(
+            expr("(1 + 2) % 3"),
+            bin(Mod, bin(Add, int(1), int(2)), int(3))
+        );
+        assert_eq!(
+            expr("a * b ^ 2"),
+            bin(Mul, var("a"), bin(Pow, var("b"), int(2)))
+        );
         // Unary minus binds tighter than `^`, and folds into a number literal.
         assert_eq!(expr("-2 ^ 2"), bin(Pow, int(-2), int(2)));
         assert_eq!(
             expr("-a ^ 2"),
             bin(Pow, Expr::Unary(UnaryOp::Neg, Box::new(var("a"))), int(2))
         );
-        assert_eq!(
-            expr("- -1"),
-            Expr::Unary(UnaryOp::Neg, Box::new(int(-1)))
-        );
+        assert_eq!(expr("- -1"), Expr::Unary(UnaryOp::Neg, Box::new(int(-1))));
         assert_eq!(expr("+1"), Expr::Unary(UnaryOp::Pos, Box::new(int(1))));
     }
 
@@ -1783,7 +1797,11 @@ mod tests {
         let not = |e| Expr::Unary(UnaryOp::Not, Box::new(e));
         assert_eq!(
             expr("a OR b XOR c AND d"),
-            bin(Or, var("a"), bin(Xor, var("b"), bin(And, var("c"), var("d"))))
+            bin(
+                Or,
+                var("a"),
+                bin(Xor, var("b"), bin(And, var("c"), var("d")))
+            )
         );
         assert_eq!(expr("NOT a = b"), not(bin(Eq, var("a"), var("b"))));
         assert_eq!(expr("NOT NOT a"), not(not(var("a"))));
@@ -1800,17 +1818,34 @@ mod tests {
             expr("1 < n.x <= 3"),
             bin(And, bin(Lt, int(1), x.clone()), bin(Le, x.clone(), int(3)))
         );
-        assert_eq!(expr("(1 < 2) < 3"), bin(Lt, bin(Lt, int(1), int(2)), int(3)));
+        assert_eq!(
+            expr("(1 < 2) < 3"),
+            bin(Lt, bin(Lt, int(1), int(2)), int(3))
+        );
         assert_eq!(expr("a <> b"), bin(Ne, var("a"), var("b")));
         assert_eq!(expr("a >= b"), bin(Ge, var("a"), var("b")));
-        assert_eq!(expr("a = b IN c"), bin(Eq, var("a"), bin(In, var("b"), var("c"))));
-        assert_eq!(expr("a + 1 IN c"), bin(In, bin(Add, var("a"), int(1)), var("c")));
+        assert_eq!(
+            expr("a = b IN c"),
+            bin(Eq, var("a"), bin(In, var("b"), var("c")))
+        );
+        assert_eq!(
+            expr("a + 1 IN c"),
+            bin(In, bin(Add, var("a"), int(1)), var("c"))
+        );
         assert_eq!(
             expr("s STARTS WITH 'a' AND s ends with 'b'"),
             bin(
                 And,
-                bin(StartsWith, var("s"), Expr::Literal(Literal::String("a".into()))),
-                bin(EndsWith, var("s"), Expr::Literal(Literal::String("b".into())))
+                bin(
+                    StartsWith,
+                    var("s"),
+                    Expr::Literal(Literal::String("a".into()))
+                ),
+                bin(
+                    EndsWith,
+                    var("s"),
+                    Expr::Literal(Literal::String("b".into()))
+                )
             )
         );
         assert_eq!(expr("s CONTAINS t"), bin(Contains, var("s"), var("t")));
@@ -1844,7 +1879,11 @@ mod tests {
         );
         assert_eq!(
             expr("l[1..3]"),
-            Expr::Slice(Box::new(var("l")), Some(Box::new(int(1))), Some(Box::new(int(3))))
+            Expr::Slice(
+                Box::new(var("l")),
+                Some(Box::new(int(1))),
+                Some(Box::new(int(3)))
+            )
         );
         assert_eq!(
             expr("l[..-1]"),
@@ -1859,7 +1898,11 @@ mod tests {
             Expr::HasLabels(Box::new(var("n")), vec!["Actor".into(), "Big Org".into()])
         );
         assert_eq!(expr("n.`a``b`"), prop(var("n"), "a`b"));
-        assert_eq!(expr("n.end"), prop(var("n"), "end"), "keys may be reserved words");
+        assert_eq!(
+            expr("n.end"),
+            prop(var("n"), "end"),
+            "keys may be reserved words"
+        );
     }
 
     #[test]
@@ -1962,7 +2005,11 @@ mod tests {
         );
         assert!(matches!(
             expr("[x IN l]"),
-            Expr::ListComprehension { filter: None, map: None, .. }
+            Expr::ListComprehension {
+                filter: None,
+                map: None,
+                ..
+            }
         ));
         assert_eq!(
             expr("[(x IN l), 2]"),
@@ -1972,14 +2019,22 @@ mod tests {
             expr("[p = (a)-[:KNOWS]->(b) WHERE b.x | b.name]"),
             Expr::PatternComprehension { ref pattern, filter: Some(_), .. } if pattern.variable.as_deref() == Some("p")
         ));
-        assert!(matches!(expr("[(a)-->(b), 1]"), Expr::List(ref l) if matches!(l[0], Expr::PatternPredicate(_))));
+        assert!(
+            matches!(expr("[(a)-->(b), 1]"), Expr::List(ref l) if matches!(l[0], Expr::PatternPredicate(_)))
+        );
         assert!(matches!(
             expr("none(x IN l WHERE x = 1)"),
-            Expr::Quantified { quantifier: Quantifier::None, .. }
+            Expr::Quantified {
+                quantifier: Quantifier::None,
+                ..
+            }
         ));
         assert!(matches!(
             expr("single(x IN l WHERE x = 1)"),
-            Expr::Quantified { quantifier: Quantifier::Single, .. }
+            Expr::Quantified {
+                quantifier: Quantifier::Single,
+                ..
+            }
         ));
         assert!(matches!(
             expr("reduce(acc = 0, x IN l | acc + x)"),
@@ -1991,14 +2046,23 @@ mod tests {
         ));
         assert!(matches!(
             expr("CASE WHEN a THEN 1 END"),
-            Expr::Case { subject: None, else_: None, .. }
+            Expr::Case {
+                subject: None,
+                else_: None,
+                ..
+            }
         ));
         assert!(matches!(
             expr("exists { MATCH (a)-->(b) WHERE b.x = 1 }"),
             Expr::Exists { ref patterns, where_: Some(_) } if patterns.len() == 1
         ));
-        assert!(matches!(expr("exists { (a)-->(b) }"), Expr::Exists { where_: None, .. }));
-        assert!(matches!(expr("{a: 1, `b c`: [1, 2.5, 'x', null, true]}"), Expr::Map(ref m) if m.len() == 2));
+        assert!(matches!(
+            expr("exists { (a)-->(b) }"),
+            Expr::Exists { where_: None, .. }
+        ));
+        assert!(
+            matches!(expr("{a: 1, `b c`: [1, 2.5, 'x', null, true]}"), Expr::Map(ref m) if m.len() == 2)
+        );
         assert_eq!(expr("(a)"), var("a"));
         assert_eq!(
             expr("(a:L)"),
@@ -2012,7 +2076,12 @@ mod tests {
             "MATCH p = (a:Actor {name: $n})-[r:CLAIMS|:DENIES]->(s)<-[*2]-(x), (y)-[*]-(z), ()<-->() \
              OPTIONAL MATCH q = shortestPath((a)-[*..3]->(b)), allShortestPaths((a)-[:T*2..]-(b)) RETURN *",
         );
-        let Clause::Match { optional: false, patterns, where_: None } = &c[0] else {
+        let Clause::Match {
+            optional: false,
+            patterns,
+            where_: None,
+        } = &c[0]
+        else {
             panic!("{:?}", c[0])
         };
         assert_eq!(patterns.len(), 3);
@@ -2020,25 +2089,68 @@ mod tests {
         assert_eq!(p.variable.as_deref(), Some("p"));
         assert_eq!(p.kind, PathKind::Normal);
         assert!(matches!(p.start.properties, Some(Expr::Map(_))));
-        assert_eq!(p.steps[0].0.types, vec!["CLAIMS".to_string(), "DENIES".to_string()]);
+        assert_eq!(
+            p.steps[0].0.types,
+            vec!["CLAIMS".to_string(), "DENIES".to_string()]
+        );
         assert_eq!(p.steps[0].0.direction, Direction::Outgoing);
         assert_eq!(p.steps[1].0.direction, Direction::Incoming);
-        assert_eq!(p.steps[1].0.length, Some(Range { min: Some(2), max: Some(2) }));
-        assert_eq!(patterns[1].steps[0].0.length, Some(Range { min: None, max: None }));
+        assert_eq!(
+            p.steps[1].0.length,
+            Some(Range {
+                min: Some(2),
+                max: Some(2)
+            })
+        );
+        assert_eq!(
+            patterns[1].steps[0].0.length,
+            Some(Range {
+                min: None,
+                max: None
+            })
+        );
         assert_eq!(patterns[1].steps[0].0.direction, Direction::Both);
         assert_eq!(patterns[2].steps[0].0.direction, Direction::Both);
-        let Clause::Match { optional: true, patterns, .. } = &c[1] else {
+        let Clause::Match {
+            optional: true,
+            patterns,
+            ..
+        } = &c[1]
+        else {
             panic!("{:?}", c[1])
         };
         assert_eq!(patterns[0].kind, PathKind::Shortest);
-        assert_eq!(patterns[0].steps[0].0.length, Some(Range { min: None, max: Some(3) }));
+        assert_eq!(
+            patterns[0].steps[0].0.length,
+            Some(Range {
+                min: None,
+                max: Some(3)
+            })
+        );
         assert_eq!(patterns[1].kind, PathKind::AllShortest);
-        assert_eq!(patterns[1].steps[0].0.length, Some(Range { min: Some(2), max: None }));
+        assert_eq!(
+            patterns[1].steps[0].0.length,
+            Some(Range {
+                min: Some(2),
+                max: None
+            })
+        );
         let c = clauses("MATCH (a)-[r *1..3 {since: 2020}]->(b) WHERE (a)-[:DENIES]->(b) RETURN r");
-        let Clause::Match { patterns, where_: Some(Expr::PatternPredicate(_)), .. } = &c[0] else {
+        let Clause::Match {
+            patterns,
+            where_: Some(Expr::PatternPredicate(_)),
+            ..
+        } = &c[0]
+        else {
             panic!("{:?}", c[0])
         };
-        assert_eq!(patterns[0].steps[0].0.length, Some(Range { min: Some(1), max: Some(3) }));
+        assert_eq!(
+            patterns[0].steps[0].0.length,
+            Some(Range {
+                min: Some(1),
+                max: Some(3)
+            })
+        );
         assert!(patterns[0].steps[0].0.properties.is_some());
     }
 
@@ -2048,7 +2160,9 @@ mod tests {
             "MATCH (n) WITH DISTINCT n.name AS name, count(*) ORDER BY name DESC, count(*) SKIP 1 LIMIT 2 WHERE name <> '' \
              RETURN *, name, a.num+1 ORDER BY name ASCENDING",
         );
-        let Clause::With(w) = &c[1] else { panic!("{:?}", c[1]) };
+        let Clause::With(w) = &c[1] else {
+            panic!("{:?}", c[1])
+        };
         assert!(w.distinct && !w.star);
         assert_eq!(w.items[0].name, "name");
         assert_eq!(w.items[0].alias.as_deref(), Some("name"));
@@ -2058,7 +2172,9 @@ mod tests {
         assert_eq!(w.skip, Some(int(1)));
         assert_eq!(w.limit, Some(int(2)));
         assert!(w.where_.is_some());
-        let Clause::Return(r) = &c[2] else { panic!("{:?}", c[2]) };
+        let Clause::Return(r) = &c[2] else {
+            panic!("{:?}", c[2])
+        };
         assert!(r.star);
         assert_eq!(r.items[1].name, "a.num+1");
         assert!(!r.order_by[0].descending);
@@ -2071,16 +2187,33 @@ mod tests {
              SET a += {k: 1}, a = $props, (a.m).k = 2 REMOVE a.k, a:Old:Older \
              CREATE (a)-[:LEADS]->(:Organisation) DETACH DELETE a DELETE a, b",
         );
-        let Clause::Merge { on_create, on_match, .. } = &c[0] else { panic!("{:?}", c[0]) };
+        let Clause::Merge {
+            on_create,
+            on_match,
+            ..
+        } = &c[0]
+        else {
+            panic!("{:?}", c[0])
+        };
         assert_eq!(on_create.len(), 1);
         assert_eq!(on_match.len(), 2);
         assert!(matches!(&on_match[1], SetItem::Labels { labels, .. } if labels == &["Seen"]));
-        let Clause::Set(items) = &c[1] else { panic!("{:?}", c[1]) };
+        let Clause::Set(items) = &c[1] else {
+            panic!("{:?}", c[1])
+        };
         assert!(matches!(&items[0], SetItem::Merge { variable, .. } if variable == "a"));
-        assert!(matches!(&items[1], SetItem::Replace { value: Expr::Parameter(_), .. }));
+        assert!(matches!(
+            &items[1],
+            SetItem::Replace {
+                value: Expr::Parameter(_),
+                ..
+            }
+        ));
         assert!(matches!(&items[2], SetItem::Property { target, key, .. }
             if *target == prop(var("a"), "m") && key == "k"));
-        let Clause::Remove(items) = &c[2] else { panic!("{:?}", c[2]) };
+        let Clause::Remove(items) = &c[2] else {
+            panic!("{:?}", c[2])
+        };
         assert!(matches!(&items[0], RemoveItem::Property { key, .. } if key == "k"));
         assert!(matches!(&items[1], RemoveItem::Labels { labels, .. } if labels.len() == 2));
         assert!(matches!(&c[3], Clause::Create(p) if p[0].steps.len() == 1));
@@ -2094,7 +2227,9 @@ mod tests {
 
     #[test]
     fn statements_modes_and_unions() {
-        let s = statement("EXPLAIN MATCH (n) RETURN n UNION ALL MATCH (m) RETURN m UNION RETURN 1 AS n;");
+        let s = statement(
+            "EXPLAIN MATCH (n) RETURN n UNION ALL MATCH (m) RETURN m UNION RETURN 1 AS n;",
+        );
         assert_eq!(s.mode, Mode::Explain);
         assert_eq!(s.query.unions.len(), 2);
         assert!(s.query.unions[0].0);
@@ -2107,7 +2242,11 @@ mod tests {
         let d = error("MATCH (n)\nRETRUN n");
         assert_eq!((d.line, d.column), (2, 1));
         assert_eq!(d.line_text, "RETRUN n");
-        assert!(d.message.contains("a clause such as MATCH or RETURN"), "{}", d.message);
+        assert!(
+            d.message.contains("a clause such as MATCH or RETURN"),
+            "{}",
+            d.message
+        );
         assert!(d.message.contains("found `RETRUN`"), "{}", d.message);
         assert!(!d.message.contains("kw_"), "{}", d.message);
         let rendered = d.to_string();
@@ -2117,7 +2256,11 @@ mod tests {
         let d = error("RETURN (1 + 2");
         assert_eq!(d.column, 14);
         assert!(d.message.contains("expected `)`"), "{}", d.message);
-        assert!(d.message.contains("found the end of the query"), "{}", d.message);
+        assert!(
+            d.message.contains("found the end of the query"),
+            "{}",
+            d.message
+        );
 
         let d = error("RETURN 1 +");
         assert!(d.message.contains("an expression"), "{}", d.message);
@@ -2131,7 +2274,11 @@ mod tests {
 
         for empty in ["", "   ", "// only a comment", "/* a block */", ";"] {
             let d = error(empty);
-            assert!(d.message.contains("a clause such as MATCH or RETURN"), "{empty:?}: {}", d.message);
+            assert!(
+                d.message.contains("a clause such as MATCH or RETURN"),
+                "{empty:?}: {}",
+                d.message
+            );
         }
         let d = error("RETURN 'open");
         assert_eq!(d.column, 8);
@@ -2156,7 +2303,11 @@ mod tests {
         assert!(d.message.contains("cannot end with WITH"), "{}", d.message);
         let d = error("RETURN 1 MATCH (n) RETURN n");
         assert_eq!(d.column, 10);
-        assert!(d.message.contains("RETURN must be the last clause"), "{}", d.message);
+        assert!(
+            d.message.contains("RETURN must be the last clause"),
+            "{}",
+            d.message
+        );
         assert!(parse("MATCH (n) DETACH DELETE n").is_ok());
         assert!(parse("CREATE (n) WITH n MATCH (m) RETURN m").is_ok());
     }
@@ -2167,7 +2318,11 @@ mod tests {
             format!("RETURN {}", "(".repeat(100_000)),
             format!("RETURN {}", "[".repeat(100_000)),
             format!("RETURN {}", "{a: ".repeat(100_000)),
-            format!("RETURN {}1{}", "[".repeat(MAX_NESTING + 1), "]".repeat(MAX_NESTING + 1)),
+            format!(
+                "RETURN {}1{}",
+                "[".repeat(MAX_NESTING + 1),
+                "]".repeat(MAX_NESTING + 1)
+            ),
         ] {
             let d = error(&text);
             assert!(d.message.contains("nested too deeply"), "{}", d.message);
@@ -2180,7 +2335,10 @@ mod tests {
         assert!(d.message.contains("nested too deeply"), "{}", d.message);
         let d = error(&format!("RETURN n{}", ".a".repeat(100_000)));
         assert!(d.message.contains("nested too deeply"), "{}", d.message);
-        let d = error(&format!("MATCH (n) WHERE {} RETURN n", vec!["n.x = 1"; 2_000].join(" OR ")));
+        let d = error(&format!(
+            "MATCH (n) WHERE {} RETURN n",
+            vec!["n.x = 1"; 2_000].join(" OR ")
+        ));
         assert!(d.message.contains("nested too deeply"), "{}", d.message);
     }
 
@@ -2188,10 +2346,22 @@ mod tests {
     fn nesting_at_the_limit_parses_and_prints() {
         let n = MAX_NESTING / 2;
         let texts = [
-            format!("RETURN {}1{}", "CASE ".repeat(MAX_NESTING), " WHEN 1 THEN 2 END".repeat(MAX_NESTING)),
+            format!(
+                "RETURN {}1{}",
+                "CASE ".repeat(MAX_NESTING),
+                " WHEN 1 THEN 2 END".repeat(MAX_NESTING)
+            ),
             format!("RETURN {}1{}", "({k: ".repeat(n), "}) - 1".repeat(n)),
-            format!("RETURN {}1{}", "[x IN ".repeat(MAX_NESTING), " | x]".repeat(MAX_NESTING)),
-            format!("RETURN {}1{}", "f(".repeat(MAX_NESTING), ")".repeat(MAX_NESTING)),
+            format!(
+                "RETURN {}1{}",
+                "[x IN ".repeat(MAX_NESTING),
+                " | x]".repeat(MAX_NESTING)
+            ),
+            format!(
+                "RETURN {}1{}",
+                "f(".repeat(MAX_NESTING),
+                ")".repeat(MAX_NESTING)
+            ),
             format!("RETURN {}", vec!["1"; MAX_EXPR_DEPTH].join(" + ")),
         ];
         for text in texts {
@@ -2207,7 +2377,11 @@ mod tests {
         // a parser that retried alternatives would need 2^60 steps here.
         let n = 60;
         let texts = [
-            format!("RETURN {}1{}", "[(a {k: ".repeat(n), "})-->(), 1]".repeat(n)),
+            format!(
+                "RETURN {}1{}",
+                "[(a {k: ".repeat(n),
+                "})-->(), 1]".repeat(n)
+            ),
             format!("RETURN {}1{}", "({k: ".repeat(n), "}) - -(1)".repeat(n)),
             format!("RETURN {}1{}", "a[b[".repeat(n), "]..]".repeat(n)),
             format!("RETURN {}1{}", "any(x IN ".repeat(n), ")".repeat(n)),
