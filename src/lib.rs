@@ -3,6 +3,7 @@
 //! (Crate documentation: see the end of this file's module list.)
 
 pub mod cancel;
+pub mod cli;
 pub mod db;
 pub mod error;
 pub mod graph;
