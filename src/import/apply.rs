@@ -116,8 +116,10 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
     fn refuse_key(&mut self, props: &Props<'_>, key: &str, why: &str) -> bool {
         let mut ok = true;
         for p in props.iter().filter(|p| p.key == key) {
-            self.report
-                .error(p.at, format!("the property {key} cannot be given here: {why}"));
+            self.report.error(
+                p.at,
+                format!("the property {key} cannot be given here: {why}"),
+            );
             ok = false;
         }
         ok
@@ -140,7 +142,10 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
             };
             properties.insert(p.key.into_owned(), value);
         }
-        match self.txn.create_node(vec![kind.label().to_string()], properties) {
+        match self
+            .txn
+            .create_node(vec![kind.label().to_string()], properties)
+        {
             Ok(id) => {
                 self.summary.nodes_added += 1;
                 if kind == Kind::Article {
@@ -190,14 +195,20 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
             self.report.error(at, "an entity name cannot be empty");
             return;
         }
-        let mut ok = self.refuse_key(&props, NAME_PROP, "the name is the quoted text after the kind");
+        let mut ok = self.refuse_key(
+            &props,
+            NAME_PROP,
+            "the name is the quoted text after the kind",
+        );
         let mut aliases: Vec<String> = Vec::new();
         for p in props.iter().filter(|p| p.key == ALIASES_PROP) {
             match alias_strings(&p.value) {
                 Some(list) => aliases.extend(list.iter().map(|s| s.to_string())),
                 None => {
-                    self.report
-                        .error(p.at, "aliases must be a list of strings, e.g. aliases: [\"ISW\"]");
+                    self.report.error(
+                        p.at,
+                        "aliases must be a list of strings, e.g. aliases: [\"ISW\"]",
+                    );
                     ok = false;
                 }
             }
@@ -337,7 +348,11 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
             self.report.error(at, "a statement text cannot be empty");
             return None;
         }
-        if !self.refuse_key(&props, TEXT_PROP, "the text is the quoted text of the statement") {
+        if !self.refuse_key(
+            &props,
+            TEXT_PROP,
+            "the text is the quoted text of the statement",
+        ) {
             return None;
         }
         self.upsert(at, Kind::Statement, &text, props)
@@ -431,8 +446,7 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
         let graph = self.txn.graph();
         if let (Some(a), Some(b)) = (graph.node(start), graph.node(end)) {
             if let Some(rule) = stance_rule_violation(&rel_type, a, b) {
-                let message = format!("{} {rule}", t.predicate);
-                self.report.error(t.predicate_at, message);
+                self.report.error(t.predicate_at, rule);
                 return;
             }
         }

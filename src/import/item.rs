@@ -132,7 +132,9 @@ impl<'s> Report<'s> {
         // The line holding `at` is the last one starting at or before it.
         let index = starts.partition_point(|&s| s <= at).saturating_sub(1);
         let start = starts.get(index).copied().unwrap_or(0);
-        let end = source[start..].find('\n').map_or(source.len(), |i| start + i);
+        let end = source[start..]
+            .find('\n')
+            .map_or(source.len(), |i| start + i);
         Diagnostic {
             file: Some(self.file.to_string()),
             line: index + 1,
@@ -144,9 +146,7 @@ impl<'s> Report<'s> {
 
     /// The diagnostics, in the order of their positions.
     pub fn finish(mut self) -> Diagnostics {
-        self.diagnostics
-            .items
-            .sort_by_key(|d| (d.line, d.column));
+        self.diagnostics.items.sort_by_key(|d| (d.line, d.column));
         self.diagnostics
     }
 }

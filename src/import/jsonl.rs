@@ -181,7 +181,9 @@ impl Line<'_, '_, '_> {
                 let at = self.key_at("kind");
                 self.error(
                     at,
-                    format!("unknown entity kind \"{word}\": expected actor, organisation or place"),
+                    format!(
+                        "unknown entity kind \"{word}\": expected actor, organisation or place"
+                    ),
                 );
                 None
             }
@@ -273,7 +275,13 @@ impl Line<'_, '_, '_> {
                 );
                 match parts {
                     _ if !map.is_empty() => {
-                        self.error(at, format!("unknown field \"{}\" in an endpoint", map.keys().next().map_or("", String::as_str)));
+                        self.error(
+                            at,
+                            format!(
+                                "unknown field \"{}\" in an endpoint",
+                                map.keys().next().map_or("", String::as_str)
+                            ),
+                        );
                         return None;
                     }
                     (Ok(Some(kind)), Ok(None), Ok(Some(text)), Ok(None)) if kind == "statement" => {
@@ -335,7 +343,10 @@ impl Line<'_, '_, '_> {
                 } else if n.is_f64() {
                     Value::Float(n.as_f64().unwrap_or(f64::NAN))
                 } else {
-                    self.error(at, format!("the integer {n} is too large (integers are 64-bit)"));
+                    self.error(
+                        at,
+                        format!("the integer {n} is too large (integers are 64-bit)"),
+                    );
                     return None;
                 }
             }
@@ -388,8 +399,14 @@ mod tests {
             .collect();
         assert_eq!(diags.len(), 4, "{diags:?}");
         assert!(diags[0].starts_with("4:23: \"p\" must be"), "{diags:?}");
-        assert!(diags[1].starts_with("4:38: expected an endpoint"), "{diags:?}");
-        assert!(diags[2].starts_with("5:40: this line is not valid JSON"), "{diags:?}");
+        assert!(
+            diags[1].starts_with("4:38: expected an endpoint"),
+            "{diags:?}"
+        );
+        assert!(
+            diags[2].starts_with("5:40: this line is not valid JSON"),
+            "{diags:?}"
+        );
         assert!(diags[3].starts_with("6:43: the integer"), "{diags:?}");
     }
 }

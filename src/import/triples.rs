@@ -376,7 +376,8 @@ fn unescape(body: &str) -> Result<String, (usize, String)> {
             'n' => out.push('\n'),
             't' => out.push('\t'),
             'u' => {
-                let code = hex4(&mut chars).ok_or((i, "expected four hex digits after \\u".to_string()))?;
+                let code = hex4(&mut chars)
+                    .ok_or((i, "expected four hex digits after \\u".to_string()))?;
                 let c = if (0xD800..0xDC00).contains(&code) {
                     // A high surrogate must be followed by `\u` and a low one.
                     let rest = &body[chars.peek().map_or(body.len(), |(j, _)| *j)..];
@@ -481,10 +482,19 @@ mod tests {
         let (items, diags) = parse_str(src);
         assert_eq!(items.len(), 1, "{items:?}");
         assert_eq!(diags.len(), 6, "{diags:?}");
-        assert!(diags[0].starts_with("1:5: expected a predicate"), "{diags:?}");
+        assert!(
+            diags[0].starts_with("1:5: expected a predicate"),
+            "{diags:?}"
+        );
         assert!(diags[1].starts_with("2:15: the integer"), "{diags:?}");
-        assert!(diags[2].starts_with("3:8: expected a predicate"), "{diags:?}");
-        assert!(diags[3].starts_with("4:12: this string is not closed"), "{diags:?}");
+        assert!(
+            diags[2].starts_with("3:8: expected a predicate"),
+            "{diags:?}"
+        );
+        assert!(
+            diags[3].starts_with("4:12: this string is not closed"),
+            "{diags:?}"
+        );
         assert!(diags[4].starts_with("5:15: unknown escape"), "{diags:?}");
         assert!(diags[5].starts_with("7:6:"), "{diags:?}");
     }
