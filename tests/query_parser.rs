@@ -666,3 +666,106 @@ mod round_trip {
         });
     }
 }
+
+// ------------------------------------------------------------------------
+// Garbage in: the parser answers with a positioned error, never a panic or an
+// internal error.
+
+mod garbage {
+    use claimgraph::error::Error;
+    use claimgraph::query::parser::parse;
+    use claimgraph::query::script;
+    use proptest::prelude::*;
+
+    /// Parses `text` and fails unless it parses or is refused as bad input.
+    fn parse_or_refuse(text: &str) -> Result<(), TestCaseError> {
+        script::split(text);
+        script::is_complete(text);
+        match parse(text) {
+            Ok(_) => Ok(()),
+            Err(Error::Input(d)) => {
+                prop_assert!(!d.items.is_empty());
+                let first = &d.items[0];
+                prop_assert!(first.line >= 1 && first.column >= 1);
+                prop_assert!(!first.message.contains("kw_"), "{}", first.message);
+                Ok(())
+            }
+            Err(other) => Err(TestCaseError::fail(format!("{text:?}: {other}"))),
+        }
+    }
+
+    /// Fragments of queries, glued at random.
+    fn tokens() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop::sample::select(vec![
+                "MATCH ",
+                "RETURN ",
+                "WITH ",
+                "WHERE ",
+                "(",
+                ")",
+                "[",
+                "]",
+                "{",
+                "}",
+                "-",
+                "->",
+                "<-",
+                ":",
+                "n",
+                "a.b",
+                "1",
+                "1.5",
+                "'s'",
+                "\"",
+                "'",
+                "`",
+                "*",
+                "..",
+                ",",
+                "|",
+                " AS ",
+                " IN ",
+                "NOT ",
+                "CASE ",
+                "WHEN ",
+                "THEN ",
+                "END",
+                "count(*)",
+                "$p",
+                "=",
+                "<>",
+                "+",
+                "^",
+                "/*",
+                "*/",
+                "//",
+                "\n",
+                ";",
+                "\\",
+                "\0",
+                "9223372036854775808",
+                "exists {",
+                "all(",
+                "reduce(",
+                "shortestPath(",
+            ]),
+            0..40,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn arbitrary_text_is_refused_cleanly(text in any::<String>()) {
+            parse_or_refuse(&text)?;
+        }
+
+        #[test]
+        fn glued_fragments_are_refused_cleanly(text in tokens()) {
+            parse_or_refuse(&text)?;
+        }
+    }
+}
