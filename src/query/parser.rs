@@ -88,6 +88,7 @@ fn parse_here(text: &str) -> Result<Statement> {
     prescan(text)?;
     let mut pairs =
         CypherParser::parse(Rule::statement, text).map_err(|e| syntax_error(text, &e))?;
+    check_nesting(text, &pairs)?;
     let builder = Builder { src: text };
     let statement = builder.next(&mut pairs, "a statement")?;
     builder.statement(statement)
@@ -182,6 +183,38 @@ fn prescan(text: &str) -> Result<()> {
         State::BlockComment => "this comment is never closed (`/*` needs a `*/`)",
     };
     Err(Diagnostic::at_offset(None, text, opened_at, message).into())
+}
+
+/// Refuses expressions nested more than [`MAX_NESTING`] deep, which the builder
+/// would recurse into. Brackets are limited before parsing, but `CASE` nests
+/// without them, so the parse tree is measured too, without recursion: pest
+/// lists pairs in pre-order, and an expression encloses the expressions that
+/// start before it ends.
+fn check_nesting(text: &str, pairs: &Pairs<'_>) -> Result<()> {
+    let mut open_ends: Vec<usize> = Vec::new();
+    for pair in pairs.clone().flatten() {
+        if pair.as_rule() != Rule::expression {
+            continue;
+        }
+        let span = pair.as_span();
+        while open_ends.last().is_some_and(|&end| end <= span.start()) {
+            open_ends.pop();
+        }
+        open_ends.push(span.end());
+        // One level more than the brackets allow: the outermost expression.
+        if open_ends.len() > MAX_NESTING + 1 {
+            return Err(Diagnostic::at_offset(
+                None,
+                text,
+                span.start(),
+                format!(
+                    "the query is nested too deeply: more than {MAX_NESTING} levels of expressions"
+                ),
+            )
+            .into());
+        }
+    }
+    Ok(())
 }
 
 // ----------------------------------------------------------- syntax errors
@@ -412,7 +445,7 @@ struct Builder<'s> {
 }
 
 impl<'s> Builder<'s> {
-    /// An error at the start of `pair`.
+    /// An error at byte `offset` of the query.
     fn error_at(&self, offset: usize, message: impl Into<String>) -> Error {
         Diagnostic::at_offset(None, self.src, offset, message).into()
     }
@@ -2333,6 +2366,14 @@ mod tests {
         assert!(d.message.contains("nested too deeply"), "{}", d.message);
         let d = error(&format!("RETURN {}1", "- ".repeat(100_000)));
         assert!(d.message.contains("nested too deeply"), "{}", d.message);
+        let d = error(&format!(
+            "RETURN {}1{}",
+            "CASE ".repeat(3_000),
+            " WHEN 1 THEN 2 END".repeat(3_000)
+        ));
+        assert!(d.message.contains("nested too deeply"), "{}", d.message);
+        let d = error(&format!("RETURN {}1", "CASE ".repeat(100_000)));
+        assert!(d.line == 1 && d.column > 1, "{d:?}");
         let d = error(&format!("RETURN n{}", ".a".repeat(100_000)));
         assert!(d.message.contains("nested too deeply"), "{}", d.message);
         let d = error(&format!(
