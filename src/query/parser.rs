@@ -1,20 +1,25 @@
 //! The query parser: `grammar/cypher.pest` → [`ast`](super::ast). pest's types stay in here.
 //!
-//! Parsing happens in three steps:
+//! Parsing happens in four steps, on a thread of its own with a large stack
+//! (see `PARSER_STACK`):
 //!
-//! 1. [`prescan`] walks the text once, outside strings and comments, and refuses
+//! 1. `prescan` walks the text once, outside strings and comments, and refuses
 //!    brackets nested deeper than [`MAX_NESTING`] and strings, comments or
-//!    backquoted names that are never closed. This bounds the recursion of
-//!    everything that follows.
+//!    backquoted names that are never closed.
 //! 2. pest parses the text with the grammar. A syntax error becomes a
 //!    [`Diagnostic`] that says, in words, what was expected at that spot.
-//! 3. The builder turns pest's pairs into the AST. It checks what pest cannot:
+//! 3. `check_nesting` measures how deeply expressions nest in the parse tree
+//!    (`CASE` nests without brackets), without recursion.
+//! 4. The builder turns pest's pairs into the AST. It checks what pest cannot:
 //!    integers that do not fit in 64 bits, string escapes, clause order, and the
 //!    depth of the resulting tree ([`MAX_EXPR_DEPTH`]), since every later stage
 //!    (printing, planning, evaluating, even dropping the tree) recurses over it.
 //!
 //! Architecture invariant: the parser checks syntax only. Undefined variables,
 //! unknown functions and misplaced aggregations are the planner's business.
+//! Architecture invariant: no input makes the parser recurse deeper than the
+//! limits above allow, and long flat chains (`1 + 1 + ...`, `NOT NOT ...`) are
+//! folded in loops.
 
 use std::sync::LazyLock;
 
