@@ -255,12 +255,25 @@ fn syntax_error(text: &str, error: &pest::error::Error<Rule>) -> Error {
                 let end = words.remove(i);
                 words.push(end);
             }
+            // Node and relationship properties are a map or a parameter.
+            if words.contains(&"`{`") && words.contains(&PARAMETER) {
+                words.retain(|w| *w != "`{`" && *w != PARAMETER);
+                words.push("properties such as `{name: 'x'}`");
+            }
+            // Closing brackets are the likeliest fix; name them first.
+            words.sort_by_key(|w| !matches!(*w, "`)`" | "`]`" | "`}`"));
             let found = found_at(text, offset);
-            if words.is_empty() {
+            let mut message = if words.is_empty() {
                 format!("this is not valid query text here (found {found})")
             } else {
                 format!("expected {}, found {found}", join_or(&words))
+            };
+            if words.contains(&VARIABLE) && starts_with_reserved(&text[offset.min(text.len())..]) {
+                message.push_str(&format!(
+                    " ({found} is a reserved word; to use it as a name, put it in backquotes)"
+                ));
             }
+            message
         }
         // pest's own limits (native stack, call count) end up here.
         ErrorVariant::CustomError { message } => {
@@ -273,6 +286,8 @@ fn syntax_error(text: &str, error: &pest::error::Error<Rule>) -> Error {
 const OPERATOR: &str = "an operator";
 const EXPRESSION: &str = "an expression";
 const END: &str = "the end of the query";
+const PARAMETER: &str = "a parameter such as `$name`";
+const VARIABLE: &str = "a variable name";
 
 /// What a grammar rule means to a user, or `None` for rules not worth naming.
 fn describe(rule: Rule) -> Option<&'static str> {
@@ -323,8 +338,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         }
         property_lookup => "`.`",
         map_literal => "a map such as `{name: 'x'}`",
-        parameter => "a parameter such as `$name`",
-        variable => "a variable name",
+        parameter => PARAMETER,
+        variable => VARIABLE,
         schema_name | plain_name | escaped_name => "a name",
         function_name => "a function name",
         node_labels => "a label such as `:Actor`",
@@ -418,6 +433,11 @@ fn join_or(words: &[&str]) -> String {
         [one] => (*one).to_string(),
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
+}
+
+/// Whether `rest` starts with a reserved word, which cannot be a variable.
+fn starts_with_reserved(rest: &str) -> bool {
+    CypherParser::parse(Rule::reserved, rest).is_ok()
 }
 
 /// Names what stands at `offset`: a word, a character, or the end.
@@ -2325,6 +2345,16 @@ mod tests {
         assert_eq!(d.column, 10);
         let d = error("RETURN `open");
         assert!(d.message.contains("backquoted"), "{}", d.message);
+        let d = error("MATCH (n) RETURN n AS end");
+        assert!(
+            d.message.contains("`end` is a reserved word"),
+            "{}",
+            d.message
+        );
+        let d = error("MATCH (n {a: 1} RETURN n");
+        assert!(d.message.starts_with("expected `)`"), "{}", d.message);
+        let d = error("MATCH (n RETURN n");
+        assert!(d.message.contains("properties such as"), "{}", d.message);
         let d = error("RETURN 1; RETURN 2");
         assert!(d.message.contains("the end of the query"), "{}", d.message);
         let d = error("RETURN 1\0");
