@@ -2461,6 +2461,14 @@ mod tests {
             format!("RETURN {}1{}", "({k: ".repeat(n), "}) - -(1)".repeat(n)),
             format!("RETURN {}1{}", "a[b[".repeat(n), "]..]".repeat(n)),
             format!("RETURN {}1{}", "any(x IN ".repeat(n), ")".repeat(n)),
+            // The same, failing at the innermost level, which makes every
+            // enclosing level give up too.
+            format!(
+                "RETURN {}1 +{}",
+                "[(a {k: ".repeat(n),
+                "})-->(), 1]".repeat(n)
+            ),
+            format!("RETURN {}1 +{}", "({k: ".repeat(n), "}) - -(1)".repeat(n)),
         ];
         for text in texts {
             let started = std::time::Instant::now();
