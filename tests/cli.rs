@@ -20,12 +20,18 @@ fn stats(store: &Path) -> Json {
         .args(["stats", "--format", "json"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
 fn example(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name)
 }
 
 #[test]
@@ -114,7 +120,10 @@ fn import_reads_standard_input_and_reports_what_was_there() {
     let first = run(&text);
     let second = run(&text);
     assert!(first.contains("added 1 article"), "{first}");
-    assert!(second.contains("added 0 articles, 0 nodes, 0 relationships"), "{second}");
+    assert!(
+        second.contains("added 0 articles, 0 nodes, 0 relationships"),
+        "{second}"
+    );
     // Without --format, standard input is refused.
     claimgraph(&store).args(["import", "-"]).assert().code(1);
 }
@@ -125,11 +134,19 @@ fn synthetic_corpus(articles: usize) -> String {
     use std::fmt::Write;
     let mut s = String::new();
     for a in 0..articles {
-        let _ = writeln!(s, "article \"crash-{a}\" {{date: \"2023-05-{:02}\"}}", a % 28 + 1);
+        let _ = writeln!(
+            s,
+            "article \"crash-{a}\" {{date: \"2023-05-{:02}\"}}",
+            a % 28 + 1
+        );
         let _ = writeln!(s, "actor \"Actor {}\"", a % 97);
         let _ = writeln!(s, "actor \"Actor {}\"", (a * 7 + 3) % 97);
         let _ = writeln!(s, "place \"Place {}\"", a % 31);
-        let _ = writeln!(s, "statement s \"Statement number {a} about Place {}\"", a % 31);
+        let _ = writeln!(
+            s,
+            "statement s \"Statement number {a} about Place {}\"",
+            a % 31
+        );
         let _ = writeln!(s, "\"Actor {}\" claims s {{quote: \"q{a}\"}}", a % 97);
         let _ = writeln!(s, "\"Actor {}\" denies s", (a * 7 + 3) % 97);
         let _ = writeln!(s, "s about \"Place {}\"", a % 31);
@@ -148,10 +165,18 @@ fn an_import_killed_at_any_moment_leaves_all_or_nothing() {
 
     // Reference: the store with the base only, and with base and big.
     let reference = dir.path().join("reference");
-    claimgraph(&reference).arg("import").arg(&base_file).assert().success();
+    claimgraph(&reference)
+        .arg("import")
+        .arg(&base_file)
+        .assert()
+        .success();
     let before = stats(&reference);
     let started = Instant::now();
-    claimgraph(&reference).arg("import").arg(&big_file).assert().success();
+    claimgraph(&reference)
+        .arg("import")
+        .arg(&big_file)
+        .assert()
+        .success();
     let full_time = started.elapsed();
     let after = stats(&reference);
     assert_ne!(before, after);
@@ -162,7 +187,11 @@ fn an_import_killed_at_any_moment_leaves_all_or_nothing() {
     let (mut none, mut all) = (0, 0);
     for k in 0..KILL_POINTS {
         let store = dir.path().join(format!("victim-{k}"));
-        claimgraph(&store).arg("import").arg(&base_file).assert().success();
+        claimgraph(&store)
+            .arg("import")
+            .arg(&base_file)
+            .assert()
+            .success();
         let mut child = claimgraph(&store)
             .arg("import")
             .arg(&big_file)
