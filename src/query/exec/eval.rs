@@ -13,6 +13,7 @@ use super::MAX_VALUES;
 use crate::cancel::Cancel;
 use crate::error::{Error, Result};
 use crate::graph::Graph;
+use crate::model::{Node, NodeId, RelId, Relationship};
 use crate::query::ast::*;
 use crate::query::Params;
 
@@ -23,6 +24,32 @@ pub struct Ctx<'a> {
     pub cancel: &'a Cancel,
     /// Compiled regular expressions by pattern.
     pub regexes: &'a RefCell<HashMap<String, Regex>>,
+    /// Records deleted by this statement, kept so that `type(r)` still answers
+    /// and other access fails clearly.
+    pub deleted: &'a RefCell<Deleted>,
+}
+
+/// The records a statement deleted.
+#[derive(Default)]
+pub struct Deleted {
+    pub nodes: HashMap<NodeId, Node>,
+    pub rels: HashMap<RelId, Relationship>,
+}
+
+impl Ctx<'_> {
+    fn is_deleted_node(&self, id: NodeId) -> bool {
+        self.graph.node(id).is_none() && self.deleted.borrow().nodes.contains_key(&id)
+    }
+
+    fn is_deleted_rel(&self, id: RelId) -> bool {
+        self.graph.relationship(id).is_none() && self.deleted.borrow().rels.contains_key(&id)
+    }
+}
+
+fn deleted_access(what: &str) -> Error {
+    Error::query(format!(
+        "deleted entity access: the {what} was deleted by this query"
+    ))
 }
 
 /// The variables visible to an expression: a row, and the frames around it
@@ -350,6 +377,13 @@ pub fn truthy(ctx: &Ctx, e: &Expr, frame: &Frame) -> Result<bool> {
 }
 
 fn property(ctx: &Ctx, base: &Val, key: &str) -> Result<Val> {
+    match base {
+        Val::Node(id) if ctx.is_deleted_node(*id) => return Err(deleted_access("node")),
+        Val::Rel(id) if ctx.is_deleted_rel(*id) => {
+            return Err(deleted_access("relationship"))
+        }
+        _ => {}
+    }
     Ok(match base {
         Val::Null => Val::Null,
         Val::Node(id) => ctx
@@ -707,6 +741,7 @@ fn call_values(ctx: &Ctx, name: &str, lower: &str, mut vals: Vec<Val>) -> Result
             v => return Err(type_error("id needs a node or relationship", &v)),
         },
         "labels" => match arg0 {
+            Val::Node(id) if ctx.is_deleted_node(id) => return Err(deleted_access("node")),
             Val::Node(id) => Val::List(
                 g.node(id)
                     .map(|n| n.labels.iter().map(|l| Val::Str(l.clone())).collect())
@@ -715,9 +750,15 @@ fn call_values(ctx: &Ctx, name: &str, lower: &str, mut vals: Vec<Val>) -> Result
             v => return Err(type_error("labels needs a node", &v)),
         },
         "type" => match arg0 {
-            Val::Rel(id) => g
-                .relationship(id)
-                .map_or(Val::Null, |r| Val::Str(r.rel_type.clone())),
+            Val::Rel(id) => match g.relationship(id) {
+                Some(r) => Val::Str(r.rel_type.clone()),
+                None => ctx
+                    .deleted
+                    .borrow()
+                    .rels
+                    .get(&id)
+                    .map_or(Val::Null, |r| Val::Str(r.rel_type.clone())),
+            },
             v => return Err(type_error("type needs a relationship", &v)),
         },
         "properties" => match arg0 {
@@ -962,11 +1003,8 @@ fn call_values(ctx: &Ctx, name: &str, lower: &str, mut vals: Vec<Val>) -> Result
         "round" => {
             let x = num(&arg0)?;
             if vals.len() == 1 {
-                Val::Float(
-                    (x + 0.5)
-                        .floor()
-                        .max(if x < 0.0 { x.floor() } else { f64::MIN }),
-                )
+                // Halves round up, towards positive infinity.
+                Val::Float((x + 0.5).floor())
             } else {
                 let p = arg_int(&vals[1], "round's precision must be an integer")?;
                 let f = 10f64.powi(p.clamp(-300, 300) as i32);

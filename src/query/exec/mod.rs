@@ -96,10 +96,12 @@ pub fn execute(
         });
     }
     let regexes = RefCell::new(HashMap::new());
+    let deleted = RefCell::new(eval::Deleted::default());
     let env = Env {
         params,
         cancel,
         regexes: &regexes,
+        deleted: &deleted,
     };
     let mut profile = Vec::new();
     let (rows, stats) = if plan.writes {
@@ -137,6 +139,7 @@ struct Env<'a> {
     params: &'a Params,
     cancel: &'a Cancel,
     regexes: &'a RefCell<HashMap<String, regex::Regex>>,
+    deleted: &'a RefCell<eval::Deleted>,
 }
 
 impl<'a> Env<'a> {
@@ -146,6 +149,7 @@ impl<'a> Env<'a> {
             params: self.params,
             cancel: self.cancel,
             regexes: self.regexes,
+            deleted: self.deleted,
         }
     }
 }
@@ -249,7 +253,11 @@ fn run_part(
         });
         scope = &step.scope;
     }
-    Ok(rows)
+    // A statement that does not end with RETURN returns no rows.
+    match part.steps.last().map(|s| &s.op) {
+        Some(Op::Project(p)) if p.is_return => Ok(rows),
+        _ => Ok(Vec::new()),
+    }
 }
 
 fn run_match(ctx: &Ctx, m: &plan::MatchOp, rows: Vec<Row>, width: usize) -> Result<Vec<Row>> {

@@ -160,7 +160,12 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
     fn node_ok(&self, pi: usize, ni: usize, id: NodeId, skip_key: Option<&str>) -> Result<bool> {
         let step = &self.op.patterns[pi].nodes[ni];
         if self.bound[step.slot] {
-            return Ok(self.work[step.slot] == Val::Node(id));
+            if self.work[step.slot] != Val::Node(id) {
+                return Ok(false);
+            }
+            if step.labels.is_empty() && matches!(self.node_props[pi][ni], Props::None) {
+                return Ok(true);
+            }
         }
         let graph = self.ctx.graph;
         let Some(node) = graph.node(id) else {

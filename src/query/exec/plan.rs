@@ -30,6 +30,8 @@ pub enum VarKind {
     Path,
     /// Anything else, or not known before running.
     Value,
+    /// A value known not to be a node, relationship or path (a literal, list or map).
+    Scalar,
 }
 
 impl VarKind {
@@ -40,6 +42,7 @@ impl VarKind {
             VarKind::RelList => "a list of relationships",
             VarKind::Path => "a path",
             VarKind::Value => "a value",
+            VarKind::Scalar => "a value that is not a graph element",
         }
     }
 }
@@ -704,6 +707,8 @@ impl<'g> Planner<'g> {
         for (name, e) in &items {
             let kind = match e {
                 Expr::Variable(v) => scope.get(v).unwrap_or(VarKind::Value),
+                Expr::Literal(Literal::Null) => VarKind::Value,
+                Expr::Literal(_) | Expr::List(_) | Expr::Map(_) => VarKind::Scalar,
                 _ => VarKind::Value,
             };
             out.add(name, kind);
@@ -718,8 +723,33 @@ impl<'g> Planner<'g> {
             }
         }
         let mut order_by = Vec::new();
+        // In an aggregating projection, an expression around an aggregate may
+        // only use grouping keys that are plain variables.
+        let key_vars: Vec<String> = items
+            .iter()
+            .zip(&item_aggregates)
+            .filter(|(_, agg)| !**agg)
+            .filter_map(|((_, e), _)| match e {
+                Expr::Variable(v) => Some(v.clone()),
+                _ => None,
+            })
+            .collect();
+        for ((_, e), agg) in items.iter().zip(&item_aggregates) {
+            if *agg {
+                check_grouping_vars(e, &key_vars)?;
+            }
+        }
         for s in &p.order_by {
-            let substituted = substitute_items(&s.expr, &items);
+            if aggregating && contains_aggregate(&s.expr) {
+                let mut allowed = key_vars.clone();
+                allowed.extend(items.iter().map(|(n, _)| n.clone()));
+                check_grouping_vars(&s.expr, &allowed)?;
+            }
+            let substituted = if aggregating && contains_aggregate(&s.expr) {
+                s.expr.clone()
+            } else {
+                substitute_items(&s.expr, &items)
+            };
             if aggregating || p.distinct {
                 check_expr(&substituted, &sort_scope, ExprCtx::projection(), 0)
                     .map_err(|e| order_by_error(e, aggregating))?;
@@ -785,6 +815,11 @@ impl<'g> Planner<'g> {
             if args.iter().any(contains_aggregate) {
                 err = Some(Error::query(format!(
                     "nested aggregation: `{function}` cannot take an aggregate as its argument"
+                )));
+            }
+            if args.iter().any(calls_rand) {
+                err = Some(Error::query(format!(
+                    "non-constant expression: `{function}` cannot aggregate rand()"
                 )));
             }
             let agg = Aggregate {
@@ -894,6 +929,104 @@ impl<'g> Planner<'g> {
     }
 }
 
+/// Checks that the variables an expression uses outside its aggregates are all `allowed`.
+fn check_grouping_vars(e: &Expr, allowed: &[String]) -> Result<()> {
+    let mut free = Vec::new();
+    let mut local = Vec::new();
+    free_vars(e, &mut free, &mut local, 0);
+    for v in free {
+        if !local.contains(&v) && !allowed.contains(&v) {
+            return Err(Error::query(format!(
+                "ambiguous aggregation expression: `{v}` is used next to an aggregate but is not a grouping key"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The variables used outside aggregates, and the names bound by comprehensions.
+fn free_vars(e: &Expr, free: &mut Vec<String>, local: &mut Vec<String>, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match e {
+        Expr::CountStar => {}
+        Expr::Function { name, .. } if functions::is_aggregate(&name.to_lowercase()) => {}
+        Expr::Variable(v) => free.push(v.clone()),
+        Expr::ListComprehension { variable, .. } | Expr::Quantified { variable, .. } => {
+            local.push(variable.clone());
+            walk_children(e, free, local, depth);
+        }
+        Expr::Reduce {
+            accumulator,
+            variable,
+            ..
+        } => {
+            local.push(accumulator.clone());
+            local.push(variable.clone());
+            walk_children(e, free, local, depth);
+        }
+        Expr::PatternPredicate(_) | Expr::PatternComprehension { .. } | Expr::Exists { .. } => {}
+        _ => walk_children(e, free, local, depth),
+    }
+}
+
+fn walk_children(e: &Expr, free: &mut Vec<String>, local: &mut Vec<String>, depth: usize) {
+    let mut children: Vec<&Expr> = Vec::new();
+    match e {
+        Expr::List(items) => children.extend(items),
+        Expr::Map(entries) => children.extend(entries.iter().map(|(_, v)| v)),
+        Expr::Property(x, _) | Expr::Unary(_, x) | Expr::HasLabels(x, _) => children.push(x),
+        Expr::IsNull { expr, .. } => children.push(expr),
+        Expr::Index(a, b) | Expr::Binary(_, a, b) => {
+            children.push(a);
+            children.push(b);
+        }
+        Expr::Slice(a, b, c) => {
+            children.push(a);
+            children.extend(b.as_deref());
+            children.extend(c.as_deref());
+        }
+        Expr::Function { args, .. } => children.extend(args),
+        Expr::Case {
+            subject,
+            whens,
+            else_,
+        } => {
+            children.extend(subject.as_deref());
+            for (w, t) in whens {
+                children.push(w);
+                children.push(t);
+            }
+            children.extend(else_.as_deref());
+        }
+        Expr::ListComprehension {
+            list, filter, map, ..
+        } => {
+            children.push(list);
+            children.extend(filter.as_deref());
+            children.extend(map.as_deref());
+        }
+        Expr::Quantified {
+            list, predicate, ..
+        } => {
+            children.push(list);
+            children.push(predicate);
+        }
+        Expr::Reduce {
+            init, list, expr, ..
+        } => {
+            children.push(init);
+            children.push(list);
+            children.push(expr);
+        }
+        _ => {}
+    }
+    for c in children {
+        free_vars(c, free, local, depth + 1);
+    }
+}
+
 /// `ORDER BY` after `DISTINCT` or aggregation can only see what was projected.
 fn order_by_error(e: Error, aggregating: bool) -> Error {
     match e {
@@ -962,6 +1095,19 @@ fn is_row_independent(e: &Expr) -> bool {
         }
     });
     independent
+}
+
+/// Whether an expression calls `rand()`.
+fn calls_rand(e: &Expr) -> bool {
+    let mut found = false;
+    visit_expr(e, &mut |x| {
+        if let Expr::Function { name, .. } = x {
+            if name.eq_ignore_ascii_case("rand") {
+                found = true;
+            }
+        }
+    });
+    found
 }
 
 /// Whether an expression contains an aggregate call.
@@ -1254,7 +1400,17 @@ fn check_expr(e: &Expr, scope: &Scope, ctx: ExprCtx, depth: usize) -> Result<()>
         }
         Expr::List(items) => items.iter().try_for_each(go),
         Expr::Map(entries) => entries.iter().try_for_each(|(_, v)| go(v)),
-        Expr::Property(x, _) | Expr::Unary(_, x) | Expr::HasLabels(x, _) => go(x),
+        Expr::Property(x, key) => {
+            if let Expr::Variable(v) = &**x {
+                if matches!(scope.get(v), Some(VarKind::Path | VarKind::RelList)) {
+                    return Err(Error::query(format!(
+                        "invalid argument type: `{v}` is not a node, relationship or map and has no property `{key}`"
+                    )));
+                }
+            }
+            go(x)
+        }
+        Expr::Unary(_, x) | Expr::HasLabels(x, _) => go(x),
         Expr::IsNull { expr, .. } => go(expr),
         Expr::Index(a, b) | Expr::Binary(_, a, b) => {
             go(a)?;

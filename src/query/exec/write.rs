@@ -42,6 +42,7 @@ pub fn run(
                 if i % 1024 == 1023 {
                     env.cancel.check()?;
                 }
+                check_merge_nulls(txn, env, &m.pattern, scope, &row)?;
                 let mut found: Vec<Row> = Vec::new();
                 {
                     let ctx = env.ctx(txn.graph());
@@ -106,6 +107,26 @@ pub fn run(
                     collect_deletes(v, &mut nodes, &mut rels)?;
                 }
             }
+            {
+                // Keep the records, for what the rest of the statement may ask of them.
+                let g = txn.graph();
+                let mut deleted = env.deleted.borrow_mut();
+                for &r in &rels {
+                    if let Some(rel) = g.relationship(r) {
+                        deleted.rels.insert(r, rel.clone());
+                    }
+                }
+                for &n in &nodes {
+                    if let Some(node) = g.node(n) {
+                        deleted.nodes.insert(n, node.clone());
+                    }
+                    if *detach {
+                        for (rel, _) in g.relationships_of(n, crate::graph::Dir::Both) {
+                            deleted.rels.insert(rel.id, rel.clone());
+                        }
+                    }
+                }
+            }
             for r in rels {
                 txn.delete_relationship(r)?;
             }
@@ -118,6 +139,40 @@ pub fn run(
             "invalid clause composition: not a write clause",
         )),
     }
+}
+
+/// MERGE cannot match or create a property whose value is null.
+fn check_merge_nulls(
+    txn: &Txn,
+    env: &Env,
+    p: &PathPattern,
+    scope: &[String],
+    row: &[Val],
+) -> Result<()> {
+    let ctx = env.ctx(txn.graph());
+    let frame = Frame::new(scope, row);
+    let mut maps: Vec<&Expr> = p.start.properties.iter().collect();
+    for (r, n) in &p.steps {
+        maps.extend(r.properties.iter());
+        maps.extend(n.properties.iter());
+    }
+    for e in maps {
+        let Expr::Map(entries) = e else {
+            continue;
+        };
+        for (k, x) in entries {
+            match eval(&ctx, x, &frame) {
+                Ok(Val::Null) => {
+                    return Err(Error::query(format!(
+                        "invalid argument value: MERGE cannot use a null value for property `{k}`"
+                    )))
+                }
+                // Values that refer to the pattern's own variables are checked when used.
+                Ok(_) | Err(_) => {}
+            }
+        }
+    }
+    Ok(())
 }
 
 fn collect_deletes(v: Val, nodes: &mut Vec<NodeId>, rels: &mut Vec<RelId>) -> Result<()> {
