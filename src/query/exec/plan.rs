@@ -30,8 +30,10 @@ pub enum VarKind {
     Path,
     /// Anything else, or not known before running.
     Value,
-    /// A value known not to be a node, relationship or path (a literal, list or map).
+    /// A value known not to be a graph element or a list (a literal or a map).
     Scalar,
+    /// A list built by a list literal.
+    List,
 }
 
 impl VarKind {
@@ -43,6 +45,7 @@ impl VarKind {
             VarKind::Path => "a path",
             VarKind::Value => "a value",
             VarKind::Scalar => "a value that is not a graph element",
+            VarKind::List => "a list",
         }
     }
 }
@@ -453,6 +456,7 @@ impl<'g> Planner<'g> {
             }
             let declare = |scope: &mut Scope, v: &str, kind: VarKind| -> Result<()> {
                 match scope.get(v) {
+                    Some(VarKind::List) if kind == VarKind::RelList => Ok(()),
                     Some(k) if k != kind && k != VarKind::Value => Err(Error::query(format!(
                         "variable type conflict: `{v}` is {} and cannot be used as {}",
                         k.describe(),
@@ -666,7 +670,7 @@ impl<'g> Planner<'g> {
                 scope.vars.iter().filter(|(n, _)| !is_hidden(n)).collect();
             names.sort_by(|a, b| a.0.cmp(&b.0));
             names.dedup_by(|a, b| a.0 == b.0);
-            if names.is_empty() {
+            if names.is_empty() && is_return {
                 return Err(Error::query(
                     "no variables in scope: RETURN * and WITH * need at least one variable",
                 ));
@@ -696,9 +700,8 @@ impl<'g> Planner<'g> {
         let mut item_aggregates = Vec::new();
         let mut rewritten = Vec::new();
         for (name, e) in &items {
-            let before = aggregates.len();
             let r = self.extract_aggregates(e, &mut aggregates)?;
-            item_aggregates.push(aggregates.len() > before || contains_aggregate(e));
+            item_aggregates.push(contains_aggregate(e));
             rewritten.push((name.clone(), r));
         }
         let aggregating = !aggregates.is_empty();
@@ -708,7 +711,8 @@ impl<'g> Planner<'g> {
             let kind = match e {
                 Expr::Variable(v) => scope.get(v).unwrap_or(VarKind::Value),
                 Expr::Literal(Literal::Null) => VarKind::Value,
-                Expr::Literal(_) | Expr::List(_) | Expr::Map(_) => VarKind::Scalar,
+                Expr::Literal(_) | Expr::Map(_) => VarKind::Scalar,
+                Expr::List(_) => VarKind::List,
                 _ => VarKind::Value,
             };
             out.add(name, kind);
@@ -722,43 +726,58 @@ impl<'g> Planner<'g> {
                 }
             }
         }
-        let mut order_by = Vec::new();
-        // In an aggregating projection, an expression around an aggregate may
-        // only use grouping keys that are plain variables.
-        let key_vars: Vec<String> = items
+        // Around an aggregate, an expression may only use grouping keys that are
+        // variables or property accesses projected as such.
+        let simple_keys: Vec<(String, Expr)> = items
             .iter()
             .zip(&item_aggregates)
-            .filter(|(_, agg)| !**agg)
-            .filter_map(|((_, e), _)| match e {
+            .filter(|((_, e), agg)| {
+                !**agg
+                    && match e {
+                        Expr::Variable(_) => true,
+                        Expr::Property(x, _) => matches!(**x, Expr::Variable(_)),
+                        _ => false,
+                    }
+            })
+            .map(|(item, _)| item.clone())
+            .collect();
+        let key_vars: Vec<String> = simple_keys
+            .iter()
+            .filter_map(|(_, e)| match e {
                 Expr::Variable(v) => Some(v.clone()),
                 _ => None,
             })
+            .chain(simple_keys.iter().map(|(n, _)| n.clone()))
+            .chain(aggregates.iter().map(|a| a.name.clone()))
             .collect();
-        for ((_, e), agg) in items.iter().zip(&item_aggregates) {
+        for (i, agg) in item_aggregates.iter().enumerate() {
             if *agg {
-                check_grouping_vars(e, &key_vars)?;
+                let r = substitute_items(&rewritten[i].1, &simple_keys);
+                check_grouping_vars(&r, &key_vars)?;
+                rewritten[i].1 = r;
             }
         }
+        let mut order_by = Vec::new();
         for s in &p.order_by {
-            if aggregating && contains_aggregate(&s.expr) {
+            let r = if aggregating && contains_aggregate(&s.expr) {
+                // Aggregate arguments see the input; the rest sees the output.
+                let mut both = scope.clone();
+                both.vars.extend(out.vars.iter().cloned());
+                check_expr(&s.expr, &both, ExprCtx::projection(), 0)?;
+                let r = self.extract_aggregates(&s.expr, &mut aggregates)?;
                 let mut allowed = key_vars.clone();
                 allowed.extend(items.iter().map(|(n, _)| n.clone()));
-                check_grouping_vars(&s.expr, &allowed)?;
-            }
-            let substituted = if aggregating && contains_aggregate(&s.expr) {
-                s.expr.clone()
+                allowed.extend(aggregates.iter().map(|a| a.name.clone()));
+                check_grouping_vars(&substitute_items(&r, &simple_keys), &allowed)?;
+                substitute_items(&r, &items)
             } else {
-                substitute_items(&s.expr, &items)
-            };
-            if aggregating || p.distinct {
-                check_expr(&substituted, &sort_scope, ExprCtx::projection(), 0)
-                    .map_err(|e| order_by_error(e, aggregating))?;
-            } else {
-                check_expr(&substituted, &sort_scope, ExprCtx::projection(), 0)?;
-            }
-            let r = if aggregating {
-                self.extract_aggregates(&substituted, &mut aggregates)?
-            } else {
+                let substituted = substitute_items(&s.expr, &items);
+                if aggregating || p.distinct {
+                    check_expr(&substituted, &sort_scope, ExprCtx::projection(), 0)
+                        .map_err(|e| order_by_error(e, aggregating))?;
+                } else {
+                    check_expr(&substituted, &sort_scope, ExprCtx::projection(), 0)?;
+                }
                 if contains_aggregate(&substituted) {
                     return Err(Error::query(
                         "invalid aggregation: ORDER BY cannot aggregate in a projection that does not",
