@@ -764,7 +764,13 @@ impl<'g> Planner<'g> {
                 let mut both = scope.clone();
                 both.vars.extend(out.vars.iter().cloned());
                 check_expr(&s.expr, &both, ExprCtx::projection(), 0)?;
+                let known = aggregates.len();
                 let r = self.extract_aggregates(&s.expr, &mut aggregates)?;
+                if aggregates.len() > known {
+                    return Err(Error::query(
+                        "undefined variable: an aggregate in ORDER BY must also be projected",
+                    ));
+                }
                 let mut allowed = key_vars.clone();
                 allowed.extend(items.iter().map(|(n, _)| n.clone()));
                 allowed.extend(aggregates.iter().map(|a| a.name.clone()));
