@@ -379,9 +379,7 @@ pub fn truthy(ctx: &Ctx, e: &Expr, frame: &Frame) -> Result<bool> {
 fn property(ctx: &Ctx, base: &Val, key: &str) -> Result<Val> {
     match base {
         Val::Node(id) if ctx.is_deleted_node(*id) => return Err(deleted_access("node")),
-        Val::Rel(id) if ctx.is_deleted_rel(*id) => {
-            return Err(deleted_access("relationship"))
-        }
+        Val::Rel(id) if ctx.is_deleted_rel(*id) => return Err(deleted_access("relationship")),
         _ => {}
     }
     Ok(match base {
