@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use super::eval::{build_path, eval, truthy, Ctx, Frame};
 use super::plan::{self, MatchOp, PatternPlan, RelStep, Start};
-use super::values::{equals, Val};
+use super::values::{equals, Key, Val};
 use super::MAX_VALUES;
 use crate::error::{Error, Result};
 use crate::graph::Dir;
@@ -88,6 +88,7 @@ pub fn match_row(
         used: Vec::new(),
         emit,
         steps: 0,
+        memo: HashSet::new(),
     };
     m.pattern(0)
 }
@@ -102,6 +103,8 @@ struct Matcher<'a, 'c, 'e> {
     used: Vec<RelId>,
     emit: &'e mut dyn FnMut(Vec<Val>) -> Result<bool>,
     steps: usize,
+    /// States already expanded, when the plan allows skipping repeats.
+    memo: HashSet<(usize, usize, Vec<Key>)>,
 }
 
 /// The direction to walk a relationship pattern, from its left node (or from its
@@ -115,6 +118,19 @@ fn walk_dir(d: Direction, reversed: bool) -> Dir {
 }
 
 impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
+    /// Whether the state after hop `h` of pattern `pi` was seen before (and
+    /// records it). Always false when every match counts.
+    fn seen(&mut self, pi: usize, h: usize) -> bool {
+        let Some(memo) = &self.op.memo else {
+            return false;
+        };
+        let key: Vec<Key> = memo[pi][h]
+            .iter()
+            .map(|&s| Key::of(&self.work[s]))
+            .collect();
+        !self.memo.insert((pi, h, key))
+    }
+
     fn tick(&mut self) -> Result<()> {
         self.steps += 1;
         if self.steps.is_multiple_of(4096) {
@@ -344,6 +360,11 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
                 self.unbind(rel_slot, new_rel);
                 continue;
             };
+            if self.seen(pi, h) {
+                self.unbind(to_slot, new_node);
+                self.unbind(rel_slot, new_rel);
+                continue;
+            }
             self.used.push(rel.id);
             let go_on = self.hop(pi, h + 1)?;
             self.used.pop();
@@ -395,6 +416,11 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
                 self.unbind(rel_slot, new_rel);
                 continue;
             };
+            if self.seen(pi, h) {
+                self.unbind(to_slot, new_node);
+                self.unbind(rel_slot, new_rel);
+                continue;
+            }
             let before = self.used.len();
             self.used.extend_from_slice(&rels);
             let go_on = self.hop(pi, h + 1)?;

@@ -99,6 +99,10 @@ pub struct MatchOp {
     pub inputs: usize,
     /// Which work slots are output, in order.
     pub keep: Vec<usize>,
+    /// Set when only the distinct values of some variables matter downstream:
+    /// per pattern and hop, the bound slots that decide what can still be
+    /// matched and emitted. A state seen before is not expanded again.
+    pub memo: Option<Vec<Vec<Vec<usize>>>>,
 }
 
 /// How one path pattern is matched.
@@ -319,13 +323,25 @@ impl<'g> Planner<'g> {
                     where_,
                 } => {
                     let reach = next.is_some_and(multiplicity_irrelevant);
-                    Op::Match(self.plan_match(
-                        &mut scope,
-                        *optional,
-                        patterns,
-                        where_.as_ref(),
-                        reach,
-                    )?)
+                    let mut m =
+                        self.plan_match(&mut scope, *optional, patterns, where_.as_ref(), reach)?;
+                    if let (true, Some(Clause::With(p) | Clause::Return(p))) = (reach, next) {
+                        if !p.star {
+                            let mut needed = HashSet::new();
+                            for e in p
+                                .items
+                                .iter()
+                                .map(|i| &i.expr)
+                                .chain(p.order_by.iter().map(|o| &o.expr))
+                                .chain(p.where_.iter())
+                                .chain(where_.iter())
+                            {
+                                collect_names(e, &mut needed);
+                            }
+                            m.memo = Some(memo_plan(&m, &needed));
+                        }
+                    }
+                    Op::Match(m)
                 }
                 Clause::Unwind { expr, variable } => {
                     check_expr(expr, &scope, ExprCtx::plain(), 0)?;
@@ -616,6 +632,7 @@ impl<'g> Planner<'g> {
             work,
             inputs,
             keep,
+            memo: None,
         })
     }
 
@@ -1066,6 +1083,101 @@ fn order_by_error(e: Error, aggregating: bool) -> Error {
         }
         other => other,
     }
+}
+
+/// The hops of a pattern in matching order: (relationship, from node, to node),
+/// right of the anchor first, then left.
+pub fn hop_order(p: &PatternPlan) -> Vec<(usize, usize, usize)> {
+    let k = p.rels.len();
+    let right = k - p.anchor;
+    (0..k)
+        .map(|h| {
+            if h < right {
+                let ri = p.anchor + h;
+                (ri, ri, ri + 1)
+            } else {
+                let ri = p.anchor - 1 - (h - right);
+                (ri, ri + 1, ri)
+            }
+        })
+        .collect()
+}
+
+/// For each pattern and hop, the slots bound so far that are still needed: by
+/// the rest of the query (`needed` names), by later hops, or by later patterns.
+fn memo_plan(m: &MatchOp, needed: &HashSet<String>) -> Vec<Vec<Vec<usize>>> {
+    let needed_slots: HashSet<usize> = m
+        .work
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| needed.contains(*n))
+        .map(|(i, _)| i)
+        .collect();
+    let all_slots = |p: &PatternPlan| -> Vec<usize> {
+        let mut v: Vec<usize> = p.nodes.iter().map(|n| n.slot).collect();
+        v.extend(p.rels.iter().map(|r| r.slot));
+        v.extend(p.path_slot);
+        v
+    };
+    let mut out = Vec::new();
+    let mut bound_before: HashSet<usize> = HashSet::new();
+    for (pi, p) in m.patterns.iter().enumerate() {
+        let hops = hop_order(p);
+        let mut later_patterns: HashSet<usize> = HashSet::new();
+        for q in &m.patterns[pi + 1..] {
+            later_patterns.extend(all_slots(q));
+        }
+        let mut per_hop = Vec::new();
+        let mut bound: HashSet<usize> = bound_before.clone();
+        bound.insert(p.nodes[p.anchor].slot);
+        for h in 0..hops.len() {
+            let (ri, _, to) = hops[h];
+            bound.insert(p.rels[ri].slot);
+            bound.insert(p.nodes[to].slot);
+            let mut later: HashSet<usize> = later_patterns.clone();
+            for &(r2, f2, t2) in &hops[h + 1..] {
+                later.insert(p.rels[r2].slot);
+                later.insert(p.nodes[f2].slot);
+                later.insert(p.nodes[t2].slot);
+            }
+            if p.path_slot.is_some() {
+                later.extend(all_slots(p));
+            }
+            let mut live: Vec<usize> = bound
+                .iter()
+                .copied()
+                .filter(|s| *s >= m.inputs && (needed_slots.contains(s) || later.contains(s)))
+                .collect();
+            live.sort_unstable();
+            per_hop.push(live);
+        }
+        bound_before.extend(all_slots(p));
+        out.push(per_hop);
+    }
+    out
+}
+
+/// Every variable name an expression mentions, patterns included.
+fn collect_names(e: &Expr, out: &mut HashSet<String>) {
+    visit_expr(e, &mut |x| {
+        let mut pattern = |p: &PathPattern| {
+            out.extend(p.variable.iter().cloned());
+            out.extend(p.start.variable.iter().cloned());
+            for (r, n) in &p.steps {
+                out.extend(r.variable.iter().cloned());
+                out.extend(n.variable.iter().cloned());
+            }
+        };
+        match x {
+            Expr::Variable(v) => {
+                out.insert(v.clone());
+            }
+            Expr::PatternPredicate(p) => pattern(p),
+            Expr::PatternComprehension { pattern: p, .. } => pattern(p),
+            Expr::Exists { patterns, .. } => patterns.iter().for_each(pattern),
+            _ => {}
+        }
+    });
 }
 
 /// Whether the clause after a MATCH ignores how many times each row occurs, so
@@ -1691,6 +1803,9 @@ fn describe(op: &Op) -> String {
             }
             if let Some(w) = &m.where_ {
                 s.push_str(&format!(" where {}", show(w)));
+            }
+            if m.memo.is_some() {
+                s.push_str(" (distinct states)");
             }
             s
         }
