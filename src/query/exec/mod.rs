@@ -222,9 +222,34 @@ fn run_part(
     let mut rows: Vec<Row> = vec![Vec::new()];
     let empty: Vec<String> = Vec::new();
     let mut scope: &[String] = &empty;
-    for step in &part.steps {
+    let mut steps = part.steps.iter().peekable();
+    while let Some(step) = steps.next() {
         env.cancel.check()?;
         let started = Instant::now();
+        // A MATCH feeding an aggregation streams its rows into the groups.
+        if let (Op::Match(m), Some(next)) = (&step.op, steps.peek()) {
+            if let Op::Project(p) = &next.op {
+                if p.aggregating() {
+                    let ctx = env.ctx(access.graph());
+                    let mut grouper = project::Grouper::new(p);
+                    let matched =
+                        match_into(&ctx, m, rows, &mut |r| grouper.add(&ctx, &step.scope, &r))?;
+                    let middle = Instant::now();
+                    profile.push(StepProfile {
+                        rows: matched,
+                        micros: (middle - started).as_micros(),
+                    });
+                    rows = project::finish(&ctx, p, grouper)?;
+                    profile.push(StepProfile {
+                        rows: rows.len(),
+                        micros: middle.elapsed().as_micros(),
+                    });
+                    scope = &next.scope;
+                    steps.next();
+                    continue;
+                }
+            }
+        }
         rows = match &step.op {
             Op::Match(m) => {
                 let ctx = env.ctx(access.graph());
@@ -263,20 +288,37 @@ fn run_part(
 fn run_match(ctx: &Ctx, m: &plan::MatchOp, rows: Vec<Row>, width: usize) -> Result<Vec<Row>> {
     let mut out: Vec<Row> = Vec::new();
     let limit = MAX_VALUES / width.max(1);
+    match_into(ctx, m, rows, &mut |r| {
+        out.push(r);
+        if out.len() > limit {
+            return Err(Error::ResourceLimit(format!(
+                "the match would hold more than {MAX_VALUES} values at once; add a LIMIT or a filter"
+            )));
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Matches every input row, passing each output row to `emit`; returns how many.
+fn match_into(
+    ctx: &Ctx,
+    m: &plan::MatchOp,
+    rows: Vec<Row>,
+    emit: &mut dyn FnMut(Row) -> Result<()>,
+) -> Result<usize> {
+    let mut count = 0;
     for row in rows {
         ctx.cancel.check()?;
-        let before = out.len();
+        let before = count;
         pattern::match_row(ctx, m, &row, &mut |r| {
-            out.push(r);
-            if out.len() > limit {
-                return Err(Error::ResourceLimit(format!(
-                    "the match would hold more than {MAX_VALUES} values at once; add a LIMIT or a filter"
-                )));
-            }
+            count += 1;
+            emit(r)?;
             Ok(true)
         })?;
-        if m.optional && out.len() == before {
-            out.push(
+        if m.optional && count == before {
+            count += 1;
+            emit(
                 m.keep
                     .iter()
                     .map(|&i| {
@@ -287,10 +329,10 @@ fn run_match(ctx: &Ctx, m: &plan::MatchOp, rows: Vec<Row>, width: usize) -> Resu
                         }
                     })
                     .collect(),
-            );
+            )?;
         }
     }
-    Ok(out)
+    Ok(count)
 }
 
 fn run_unwind(

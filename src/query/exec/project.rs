@@ -19,11 +19,16 @@ struct Out {
 }
 
 pub fn run(ctx: &Ctx, p: &ProjectOp, scope: &[String], rows: Vec<Row>) -> Result<Vec<Row>> {
+    if p.aggregating() {
+        let mut grouper = Grouper::new(p);
+        for row in &rows {
+            grouper.add(ctx, scope, row)?;
+        }
+        return finish(ctx, p, grouper);
+    }
     let item_names: Vec<String> = p.items.iter().map(|(n, _)| n.clone()).collect();
     // The frame of ORDER BY and WHERE: extra names first, so that output columns win.
-    let (frame_names, outs) = if p.aggregating() {
-        aggregate(ctx, p, scope, &item_names, rows)?
-    } else {
+    let (frame_names, outs) = {
         let mut outs = Vec::with_capacity(rows.len());
         for (i, row) in rows.into_iter().enumerate() {
             if i % 4096 == 4095 {
@@ -45,6 +50,23 @@ pub fn run(ctx: &Ctx, p: &ProjectOp, scope: &[String], rows: Vec<Row>) -> Result
         names.extend(item_names.iter().cloned());
         (names, outs)
     };
+    after_projection(ctx, p, frame_names, outs)
+}
+
+/// Finishes an aggregating projection whose rows were fed to `grouper`.
+pub fn finish(ctx: &Ctx, p: &ProjectOp, grouper: Grouper) -> Result<Vec<Row>> {
+    let item_names: Vec<String> = p.items.iter().map(|(n, _)| n.clone()).collect();
+    let (frame_names, outs) = grouper.finish(ctx, &item_names)?;
+    after_projection(ctx, p, frame_names, outs)
+}
+
+/// DISTINCT, ORDER BY, SKIP, LIMIT and WHERE over projected rows.
+fn after_projection(
+    ctx: &Ctx,
+    p: &ProjectOp,
+    frame_names: Vec<String>,
+    outs: Vec<Out>,
+) -> Result<Vec<Row>> {
     let mut outs = outs;
     if p.distinct {
         let mut seen = HashSet::new();
@@ -119,39 +141,58 @@ fn count_arg(ctx: &Ctx, e: Option<&Expr>, what: &str) -> Result<Option<usize>> {
     }
 }
 
-/// Groups the rows by the items without aggregates and computes the aggregates.
-/// Returns the frame names (output columns then aggregates) and one output per group.
-fn aggregate(
-    ctx: &Ctx,
-    p: &ProjectOp,
-    scope: &[String],
-    item_names: &[String],
-    rows: Vec<Row>,
-) -> Result<(Vec<String>, Vec<Out>)> {
-    let key_items: Vec<usize> = (0..p.items.len())
-        .filter(|&i| !p.item_aggregates[i])
-        .collect();
-    let mut index: HashMap<Vec<Key>, usize> = HashMap::new();
-    let mut groups: Vec<(Row, Vec<Acc>)> = Vec::new();
-    for (n, row) in rows.iter().enumerate() {
-        if n % 4096 == 4095 {
+/// Groups rows by the items without aggregates and computes the aggregates,
+/// one row at a time (so that a MATCH can feed it without materialising its rows).
+pub struct Grouper<'p> {
+    p: &'p ProjectOp,
+    key_items: Vec<usize>,
+    index: HashMap<Vec<Key>, usize>,
+    groups: Vec<(Row, Vec<Acc>)>,
+    rows: usize,
+}
+
+impl<'p> Grouper<'p> {
+    pub fn new(p: &'p ProjectOp) -> Self {
+        Grouper {
+            p,
+            key_items: (0..p.items.len())
+                .filter(|&i| !p.item_aggregates[i])
+                .collect(),
+            index: HashMap::new(),
+            groups: Vec::new(),
+            rows: 0,
+        }
+    }
+
+    /// Adds one input row.
+    pub fn add(&mut self, ctx: &Ctx, scope: &[String], row: &[Val]) -> Result<()> {
+        let p = self.p;
+        self.rows += 1;
+        if self.rows % 4096 == 0 {
             ctx.cancel.check()?;
         }
         let frame = Frame::new(scope, row);
-        let keys = key_items
+        let keys = self
+            .key_items
             .iter()
             .map(|&i| eval(ctx, &p.items[i].1, &frame))
             .collect::<Result<Row>>()?;
         let k = Key::of_row(&keys);
-        let g = match index.get(&k) {
+        let g = match self.index.get(&k) {
             Some(&g) => g,
             None => {
-                index.insert(k, groups.len());
-                groups.push((keys, p.aggregates.iter().map(Acc::new).collect()));
-                groups.len() - 1
+                self.index.insert(k, self.groups.len());
+                self.groups
+                    .push((keys, p.aggregates.iter().map(Acc::new).collect()));
+                if self.groups.len().saturating_mul(p.items.len().max(1)) > MAX_VALUES {
+                    return Err(Error::ResourceLimit(format!(
+                        "the aggregation would hold more than {MAX_VALUES} values"
+                    )));
+                }
+                self.groups.len() - 1
             }
         };
-        for (a, acc) in p.aggregates.iter().zip(groups[g].1.iter_mut()) {
+        for (a, acc) in p.aggregates.iter().zip(self.groups[g].1.iter_mut()) {
             let args = a
                 .args
                 .iter()
@@ -159,7 +200,28 @@ fn aggregate(
                 .collect::<Result<Row>>()?;
             acc.add(a, args)?;
         }
+        Ok(())
     }
+
+    /// The frame names (aggregates then output columns) and one output per group.
+    fn finish(self, ctx: &Ctx, item_names: &[String]) -> Result<(Vec<String>, Vec<Out>)> {
+        let Grouper {
+            p,
+            key_items,
+            mut groups,
+            ..
+        } = self;
+        aggregate_outputs(ctx, p, item_names, &key_items, &mut groups)
+    }
+}
+
+fn aggregate_outputs(
+    ctx: &Ctx,
+    p: &ProjectOp,
+    item_names: &[String],
+    key_items: &[usize],
+    groups: &mut Vec<(Row, Vec<Acc>)>,
+) -> Result<(Vec<String>, Vec<Out>)> {
     if groups.is_empty() && key_items.is_empty() {
         groups.push((Vec::new(), p.aggregates.iter().map(Acc::new).collect()));
     }
@@ -168,13 +230,13 @@ fn aggregate(
     let mut inner_names: Vec<String> = key_items.iter().map(|&i| item_names[i].clone()).collect();
     inner_names.extend(agg_names.iter().cloned());
     // Key items may also be referred to by the variable they project.
-    for &i in &key_items {
+    for &i in key_items {
         if let Expr::Variable(v) = &p.items[i].1 {
             inner_names.push(v.clone());
         }
     }
     let mut outs = Vec::with_capacity(groups.len());
-    for (keys, accs) in groups {
+    for (keys, accs) in std::mem::take(groups) {
         let aggs = accs
             .into_iter()
             .zip(&p.aggregates)
