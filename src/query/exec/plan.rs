@@ -1158,6 +1158,18 @@ fn memo_plan(m: &MatchOp, needed: &HashSet<String>) -> Vec<Vec<Vec<usize>>> {
 }
 
 /// Every variable name an expression mentions, patterns included.
+pub fn expr_names(e: &Expr) -> HashSet<String> {
+    let mut out = HashSet::new();
+    collect_names(e, &mut out);
+    out
+}
+
+/// Whether an expression's value may change between two evaluations on the same row.
+pub fn is_volatile(e: &Expr) -> bool {
+    calls_rand(e)
+}
+
+/// Every variable name an expression mentions, patterns included.
 fn collect_names(e: &Expr, out: &mut HashSet<String>) {
     visit_expr(e, &mut |x| {
         let mut pattern = |p: &PathPattern| {

@@ -149,6 +149,11 @@ pub struct Grouper<'p> {
     index: HashMap<Vec<Key>, usize>,
     groups: Vec<(Row, Vec<Acc>)>,
     rows: usize,
+    /// The input slots the grouping keys read, once known; `Some(empty)` when
+    /// the keys cannot be cached.
+    key_slots: Option<Vec<usize>>,
+    /// Group by the values of `key_slots`: a shortcut past evaluating the keys.
+    by_slots: HashMap<Vec<Key>, usize>,
 }
 
 impl<'p> Grouper<'p> {
@@ -161,7 +166,29 @@ impl<'p> Grouper<'p> {
             index: HashMap::new(),
             groups: Vec::new(),
             rows: 0,
+            key_slots: None,
+            by_slots: HashMap::new(),
         }
+    }
+
+    /// The input slots that the grouping keys depend on, or none when a key is volatile.
+    fn slots_for(&self, scope: &[String]) -> Vec<usize> {
+        let mut slots = Vec::new();
+        for &i in &self.key_items {
+            let e = &self.p.items[i].1;
+            if super::plan::is_volatile(e) {
+                return Vec::new();
+            }
+            for name in super::plan::expr_names(e) {
+                if let Some(s) = scope.iter().rposition(|n| *n == name) {
+                    if !slots.contains(&s) {
+                        slots.push(s);
+                    }
+                }
+            }
+        }
+        slots.sort_unstable();
+        slots
     }
 
     /// Adds one input row.
@@ -172,6 +199,22 @@ impl<'p> Grouper<'p> {
             ctx.cancel.check()?;
         }
         let frame = Frame::new(scope, row);
+        if self.key_slots.is_none() {
+            self.key_slots = Some(self.slots_for(scope));
+        }
+        let slot_key: Option<Vec<Key>> = match &self.key_slots {
+            Some(slots) if !slots.is_empty() && slots.len() <= row.len() => {
+                Some(slots.iter().map(|&s| Key::of(&row[s])).collect())
+            }
+            _ => None,
+        };
+        if let Some(g) = slot_key
+            .as_ref()
+            .and_then(|k| self.by_slots.get(k))
+            .copied()
+        {
+            return self.accumulate(ctx, g, &frame);
+        }
         let keys = self
             .key_items
             .iter()
@@ -192,11 +235,19 @@ impl<'p> Grouper<'p> {
                 self.groups.len() - 1
             }
         };
+        if let Some(k) = slot_key {
+            self.by_slots.insert(k, g);
+        }
+        self.accumulate(ctx, g, &frame)
+    }
+
+    fn accumulate(&mut self, ctx: &Ctx, g: usize, frame: &Frame) -> Result<()> {
+        let p = self.p;
         for (a, acc) in p.aggregates.iter().zip(self.groups[g].1.iter_mut()) {
             let args = a
                 .args
                 .iter()
-                .map(|e| eval(ctx, e, &frame))
+                .map(|e| eval(ctx, e, frame))
                 .collect::<Result<Row>>()?;
             acc.add(a, args)?;
         }
