@@ -195,7 +195,7 @@ impl<'p> Grouper<'p> {
     pub fn add(&mut self, ctx: &Ctx, scope: &[String], row: &[Val]) -> Result<()> {
         let p = self.p;
         self.rows += 1;
-        if self.rows % 4096 == 0 {
+        if self.rows.is_multiple_of(4096) {
             ctx.cancel.check()?;
         }
         let frame = Frame::new(scope, row);

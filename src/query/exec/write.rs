@@ -161,14 +161,11 @@ fn check_merge_nulls(
             continue;
         };
         for (k, x) in entries {
-            match eval(&ctx, x, &frame) {
-                Ok(Val::Null) => {
-                    return Err(Error::query(format!(
-                        "invalid argument value: MERGE cannot use a null value for property `{k}`"
-                    )))
-                }
-                // Values that refer to the pattern's own variables are checked when used.
-                Ok(_) | Err(_) => {}
+            // Values that refer to the pattern's own variables are not checked here.
+            if let Ok(Val::Null) = eval(&ctx, x, &frame) {
+                return Err(Error::query(format!(
+                    "invalid argument value: MERGE cannot use a null value for property `{k}`"
+                )));
             }
         }
     }
