@@ -181,6 +181,12 @@ pub fn eval(ctx: &Ctx, e: &Expr, frame: &Frame) -> Result<Val> {
                     .node(id)
                     .is_some_and(|n| labels.iter().all(|l| n.has_label(l))),
             ),
+            // On a relationship, a label test checks its type.
+            Val::Rel(id) => Val::Bool(
+                ctx.graph
+                    .relationship(id)
+                    .is_some_and(|r| labels.iter().all(|l| *l == r.rel_type)),
+            ),
             v => return Err(type_error("a label test needs a node", &v)),
         },
         Expr::Function { name, args, .. } => call(ctx, name, args, frame)?,
@@ -1053,10 +1059,14 @@ fn range(vals: &[Val]) -> Result<Val> {
     if vals.iter().any(Val::is_null) {
         return Ok(Val::Null);
     }
-    let start = arg_int(&vals[0], "range needs integers")?;
-    let end = arg_int(&vals[1], "range needs integers")?;
+    let int = |v: &Val| match v {
+        Val::Int(i) => Ok(*i),
+        v => Err(type_error("range needs integers", v)),
+    };
+    let start = int(&vals[0])?;
+    let end = int(&vals[1])?;
     let step = match vals.get(2) {
-        Some(v) => arg_int(v, "range needs integers")?,
+        Some(v) => int(v)?,
         None => 1,
     };
     if step == 0 {

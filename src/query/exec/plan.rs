@@ -1492,18 +1492,52 @@ fn map_depth(e: &Expr, f: &mut dyn FnMut(&Expr) -> Option<Expr>, depth: usize) -
 #[derive(Clone, Copy)]
 struct ExprCtx {
     aggregates: bool,
+    /// Whether a bare pattern may be used as a predicate here.
+    patterns: bool,
 }
 
 impl ExprCtx {
     fn plain() -> Self {
-        ExprCtx { aggregates: false }
+        ExprCtx {
+            aggregates: false,
+            patterns: false,
+        }
     }
     fn predicate() -> Self {
-        ExprCtx { aggregates: false }
+        ExprCtx {
+            aggregates: false,
+            patterns: true,
+        }
     }
     fn projection() -> Self {
-        ExprCtx { aggregates: true }
+        ExprCtx {
+            aggregates: true,
+            patterns: false,
+        }
     }
+}
+
+/// Refuses a function applied to a variable that certainly has the wrong type.
+fn check_argument_kind(lower: &str, name: &str, v: &str, kind: Option<VarKind>) -> Result<()> {
+    let Some(kind) = kind else {
+        return Ok(());
+    };
+    let wrong = match lower {
+        "type" | "startnode" | "endnode" => !matches!(kind, VarKind::Rel | VarKind::Value),
+        "labels" => !matches!(kind, VarKind::Node | VarKind::Value),
+        "length" | "nodes" | "relationships" => {
+            matches!(kind, VarKind::Node | VarKind::Rel | VarKind::Scalar)
+        }
+        "size" => matches!(kind, VarKind::Node | VarKind::Rel | VarKind::Path),
+        _ => false,
+    };
+    if wrong {
+        return Err(Error::query(format!(
+            "invalid argument type: `{name}` cannot take `{v}`, which is {}",
+            kind.describe()
+        )));
+    }
+    Ok(())
 }
 
 fn check_var(v: &str, scope: &Scope) -> Result<VarKind> {
@@ -1602,13 +1636,23 @@ fn check_expr(e: &Expr, scope: &Scope, ctx: ExprCtx, depth: usize) -> Result<()>
                         "nested aggregation: `{name}` cannot take an aggregate as its argument"
                     )));
                 }
-                let inner = ExprCtx { aggregates: false };
+                let inner = ExprCtx::plain();
                 return args.iter().try_for_each(|a| check_expr(a, scope, inner, d));
             }
             if *distinct {
                 return Err(Error::query(format!(
                     "invalid argument passing mode: DISTINCT only applies to aggregates, not `{name}`"
                 )));
+            }
+            if let [Expr::Variable(v)] = args.as_slice() {
+                check_argument_kind(&lower, name, v, scope.get(v))?;
+            }
+            if lower == "exists" {
+                let inner = ExprCtx {
+                    patterns: true,
+                    ..ctx
+                };
+                return args.iter().try_for_each(|a| check_expr(a, scope, inner, d));
             }
             args.iter().try_for_each(go)
         }
@@ -1633,12 +1677,19 @@ fn check_expr(e: &Expr, scope: &Scope, ctx: ExprCtx, depth: usize) -> Result<()>
             go(list)?;
             let mut inner = scope.clone();
             inner.add(variable, VarKind::Value);
-            let ictx = ExprCtx { aggregates: false };
             if let Some(x) = filter {
-                check_expr(x, &inner, ictx, d)?;
+                check_expr(x, &inner, ExprCtx::predicate(), d)?;
             }
             if let Some(x) = map {
-                check_expr(x, &inner, ctx, d)?;
+                check_expr(
+                    x,
+                    &inner,
+                    ExprCtx {
+                        aggregates: false,
+                        ..ctx
+                    },
+                    d,
+                )?;
             }
             Ok(())
         }
@@ -1651,7 +1702,7 @@ fn check_expr(e: &Expr, scope: &Scope, ctx: ExprCtx, depth: usize) -> Result<()>
             go(list)?;
             let mut inner = scope.clone();
             inner.add(variable, VarKind::Value);
-            check_expr(predicate, &inner, ExprCtx { aggregates: false }, d)
+            check_expr(predicate, &inner, ExprCtx::predicate(), d)
         }
         Expr::Reduce {
             accumulator,
@@ -1665,9 +1716,19 @@ fn check_expr(e: &Expr, scope: &Scope, ctx: ExprCtx, depth: usize) -> Result<()>
             let mut inner = scope.clone();
             inner.add(accumulator, VarKind::Value);
             inner.add(variable, VarKind::Value);
-            check_expr(expr, &inner, ExprCtx { aggregates: false }, d)
+            check_expr(expr, &inner, ExprCtx::plain(), d)
         }
         Expr::PatternPredicate(p) => {
+            if !ctx.patterns {
+                return Err(Error::query(
+                    "unexpected syntax: a pattern can only be used as a predicate in WHERE",
+                ));
+            }
+            if p.steps.is_empty() {
+                return Err(Error::query(
+                    "invalid argument type: a single node is not a pattern predicate",
+                ));
+            }
             check_pattern_expr(p, scope, false, d)?;
             Ok(())
         }
@@ -1677,11 +1738,10 @@ fn check_expr(e: &Expr, scope: &Scope, ctx: ExprCtx, depth: usize) -> Result<()>
             map,
         } => {
             let inner = check_pattern_expr(pattern, scope, true, d)?;
-            let ictx = ExprCtx { aggregates: false };
             if let Some(x) = filter {
-                check_expr(x, &inner, ictx, d)?;
+                check_expr(x, &inner, ExprCtx::predicate(), d)?;
             }
-            check_expr(map, &inner, ictx, d)
+            check_expr(map, &inner, ExprCtx::plain(), d)
         }
         Expr::Exists { patterns, where_ } => {
             let mut inner = scope.clone();
@@ -1689,7 +1749,7 @@ fn check_expr(e: &Expr, scope: &Scope, ctx: ExprCtx, depth: usize) -> Result<()>
                 inner = check_pattern_expr(p, &inner, true, d)?;
             }
             if let Some(w) = where_ {
-                check_expr(w, &inner, ExprCtx { aggregates: false }, d)?;
+                check_expr(w, &inner, ExprCtx::predicate(), d)?;
             }
             Ok(())
         }
@@ -1707,7 +1767,7 @@ fn check_pattern_expr(
     let mut inner = scope.clone();
     let mut nodes = vec![&p.start];
     nodes.extend(p.steps.iter().map(|(_, n)| n));
-    let ctx = ExprCtx { aggregates: false };
+    let ctx = ExprCtx::plain();
     for n in nodes {
         if let Some(x) = &n.properties {
             check_expr(x, scope, ctx, depth)?;
