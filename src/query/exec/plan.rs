@@ -614,6 +614,14 @@ impl<'g> Planner<'g> {
             });
         }
         if let Some(w) = where_ {
+            if let Expr::Variable(v) = w {
+                if let Some(k @ (VarKind::Node | VarKind::Rel | VarKind::Path)) = scope.get(v) {
+                    return Err(Error::query(format!(
+                        "invalid argument type: WHERE needs a boolean, and `{v}` is {}",
+                        k.describe()
+                    )));
+                }
+            }
             check_expr(w, scope, ExprCtx::predicate(), 0)?;
         }
         // The scope lists the variables in the order of the output row.
