@@ -530,6 +530,28 @@ fn statement_text_is_looked_up_normalised() {
         .plan
         .unwrap();
     assert!(plan.contains("key lookup :Actor"), "{plan}");
+    // An equality in WHERE is used the same way, and still filters.
+    let q = "MATCH (a:Actor)-[:DENIES]->(s) WHERE a.name = 'Dave D' RETURN s.text";
+    let plan = db
+        .query(&format!("EXPLAIN {q}"), &Params::new())
+        .unwrap()
+        .plan
+        .unwrap();
+    assert!(plan.contains("key lookup :Actor"), "{plan}");
+    assert_eq!(run(&mut db, q).rows, vec![vec![s("The bridge is closed")]]);
+    let id = single(&mut db, "MATCH (a:Actor {name: 'Carol C'}) RETURN id(a)");
+    let mut params = Params::new();
+    params.insert(
+        "id".into(),
+        match id {
+            R::Int(i) => Value::Int(i),
+            other => panic!("{other:?}"),
+        },
+    );
+    let r = db
+        .query("MATCH (a) WHERE id(a) = $id RETURN a.name", &params)
+        .unwrap();
+    assert_eq!(r.rows, vec![vec![s("Carol C")]]);
 }
 
 #[test]

@@ -276,6 +276,21 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
                     _ => Box::new(graph.nodes_with_label(kind.label())),
                 }
             }
+            Start::Id(e) => {
+                let frame = Frame::new(
+                    &self.op.work[..self.op.inputs],
+                    &self.work[..self.op.inputs],
+                );
+                match eval(self.ctx, e, &frame)? {
+                    Val::Int(i) if i >= 0 => {
+                        Box::new(graph.node(i as u64).map(|n| n.id).into_iter())
+                    }
+                    Val::Float(f) if f >= 0.0 && f.fract() == 0.0 && f < 1.8e19 => {
+                        Box::new(graph.node(f as u64).map(|n| n.id).into_iter())
+                    }
+                    _ => return Ok(true),
+                }
+            }
             Start::Label(l) => Box::new(graph.nodes_with_label(l)),
             Start::Bound | Start::All => Box::new(graph.nodes().map(|n| n.id)),
         };

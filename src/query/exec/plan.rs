@@ -144,6 +144,8 @@ pub enum Start {
     Bound,
     /// A key lookup: the anchor's key property (name, text, id) is this expression.
     Key(Kind, Expr),
+    /// The node with this id (from `WHERE id(v) = expression`).
+    Id(Expr),
     /// Every node with this label.
     Label(String),
     /// Every node.
@@ -458,6 +460,11 @@ impl<'g> Planner<'g> {
         let mut keep: Vec<usize> = (0..inputs).collect();
         let mut plans = Vec::new();
         let mut rel_vars_here: HashSet<String> = HashSet::new();
+        // `v.key = constant` and `id(v) = constant` in WHERE can pick where matching starts.
+        let mut where_eqs = Vec::new();
+        if let Some(w) = where_ {
+            where_equalities(w, &mut where_eqs, 0);
+        }
         // First pass: declare every named variable so that property maps may refer to them.
         for pattern in patterns {
             if pattern.steps.len() > MAX_PATTERN_STEPS {
@@ -594,7 +601,7 @@ impl<'g> Planner<'g> {
                 .variable
                 .as_ref()
                 .map(|_| slot_of(&mut work, &mut keep, &pattern.variable, self, "path"));
-            let (anchor, start) = self.choose_anchor(&nodes, &all_nodes, &bound);
+            let (anchor, start) = self.choose_anchor(&nodes, &all_nodes, &bound, &where_eqs);
             for n in &nodes {
                 bound.insert(n.slot);
             }
@@ -650,9 +657,30 @@ impl<'g> Planner<'g> {
         nodes: &[NodeStep],
         ast: &[&NodePattern],
         bound: &HashSet<usize>,
+        where_eqs: &[(String, Option<String>, Expr)],
     ) -> (usize, Start) {
         if let Some(i) = nodes.iter().position(|n| bound.contains(&n.slot)) {
             return (i, Start::Bound);
+        }
+        for (i, node) in ast.iter().enumerate() {
+            let Some(v) = &node.variable else { continue };
+            for (var, key, e) in where_eqs {
+                if var != v {
+                    continue;
+                }
+                match key {
+                    None => return (i, Start::Id(e.clone())),
+                    Some(key) => {
+                        for label in &node.labels {
+                            if let Some(kind) = Kind::from_label(label) {
+                                if kind.key_property() == key {
+                                    return (i, Start::Key(kind, e.clone()));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
         for (i, node) in ast.iter().enumerate() {
             if let Some(Expr::Map(entries)) = &node.properties {
@@ -1232,6 +1260,41 @@ fn collect_aggregates(e: &Expr, out: &mut Vec<(String, bool)>) {
         }
         _ => {}
     });
+}
+
+/// Collects the conjuncts of a WHERE that equate a node's property (`Some(key)`)
+/// or its id (`None`) with an expression that does not depend on the row.
+fn where_equalities(e: &Expr, out: &mut Vec<(String, Option<String>, Expr)>, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match e {
+        Expr::Binary(BinaryOp::And, a, b) => {
+            where_equalities(a, out, depth + 1);
+            where_equalities(b, out, depth + 1);
+        }
+        Expr::Binary(BinaryOp::Eq, a, b) => {
+            for (x, y) in [(a, b), (b, a)] {
+                if !is_row_independent(y) {
+                    continue;
+                }
+                match &**x {
+                    Expr::Property(v, key) => {
+                        if let Expr::Variable(v) = &**v {
+                            out.push((v.clone(), Some(key.clone()), (**y).clone()));
+                        }
+                    }
+                    Expr::Function { name, args, .. } if name.eq_ignore_ascii_case("id") => {
+                        if let [Expr::Variable(v)] = args.as_slice() {
+                            out.push((v.clone(), None, (**y).clone()));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Whether an expression refers to no variable (a literal or parameters).
@@ -1956,6 +2019,7 @@ fn describe_pattern(p: &PatternPlan, work: &[String]) -> String {
         Start::Bound => "bound".to_string(),
         Start::Key(kind, e) => format!("key lookup :{} {}", kind.label(), show(e)),
         Start::Label(l) => format!("label scan :{l}"),
+        Start::Id(e) => format!("id lookup {}", show(e)),
         Start::All => "all nodes".to_string(),
     };
     let mut s = format!("from ({}) by {start}", name(p.nodes[p.anchor].slot));
