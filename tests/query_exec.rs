@@ -688,4 +688,9 @@ fn huge_results_are_refused() {
     let mut db = Database::in_memory();
     let e = fail(&mut db, "RETURN range(1, 100000000000) AS r");
     assert!(matches!(e, Error::ResourceLimit(_)), "{e}");
+    let e = fail(
+        &mut db,
+        "RETURN reduce(acc = [], x IN range(1, 100000) | [acc]) AS deep",
+    );
+    assert!(matches!(e, Error::ResourceLimit(_)), "{e}");
 }

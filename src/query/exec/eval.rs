@@ -344,6 +344,11 @@ pub fn eval(ctx: &Ctx, e: &Expr, frame: &Frame) -> Result<Val> {
                     parent: Some(frame),
                 };
                 acc = eval(ctx, expr, &inner)?;
+                if nesting_exceeds(&acc, MAX_NESTING) {
+                    return Err(Error::ResourceLimit(format!(
+                        "reduce built a value nested more than {MAX_NESTING} levels deep"
+                    )));
+                }
             }
             acc
         }
@@ -371,6 +376,32 @@ pub fn eval(ctx: &Ctx, e: &Expr, frame: &Frame) -> Result<Val> {
             frame,
         )?),
     })
+}
+
+/// How deep lists and maps may nest inside one value. Values are walked
+/// recursively (comparison, hashing, dropping), so their depth is bounded.
+const MAX_NESTING: usize = 1000;
+
+/// Whether a value nests lists or maps more than `limit` levels deep, found
+/// without recursion.
+fn nesting_exceeds(v: &Val, limit: usize) -> bool {
+    let mut stack: Vec<(&Val, usize)> = vec![(v, 0)];
+    while let Some((v, depth)) = stack.pop() {
+        let children: Box<dyn Iterator<Item = &Val>> = match v {
+            Val::List(items) => Box::new(items.iter()),
+            Val::Map(m) => Box::new(m.values()),
+            _ => continue,
+        };
+        if depth >= limit {
+            return true;
+        }
+        for c in children {
+            if matches!(c, Val::List(_) | Val::Map(_)) {
+                stack.push((c, depth + 1));
+            }
+        }
+    }
+    false
 }
 
 /// Evaluates a predicate: true, false, or null (which filters like false).
@@ -1175,6 +1206,18 @@ pub fn build_path(graph: &Graph, start: u64, rels: &[u64]) -> Val {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_nesting_is_found_without_recursion() {
+        let mut v = Val::Int(1);
+        for _ in 0..10 {
+            v = Val::List(vec![v]);
+        }
+        assert!(nesting_exceeds(&v, 5));
+        assert!(!nesting_exceeds(&v, 20));
+        let flat = Val::List((0..1000).map(Val::Int).collect());
+        assert!(!nesting_exceeds(&flat, 1));
+    }
 
     #[test]
     fn dates_are_normalised() {
