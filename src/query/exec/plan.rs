@@ -2023,8 +2023,9 @@ fn describe_pattern(p: &PatternPlan, work: &[String]) -> String {
         Start::All => "all nodes".to_string(),
     };
     let mut s = format!("from ({}) by {start}", name(p.nodes[p.anchor].slot));
-    for r in &p.rels {
-        let mut t = format!(" expand [{}", name(r.slot));
+    for (ri, from, to) in hop_order(p) {
+        let r = &p.rels[ri];
+        let mut t = format!("[{}", name(r.slot));
         if !r.types.is_empty() {
             t.push(':');
             t.push_str(&r.types.join("|"));
@@ -2043,7 +2044,18 @@ fn describe_pattern(p: &PatternPlan, work: &[String]) -> String {
             }
         }
         t.push(']');
-        s.push_str(&t);
+        // Written as walked: from the node already bound to the next one.
+        let forward = to > from;
+        let (left, right) = match (r.direction, forward) {
+            (Direction::Both, _) => ("-", "-"),
+            (Direction::Outgoing, true) | (Direction::Incoming, false) => ("-", "->"),
+            _ => ("<-", "-"),
+        };
+        s.push_str(&format!(
+            " expand ({}){left}{t}{right}({})",
+            name(p.nodes[from].slot),
+            name(p.nodes[to].slot)
+        ));
     }
     match p.kind {
         PathKind::Shortest => format!("shortestPath {s}"),

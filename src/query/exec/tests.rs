@@ -321,3 +321,29 @@ fn cancelled_writes_nothing() {
     assert!(matches!(e, Error::Cancelled(_)), "{e}");
     assert_eq!(db.graph.node_count(), 0);
 }
+
+#[test]
+fn explain_prints_the_plan_as_a_tree() {
+    let mut db = Db::new();
+    chain(&mut db);
+    let mut s = query(vec![
+        Clause::Match {
+            optional: false,
+            patterns: vec![path(
+                node(Some("a"), &[], vec![]),
+                vec![(
+                    rel(None, &["T"], Direction::Incoming, None),
+                    node(Some("b"), &["N"], vec![("name", string("B"))]),
+                )],
+            )],
+            where_: None,
+        },
+        Clause::Return(proj(vec![item(prop(var("a"), "name"), "x")])),
+    ]);
+    s.mode = Mode::Explain;
+    let plan = db.run(&s).unwrap().plan.unwrap();
+    assert_eq!(
+        plan,
+        "Return [x]\n  Match from (b) by label scan :N expand (b)-[:T]->(a)\n"
+    );
+}
