@@ -233,7 +233,7 @@ fn run_part(
                     let ctx = env.ctx(access.graph());
                     let mut grouper = project::Grouper::new(p);
                     let matched =
-                        match_into(&ctx, m, rows, &mut |r| grouper.add(&ctx, &step.scope, &r))?;
+                        match_into(&ctx, m, rows, None, &mut |r| grouper.add(&ctx, &step.scope, &r))?;
                     let middle = Instant::now();
                     profile.push(StepProfile {
                         rows: matched,
@@ -253,7 +253,20 @@ fn run_part(
         rows = match &step.op {
             Op::Match(m) => {
                 let ctx = env.ctx(access.graph());
-                run_match(&ctx, m, rows, step.scope.len())?
+                // A plain projection with LIMIT needs only the first rows.
+                let wanted = match steps.peek().map(|s| &s.op) {
+                    Some(Op::Project(p))
+                        if !p.aggregating()
+                            && !p.distinct
+                            && p.order_by.is_empty()
+                            && p.where_.is_none()
+                            && p.limit.is_some() =>
+                    {
+                        project::rows_wanted(&ctx, p)?
+                    }
+                    _ => None,
+                };
+                run_match(&ctx, m, rows, step.scope.len(), wanted)?
             }
             Op::Unwind { expr, .. } => {
                 let ctx = env.ctx(access.graph());
@@ -285,10 +298,16 @@ fn run_part(
     }
 }
 
-fn run_match(ctx: &Ctx, m: &plan::MatchOp, rows: Vec<Row>, width: usize) -> Result<Vec<Row>> {
+fn run_match(
+    ctx: &Ctx,
+    m: &plan::MatchOp,
+    rows: Vec<Row>,
+    width: usize,
+    wanted: Option<usize>,
+) -> Result<Vec<Row>> {
     let mut out: Vec<Row> = Vec::new();
     let limit = MAX_VALUES / width.max(1);
-    match_into(ctx, m, rows, &mut |r| {
+    match_into(ctx, m, rows, wanted, &mut |r| {
         out.push(r);
         if out.len() > limit {
             return Err(Error::ResourceLimit(format!(
@@ -300,21 +319,27 @@ fn run_match(ctx: &Ctx, m: &plan::MatchOp, rows: Vec<Row>, width: usize) -> Resu
     Ok(out)
 }
 
-/// Matches every input row, passing each output row to `emit`; returns how many.
+/// Matches every input row, passing each output row to `emit`, and stops after
+/// `limit` rows; returns how many rows were emitted.
 fn match_into(
     ctx: &Ctx,
     m: &plan::MatchOp,
     rows: Vec<Row>,
+    limit: Option<usize>,
     emit: &mut dyn FnMut(Row) -> Result<()>,
 ) -> Result<usize> {
     let mut count = 0;
+    let limit = limit.unwrap_or(usize::MAX);
     for row in rows {
+        if count >= limit {
+            break;
+        }
         ctx.cancel.check()?;
         let before = count;
         pattern::match_row(ctx, m, &row, &mut |r| {
             count += 1;
             emit(r)?;
-            Ok(true)
+            Ok(count < limit)
         })?;
         if m.optional && count == before {
             count += 1;

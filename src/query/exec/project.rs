@@ -123,6 +123,13 @@ fn after_projection(
     Ok(result)
 }
 
+/// How many input rows a projection without ordering or filtering can use:
+/// SKIP plus LIMIT, when there is a LIMIT.
+pub fn rows_wanted(ctx: &Ctx, p: &ProjectOp) -> Result<Option<usize>> {
+    let skip = count_arg(ctx, p.skip.as_ref(), "SKIP")?.unwrap_or(0);
+    Ok(count_arg(ctx, p.limit.as_ref(), "LIMIT")?.map(|l| l.saturating_add(skip)))
+}
+
 /// Evaluates SKIP or LIMIT: a non-negative integer.
 fn count_arg(ctx: &Ctx, e: Option<&Expr>, what: &str) -> Result<Option<usize>> {
     let Some(e) = e else {
