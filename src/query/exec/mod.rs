@@ -232,8 +232,9 @@ fn run_part(
                 if p.aggregating() {
                     let ctx = env.ctx(access.graph());
                     let mut grouper = project::Grouper::new(p);
-                    let matched =
-                        match_into(&ctx, m, rows, None, &mut |r| grouper.add(&ctx, &step.scope, &r))?;
+                    let matched = match_into(&ctx, m, rows, None, &mut |r| {
+                        grouper.add(&ctx, &step.scope, &r)
+                    })?;
                     let middle = Instant::now();
                     profile.push(StepProfile {
                         rows: matched,

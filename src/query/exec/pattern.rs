@@ -131,6 +131,29 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
         !self.memo.insert((pi, h, key))
     }
 
+    /// Whether every one of `filters` is true on the work row.
+    fn passes(&self, filters: &[Expr]) -> Result<bool> {
+        if filters.is_empty() {
+            return Ok(true);
+        }
+        let frame = Frame::new(&self.op.work, &self.work);
+        for f in filters {
+            if !truthy(self.ctx, f, &frame)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// The filters to check after point `point` of pattern `pi` (0: the anchor).
+    fn early(&self, pi: usize, point: usize) -> &'a [Expr] {
+        self.op
+            .early
+            .get(pi)
+            .and_then(|p| p.get(point))
+            .map_or(&[], Vec::as_slice)
+    }
+
     fn tick(&mut self) -> Result<()> {
         self.steps += 1;
         if self.steps.is_multiple_of(4096) {
@@ -302,6 +325,10 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
             let Some(new) = self.bind(slot, Val::Node(id)) else {
                 continue;
             };
+            if !self.passes(self.early(pi, 0))? {
+                self.unbind(slot, new);
+                continue;
+            }
             let go_on = self.hop(pi, 0)?;
             self.unbind(slot, new);
             if !go_on {
@@ -375,7 +402,7 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
                 self.unbind(rel_slot, new_rel);
                 continue;
             };
-            if self.seen(pi, h) {
+            if !self.passes(self.early(pi, h + 1))? || self.seen(pi, h) {
                 self.unbind(to_slot, new_node);
                 self.unbind(rel_slot, new_rel);
                 continue;
@@ -431,7 +458,7 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
                 self.unbind(rel_slot, new_rel);
                 continue;
             };
-            if self.seen(pi, h) {
+            if !self.passes(self.early(pi, h + 1))? || self.seen(pi, h) {
                 self.unbind(to_slot, new_node);
                 self.unbind(rel_slot, new_rel);
                 continue;
@@ -617,11 +644,8 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
 
     /// Every pattern is bound: filter by WHERE and emit.
     fn finish(&mut self) -> Result<bool> {
-        if let Some(w) = &self.op.where_ {
-            let frame = Frame::new(&self.op.work, &self.work);
-            if !truthy(self.ctx, w, &frame)? {
-                return Ok(true);
-            }
+        if !self.passes(&self.op.late)? {
+            return Ok(true);
         }
         let row: Vec<Val> = self.op.keep.iter().map(|&i| self.work[i].clone()).collect();
         (self.emit)(row)

@@ -93,6 +93,11 @@ pub struct MatchOp {
     pub optional: bool,
     pub patterns: Vec<PatternPlan>,
     pub where_: Option<Expr>,
+    /// The WHERE's conjuncts checked as soon as their variables are bound:
+    /// `early[pattern][0]` after the anchor, `early[pattern][h + 1]` after hop `h`.
+    pub early: Vec<Vec<Vec<Expr>>>,
+    /// The conjuncts checked once everything is bound.
+    pub late: Vec<Expr>,
     /// The names of the work row's slots.
     pub work: Vec<String>,
     /// How many slots come from the input row.
@@ -640,10 +645,13 @@ impl<'g> Planner<'g> {
                 (name, kind)
             })
             .collect();
+        let (early, late) = place_filters(where_, &plans, &work, inputs);
         Ok(MatchOp {
             optional,
             patterns: plans,
             where_: where_.cloned(),
+            early,
+            late,
             work,
             inputs,
             keep,
@@ -1118,6 +1126,74 @@ fn order_by_error(e: Error, aggregating: bool) -> Error {
             }
         }
         other => other,
+    }
+}
+
+/// Splits a WHERE into its conjuncts and places each at the first point of
+/// matching where every variable it uses is bound.
+fn place_filters(
+    where_: Option<&Expr>,
+    plans: &[PatternPlan],
+    work: &[String],
+    inputs: usize,
+) -> (Vec<Vec<Vec<Expr>>>, Vec<Expr>) {
+    let mut early: Vec<Vec<Vec<Expr>>> = plans
+        .iter()
+        .map(|p| vec![Vec::new(); p.rels.len() + 1])
+        .collect();
+    let mut late = Vec::new();
+    let mut conjuncts = Vec::new();
+    if let Some(w) = where_ {
+        split_and(w, &mut conjuncts, 0);
+    }
+    let path_slots: HashSet<usize> = plans.iter().filter_map(|p| p.path_slot).collect();
+    for c in conjuncts {
+        let slots: HashSet<usize> = expr_names(c)
+            .iter()
+            .filter_map(|n| work.iter().position(|w| w == n))
+            .collect();
+        if plans.is_empty() || slots.iter().any(|s| path_slots.contains(s)) {
+            late.push(c.clone());
+            continue;
+        }
+        let mut bound: HashSet<usize> = (0..inputs).collect();
+        let mut placed = false;
+        'patterns: for (pi, p) in plans.iter().enumerate() {
+            if p.kind != PathKind::Normal {
+                bound.extend(p.nodes.iter().map(|n| n.slot));
+                bound.extend(p.rels.iter().map(|r| r.slot));
+                continue;
+            }
+            bound.insert(p.nodes[p.anchor].slot);
+            if slots.is_subset(&bound) {
+                early[pi][0].push(c.clone());
+                placed = true;
+                break;
+            }
+            for (h, (ri, _, to)) in hop_order(p).into_iter().enumerate() {
+                bound.insert(p.rels[ri].slot);
+                bound.insert(p.nodes[to].slot);
+                if slots.is_subset(&bound) {
+                    early[pi][h + 1].push(c.clone());
+                    placed = true;
+                    break 'patterns;
+                }
+            }
+        }
+        if !placed {
+            late.push(c.clone());
+        }
+    }
+    (early, late)
+}
+
+fn split_and<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>, depth: usize) {
+    match e {
+        Expr::Binary(BinaryOp::And, a, b) if depth < MAX_DEPTH => {
+            split_and(a, out, depth + 1);
+            split_and(b, out, depth + 1);
+        }
+        _ => out.push(e),
     }
 }
 
