@@ -66,9 +66,8 @@ enum Block {
     Outline {
         name: String,
         line: usize,
-        /// The header of the first `Examples:` table, once seen.
-        header: Option<Vec<String>>,
-        rows: Vec<Vec<String>>,
+        /// Each `Examples:` table: its header and its rows.
+        examples: Vec<(Vec<String>, Vec<Vec<String>>)>,
         in_examples: bool,
     },
 }
@@ -97,32 +96,7 @@ pub fn parse_feature(text: &str) -> Result<Feature, ParseError> {
             feature_name = Some(rest.trim().to_string());
             continue;
         }
-        let header = if trimmed.starts_with("Background:") {
-            Some(Block::Background)
-        } else if let Some(rest) = trimmed.strip_prefix("Scenario Outline:") {
-            Some(Block::Outline {
-                name: rest.trim().to_string(),
-                line: line_no,
-                header: None,
-                rows: Vec::new(),
-                in_examples: false,
-            })
-        } else if let Some(rest) = trimmed.strip_prefix("Scenario Template:") {
-            Some(Block::Outline {
-                name: rest.trim().to_string(),
-                line: line_no,
-                header: None,
-                rows: Vec::new(),
-                in_examples: false,
-            })
-        } else if let Some(rest) = trimmed.strip_prefix("Scenario:") {
-            Some(Block::Scenario {
-                name: rest.trim().to_string(),
-                line: line_no,
-            })
-        } else {
-            None
-        };
+        let header = block_header(trimmed, line_no);
         if let Some(next) = header {
             if feature_name.is_none() {
                 return Err(err(line_no, "a scenario before `Feature:`"));
@@ -147,30 +121,14 @@ pub fn parse_feature(text: &str) -> Result<Feature, ParseError> {
             i = next;
             match &mut block {
                 Block::Outline {
-                    header,
-                    rows,
+                    examples,
                     in_examples: true,
                     ..
                 } => {
                     let mut table = table.into_iter();
                     // read_table never returns an empty table: it starts at a `|` line.
-                    let head = table.next().unwrap_or_default();
-                    match header {
-                        None => *header = Some(head),
-                        Some(h) if *h == head => {}
-                        Some(_) => {
-                            return Err(err(
-                                line_no,
-                                "an `Examples:` table whose header differs from the first one",
-                            ))
-                        }
-                    }
-                    for row in table {
-                        if row.len() != header.as_ref().map_or(0, Vec::len) {
-                            return Err(err(line_no, "an example row with the wrong cell count"));
-                        }
-                        rows.push(row);
-                    }
+                    let header = table.next().unwrap_or_default();
+                    examples.push((header, table.collect()));
                 }
                 _ => match steps.last_mut() {
                     Some(step) if step.table.is_none() && step.docstring.is_none() => {
@@ -231,6 +189,30 @@ pub fn parse_feature(text: &str) -> Result<Feature, ParseError> {
     Ok(Feature { name, scenarios })
 }
 
+/// The block that a `Background:`, `Scenario:` or `Scenario Outline:` line opens.
+fn block_header(trimmed: &str, line: usize) -> Option<Block> {
+    if trimmed.starts_with("Background:") {
+        return Some(Block::Background);
+    }
+    let outline = ["Scenario Outline:", "Scenario Template:"]
+        .iter()
+        .find_map(|k| trimmed.strip_prefix(k));
+    if let Some(rest) = outline {
+        return Some(Block::Outline {
+            name: rest.trim().to_string(),
+            line,
+            examples: Vec::new(),
+            in_examples: false,
+        });
+    }
+    trimmed
+        .strip_prefix("Scenario:")
+        .map(|rest| Block::Scenario {
+            name: rest.trim().to_string(),
+            line,
+        })
+}
+
 fn err(line: usize, message: impl Into<String>) -> ParseError {
     ParseError {
         line,
@@ -263,15 +245,17 @@ fn finish(
         Block::Outline {
             name,
             line,
-            header,
-            rows,
+            examples,
             ..
         } => {
-            let header = header.ok_or_else(|| err(line, "a scenario outline without examples"))?;
+            let rows: Vec<(&Vec<String>, &Vec<String>)> = examples
+                .iter()
+                .flat_map(|(header, rows)| rows.iter().map(move |row| (header, row)))
+                .collect();
             if rows.is_empty() {
                 return Err(err(line, "a scenario outline with no example rows"));
             }
-            for (index, row) in rows.iter().enumerate() {
+            for (index, (header, row)) in rows.into_iter().enumerate() {
                 let pairs: Vec<(&str, &str)> = header
                     .iter()
                     .map(String::as_str)
@@ -342,6 +326,11 @@ fn read_table(lines: &[&str], start: usize) -> Result<(Vec<Vec<String>>, usize),
     let mut i = start;
     while i < lines.len() {
         let t = lines[i].trim();
+        if t.starts_with('#') {
+            // Gherkin allows comment lines between the rows of a table.
+            i += 1;
+            continue;
+        }
         if !t.starts_with('|') {
             break;
         }
@@ -364,6 +353,10 @@ fn split_row(line: &str) -> Result<Vec<String>, String> {
     let body = line
         .strip_prefix('|')
         .ok_or_else(|| "a table row must start with `|`".to_string())?;
+    if body.trim().is_empty() {
+        // A lone `|` is a row without cells.
+        return Ok(Vec::new());
+    }
     let mut cells = Vec::new();
     let mut cell = String::new();
     let mut chars = body.chars();

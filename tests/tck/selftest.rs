@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use claimgraph::{Error, Node, Params, QueryResult, Relationship, ResultValue, Value};
+use claimgraph::{Error, Node, Params, QueryResult, Relationship, ResultValue, Value, WriteStats};
 
 use super::gherkin::{self, parse_feature};
 use super::runner::{self, Action, Case, Engine, Entity, GraphState, SideEffects};
@@ -271,8 +271,9 @@ Feature: Sample - hand-written
       | 2 |
 
     Examples:
-      | x   |
-      | 'c' |
+      | unused | x   |
+      #| 0     | 'b' |
+      | 0      | 'c' |
 "#;
 
 #[test]
@@ -338,6 +339,7 @@ fn malformed_features_are_refused() {
         "Feature: f\n  Scenario Outline: x\n    Given any graph\n",
         "Feature: f\n  Scenario: x\n    Given any graph\n  | a | b |\n  | c |\n",
         "Feature: f\n  Scenario: x\n    Given any graph\n    | a | b\n",
+        "Feature: f\n  Scenario: x\n    Given any graph\n  Examples:\n    | a |\n",
     ] {
         assert!(parse_feature(bad).is_err(), "should be refused:\n{bad}");
     }
@@ -459,8 +461,37 @@ fn script(query: &str, params: &Params, state: &mut GraphState) -> Result<QueryR
     match query {
         "CREATE (:A {name: 'a'})\n  -- indented" | "CREATE ()" => {
             state.nodes.insert(state.nodes.len() as u64 + 1);
+            Ok(QueryResult {
+                stats: Some(WriteStats {
+                    nodes_created: 1,
+                    ..WriteStats::default()
+                }),
+                ..QueryResult::default()
+            })
+        }
+        "CREATE () WITHOUT STATS" => {
+            state.nodes.insert(state.nodes.len() as u64 + 1);
             Ok(QueryResult::default())
         }
+        "CREATE () WRONG STATS" => {
+            state.nodes.insert(state.nodes.len() as u64 + 1);
+            Ok(QueryResult {
+                stats: Some(WriteStats {
+                    nodes_created: 2,
+                    ..WriteStats::default()
+                }),
+                ..QueryResult::default()
+            })
+        }
+        "CREATE AND DELETE" => Ok(QueryResult {
+            // A node created and deleted by the same query: the graph is unchanged.
+            stats: Some(WriteStats {
+                nodes_created: 1,
+                nodes_deleted: 1,
+                ..WriteStats::default()
+            }),
+            ..QueryResult::default()
+        }),
         "MATCH (n) RETURN n" => Ok(table(
             &["n"],
             vec![
@@ -589,8 +620,25 @@ fn side_effects_are_measured_on_the_query_under_test() {
         none
     ])
     .is_ok());
-    assert!(run(&[Action::NamedGraph("tiny".into()), create, one_node]).is_ok());
+    assert!(run(&[Action::NamedGraph("tiny".into()), create, one_node.clone()]).is_ok());
     assert!(run(&[Action::NamedGraph("missing".into())]).is_err());
+    let exec = |q: &str| Action::Execute(q.into());
+    assert!(
+        run(&[exec("CREATE () WITHOUT STATS"), one_node.clone()]).is_err(),
+        "a write must report stats"
+    );
+    assert!(
+        run(&[exec("CREATE () WRONG STATS"), one_node]).is_err(),
+        "stats must agree with the graph"
+    );
+    assert!(
+        run(&[
+            exec("CREATE AND DELETE"),
+            Action::Effects(SideEffects::default())
+        ])
+        .is_ok(),
+        "a node created and deleted in one query is no side effect"
+    );
     assert!(
         run(&[Action::Setup("RETURN x".into())]).is_err(),
         "setup must succeed"
@@ -640,4 +688,49 @@ fn expected_errors_need_the_right_kind_and_no_writes() {
         "a failed query must not write"
     );
     assert!(run(&[error(Any)]).is_err(), "an error needs a query");
+}
+
+#[test]
+fn the_database_state_is_read_for_side_effects() {
+    use claimgraph::value::Properties;
+    let mut engine = runner::DbEngine::new(std::time::Duration::from_secs(5));
+    let props = |k: &str, v: i64| Properties::from_iter([(k.to_string(), Value::Int(v))]);
+    let before = engine.state();
+    let (ids, _) = engine
+        .db
+        .write(|txn| {
+            let a = txn.create_node(vec!["A".into()], props("k", 1))?;
+            let b = txn.create_node(vec!["A".into(), "B".into()], Properties::new())?;
+            txn.create_relationship(a, "T", b, props("w", 2))?;
+            Ok((a, b))
+        })
+        .expect("the writes succeed");
+    let middle = engine.state();
+    assert_eq!(
+        SideEffects::between(&before, &middle),
+        SideEffects {
+            nodes_added: 2,
+            relationships_added: 1,
+            labels_added: 2,
+            properties_added: 2,
+            ..SideEffects::default()
+        }
+    );
+    engine
+        .db
+        .write(|txn| {
+            txn.set_node_property(ids.0, "k", Value::Int(5))?;
+            txn.remove_label(ids.1, "B")?;
+            Ok(())
+        })
+        .expect("the writes succeed");
+    assert_eq!(
+        SideEffects::between(&middle, &engine.state()),
+        SideEffects {
+            labels_removed: 1,
+            properties_added: 1,
+            properties_removed: 1,
+            ..SideEffects::default()
+        }
+    );
 }

@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Write as _};
 
+use claimgraph::value::Properties;
 use claimgraph::{Node, Relationship, ResultValue, Value};
 
 /// How deeply values may nest in a table cell; deeper input is refused, not recursed into.
@@ -430,7 +431,7 @@ fn property_to_result(v: &Value) -> ResultValue {
 
 fn properties_match(
     expected: &BTreeMap<String, Expected>,
-    actual: &BTreeMap<String, Value>,
+    actual: &Properties,
     how: Compare,
 ) -> bool {
     // A stored property is never null, so an expected null property matches a missing one.
@@ -577,16 +578,16 @@ fn augment(
 }
 
 /// Writes a property map in TCK syntax.
-fn write_props<V>(
+fn write_props<'a, V: 'a>(
     f: &mut impl fmt::Write,
-    props: &BTreeMap<String, V>,
+    props: impl ExactSizeIterator<Item = (&'a String, &'a V)>,
     show: impl Fn(&V) -> String,
 ) -> fmt::Result {
-    if props.is_empty() {
+    if props.len() == 0 {
         return Ok(());
     }
     f.write_str(" {")?;
-    for (i, (k, v)) in props.iter().enumerate() {
+    for (i, (k, v)) in props.enumerate() {
         if i > 0 {
             f.write_str(", ")?;
         }
@@ -626,7 +627,7 @@ impl fmt::Display for NodePattern {
         for l in &self.labels {
             write!(f, ":{l}")?;
         }
-        write_props(f, &self.properties, |v| v.to_string())?;
+        write_props(f, self.properties.iter(), |v| v.to_string())?;
         f.write_str(")")
     }
 }
@@ -634,7 +635,7 @@ impl fmt::Display for NodePattern {
 impl fmt::Display for RelPattern {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "[:{}", self.rel_type)?;
-        write_props(f, &self.properties, |v| v.to_string())?;
+        write_props(f, self.properties.iter(), |v| v.to_string())?;
         f.write_str("]")
     }
 }
@@ -697,14 +698,14 @@ fn render_node(f: &mut String, n: &Node) -> fmt::Result {
     for l in &n.labels {
         write!(f, ":{l}")?;
     }
-    write_props(f, &n.properties, |v| render(&property_to_result(v)))?;
+    write_props(f, n.properties.iter(), |v| render(&property_to_result(v)))?;
     f.push(')');
     Ok(())
 }
 
 fn render_rel(f: &mut String, r: &Relationship) -> fmt::Result {
     write!(f, "[:{}", r.rel_type)?;
-    write_props(f, &r.properties, |v| render(&property_to_result(v)))?;
+    write_props(f, r.properties.iter(), |v| render(&property_to_result(v)))?;
     f.push(']');
     Ok(())
 }
