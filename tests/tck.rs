@@ -38,7 +38,7 @@ const SCENARIO_LIMIT: Duration = Duration::from_secs(30);
 const SCENARIO_THREAD: &str = "tck-scenario";
 
 /// How a scenario ended.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 enum Outcome {
     Pass,
     Fail(String),
@@ -123,6 +123,13 @@ struct Graphs {
 }
 
 impl Graphs {
+    fn new(dir: PathBuf) -> Self {
+        Graphs {
+            dir,
+            cache: std::sync::Mutex::new(BTreeMap::new()),
+        }
+    }
+
     fn script(&self, name: &str) -> Result<String, String> {
         if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '-') {
             return Err(format!("`{name}` is not a graph name"));
@@ -142,18 +149,24 @@ impl Graphs {
     }
 }
 
-/// Runs one case on its own thread, with a fresh database, catching panics and giving up
-/// after [`SCENARIO_LIMIT`]. A hung thread is left behind: it cannot be stopped.
-fn run_isolated(case: &Case, graphs: &Arc<Graphs>) -> Outcome {
+/// Runs one case on its own thread, with a fresh engine from `make_engine`, catching
+/// panics and giving up after `limit`. A hung thread is left behind: it cannot be stopped.
+fn run_isolated(
+    actions: &[runner::Action],
+    graphs: &Arc<Graphs>,
+    make_engine: fn() -> Box<dyn runner::Engine>,
+    limit: Duration,
+) -> Outcome {
+    install_panic_hook();
     let (tx, rx) = mpsc::channel();
-    let actions = case.actions.clone();
+    let actions = actions.to_vec();
     let graphs = Arc::clone(graphs);
     let spawned = std::thread::Builder::new()
         .name(SCENARIO_THREAD.to_string())
         .spawn(move || {
             let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-                let mut engine = DbEngine::new(QUERY_TIMEOUT);
-                runner::run_case(&mut engine, &actions, &|name| graphs.script(name))
+                let mut engine = make_engine();
+                runner::run_case(engine.as_mut(), &actions, &|name| graphs.script(name))
             }));
             let outcome = match outcome {
                 Ok(Ok(())) => Outcome::Pass,
@@ -171,13 +184,18 @@ fn run_isolated(case: &Case, graphs: &Arc<Graphs>) -> Outcome {
     if let Err(e) = spawned {
         return Outcome::Fail(format!("could not start a thread: {e}"));
     }
-    match rx.recv_timeout(SCENARIO_LIMIT) {
+    match rx.recv_timeout(limit) {
         Ok(outcome) => outcome,
         Err(mpsc::RecvTimeoutError::Timeout) => Outcome::Hung,
         Err(mpsc::RecvTimeoutError::Disconnected) => {
             Outcome::Fail("the scenario thread ended without an outcome".into())
         }
     }
+}
+
+/// The engine every TCK scenario runs on: a fresh in-memory database.
+fn fresh_database() -> Box<dyn runner::Engine> {
+    Box::new(DbEngine::new(QUERY_TIMEOUT))
 }
 
 /// Tallies for one file or a total.
@@ -315,13 +333,10 @@ fn tck_tier1() {
         cases.retain(|(_, c)| c.key.contains(&filter));
     }
 
-    let graphs = Arc::new(Graphs {
-        dir: tck.join("graphs"),
-        cache: std::sync::Mutex::new(BTreeMap::new()),
-    });
+    let graphs = Arc::new(Graphs::new(tck.join("graphs")));
     let mut outcomes: Vec<(Part, Case, Outcome)> = Vec::with_capacity(cases.len());
     for (part, case) in cases {
-        let outcome = run_isolated(&case, &graphs);
+        let outcome = run_isolated(&case.actions, &graphs, fresh_database, SCENARIO_LIMIT);
         outcomes.push((part, case, outcome));
     }
 

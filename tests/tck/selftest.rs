@@ -734,3 +734,69 @@ fn the_database_state_is_read_for_side_effects() {
         }
     );
 }
+
+/// An engine that panics on every query.
+struct Panicking;
+
+impl Engine for Panicking {
+    fn execute(&mut self, query: &str, _: &Params) -> Result<QueryResult, Error> {
+        panic!("cannot run {query}");
+    }
+
+    fn state(&self) -> GraphState {
+        GraphState::default()
+    }
+}
+
+/// An engine that never notices its timeout.
+struct Sleeping;
+
+impl Engine for Sleeping {
+    fn execute(&mut self, _: &str, _: &Params) -> Result<QueryResult, Error> {
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        Ok(QueryResult::default())
+    }
+
+    fn state(&self) -> GraphState {
+        GraphState::default()
+    }
+}
+
+#[test]
+fn panics_and_hangs_are_caught() {
+    use crate::{run_isolated, Graphs, Outcome};
+    use std::sync::Arc;
+    use std::time::Duration;
+    let graphs = Arc::new(Graphs::new(std::path::PathBuf::from("/nonexistent")));
+    let actions = [Action::Execute("RETURN 1".into()), Action::Empty];
+    let outcome = run_isolated(
+        &actions,
+        &graphs,
+        || Box::new(Panicking),
+        Duration::from_secs(10),
+    );
+    match outcome {
+        Outcome::Panic(message) => {
+            assert!(message.contains("cannot run RETURN 1"), "{message}");
+            assert!(
+                message.contains("selftest.rs"),
+                "the place is kept: {message}"
+            );
+        }
+        other => panic!("expected a panic, got {other:?}"),
+    }
+    let outcome = run_isolated(
+        &actions,
+        &graphs,
+        || Box::new(Sleeping),
+        Duration::from_millis(100),
+    );
+    assert_eq!(outcome, Outcome::Hung);
+    let outcome = run_isolated(
+        &[Action::NamedGraph("nothing-here".into())],
+        &graphs,
+        || Box::new(Sleeping),
+        Duration::from_secs(10),
+    );
+    assert!(matches!(outcome, Outcome::Fail(m) if m.contains("cannot read")));
+}
