@@ -264,7 +264,28 @@ pub(crate) fn truncate(s: &str, max: usize) -> String {
 /// Wraps text at word boundaries into lines of at most `width` characters (a word
 /// longer than that is broken), at most `max_lines` of them; the last line ends
 /// with an ellipsis when text was left out. White space runs count as one space.
+/// Lines are balanced: the narrowest width that needs no more lines is used, so
+/// that no lonely word ends a caption.
 pub(crate) fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
+    let lines = wrap_greedy(text, width, max_lines);
+    if lines.len() < 2 || lines.len() >= max_lines {
+        return lines;
+    }
+    let mut best = lines;
+    let mut narrower = width.saturating_sub(1);
+    while narrower >= 2 {
+        let attempt = wrap_greedy(text, narrower, max_lines);
+        if attempt.len() != best.len() || attempt.last().is_some_and(|l| l.ends_with('\u{2026}')) {
+            break;
+        }
+        best = attempt;
+        narrower -= 1;
+    }
+    best
+}
+
+/// Greedy wrapping: as many words on each line as fit.
+fn wrap_greedy(text: &str, width: usize, max_lines: usize) -> Vec<String> {
     let width = width.max(2);
     let max_lines = max_lines.max(1);
     let clean = printable(text);
@@ -324,6 +345,10 @@ mod tests {
         assert_eq!(
             wrap("Bakhmut is Russian in a legal sense", 12, 9),
             ["Bakhmut is", "Russian in a", "legal sense"]
+        );
+        assert_eq!(
+            wrap("“Bakhmut is Russian in a legal sense”", 30, 7),
+            ["“Bakhmut is Russian", "in a legal sense”"]
         );
         assert_eq!(wrap("abcdefghij", 4, 9), ["abcd", "efgh", "ij"]);
         assert_eq!(wrap("  ", 10, 3), [""]);
