@@ -96,6 +96,12 @@ fn to_file(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
+/// Keeps a rendered picture in the target directory, to look at by eye.
+fn keep(name: &str, bytes: &[u8]) {
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::write(path, bytes).unwrap();
+}
+
 /// Parses XML completely, returning the text of every text node, unescaped.
 fn xml_texts(bytes: &[u8]) -> Vec<String> {
     let text = std::str::from_utf8(bytes).expect("XML output is UTF-8");
@@ -117,6 +123,16 @@ fn xml_texts(bytes: &[u8]) -> Vec<String> {
     }
     assert_eq!(depth, 0, "unbalanced XML");
     texts
+}
+
+/// Parses XML with Python's expat, which, unlike quick-xml, refuses characters
+/// that XML does not allow.
+fn strict_xml(name: &str, bytes: &[u8]) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = to_file(dir.path(), &format!("{name}.xml"), bytes);
+    if let Some(parsed) = python("check_xml.py", &path) {
+        assert!(parsed["root"].as_str().is_some(), "{name}: {parsed}");
+    }
 }
 
 /// Counts the elements of a class in an SVG: `<g class="node">` and the like.
@@ -268,6 +284,8 @@ fn check_dot(name: &str, sub: &Subgraph, bytes: &[u8]) {
         !stderr.contains("Error") && !stderr.contains("syntax"),
         "dot complained about {name}: {stderr}"
     );
+    keep(&format!("{name}-graphviz.svg"), &output.stdout);
+    strict_xml(name, &output.stdout);
     let texts = xml_texts(&output.stdout);
     let legend = usize::from(!sub.is_empty());
     assert_eq!(
@@ -349,6 +367,8 @@ fn dot_styles_nodes_by_label_and_stances_by_colour() {
 // SVG
 
 fn check_svg(name: &str, sub: &Subgraph, bytes: &[u8]) {
+    keep(&format!("{name}.svg"), bytes);
+    strict_xml(name, bytes);
     let texts = xml_texts(bytes);
     let all = texts.join("\n");
     assert_eq!(count_groups(bytes, "node"), sub.nodes.len(), "{name}");
@@ -386,9 +406,6 @@ fn svg_is_well_formed_and_names_every_entity() {
             "{name} is not a caption line"
         );
     }
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bakhmut.svg");
-    std::fs::write(&out, &bytes).unwrap();
-    eprintln!("the example picture is at {}", out.display());
 }
 
 #[test]
@@ -396,13 +413,17 @@ fn svg_of_a_larger_graph_is_laid_out_quickly() {
     let mut db = Database::in_memory();
     db.write(|txn| {
         let mut actors = Vec::new();
-        for i in 0..60 {
+        let scale: usize = std::env::var("EXPORT_SCALE")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(1);
+        for i in 0..60 * scale {
             actors.push(txn.create_node(
                 vec!["Actor".into()],
                 fixture::props(&[("name", fixture::s(&format!("Actor {i}")))]),
             )?);
         }
-        for i in 0..150 {
+        for i in 0..150 * scale {
             let st = txn.create_node(
                 vec!["Statement".into()],
                 fixture::props(&[("text", fixture::s(&format!("Statement number {i}")))]),
@@ -432,6 +453,7 @@ fn svg_of_a_larger_graph_is_laid_out_quickly() {
 
 fn check_graphml(name: &str, sub: &Subgraph, bytes: &[u8]) {
     xml_texts(bytes);
+    strict_xml(name, bytes);
     let dir = tempfile::tempdir().unwrap();
     let path = to_file(dir.path(), &format!("{name}.graphml"), bytes);
     let Some(counts) = python("check_graphml.py", &path) else {
@@ -561,7 +583,7 @@ fn neo4j_csv_has_a_row_per_record_and_typed_headers() {
         let mut nodes = csv::Reader::from_path(out.join("nodes.csv")).unwrap();
         let header = nodes.headers().unwrap().clone();
         assert_eq!(header.get(0), Some(":ID"));
-        assert_eq!(header.iter().last(), Some(":LABEL"));
+        assert_eq!(header.iter().next_back(), Some(":LABEL"));
         let rows: Vec<csv::StringRecord> = nodes.records().map(Result::unwrap).collect();
         assert_eq!(rows.len(), sub.nodes.len(), "{name}");
         let mut rels = csv::Reader::from_path(out.join("relationships.csv")).unwrap();
@@ -757,4 +779,127 @@ fn the_whole_graph_goes_to_a_file_through_the_library_call() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("--output"), "{err}");
+}
+
+// ---------------------------------------------------------------------------
+// Random graphs: no writer panics, whatever the shape and the text
+
+mod random {
+    use super::*;
+    use claimgraph::value::Properties;
+    use claimgraph::Value;
+    use proptest::prelude::*;
+
+    fn value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::Int),
+            any::<f64>().prop_map(Value::Float),
+            ".{0,12}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(2, 8, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::List),
+                proptest::collection::btree_map(".{0,4}", inner, 0..3).prop_map(Value::Map),
+            ]
+        })
+    }
+
+    fn properties() -> impl Strategy<Value = Properties> {
+        proptest::collection::btree_map("[a-z_ ]{1,6}|.{1,4}", value(), 0..4)
+    }
+
+    const LABELS: [&str; 8] = [
+        "Actor",
+        "Organisation",
+        "Place",
+        "Statement",
+        "Article",
+        "Thing",
+        "Odd Label",
+        "x`y",
+    ];
+
+    prop_compose! {
+        fn graph()(
+            nodes in proptest::collection::vec(
+                (proptest::collection::vec(0..LABELS.len(), 0..3), properties(), ".{0,40}"),
+                0..10,
+            ),
+            edges in proptest::collection::vec(
+                (0usize..10, 0usize..10, "[A-Z_]{1,8}|.{1,5}", properties(), proptest::option::of(".{0,6}")),
+                0..20,
+            ),
+        ) -> Subgraph {
+            let nodes: Vec<Node> = nodes
+                .into_iter()
+                .enumerate()
+                .map(|(i, (labels, mut props, key))| {
+                    let labels: BTreeSet<&str> = labels.into_iter().map(|l| LABELS[l]).collect();
+                    for k in ["name", "text", "id"] {
+                        props.insert(k.into(), Value::from(key.as_str()));
+                    }
+                    Node { id: i as u64 * 3, labels: labels.into_iter().map(String::from).collect(), properties: props }
+                })
+                .collect();
+            let n = nodes.len();
+            let rels = if n == 0 { Vec::new() } else {
+                edges
+                    .into_iter()
+                    .enumerate()
+                    .map(|(j, (a, b, t, mut props, article))| {
+                        if let Some(article) = article {
+                            props.insert("article".into(), Value::from(article));
+                        }
+                        Relationship {
+                            id: j as u64,
+                            rel_type: t,
+                            start: (a % n) as u64 * 3,
+                            end: (b % n) as u64 * 3,
+                            properties: props,
+                        }
+                    })
+                    .collect()
+            };
+            Subgraph::from_records(nodes, rels)
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn every_writer_copes(sub in graph()) {
+            for format in ExportFormat::ALL {
+                if format == ExportFormat::Neo4jCsv {
+                    let mut out = Vec::new();
+                    export::neo4j_csv::write_nodes(&sub, ';', &mut out).unwrap();
+                    let rows = csv::Reader::from_reader(out.as_slice()).records().count();
+                    prop_assert_eq!(rows, sub.nodes.len());
+                    let mut out = Vec::new();
+                    export::neo4j_csv::write_relationships(&sub, ';', &mut out).unwrap();
+                    let rows = csv::Reader::from_reader(out.as_slice()).records().count();
+                    prop_assert_eq!(rows, sub.relationships.len());
+                    continue;
+                }
+                let bytes = render(&sub, format);
+                match format {
+                    ExportFormat::Json => check_json(&sub, &bytes),
+                    ExportFormat::Svg => {
+                        xml_texts(&bytes);
+                        prop_assert_eq!(count_groups(&bytes, "node"), sub.nodes.len());
+                        prop_assert_eq!(count_groups(&bytes, "edge"), sub.relationships.len());
+                    }
+                    ExportFormat::Graphml => {
+                        xml_texts(&bytes);
+                    }
+                    ExportFormat::Nquads => {
+                        let text = String::from_utf8(bytes).unwrap();
+                        prop_assert_eq!(text.lines().count(), expected_quads(&sub));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
 }

@@ -157,8 +157,9 @@ pub fn quote(text: &str) -> String {
 /// Escapes text for the inside of a quoted DOT string. Graphviz reads `\"` as a
 /// quote and passes every other backslash on to its label escapes (`\n`, `\l`,
 /// `\N`, ...), so backslashes are doubled to stand for themselves. Line breaks and
-/// tabs become spaces and other control characters U+FFFD, which keeps the DOT
-/// readable and the SVG that Graphviz makes from it well-formed.
+/// tabs become spaces, and other control characters and the non-characters
+/// U+FFFE and U+FFFF become U+FFFD, which keeps the DOT readable and the SVG that
+/// Graphviz makes from it well-formed.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     for c in text.chars() {
@@ -166,6 +167,9 @@ pub fn escape(text: &str) -> String {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' | '\r' | '\t' => out.push(' '),
+            // Graphviz copies text into its SVG as it is, and XML holds neither
+            // control characters nor these two.
+            '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
             c if c.is_control() => out.push('\u{fffd}'),
             c => out.push(c),
         }
@@ -184,6 +188,7 @@ mod tests {
         assert_eq!(quote("C:\\dir\\"), "\"C:\\\\dir\\\\\"");
         assert_eq!(quote("\\N \\n"), "\"\\\\N \\\\n\"");
         assert_eq!(quote("a\nb\tc\u{7}"), "\"a b c\u{fffd}\"");
+        assert_eq!(quote("\u{fffe}\u{10ffff}"), "\"\u{fffd}\u{10ffff}\"");
         assert_eq!(quote("Київ <b>&</b> {x}"), "\"Київ <b>&</b> {x}\"");
         assert_eq!(quote(""), "\"\"");
     }

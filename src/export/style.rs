@@ -235,13 +235,17 @@ fn fallback_caption(node: &Node) -> String {
 }
 
 /// Replaces the characters a caption cannot show: line breaks and tabs become
-/// spaces, other control characters U+FFFD.
+/// spaces, other control characters U+FFFD, and the invisible controls of text
+/// direction (embeddings, overrides, isolates) are dropped, so that one caption
+/// cannot turn the text after it around.
 pub(crate) fn printable(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
+    let bidi = |c: char| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !s.chars().any(|c| c.is_control() || bidi(c)) {
         return Cow::Borrowed(s);
     }
     Cow::Owned(
         s.chars()
+            .filter(|c| !bidi(*c))
             .map(|c| match c {
                 '\n' | '\r' | '\t' => ' ',
                 c if c.is_control() => '\u{fffd}',
@@ -354,6 +358,7 @@ mod tests {
         assert_eq!(wrap("  ", 10, 3), [""]);
         assert_eq!(wrap("one two three four", 5, 2), ["one", "two\u{2026}"]);
         assert_eq!(wrap("a\u{1}b\nc", 10, 3), ["a\u{fffd}b c"]);
+        assert_eq!(wrap("x \u{202e}yz", 10, 3), ["x yz"]);
         for line in wrap(&"word ".repeat(100), 30, 7) {
             assert!(line.chars().count() <= 30, "{line}");
         }

@@ -80,10 +80,10 @@ impl Subgraph {
         for rel in rels.into_values() {
             let mut closed = true;
             for end in [rel.start, rel.end] {
-                if !nodes.contains_key(&end) {
+                if let std::collections::btree_map::Entry::Vacant(slot) = nodes.entry(end) {
                     match graph.node(end) {
                         Some(n) => {
-                            nodes.insert(end, n.clone());
+                            slot.insert(n.clone());
                         }
                         None => closed = false,
                     }

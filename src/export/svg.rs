@@ -32,7 +32,7 @@ use super::style::{
     Shape, EDGE_STYLES, NODE_STYLES,
 };
 use super::Subgraph;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{Node, Relationship};
 use crate::value::Value;
 
@@ -49,9 +49,28 @@ const MARGIN: f64 = 20.0;
 /// Above this many nodes and edges, the crossing optimisation of the layout is
 /// skipped: it grows much faster than the graph.
 const OPTIMISE_LIMIT: usize = 600;
+/// Above this many relationships, edges carry no words: each label takes a place
+/// in the layout of its own, and colour and the legend already tell the types apart.
+const LABEL_LIMIT: usize = 120;
 
-/// Writes the subgraph as an SVG picture.
+/// The most nodes and relationships a picture is drawn for. The layout grows
+/// faster than the graph (about 20 seconds for ten thousand), and a picture of more
+/// is past reading anyway.
+pub const MAX_ELEMENTS: usize = 10_000;
+
+/// Writes the subgraph as an SVG picture. Refused for more than [`MAX_ELEMENTS`]
+/// nodes and relationships together.
 pub fn write(subgraph: &Subgraph, out: &mut dyn Write) -> Result<()> {
+    let elements = subgraph.nodes.len() + subgraph.relationships.len();
+    if elements > MAX_ELEMENTS {
+        return Err(Error::ResourceLimit(format!(
+            "the SVG export draws at most {MAX_ELEMENTS} nodes and relationships, and this \
+             export has {} nodes and {} relationships; choose a part of the graph with \
+             --query, or export DOT and lay it out with Graphviz (sfdp copes with large graphs)",
+            subgraph.nodes.len(),
+            subgraph.relationships.len()
+        )));
+    }
     let picture = Picture::lay_out(subgraph);
     picture.render(subgraph, out)
 }
@@ -63,12 +82,43 @@ struct Placed {
     size: Point,
 }
 
-/// An edge routed through the picture: a cubic Bézier path as `layout-rs` gives it,
-/// `(point, control)` first and `(control, point)` after.
+/// One cubic Bézier segment: start, two control points, end.
+type Cubic = [Point; 4];
+
+/// An edge routed through the picture, from its start node to its end node.
 #[derive(Clone, Debug)]
 struct Route {
-    path: Vec<(Point, Point)>,
+    segments: Vec<Cubic>,
     label_at: Option<Point>,
+}
+
+/// Turns a path as `layout-rs` draws it (`(point, control)` first, then
+/// `(control, point)` for each smooth continuation) into explicit segments, each
+/// continuation's first control point being the mirror of the one before.
+fn segments(path: &[(Point, Point)]) -> Vec<Cubic> {
+    let mut out: Vec<Cubic> = Vec::new();
+    let (Some(first), Some(second)) = (path.first(), path.get(1)) else {
+        return out;
+    };
+    out.push([first.0, first.1, second.0, second.1]);
+    for (control, end) in path.iter().skip(2) {
+        // `out` is not empty: the first segment was pushed above.
+        let Some(&[_, _, prev_control, prev_end]) = out.last() else {
+            break;
+        };
+        let mirrored = prev_end.add(prev_end.sub(prev_control));
+        out.push([prev_end, mirrored, *control, *end]);
+    }
+    out
+}
+
+/// The same curve walked the other way.
+fn reversed(segments: &[Cubic]) -> Vec<Cubic> {
+    segments
+        .iter()
+        .rev()
+        .map(|&[a, b, c, d]| [d, c, b, a])
+        .collect()
 }
 
 /// What the layout produced, in the picture's coordinates.
@@ -144,11 +194,16 @@ impl Picture {
             handles.push(vg.add_node(element));
         }
         let positions = subgraph.node_positions();
+        let labelled = subgraph.relationships.len() <= LABEL_LIMIT;
         for (j, rel) in subgraph.relationships.iter().enumerate() {
             let (Some(&a), Some(&b)) = (positions.get(&rel.start), positions.get(&rel.end)) else {
                 continue;
             };
-            let caption = edge_caption(rel);
+            let caption = if labelled {
+                edge_caption(rel)
+            } else {
+                String::new()
+            };
             // The label's room in the layout: `layout-rs` counts one font size per
             // character, so a smaller nominal size gives the real width.
             let look = StyleAttr::new(Color::fast("black"), 1, None, j + 1, 6);
@@ -176,17 +231,35 @@ impl Picture {
         for (tag, at) in recorder.labels {
             labels.insert(tag, at);
         }
-        for (props, path) in recorder.arrows {
+        for (props, path, backwards) in recorder.arrows {
             if let Some(j) = props
                 .strip_prefix("edge:")
                 .and_then(|j| j.parse::<usize>().ok())
             {
                 if let Some(slot) = picture.edges.get_mut(j) {
+                    // `layout-rs` turns edges that go against the ranks around, and
+                    // says so by moving the arrowhead to the start.
+                    let mut segs = segments(&path);
+                    if backwards {
+                        segs = reversed(&segs);
+                    }
                     *slot = Some(Route {
-                        path,
+                        segments: segs,
                         label_at: labels.get(&(j + 1)).copied(),
                     });
                 }
+            }
+        }
+        // Loops are drawn here rather than as `layout-rs` routes them.
+        for (j, rel) in subgraph.relationships.iter().enumerate() {
+            if rel.start != rel.end {
+                continue;
+            }
+            let placed = positions.get(&rel.start).and_then(|&i| picture.nodes[i]);
+            if let (Some(placed), Some(Some(route))) = (placed, picture.edges.get_mut(j)) {
+                route.segments = self_loop(&placed);
+                let corner = Point::new(placed.size.x / 2.0 + 24.0, -placed.size.y / 2.0 - 24.0);
+                route.label_at = Some(placed.center.add(corner));
             }
         }
         picture.fit();
@@ -205,9 +278,8 @@ impl Picture {
             grow(n.center, n.size.scale(0.5));
         }
         for e in self.edges.iter().flatten() {
-            for (p, c) in &e.path {
+            for p in e.segments.iter().flatten() {
                 grow(*p, Point::zero());
-                grow(*c, Point::zero());
             }
             if let Some(l) = e.label_at {
                 grow(l, Point::new(30.0, 8.0));
@@ -221,9 +293,8 @@ impl Picture {
             n.center = n.center.add(shift);
         }
         for e in self.edges.iter_mut().flatten() {
-            for (p, c) in e.path.iter_mut() {
+            for p in e.segments.iter_mut().flatten() {
                 *p = p.add(shift);
-                *c = c.add(shift);
             }
             if let Some(l) = e.label_at.as_mut() {
                 *l = l.add(shift);
@@ -272,14 +343,14 @@ impl Picture {
                 // `layout-rs` ends edges on each node's box; move the ends onto
                 // the outline actually drawn.
                 if let (Some((style, placed)), Some(first)) =
-                    (outline(rel.start), route.path.first_mut())
+                    (outline(rel.start), route.segments.first_mut())
                 {
-                    first.0 = on_outline(style, &placed, first.0);
+                    first[0] = on_outline(style, &placed, first[0]);
                 }
                 if let (Some((style, placed)), Some(last)) =
-                    (outline(rel.end), route.path.last_mut())
+                    (outline(rel.end), route.segments.last_mut())
                 {
-                    last.1 = on_outline(style, &placed, last.1);
+                    last[3] = on_outline(style, &placed, last[3]);
                 }
                 write_edge(&mut w, rel, &route)?;
             }
@@ -307,12 +378,16 @@ impl Picture {
     }
 }
 
+/// An edge as `layout-rs` draws it: its tag, its path, and whether it was drawn
+/// from its end to its start.
+type DrawnArrow = (String, Vec<(Point, Point)>, bool);
+
 /// Collects what `layout-rs` draws: where the node boxes, edge paths and edge
 /// labels went.
 #[derive(Default)]
 struct Recorder {
     boxes: Vec<(String, Point, Point)>,
-    arrows: Vec<(String, Vec<(Point, Point)>)>,
+    arrows: Vec<DrawnArrow>,
     labels: Vec<(usize, Point)>,
     clips: usize,
 }
@@ -346,13 +421,13 @@ impl RenderBackend for Recorder {
         &mut self,
         path: &[(Point, Point)],
         _dashed: bool,
-        _head: (bool, bool),
+        head: (bool, bool),
         _look: &StyleAttr,
         properties: Option<String>,
         _text: &str,
     ) {
         if let Some(props) = properties {
-            self.arrows.push((props, path.to_vec()));
+            self.arrows.push((props, path.to_vec(), head.0 && !head.1));
         }
     }
 
@@ -414,33 +489,39 @@ fn write_defs(w: &mut XmlWriter<'_>) -> Result<()> {
 }
 
 /// The `d` of an edge's path.
-fn path_data(path: &[(Point, Point)]) -> Option<String> {
-    let (first, second) = (path.first()?, path.get(1)?);
-    let mut d = format!(
-        "M {} {} C {} {}, {} {}, {} {}",
-        num(first.0.x),
-        num(first.0.y),
-        num(first.1.x),
-        num(first.1.y),
-        num(second.0.x),
-        num(second.0.y),
-        num(second.1.x),
-        num(second.1.y)
-    );
-    for (c, p) in path.iter().skip(2) {
+fn path_data(segments: &[Cubic]) -> Option<String> {
+    let first = segments.first()?;
+    let mut d = format!("M {} {}", num(first[0].x), num(first[0].y));
+    for [_, c1, c2, end] in segments {
         d.push_str(&format!(
-            " S {} {}, {} {}",
-            num(c.x),
-            num(c.y),
-            num(p.x),
-            num(p.y)
+            " C {} {}, {} {}, {} {}",
+            num(c1.x),
+            num(c1.y),
+            num(c2.x),
+            num(c2.y),
+            num(end.x),
+            num(end.y)
         ));
     }
     Some(d)
 }
 
+/// A loop from a node back to itself, over its top right corner.
+fn self_loop(placed: &Placed) -> Vec<Cubic> {
+    let c = placed.center;
+    let (hw, hh) = (placed.size.x / 2.0, placed.size.y / 2.0);
+    let start = Point::new(c.x + hw * 0.5, c.y - hh);
+    let end = Point::new(c.x + hw, c.y - hh * 0.3);
+    vec![[
+        start,
+        Point::new(start.x + 6.0, start.y - 34.0),
+        Point::new(end.x + 34.0, end.y - 6.0),
+        end,
+    ]]
+}
+
 fn write_edge(w: &mut XmlWriter<'_>, rel: &Relationship, route: &Route) -> Result<()> {
-    let Some(d) = path_data(&route.path) else {
+    let Some(d) = path_data(&route.segments) else {
         return Ok(());
     };
     let style = edge_style(rel);
