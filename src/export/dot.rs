@@ -138,7 +138,7 @@ fn tooltip(heading: &str, properties: &Properties) -> String {
     let mut text = heading.to_string();
     if !properties.is_empty() {
         text.push(' ');
-        text.push_str(&crate::value::Value::Map(properties.clone()).to_string());
+        text.push_str(&crate::value::Value::Map(properties.to_btree()).to_string());
     }
     super::style::truncate(&super::style::printable(&text), TOOLTIP_MAX)
 }

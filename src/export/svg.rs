@@ -789,7 +789,7 @@ fn summary(heading: &str, properties: &crate::value::Properties) -> String {
     let mut text = heading.to_string();
     if !properties.is_empty() {
         text.push(' ');
-        text.push_str(&Value::Map(properties.clone()).to_string());
+        text.push_str(&Value::Map(properties.to_btree()).to_string());
     }
     truncate(&printable(&text), 600)
 }

@@ -168,10 +168,10 @@ pub fn hostile() -> Database {
                     "nested",
                     Value::List(vec![
                         Value::List(vec![Value::Int(1)]),
-                        Value::Map(props(&[("k", s("v"))])),
+                        Value::Map(props(&[("k", s("v"))]).to_btree()),
                     ]),
                 ),
-                ("map", Value::Map(props(&[("we ird", Value::Null)]))),
+                ("map", Value::Map(props(&[("we ird", Value::Null)]).to_btree())),
                 ("label", s("clashes with the GraphML display key")),
                 ("_export_id", Value::Int(-1)),
                 ("key with spaces:and:colons", s("x")),
