@@ -943,3 +943,25 @@ mod random {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// The picture in the README
+
+/// `docs/bakhmut.svg` is the SVG export of the example article. Regenerate it with
+/// `CLAIMGRAPH_UPDATE_DOCS=1 cargo test --test export docs_picture`.
+#[test]
+fn docs_picture_is_the_current_export() {
+    let bytes = render(&whole(&fixture::bakhmut()), ExportFormat::Svg);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/bakhmut.svg");
+    if std::env::var("CLAIMGRAPH_UPDATE_DOCS").is_ok_and(|v| v == "1") {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &bytes).unwrap();
+    }
+    let current = std::fs::read(&path).unwrap_or_default();
+    assert!(
+        current == bytes,
+        "{} is not the current SVG export of the example; regenerate it with \
+         CLAIMGRAPH_UPDATE_DOCS=1 cargo test --test export docs_picture",
+        path.display()
+    );
+}
