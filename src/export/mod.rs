@@ -5,7 +5,8 @@
 //!
 //! 1. select a [`Subgraph`]: the whole graph, or the nodes, relationships and
 //!    paths found in a query's rows, with both endpoints of every relationship
-//!    ([`Subgraph::whole`], [`Subgraph::from_result`]);
+//!    ([`Subgraph::whole`], [`Subgraph::from_result`]); an export only reads, so a
+//!    query with a write clause is refused before it runs;
 //! 2. hand it to the writer of the chosen format, one submodule per format, each
 //!    taking `&Subgraph` and a `&mut dyn Write` (Neo4j CSV writes a directory);
 //! 3. when the output is a file, write a temporary file beside it and rename it
@@ -168,10 +169,40 @@ pub fn select(
     match query {
         None => Ok(Subgraph::whole(db.graph())),
         Some(text) => {
+            // A query that does not parse is left to `query_with`, which reports
+            // it with its position.
+            if let Ok(statement) = crate::query::parser::parse(text) {
+                if let Some(clause) = write_clause(&statement) {
+                    return Err(Error::query(format!(
+                        "an export only reads, and this query writes ({clause}); \
+                         run it with `query` first, then export what it made"
+                    )));
+                }
+            }
             let result = db.query_with(text, params, cancel)?;
             Ok(Subgraph::from_result(db.graph(), &result))
         }
     }
+}
+
+/// The first clause of a statement that writes, named as the user typed it.
+fn write_clause(statement: &crate::query::ast::Statement) -> Option<&'static str> {
+    use crate::query::ast::Clause;
+    let query = &statement.query;
+    std::iter::once(&query.first)
+        .chain(query.unions.iter().map(|(_, q)| q))
+        .flat_map(|q| q.clauses.iter())
+        .find_map(|clause| match clause {
+            Clause::Create(_) => Some("CREATE"),
+            Clause::Merge { .. } => Some("MERGE"),
+            Clause::Set(_) => Some("SET"),
+            Clause::Remove(_) => Some("REMOVE"),
+            Clause::Delete { detach: true, .. } => Some("DETACH DELETE"),
+            Clause::Delete { .. } => Some("DELETE"),
+            Clause::Match { .. } | Clause::Unwind { .. } | Clause::With(_) | Clause::Return(_) => {
+                None
+            }
+        })
 }
 
 /// Writes a subgraph in a stream format. `neo4j-csv` writes a directory and is
@@ -237,6 +268,30 @@ mod tests {
         assert_eq!("NEO4J_CSV".parse(), Ok(ExportFormat::Neo4jCsv));
         let err = "pdf".parse::<ExportFormat>().unwrap_err();
         assert!(err.contains("neo4j-csv"), "{err}");
+    }
+
+    #[test]
+    fn a_query_that_writes_is_refused_before_it_runs() {
+        let mut db = Database::in_memory();
+        let err = select(
+            &mut db,
+            Some("MATCH (n) DETACH DELETE n RETURN n"),
+            &Params::new(),
+            &Cancel::new(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("DETACH DELETE"), "{err}");
+        let err = select(
+            &mut db,
+            Some("MATCH (n) RETURN n UNION CREATE (m) RETURN m"),
+            &Params::new(),
+            &Cancel::new(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("CREATE"), "{err}");
+        assert_eq!(db.graph().node_count(), 0);
     }
 
     #[test]
