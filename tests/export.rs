@@ -965,3 +965,60 @@ fn docs_picture_is_the_current_export() {
         path.display()
     );
 }
+
+// ---------------------------------------------------------------------------
+// The example articles, imported from `examples/`
+
+/// Every `.triples` and `.jsonl` file in `examples/`, imported into one store each,
+/// goes through every format and its consumer.
+#[test]
+fn every_example_article_exports_to_every_format() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.extension()
+                        .is_some_and(|x| x == "triples" || x == "jsonl")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    assert!(
+        !files.is_empty(),
+        "no example articles in {}",
+        dir.display()
+    );
+    for file in files {
+        let name = file.file_stem().unwrap().to_string_lossy().into_owned();
+        let mut db = Database::in_memory();
+        db.import_file(&file, None, None)
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let sub = whole(&db);
+        assert!(!sub.is_empty(), "{name} imported nothing");
+        check_json(&sub, &render(&sub, ExportFormat::Json));
+        if have_dot() {
+            check_dot(&name, &sub, &render(&sub, ExportFormat::Dot));
+        }
+        check_svg(&name, &sub, &render(&sub, ExportFormat::Svg));
+        check_graphml(&name, &sub, &render(&sub, ExportFormat::Graphml));
+        check_nquads(&name, &sub, &render(&sub, ExportFormat::Nquads));
+        let script = String::from_utf8(render(&sub, ExportFormat::Cypher)).unwrap();
+        let back = whole(&run_script(&script));
+        assert_eq!(node_contents(&back), node_contents(&sub), "{name}");
+        assert_eq!(
+            relationship_contents(&back),
+            relationship_contents(&sub),
+            "{name}"
+        );
+        let out = tempfile::tempdir().unwrap();
+        export::neo4j_csv::write_dir(&sub, out.path()).unwrap();
+        let rows = csv::Reader::from_path(out.path().join("nodes.csv"))
+            .unwrap()
+            .records()
+            .count();
+        assert_eq!(rows, sub.nodes.len(), "{name}");
+    }
+}
