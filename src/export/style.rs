@@ -119,6 +119,9 @@ pub(crate) struct EdgeStyle {
     pub dashed: bool,
     /// Whether the line is drawn heavier (the stances).
     pub bold: bool,
+    /// Whether the edge carries its type in words. `about` edges do not: there
+    /// are many of them, and their grey dashes already say what they are.
+    pub worded: bool,
 }
 
 /// Every edge style, in legend order. The stance colours stay apart for readers
@@ -129,30 +132,35 @@ pub(crate) const EDGE_STYLES: [EdgeStyle; 5] = [
         color: "#0b62a4",
         dashed: false,
         bold: true,
+        worded: true,
     },
     EdgeStyle {
         name: DENIES,
         color: "#d2430f",
         dashed: false,
         bold: true,
+        worded: true,
     },
     EdgeStyle {
         name: ASSESSES,
         color: "#00896a",
         dashed: false,
         bold: true,
+        worded: true,
     },
     EdgeStyle {
         name: ABOUT,
         color: "#8a8a8a",
         dashed: true,
         bold: false,
+        worded: false,
     },
     EdgeStyle {
         name: "other",
         color: "#444444",
         dashed: false,
         bold: false,
+        worded: true,
     },
 ];
 
@@ -164,8 +172,12 @@ pub(crate) fn edge_style(rel: &Relationship) -> &'static EdgeStyle {
         .unwrap_or(&EDGE_STYLES[4])
 }
 
-/// The words on an edge: its type in lower case (`claims`, `member of`).
+/// The words on an edge: its type in lower case (`claims`, `member of`), or
+/// nothing for the types whose style is not worded.
 pub(crate) fn edge_caption(rel: &Relationship) -> String {
+    if !edge_style(rel).worded {
+        return String::new();
+    }
     printable(&rel.rel_type.to_lowercase().replace('_', " ")).into_owned()
 }
 

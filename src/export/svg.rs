@@ -10,8 +10,8 @@
 //!
 //! The layout works on positions only: every node is handed to `layout-rs` as an
 //! empty box of the size its caption needs, tagged with its index, and every edge
-//! carries its index in its style's `rounded` field (which plain edges do not use),
-//! so that what `layout-rs` hands back can be matched to the records.
+//! as a path tagged with its index and a label text that encodes it (see
+//! [`label_tag`]), so that what `layout-rs` hands back can be matched to the records.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
@@ -205,9 +205,9 @@ impl Picture {
                 String::new()
             };
             // The label's room in the layout: `layout-rs` counts one font size per
-            // character, so a smaller nominal size gives the real width.
-            let look = StyleAttr::new(Color::fast("black"), 1, None, j + 1, 6);
-            let mut arrow = Arrow::simple(&caption);
+            // character, so a smaller nominal size gives about the real width.
+            let look = StyleAttr::new(Color::fast("black"), 1, None, 0, 6);
+            let mut arrow = Arrow::simple(&label_tag(j, caption.chars().count()));
             arrow.look = look;
             arrow.end = LineEndKind::Arrow;
             arrow.properties = Some(format!("edge:{j}"));
@@ -227,10 +227,7 @@ impl Picture {
                 }
             }
         }
-        let mut labels: HashMap<usize, Point> = HashMap::new();
-        for (tag, at) in recorder.labels {
-            labels.insert(tag, at);
-        }
+        let labels: HashMap<usize, Point> = recorder.labels.into_iter().collect();
         for (props, path, backwards) in recorder.arrows {
             if let Some(j) = props
                 .strip_prefix("edge:")
@@ -245,7 +242,7 @@ impl Picture {
                     }
                     *slot = Some(Route {
                         segments: segs,
-                        label_at: labels.get(&(j + 1)).copied(),
+                        label_at: labels.get(&j).copied(),
                     });
                 }
             }
@@ -378,6 +375,43 @@ impl Picture {
     }
 }
 
+/// The first private-use character of label tags.
+const TAG_BASE: u32 = 0xe000;
+/// How many values one tag character holds (the private-use area U+E000–U+F8FF).
+const TAG_RADIX: u32 = 6400;
+
+/// The text an edge's label is laid out with: the edge's index in two
+/// private-use characters, padded to the caption's length so that it takes the
+/// caption's room. `layout-rs` moves label texts between the hidden nodes of an
+/// edge as it untangles the layout, but never changes them, so the tag says which
+/// edge a label belongs to wherever it lands. Empty captions give no label.
+fn label_tag(j: usize, len: usize) -> String {
+    if len == 0 {
+        return String::new();
+    }
+    let j = u32::try_from(j).unwrap_or(u32::MAX);
+    let digits = [j / TAG_RADIX, j % TAG_RADIX];
+    let mut tag: String = digits
+        .iter()
+        .filter_map(|d| char::from_u32(TAG_BASE + d.min(&(TAG_RADIX - 1))))
+        .collect();
+    while tag.chars().count() < len {
+        tag.push('\u{e000}');
+    }
+    tag
+}
+
+/// The edge index in a label tag, if `text` is one.
+fn read_label_tag(text: &str) -> Option<usize> {
+    let mut chars = text.chars();
+    let mut digit = || {
+        let d = u32::from(chars.next()?).checked_sub(TAG_BASE)?;
+        (d < TAG_RADIX).then_some(d)
+    };
+    let (hi, lo) = (digit()?, digit()?);
+    usize::try_from(hi * TAG_RADIX + lo).ok()
+}
+
 /// An edge as `layout-rs` draws it: its tag, its path, and whether it was drawn
 /// from its end to its start.
 type DrawnArrow = (String, Vec<(Point, Point)>, bool);
@@ -411,9 +445,9 @@ impl RenderBackend for Recorder {
 
     fn draw_circle(&mut self, _: Point, _: Point, _: &StyleAttr, _: Option<String>) {}
 
-    fn draw_text(&mut self, xy: Point, text: &str, look: &StyleAttr) {
-        if !text.is_empty() && look.rounded > 0 {
-            self.labels.push((look.rounded, xy));
+    fn draw_text(&mut self, xy: Point, text: &str, _look: &StyleAttr) {
+        if let Some(j) = read_label_tag(text) {
+            self.labels.push((j, xy));
         }
     }
 
@@ -545,8 +579,8 @@ fn write_edge(w: &mut XmlWriter<'_>, rel: &Relationship, route: &Route) -> Resul
         path.push_attribute(("stroke-dasharray", "5,4"));
     }
     w.write_event(Event::Empty(path))?;
-    if let Some(at) = route.label_at {
-        let caption = truncate(&edge_caption(rel), 40);
+    let caption = truncate(&edge_caption(rel), 40);
+    if let (Some(at), false) = (route.label_at, caption.is_empty()) {
         let width = text_width(&caption, LABEL_SIZE) + 6.0;
         let (x, y) = (num(at.x - width / 2.0), num(at.y - 7.0));
         let (wd, ht) = (num(width), "14");
@@ -892,6 +926,19 @@ impl Legend {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn label_tags_round_trip() {
+        for j in [0, 1, 6399, 6400, 123_456] {
+            let tag = label_tag(j, 9);
+            assert_eq!(tag.chars().count(), 9);
+            assert_eq!(read_label_tag(&tag), Some(j));
+        }
+        assert_eq!(label_tag(5, 1).chars().count(), 2);
+        assert_eq!(label_tag(5, 0), "");
+        assert_eq!(read_label_tag("claims"), None);
+        assert_eq!(read_label_tag("\u{e000}"), None);
+    }
 
     #[test]
     fn numbers_are_short_and_never_negative_zero() {
