@@ -377,6 +377,26 @@ fn check_svg(name: &str, sub: &Subgraph, bytes: &[u8]) {
         sub.relationships.len(),
         "{name}"
     );
+    // Each edge but `about` carries its type in words, when there are few edges.
+    if sub.relationships.len() <= 120 {
+        for rel in &sub.relationships {
+            if rel.rel_type == "ABOUT" || rel.rel_type.chars().any(|c| c.is_control()) {
+                continue;
+            }
+            let words = rel.rel_type.to_lowercase().replace('_', " ");
+            let words: String = words.chars().take(39).collect();
+            let shown = texts.iter().filter(|t| t.starts_with(&words)).count();
+            let wanted = sub
+                .relationships
+                .iter()
+                .filter(|r| r.rel_type == rel.rel_type)
+                .count();
+            assert!(
+                shown >= wanted,
+                "{name}: {words:?} is shown {shown} times for {wanted} edges"
+            );
+        }
+    }
     for entity in entity_names(sub) {
         let clean = entity.split_whitespace().next().unwrap_or("").to_string();
         if !clean.is_empty() && !clean.chars().any(|c| c.is_control() || c == '\u{fffe}') {
