@@ -1107,3 +1107,57 @@ fn the_imported_examples_load_in_every_consumer() {
         check_nquads(&name, &sub, &render(&sub, ExportFormat::Nquads));
     }
 }
+
+// ---------------------------------------------------------------------------
+// Through the command line
+
+#[test]
+fn the_command_line_exports_every_format_to_a_file() {
+    use assert_cmd::Command as Cli;
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    Cli::cargo_bin("claimgraph")
+        .unwrap()
+        .arg("--store")
+        .arg(&store)
+        .arg("import")
+        .arg(examples_dir().join("bakhmut.triples"))
+        .assert()
+        .success();
+    for format in ExportFormat::ALL {
+        let out = dir.path().join(format!("out-{}", format.name()));
+        Cli::cargo_bin("claimgraph")
+            .unwrap()
+            .arg("--store")
+            .arg(&store)
+            .args(["export", "--format", format.name(), "--output"])
+            .arg(&out)
+            .assert()
+            .success();
+        let written = if format == ExportFormat::Neo4jCsv {
+            std::fs::read(out.join("nodes.csv")).unwrap()
+        } else {
+            std::fs::read(&out).unwrap()
+        };
+        assert!(written.len() > 100, "{format}: {} bytes", written.len());
+    }
+    // To standard output, the same bytes as to a file.
+    let assert = Cli::cargo_bin("claimgraph")
+        .unwrap()
+        .arg("--store")
+        .arg(&store)
+        .args(["export", "--format", "json"])
+        .assert()
+        .success();
+    let file = std::fs::read(dir.path().join("out-json")).unwrap();
+    assert_eq!(assert.get_output().stdout, file);
+    // The CSV export needs a directory.
+    Cli::cargo_bin("claimgraph")
+        .unwrap()
+        .arg("--store")
+        .arg(&store)
+        .args(["export", "--format", "neo4j-csv"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("--output"));
+}
