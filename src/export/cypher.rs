@@ -7,7 +7,9 @@
 //! id; then creates each relationship by matching its two endpoints on that
 //! property and their first label; and last removes the temporary property.
 //! Floats that Cypher has no literal for are written as divisions: `0.0 / 0.0`
-//! (NaN), `1.0 / 0.0` (infinity).
+//! (NaN), `1.0 / 0.0` (infinity). A property cannot hold a map or a list of
+//! lists or maps in Cypher (nor in Neo4j or Memgraph), so such a value is written
+//! as its JSON text, a string.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -141,7 +143,7 @@ fn write_map(out: &mut String, props: &Properties, temp: Option<(&str, u64)>) {
         first = false;
         write_name_to(out, k);
         out.push_str(": ");
-        write_literal(out, v);
+        write_literal(out, &storable(v));
     }
     if let Some((key, id)) = temp {
         if !first {
@@ -151,6 +153,23 @@ fn write_map(out: &mut String, props: &Properties, temp: Option<(&str, u64)>) {
         let _ = write!(out, ": {id}");
     }
     out.push('}');
+}
+
+/// The value as a Cypher property can hold it: maps, and lists that hold lists or
+/// maps, become their JSON text.
+pub fn storable(value: &Value) -> std::borrow::Cow<'_, Value> {
+    let nested = match value {
+        Value::Map(_) => true,
+        Value::List(items) => items
+            .iter()
+            .any(|i| matches!(i, Value::List(_) | Value::Map(_))),
+        _ => false,
+    };
+    if nested {
+        std::borrow::Cow::Owned(Value::String(value.to_json().to_string()))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
 }
 
 /// A value as a Cypher literal. Writing to a `String` cannot fail.
@@ -227,6 +246,16 @@ mod tests {
                 .collect(),
         );
         assert_eq!(literal(&map), "{`odd key`: 1}");
+    }
+
+    #[test]
+    fn values_that_no_property_holds_become_json_text() {
+        let nested = Value::List(vec![Value::List(vec![Value::Int(1)])]);
+        assert_eq!(*storable(&nested), Value::from("[[1]]"));
+        let map = Value::Map([("k".to_string(), Value::Int(1))].into_iter().collect());
+        assert_eq!(*storable(&map), Value::from("{\"k\":1}"));
+        let flat = Value::List(vec![Value::Int(1), Value::from("a")]);
+        assert_eq!(*storable(&flat), flat);
     }
 
     #[test]
