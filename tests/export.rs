@@ -656,11 +656,27 @@ fn every_cypher_statement_parses_and_prints_back() {
     for (name, sub) in datasets() {
         let script = String::from_utf8(render(&sub, ExportFormat::Cypher)).unwrap();
         let items = split(&script);
-        let expected = if sub.is_empty() {
-            0
-        } else {
-            sub.nodes.len().div_ceil(100) + sub.relationships.len() + 1
-        };
+        // Nodes without a domain key carry a temporary id, removed at the end.
+        let keyless = sub.nodes.iter().any(|n| {
+            let key = ["Actor", "Organisation", "Place", "Statement", "Article"]
+                .iter()
+                .find(|l| n.labels.iter().any(|x| x == *l))
+                .map(|l| match *l {
+                    "Statement" => "text",
+                    "Article" => "id",
+                    _ => "name",
+                });
+            !key.is_some_and(|k| {
+                n.properties
+                    .get(k)
+                    .and_then(|v| v.as_str())
+                    .is_some_and(|v| {
+                        k != "text" || v.split_whitespace().collect::<Vec<_>>().join(" ") == v
+                    })
+            })
+        });
+        let expected =
+            sub.nodes.len().div_ceil(100) + sub.relationships.len() + usize::from(keyless);
         assert_eq!(items.len(), expected, "{name}");
         for item in items {
             let ast = parse(&item.text).unwrap_or_else(|e| {

@@ -2,10 +2,13 @@
 //! store, whether claimgraph (`claimgraph run FILE`), Neo4j (`cypher-shell -f FILE`)
 //! or Memgraph (`mgconsole < FILE`).
 //!
-//! The script creates the nodes in batches, each node carrying a temporary
-//! property (`_export_id` unless the data already uses that name) that holds its
-//! id; then creates each relationship by matching its two endpoints on that
-//! property and their first label; and last removes the temporary property.
+//! The script creates the nodes in batches, then each relationship by matching
+//! its two endpoints, then cleans up. An actor, organisation, place, statement or
+//! article is matched by its label and key (`(a:Actor {name: '...'})`), which
+//! claimgraph answers from its key index and Neo4j or Memgraph from an index on
+//! it. Any other node carries a temporary property (`_export_id` unless the data
+//! already uses that name) holding its id, is matched on it and its first label,
+//! and loses it in the last statement.
 //! Floats that Cypher has no literal for are written as divisions: `0.0 / 0.0`
 //! (NaN), `1.0 / 0.0` (infinity). A property cannot hold a map or a list of
 //! lists or maps in Cypher (nor in Neo4j or Memgraph), so such a value is written
@@ -17,7 +20,7 @@ use std::io::Write;
 
 use super::Subgraph;
 use crate::error::Result;
-use crate::model::Node;
+use crate::model::{normalise_text, Kind, Node};
 use crate::value::{format_float, quote_string, write_name, Properties, Value};
 
 /// Nodes created per `CREATE` statement.
@@ -34,7 +37,7 @@ pub fn write(subgraph: &Subgraph, out: &mut dyn Write) -> Result<()> {
     )?;
     writeln!(
         out,
-        "// Run into an empty store. Nodes carry the temporary property {temp} until the last statement."
+        "// Run into an empty store. Relationships find their nodes by key, or by the temporary property {temp}."
     )?;
     for batch in subgraph.nodes.chunks(NODES_PER_STATEMENT) {
         let mut stmt = String::from("CREATE ");
@@ -47,7 +50,10 @@ pub fn write(subgraph: &Subgraph, out: &mut dyn Write) -> Result<()> {
             if !node.labels.is_empty() {
                 stmt.push(' ');
             }
-            write_map(&mut stmt, &node.properties, Some((&temp, node.id)));
+            let temp_id = match_key(node)
+                .is_none()
+                .then_some((temp.as_str(), node.id));
+            write_map(&mut stmt, &node.properties, temp_id);
             stmt.push(')');
         }
         stmt.push(';');
@@ -78,7 +84,7 @@ pub fn write(subgraph: &Subgraph, out: &mut dyn Write) -> Result<()> {
         let _ = write!(stmt, "]->({end_var});");
         writeln!(out, "{stmt}")?;
     }
-    if !subgraph.nodes.is_empty() {
+    if subgraph.nodes.iter().any(|n| match_key(n).is_none()) {
         let mut stmt = String::from("MATCH (n) WHERE n.");
         write_name_to(&mut stmt, &temp);
         stmt.push_str(" IS NOT NULL REMOVE n.");
@@ -103,10 +109,33 @@ fn temporary_key(subgraph: &Subgraph) -> String {
     key
 }
 
+/// The label and key property a node can be matched on, with the key's value:
+/// those of its domain kind, when it holds the key as a string. A statement's text
+/// must be normalised, as claimgraph looks statements up by normalised text.
+fn match_key(node: &Node) -> Option<(&'static str, &'static str, &str)> {
+    let kind = Kind::of(node)?;
+    let key = node.properties.get(kind.key_property())?.as_str()?;
+    if kind == Kind::Statement && normalise_text(key) != key {
+        return None;
+    }
+    Some((kind.label(), kind.key_property(), key))
+}
+
+/// `(var:Label {key: 'value'})` by the node's key, or else
 /// `(var:FirstLabel {temp: id})`.
 fn write_match(out: &mut String, var: &str, node: &Node, temp: &str) {
     out.push('(');
     out.push_str(var);
+    if let Some((label, key, value)) = match_key(node) {
+        out.push(':');
+        write_name_to(out, label);
+        out.push_str(" {");
+        write_name_to(out, key);
+        out.push_str(": ");
+        let _ = quote_string(value, out);
+        out.push_str("})");
+        return;
+    }
     if let Some(label) = node.labels.first() {
         out.push(':');
         write_name_to(out, label);
@@ -262,6 +291,7 @@ mod tests {
     fn the_script_creates_nodes_then_relationships_then_cleans_up() {
         let mut props = Properties::new();
         props.insert("_export_id".into(), Value::Int(5));
+        props.insert("name".into(), Value::from("Ann"));
         let sub = Subgraph::from_records(
             vec![
                 Node {
@@ -299,9 +329,9 @@ mod tests {
         assert_eq!(
             statements,
             [
-                "CREATE (:Actor:`Odd Label` {_export_id: 5, __export_id: 1}),",
+                "CREATE (:Actor:`Odd Label` {_export_id: 5, name: 'Ann'}),",
                 "       ({__export_id: 2});",
-                "MATCH (a:Actor {__export_id: 1}), (b {__export_id: 2}) CREATE (a)-[:KNOWS]->(b);",
+                "MATCH (a:Actor {name: 'Ann'}), (b {__export_id: 2}) CREATE (a)-[:KNOWS]->(b);",
                 "MATCH (a {__export_id: 2}) CREATE (a)-[:SELF]->(a);",
                 "MATCH (n) WHERE n.__export_id IS NOT NULL REMOVE n.__export_id;",
             ]
