@@ -11,7 +11,7 @@
 //! The layout works on positions only: every node is handed to `layout-rs` as an
 //! empty box of the size its caption needs, tagged with its index, and every edge
 //! as a path tagged with its index and a label text that encodes it (see
-//! [`label_tag`]), so that what `layout-rs` hands back can be matched to the records.
+//! `label_tag`), so that what `layout-rs` hands back can be matched to the records.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
