@@ -249,6 +249,10 @@ impl Interrupts {
     }
 }
 
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// The shell on a terminal.
 struct Interactive {
     session: Session,
@@ -317,11 +321,11 @@ impl Interactive {
             .path()
             .map_or_else(|| db.describe(), |p| p.display().to_string());
         println!(
-            "claimgraph {} — store {store}: {} nodes, {} relationships, {} articles",
+            "claimgraph {} — store {store}: {}, {}, {}",
             env!("CARGO_PKG_VERSION"),
-            stats.nodes,
-            stats.relationships,
-            stats.articles
+            plural(stats.nodes, "node", "nodes"),
+            plural(stats.relationships, "relationship", "relationships"),
+            plural(stats.articles, "article", "articles"),
         );
         println!("Statements end with ';'. :help for help, Tab completes, Ctrl-D leaves.");
     }
