@@ -300,11 +300,11 @@ fn a_param_feeds_a_statement() {
 fn history_is_kept_across_sessions() {
     let fixture = Fixture::new();
     let mut first = fixture.shell();
-    first.enter(":param remembered => 4242");
-    first.expect("$remembered => 4242");
-    first.prompt();
     first.enter("RETURN 6 * 7");
     first.enter("AS answer;");
+    first.prompt();
+    first.enter(":param remembered => 4242");
+    first.expect("$remembered => 4242");
     first.prompt();
     first.leave();
 
@@ -317,15 +317,13 @@ fn history_is_kept_across_sessions() {
     assert!(multi_line[0].contains("AS answer;"), "{saved}");
 
     let mut second = fixture.shell();
-    // Up twice recalls the command typed before the statement.
-    second.type_keys("\x1b[A");
-    sleep(Duration::from_millis(100));
+    // Up recalls the last input of the first session.
     second.type_keys("\x1b[A");
     sleep(Duration::from_millis(100));
     second.type_keys("\r");
     second.expect("$remembered => 4242");
     second.prompt();
-    // The command is now the newest entry; the multi-line statement comes next, whole.
+    // The same command again is not kept twice, so the statement is next, whole.
     second.type_keys("\x1b[A");
     sleep(Duration::from_millis(100));
     second.type_keys("\x1b[A");
