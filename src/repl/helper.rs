@@ -71,6 +71,10 @@ impl Hinter for ShellHelper {
     type Hint = String;
 
     fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<String> {
+        // Without colour a hint would look like typed text; show none.
+        if !self.colour {
+            return None;
+        }
         self.hints.hint(line, pos, ctx)
     }
 }
