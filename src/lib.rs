@@ -79,6 +79,7 @@ pub mod graph;
 pub mod import;
 pub mod model;
 pub mod output;
+pub mod props;
 pub mod query;
 pub mod repl;
 pub mod result;

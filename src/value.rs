@@ -20,8 +20,7 @@ pub enum Value {
     Map(BTreeMap<String, Value>),
 }
 
-/// The properties of a node or relationship, ordered by key.
-pub type Properties = BTreeMap<String, Value>;
+pub use crate::props::Properties;
 
 impl Value {
     /// The value as a string slice, when it is a string.

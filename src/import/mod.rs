@@ -1,13 +1,29 @@
 //! Importing article triples: `.triples` (see `grammar/triples.pest`) and `.jsonl`.
 //!
-//! Both formats parse into the same list of [`Item`]s, which one function applies
-//! to the graph in one transaction: all of a file or nothing.
+//! The life of an import:
+//! 1. the bytes are checked to be UTF-8 (a bad byte is an error at its line and column);
+//! 2. the format's parser ([`triples`] or [`jsonl`]) turns them into a list of
+//!    items with byte offsets, reporting every syntax error and going on at the
+//!    next item;
+//! 3. [`apply`] applies the items to the graph in one transaction, reporting
+//!    every semantic error (unknown names, stance rules, bad dates) with its position;
+//! 4. only a file free of errors is committed, as one batch; otherwise the
+//!    transaction is dropped, which rolls the graph back, and storage is untouched.
+//!
+//! Both formats parse into the same items, so the same content imports the same.
+
+mod apply;
+mod item;
+mod jsonl;
+mod triples;
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::graph::Graph;
 use crate::storage::Storage;
+
+use item::{Progress, Report};
 
 /// The two import formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,12 +38,19 @@ impl Format {
         match path.extension().and_then(|e| e.to_str()) {
             Some("triples") => Ok(Format::Triples),
             Some("jsonl") => Ok(Format::Jsonl),
-            _ => Err(Error::Input(crate::error::Diagnostics::default())),
+            _ => Err(Error::query(format!(
+                "cannot tell the format of {}: name the file *.triples or *.jsonl, or give --format triples or --format jsonl",
+                path.display()
+            ))),
         }
     }
 }
 
 /// What an import added, and what was already there.
+///
+/// Node counts include articles and statements; the article counts single
+/// out the articles among them. "Existing" counts distinct records that the
+/// file refers to and that were in the store before the import.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ImportSummary {
     pub articles_added: u64,
@@ -39,14 +62,56 @@ pub struct ImportSummary {
 }
 
 /// Imports one file's bytes as one transaction. `progress`, when given, is called
-/// now and then with (bytes done, bytes in all).
+/// now and then with (bytes done, bytes in all): parsing moves it through the
+/// first half, applying through the second, and the end is reported after commit.
 pub fn import_bytes(
-    _graph: &mut Graph,
-    _storage: &mut dyn Storage,
-    _name: &str,
-    _bytes: &[u8],
-    _format: Format,
-    _progress: Option<&dyn Fn(u64, u64)>,
+    graph: &mut Graph,
+    storage: &mut dyn Storage,
+    name: &str,
+    bytes: &[u8],
+    format: Format,
+    progress: Option<&dyn Fn(u64, u64)>,
 ) -> Result<ImportSummary> {
-    Err(Error::query("import is not built yet"))
+    let source = std::str::from_utf8(bytes).map_err(|e| utf8_error(name, bytes, &e))?;
+    let mut progress = Progress::new(progress, bytes.len());
+    let mut report = Report::new(name, source);
+    let items = match format {
+        Format::Triples => triples::parse(source, &mut report, &mut progress),
+        Format::Jsonl => jsonl::parse(source, &mut report, &mut progress),
+    };
+    let mut txn = graph.begin();
+    let summary = apply::apply(items, &mut txn, &mut report, &mut progress);
+    if report.has_errors() {
+        // Dropping the transaction takes every change back.
+        drop(txn);
+        return Err(Error::Input(report.finish()));
+    }
+    txn.commit(storage)?;
+    progress.finish();
+    Ok(summary)
+}
+
+/// The error for bytes that are not UTF-8, at the first bad byte.
+fn utf8_error(name: &str, bytes: &[u8], e: &std::str::Utf8Error) -> Error {
+    let bad = e.valid_up_to();
+    // Everything before `bad` is valid UTF-8.
+    let valid = std::str::from_utf8(&bytes[..bad]).unwrap_or("");
+    let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = bytes[bad..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| bad + i);
+    let d = Diagnostic {
+        file: Some(name.to_string()),
+        line: valid.matches('\n').count() + 1,
+        column: valid[line_start..].chars().count() + 1,
+        line_text: String::from_utf8_lossy(&bytes[line_start..line_end])
+            .trim_end_matches('\r')
+            .to_string(),
+        message: format!(
+            "the file is not valid UTF-8: byte 0x{:02X} cannot appear here (save the file as UTF-8)",
+            bytes[bad]
+        ),
+    };
+    Error::Input(Diagnostics::from(d))
 }

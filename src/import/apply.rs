@@ -1,0 +1,604 @@
+//! Applies parsed items to the graph inside one transaction.
+//!
+//! Three passes over the items:
+//! 1. entity declarations, so that every name and alias the file declares is
+//!    known before any triple uses it (the file's names take precedence over
+//!    the store's);
+//! 2. inline entities in triples (`organisation "ISW"`), which resolve by key,
+//!    then by alias of the same kind, and are created otherwise;
+//! 3. everything else in file order: articles open sections, statements bind
+//!    labels local to their section, triples become relationships keyed by
+//!    (subject, type, object, article).
+//!
+//! Every problem is reported with its position and applying goes on, so that
+//! one run finds every error; the caller commits only when there is none.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+use super::item::{Endpoint, EndpointKind, Item, ItemKind, Progress, Props, Report, Triple};
+use super::ImportSummary;
+use crate::graph::{Dir, Graph, Txn};
+use crate::model::{
+    normalise_text, stance_rule_violation, Kind, NodeId, RelId, ALIASES_PROP, ARTICLE_PROP,
+    ID_PROP, NAME_PROP, TEXT_PROP,
+};
+use crate::value::{Properties, Value};
+
+/// Applies `items` through `txn`, reporting problems to `report`. Applying is the
+/// second half of the progress reported.
+pub(crate) fn apply(
+    mut items: Vec<Item<'_>>,
+    txn: &mut Txn<'_>,
+    report: &mut Report<'_>,
+    progress: &mut Progress<'_>,
+) -> ImportSummary {
+    let graph = txn.graph();
+    let mut applier = Applier {
+        first_node: graph.next_node_id(),
+        first_rel: graph.next_rel_id(),
+        txn,
+        report,
+        names: HashMap::new(),
+        labels: HashMap::new(),
+        article: None,
+        existing_nodes: HashSet::new(),
+        existing_articles: HashSet::new(),
+        existing_rels: HashSet::new(),
+        summary: ImportSummary::default(),
+    };
+    for item in &mut items {
+        if let ItemKind::Entity { kind, name, props } = &mut item.kind {
+            let props = std::mem::take(props);
+            applier.declare_entity(item.at, *kind, name, props);
+        }
+    }
+    for item in &mut items {
+        if let ItemKind::Triple(t) = &mut item.kind {
+            applier.resolve_inline_entity(&mut t.subject);
+            applier.resolve_inline_entity(&mut t.object);
+        }
+    }
+    let half = progress.total() / 2;
+    for item in items {
+        progress.tick(half + item.at as u64 / 2);
+        match item.kind {
+            ItemKind::Article { id, props } => applier.article(item.at, id, props),
+            ItemKind::Entity { .. } => {}
+            ItemKind::Statement { label, text, props } => {
+                if let Some(id) = applier.statement(item.at, &text, props) {
+                    if let Some(label) = label {
+                        applier.labels.insert(label, id);
+                    }
+                }
+            }
+            ItemKind::Triple(t) => applier.triple(t),
+        }
+    }
+    let mut summary = applier.summary;
+    summary.nodes_existing = applier.existing_nodes.len() as u64;
+    summary.articles_existing = applier.existing_articles.len() as u64;
+    summary.relationships_existing = applier.existing_rels.len() as u64;
+    summary
+}
+
+struct Applier<'t, 'g, 'r, 's, 'a> {
+    txn: &'t mut Txn<'g>,
+    report: &'r mut Report<'s>,
+    /// Ids from here on were created by this import.
+    first_node: NodeId,
+    first_rel: RelId,
+    /// Every name and alias that this file declares, with the entities it names.
+    names: HashMap<String, Vec<NodeId>>,
+    /// The statement labels of the current article section.
+    labels: HashMap<Cow<'a, str>, NodeId>,
+    /// The current article's id, once the first `article` line is seen.
+    article: Option<String>,
+    existing_nodes: HashSet<NodeId>,
+    existing_articles: HashSet<NodeId>,
+    existing_rels: HashSet<RelId>,
+    summary: ImportSummary,
+}
+
+impl<'a> Applier<'_, '_, '_, '_, 'a> {
+    fn graph(&self) -> &Graph {
+        self.txn.graph()
+    }
+
+    /// Notes that the file refers to node `id`, for the summary.
+    fn touch(&mut self, id: NodeId) {
+        if id < self.first_node {
+            self.existing_nodes.insert(id);
+        }
+    }
+
+    /// Reports the properties that a declaration sets by other means.
+    fn refuse_key(&mut self, props: &Props<'_>, key: &str, why: &str) -> bool {
+        let mut ok = true;
+        for p in props.iter().filter(|p| p.key == key) {
+            self.report.error(
+                p.at,
+                format!("the property {key} cannot be given here: {why}"),
+            );
+            ok = false;
+        }
+        ok
+    }
+
+    /// Creates a node of `kind` keyed by `key`, or merges `props` into the one there is.
+    fn upsert(&mut self, at: usize, kind: Kind, key: &str, props: Props<'_>) -> Option<NodeId> {
+        if let Some(id) = self.graph().lookup_key(kind, key) {
+            self.touch(id);
+            self.merge(at, id, kind, props);
+            return Some(id);
+        }
+        let mut properties = Properties::new();
+        properties.insert(kind.key_property().to_string(), Value::from(key));
+        for p in props {
+            let value = if p.key == ALIASES_PROP && kind.is_entity() {
+                Value::List(merge_aliases(&[], &p.value).unwrap_or_default())
+            } else {
+                p.value
+            };
+            properties.insert(p.key.into_owned(), value);
+        }
+        match self
+            .txn
+            .create_node(vec![kind.label().to_string()], properties)
+        {
+            Ok(id) => {
+                self.summary.nodes_added += 1;
+                if kind == Kind::Article {
+                    self.summary.articles_added += 1;
+                }
+                Some(id)
+            }
+            Err(e) => {
+                self.report.error(at, e.to_string());
+                None
+            }
+        }
+    }
+
+    /// Merges properties into an existing node: aliases are united, other
+    /// properties set when they differ (null removes one).
+    fn merge(&mut self, at: usize, id: NodeId, kind: Kind, props: Props<'_>) {
+        for p in props {
+            let current = self.graph().node(id).and_then(|n| n.get(&p.key));
+            let value = if p.key == ALIASES_PROP && kind.is_entity() {
+                let known = match current {
+                    Some(Value::List(known)) => known.as_slice(),
+                    _ => &[],
+                };
+                match merge_aliases(known, &p.value) {
+                    Some(merged) => Value::List(merged),
+                    None => continue,
+                }
+            } else {
+                p.value
+            };
+            let unchanged = match current {
+                Some(c) => *c == value,
+                None => value == Value::Null,
+            };
+            if !unchanged {
+                if let Err(e) = self.txn.set_node_property(id, &p.key, value) {
+                    self.report.error(at, e.to_string());
+                }
+            }
+        }
+    }
+
+    /// Pass 1: `KIND "NAME" {props}`.
+    fn declare_entity(&mut self, at: usize, kind: Kind, name: &str, props: Props<'_>) {
+        if name.trim().is_empty() {
+            self.report.error(at, "an entity name cannot be empty");
+            return;
+        }
+        let mut ok = self.refuse_key(
+            &props,
+            NAME_PROP,
+            "the name is the quoted text after the kind",
+        );
+        let mut aliases: Vec<String> = Vec::new();
+        for p in props.iter().filter(|p| p.key == ALIASES_PROP) {
+            match alias_strings(&p.value) {
+                Some(list) => aliases.extend(list.iter().map(|s| s.to_string())),
+                None => {
+                    self.report.error(
+                        p.at,
+                        "aliases must be a list of strings, e.g. aliases: [\"ISW\"]",
+                    );
+                    ok = false;
+                }
+            }
+        }
+        if !ok {
+            return;
+        }
+        let Some(id) = self.upsert(at, kind, name, props) else {
+            return;
+        };
+        self.register(name, id);
+        for alias in &aliases {
+            self.register(alias, id);
+        }
+    }
+
+    /// Records that this file's `name` (a name or an alias) names `id`.
+    fn register(&mut self, name: &str, id: NodeId) {
+        match self.names.get_mut(name) {
+            Some(ids) => {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            None => {
+                self.names.insert(name.to_string(), vec![id]);
+            }
+        }
+    }
+
+    /// Pass 2: turns an inline entity endpoint into its node, creating it if need be.
+    fn resolve_inline_entity(&mut self, endpoint: &mut Endpoint<'_>) {
+        let EndpointKind::Entity(kind, name) = &endpoint.kind else {
+            return;
+        };
+        endpoint.kind = match self.inline_entity(endpoint.at, *kind, name) {
+            Some(id) => EndpointKind::Resolved(id),
+            None => EndpointKind::Unresolved,
+        };
+    }
+
+    fn inline_entity(&mut self, at: usize, kind: Kind, name: &str) -> Option<NodeId> {
+        if name.trim().is_empty() {
+            self.report.error(at, "an entity name cannot be empty");
+            return None;
+        }
+        let graph = self.txn.graph();
+        if let Some(id) = graph.lookup_key(kind, name) {
+            self.touch(id);
+            return Some(id);
+        }
+        // Not a name of this kind: perhaps an alias, in the file first, then in the store.
+        let of_kind = |ids: &[NodeId]| -> Vec<NodeId> {
+            ids.iter()
+                .copied()
+                .filter(|&id| graph.node(id).and_then(Kind::of) == Some(kind))
+                .collect()
+        };
+        let mut found = of_kind(self.names.get(name).map_or(&[], Vec::as_slice));
+        if found.is_empty() {
+            found = of_kind(graph.resolve_name(name));
+        }
+        match found.as_slice() {
+            [id] => {
+                let id = *id;
+                self.touch(id);
+                Some(id)
+            }
+            [] => {
+                let id = self.upsert(at, kind, name, Vec::new())?;
+                self.register(name, id);
+                Some(id)
+            }
+            many => {
+                let message = format!(
+                    "\"{name}\" is an alias of {} different {} entities ({}); use the full name",
+                    many.len(),
+                    kind.label(),
+                    self.names_of(many)
+                );
+                self.report.error(at, message);
+                None
+            }
+        }
+    }
+
+    /// The names of some nodes, for messages.
+    fn names_of(&self, ids: &[NodeId]) -> String {
+        ids.iter()
+            .filter_map(|&id| self.graph().node(id))
+            .map(|n| {
+                let name = n.get(NAME_PROP).and_then(Value::as_str).unwrap_or("?");
+                match Kind::of(n) {
+                    Some(k) => format!("{} \"{name}\"", keyword(k)),
+                    None => format!("\"{name}\""),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// `article "ID" {props}`: opens a section.
+    fn article(&mut self, at: usize, id: Cow<'a, str>, props: Props<'_>) {
+        self.labels.clear();
+        self.article = Some(id.to_string());
+        if id.trim().is_empty() {
+            self.report.error(at, "an article id cannot be empty");
+            return;
+        }
+        let mut ok = self.refuse_key(&props, ID_PROP, "the id is the quoted text after `article`");
+        for p in props.iter().filter(|p| p.key == "date") {
+            if !p.value.as_str().is_some_and(is_iso_date) {
+                self.report.error(
+                    p.at,
+                    format!(
+                        "the article date must be a calendar date written YYYY-MM-DD, not {}",
+                        p.value
+                    ),
+                );
+                ok = false;
+            }
+        }
+        if !ok {
+            return;
+        }
+        let existed = self.graph().lookup_key(Kind::Article, &id);
+        if let Some(node) = existed.filter(|&n| n < self.first_node) {
+            self.existing_articles.insert(node);
+        }
+        self.upsert(at, Kind::Article, &id, props);
+    }
+
+    /// `statement LABEL "TEXT" {props}`: the statement's node.
+    fn statement(&mut self, at: usize, text: &str, props: Props<'_>) -> Option<NodeId> {
+        let text = normalise_text(text);
+        if text.is_empty() {
+            self.report.error(at, "a statement text cannot be empty");
+            return None;
+        }
+        if !self.refuse_key(
+            &props,
+            TEXT_PROP,
+            "the text is the quoted text of the statement",
+        ) {
+            return None;
+        }
+        self.upsert(at, Kind::Statement, &text, props)
+    }
+
+    /// A triple's endpoint, as a node.
+    fn endpoint(&mut self, endpoint: Endpoint<'_>) -> Option<NodeId> {
+        let at = endpoint.at;
+        match endpoint.kind {
+            EndpointKind::Resolved(id) => Some(id),
+            EndpointKind::Unresolved => None,
+            EndpointKind::Entity(kind, name) => self.inline_entity(at, kind, &name),
+            EndpointKind::Statement(text) => self.statement(at, &text, Vec::new()),
+            EndpointKind::Label(label) => match self.labels.get(label.as_ref()) {
+                Some(&id) => Some(id),
+                None => {
+                    self.report.error(
+                        at,
+                        format!(
+                            "no statement is labelled {label} in this article section; declare it first with statement {label} \"...\""
+                        ),
+                    );
+                    None
+                }
+            },
+            EndpointKind::Name(name) => self.resolve_name(at, &name),
+        }
+    }
+
+    /// A quoted name: the file's entities first, then the store's.
+    fn resolve_name(&mut self, at: usize, name: &str) -> Option<NodeId> {
+        let graph = self.txn.graph();
+        let ids = match self.names.get(name) {
+            Some(ids) => ids.as_slice(),
+            None => graph.resolve_name(name),
+        };
+        let message = match ids {
+            [id] => {
+                let id = *id;
+                self.touch(id);
+                return Some(id);
+            }
+            [] => format!(
+                "no entity is named \"{name}\" in this file or in the store; declare it first, e.g. actor \"{name}\""
+            ),
+            many => {
+                let mut kinds: Vec<Kind> = many
+                    .iter()
+                    .filter_map(|&id| graph.node(id).and_then(Kind::of))
+                    .collect();
+                kinds.sort();
+                kinds.dedup();
+                if kinds.len() > 1 {
+                    let forms: Vec<String> = kinds
+                        .iter()
+                        .map(|&k| format!("{} \"{name}\"", keyword(k)))
+                        .collect();
+                    format!(
+                        "\"{name}\" names entities of more than one kind; say which with {}",
+                        forms.join(" or ")
+                    )
+                } else {
+                    format!(
+                        "\"{name}\" names {} different entities ({}); use the full name",
+                        many.len(),
+                        self.names_of(many)
+                    )
+                }
+            }
+        };
+        self.report.error(at, message);
+        None
+    }
+
+    /// `SUBJECT PREDICATE OBJECT {props}`: finds or creates the relationship.
+    fn triple(&mut self, t: Triple<'_>) {
+        let refused = !self.refuse_key(
+            &t.props,
+            ARTICLE_PROP,
+            "it is set from the article section the triple is in",
+        );
+        let subject = self.endpoint(t.subject);
+        let object = self.endpoint(t.object);
+        let (Some(start), Some(end)) = (subject, object) else {
+            return;
+        };
+        if refused {
+            return;
+        }
+        let rel_type = t.predicate.to_ascii_uppercase();
+        let graph = self.txn.graph();
+        if let (Some(a), Some(b)) = (graph.node(start), graph.node(end)) {
+            if let Some(rule) = stance_rule_violation(&rel_type, a, b) {
+                self.report.error(t.predicate_at, rule);
+                return;
+            }
+        }
+        let article = self.article.as_deref();
+        match find_relationship(graph, start, &rel_type, end, article) {
+            Some(rel) => {
+                if rel < self.first_rel {
+                    self.existing_rels.insert(rel);
+                }
+                for p in t.props {
+                    let current = self.graph().relationship(rel).and_then(|r| r.get(&p.key));
+                    let unchanged = match current {
+                        Some(c) => *c == p.value,
+                        None => p.value == Value::Null,
+                    };
+                    if !unchanged {
+                        if let Err(e) = self.txn.set_relationship_property(rel, &p.key, p.value) {
+                            self.report.error(t.predicate_at, e.to_string());
+                        }
+                    }
+                }
+            }
+            None => {
+                let mut properties: Properties = t
+                    .props
+                    .into_iter()
+                    .map(|p| (p.key.into_owned(), p.value))
+                    .collect();
+                if let Some(article) = &self.article {
+                    properties.insert(ARTICLE_PROP.to_string(), Value::from(article.as_str()));
+                }
+                match self
+                    .txn
+                    .create_relationship(start, &rel_type, end, properties)
+                {
+                    Ok(_) => self.summary.relationships_added += 1,
+                    Err(e) => self.report.error(t.predicate_at, e.to_string()),
+                }
+            }
+        }
+    }
+}
+
+/// The relationship with key (start, type, end, article). Walks the outgoing
+/// relationships of `start` and the incoming ones of `end` in step: a match is
+/// in both lists, so the walk stops after at most twice the shorter list.
+fn find_relationship(
+    graph: &Graph,
+    start: NodeId,
+    rel_type: &str,
+    end: NodeId,
+    article: Option<&str>,
+) -> Option<RelId> {
+    let mut out = graph.relationships_of(start, Dir::Out).map(|(r, _)| r);
+    let mut inc = graph.relationships_of(end, Dir::In).map(|(r, _)| r);
+    let hit = |r: &crate::model::Relationship| {
+        r.start == start && r.end == end && r.rel_type == rel_type && r.article() == article
+    };
+    loop {
+        match out.next() {
+            None => return None,
+            Some(r) if hit(r) => return Some(r.id),
+            Some(_) => {}
+        }
+        match inc.next() {
+            None => return None,
+            Some(r) if hit(r) => return Some(r.id),
+            Some(_) => {}
+        }
+    }
+}
+
+/// The strings of an `aliases` value: a list of strings, or one string.
+fn alias_strings(value: &Value) -> Option<Vec<&str>> {
+    match value {
+        Value::String(s) => Some(vec![s.as_str()]),
+        Value::List(items) => items.iter().map(Value::as_str).collect(),
+        _ => None,
+    }
+}
+
+/// `known` with the new aliases added at the end, or `None` when nothing is new.
+fn merge_aliases(known: &[Value], new: &Value) -> Option<Vec<Value>> {
+    let new = alias_strings(new)?;
+    let mut merged = known.to_vec();
+    for alias in new {
+        if !merged.iter().any(|v| v.as_str() == Some(alias)) {
+            merged.push(Value::from(alias));
+        }
+    }
+    (merged.len() > known.len()).then_some(merged)
+}
+
+/// The import keyword of a kind, for messages.
+fn keyword(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Actor => "actor",
+        Kind::Organisation => "organisation",
+        Kind::Place => "place",
+        Kind::Statement => "statement",
+        Kind::Article => "article",
+    }
+}
+
+/// Whether `s` is an ISO calendar date, `YYYY-MM-DD`.
+pub(crate) fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = s.get(r)?;
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    let (Some(year), Some(month), Some(day)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates() {
+        assert!(is_iso_date("2023-04-03"));
+        assert!(is_iso_date("2024-02-29"));
+        assert!(!is_iso_date("2023-02-29"));
+        assert!(!is_iso_date("1900-02-29"));
+        assert!(!is_iso_date("2023-13-01"));
+        assert!(!is_iso_date("2023-4-03"));
+        assert!(!is_iso_date("03/04/2023"));
+        assert!(!is_iso_date("2023-04-00"));
+        assert!(!is_iso_date("+023-04-01"));
+    }
+
+    #[test]
+    fn aliases_merge_in_order_without_repeats() {
+        let known = vec![Value::from("a")];
+        let merged = merge_aliases(&known, &Value::List(vec!["b".into(), "a".into()]));
+        assert_eq!(merged, Some(vec![Value::from("a"), Value::from("b")]));
+        assert_eq!(merge_aliases(&known, &Value::from("a")), None);
+    }
+}

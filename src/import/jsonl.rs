@@ -1,0 +1,412 @@
+//! The `.jsonl` parser: one JSON object per line, parsed with serde_json into
+//! the same [`Item`]s as the `.triples` form.
+//!
+//! ```text
+//! {"article": {"id": "a1", "date": "2023-04-03", "source": "BBC News"}}
+//! {"entity": {"kind": "organisation", "name": "Wagner", "aliases": ["Wagner Group"]}}
+//! {"statement": {"label": "s1", "text": "Bakhmut is Russian"}}
+//! {"triple": {"s": "Wagner", "p": "claims", "o": {"label": "s1"}, "props": {"date": "2023-04-02"}}}
+//! ```
+//!
+//! An endpoint is a bare string (a name), `{"kind": K, "name": N}`,
+//! `{"kind": "statement", "text": T}` or `{"label": L}`.
+
+use std::borrow::Cow;
+
+use serde_json::{Map, Value as Json};
+
+use super::item::{Endpoint, EndpointKind, Item, ItemKind, Progress, Prop, Props, Report, Triple};
+use crate::model::Kind;
+use crate::value::Value;
+
+/// Parses a whole file into items, reporting every broken line. Parsing is the
+/// first half of the progress reported.
+pub(crate) fn parse(
+    source: &str,
+    report: &mut Report<'_>,
+    progress: &mut Progress<'_>,
+) -> Vec<Item<'static>> {
+    let mut items = Vec::new();
+    let mut start = 0;
+    for raw in source.split_inclusive('\n') {
+        let line_start = start;
+        start += raw.len();
+        progress.tick(line_start as u64 / 2);
+        let mut text = raw.trim_end_matches(['\n', '\r']);
+        let mut at = line_start;
+        if line_start == 0 {
+            if let Some(rest) = text.strip_prefix('\u{feff}') {
+                text = rest;
+                at += 3;
+            }
+        }
+        if text.trim().is_empty() {
+            continue;
+        }
+        let json: Json = match serde_json::from_str(text) {
+            Ok(json) => json,
+            Err(e) => {
+                // serde_json counts columns in bytes from 1; its message ends with the position.
+                let message = e.to_string();
+                let message = message
+                    .rsplit_once(" at line ")
+                    .map_or(message.as_str(), |(m, _)| m);
+                report.error(
+                    at + e.column().saturating_sub(1),
+                    format!("this line is not valid JSON: {message}"),
+                );
+                continue;
+            }
+        };
+        let mut line = Line { text, at, report };
+        if let Some(item) = line.item(json) {
+            items.push(item);
+        }
+    }
+    items
+}
+
+/// One line being converted, for positioning its errors.
+struct Line<'l, 'r, 's> {
+    text: &'l str,
+    at: usize,
+    report: &'r mut Report<'s>,
+}
+
+impl Line<'_, '_, '_> {
+    /// The offset of `"key":` in the line, or the line's start: where an error about it points.
+    fn key_at(&self, key: &str) -> usize {
+        let quoted = format!("\"{key}\"");
+        let mut from = 0;
+        while let Some(i) = self.text[from..].find(&quoted) {
+            let after = from + i + quoted.len();
+            if self.text[after..].trim_start().starts_with(':') {
+                return self.at + from + i;
+            }
+            from = after;
+        }
+        self.at
+    }
+
+    fn error(&mut self, at: usize, message: impl Into<String>) {
+        self.report.error(at, message);
+    }
+
+    fn item(&mut self, json: Json) -> Option<Item<'static>> {
+        let Json::Object(object) = json else {
+            self.error(
+                self.at,
+                "expected a JSON object such as {\"triple\": {...}} on this line",
+            );
+            return None;
+        };
+        let mut entries = object.into_iter();
+        let (Some((tag, body)), None) = (entries.next(), entries.next()) else {
+            self.error(
+                self.at,
+                "expected an object with one key: article, entity, statement or triple",
+            );
+            return None;
+        };
+        let tag_at = self.key_at(&tag);
+        let Json::Object(body) = body else {
+            self.error(tag_at, format!("the value of \"{tag}\" must be an object"));
+            return None;
+        };
+        let kind = match tag.as_str() {
+            "article" => self.article(body, tag_at)?,
+            "entity" => self.entity(body, tag_at)?,
+            "statement" => self.statement(body, tag_at)?,
+            "triple" => ItemKind::Triple(self.triple(body, tag_at)?),
+            other => {
+                self.error(
+                    tag_at,
+                    format!(
+                        "unknown item \"{other}\": expected article, entity, statement or triple"
+                    ),
+                );
+                return None;
+            }
+        };
+        Some(Item { at: tag_at, kind })
+    }
+
+    /// Takes a required string field out of an object.
+    fn take_string(
+        &mut self,
+        body: &mut Map<String, Json>,
+        key: &str,
+        what: &str,
+        at: usize,
+    ) -> Option<String> {
+        match body.remove(key) {
+            Some(Json::String(s)) => Some(s),
+            Some(_) => {
+                let at = self.key_at(key);
+                self.error(at, format!("\"{key}\" must be a string"));
+                None
+            }
+            None => {
+                self.error(at, format!("{what} needs a \"{key}\" field"));
+                None
+            }
+        }
+    }
+
+    fn article(&mut self, mut body: Map<String, Json>, at: usize) -> Option<ItemKind<'static>> {
+        let id = self.take_string(&mut body, "id", "an article", at)?;
+        let props = self.props(body)?;
+        Some(ItemKind::Article {
+            id: Cow::Owned(id),
+            props,
+        })
+    }
+
+    fn entity(&mut self, mut body: Map<String, Json>, at: usize) -> Option<ItemKind<'static>> {
+        let kind = self.take_string(&mut body, "kind", "an entity", at);
+        let name = self.take_string(&mut body, "name", "an entity", at);
+        let kind = self.entity_kind(&kind?)?;
+        let props = self.props(body)?;
+        Some(ItemKind::Entity {
+            kind,
+            name: Cow::Owned(name?),
+            props,
+        })
+    }
+
+    fn entity_kind(&mut self, word: &str) -> Option<Kind> {
+        match Kind::from_keyword(word).filter(|k| k.is_entity()) {
+            Some(kind) => Some(kind),
+            None => {
+                let at = self.key_at("kind");
+                self.error(
+                    at,
+                    format!(
+                        "unknown entity kind \"{word}\": expected actor, organisation or place"
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn statement(&mut self, mut body: Map<String, Json>, at: usize) -> Option<ItemKind<'static>> {
+        let text = self.take_string(&mut body, "text", "a statement", at)?;
+        let label = match body.remove("label") {
+            None => None,
+            Some(Json::String(l)) => Some(Cow::Owned(l)),
+            Some(_) => {
+                let at = self.key_at("label");
+                self.error(at, "\"label\" must be a string");
+                return None;
+            }
+        };
+        let props = self.props(body)?;
+        Some(ItemKind::Statement {
+            label,
+            text: Cow::Owned(text),
+            props,
+        })
+    }
+
+    fn triple(&mut self, mut body: Map<String, Json>, at: usize) -> Option<Triple<'static>> {
+        let subject = body.remove("s");
+        let predicate = body.remove("p");
+        let object = body.remove("o");
+        let props = body.remove("props");
+        if let Some(extra) = body.keys().next() {
+            let at = self.key_at(extra);
+            self.error(
+                at,
+                format!("unknown field \"{extra}\" in a triple: expected s, p, o and props"),
+            );
+            return None;
+        }
+        let (Some(subject), Some(predicate), Some(object)) = (subject, predicate, object) else {
+            self.error(at, "a triple needs the fields \"s\", \"p\" and \"o\"");
+            return None;
+        };
+        let subject = self.endpoint(subject, "s");
+        let object = self.endpoint(object, "o");
+        let predicate_at = self.key_at("p");
+        let predicate = match predicate {
+            Json::String(p) if is_predicate(&p) => Some(p),
+            _ => {
+                self.error(
+                    predicate_at,
+                    "\"p\" must be a predicate: a lowercase word such as claims or member_of",
+                );
+                None
+            }
+        };
+        let props = match props {
+            None => Some(Vec::new()),
+            Some(Json::Object(map)) => self.props(map),
+            Some(_) => {
+                let at = self.key_at("props");
+                self.error(at, "\"props\" must be an object");
+                None
+            }
+        };
+        Some(Triple {
+            subject: subject?,
+            predicate: Cow::Owned(predicate?),
+            predicate_at,
+            object: object?,
+            props: props?,
+        })
+    }
+
+    fn endpoint(&mut self, json: Json, key: &str) -> Option<Endpoint<'static>> {
+        let at = self.key_at(key);
+        let kind = match json {
+            Json::String(name) => EndpointKind::Name(Cow::Owned(name)),
+            Json::Object(mut map) => {
+                let field = |map: &mut Map<String, Json>, f: &str| match map.remove(f) {
+                    Some(Json::String(s)) => Ok(Some(s)),
+                    None => Ok(None),
+                    Some(_) => Err(()),
+                };
+                let parts = (
+                    field(&mut map, "kind"),
+                    field(&mut map, "name"),
+                    field(&mut map, "text"),
+                    field(&mut map, "label"),
+                );
+                match parts {
+                    _ if !map.is_empty() => {
+                        self.error(
+                            at,
+                            format!(
+                                "unknown field \"{}\" in an endpoint",
+                                map.keys().next().map_or("", String::as_str)
+                            ),
+                        );
+                        return None;
+                    }
+                    (Ok(Some(kind)), Ok(None), Ok(Some(text)), Ok(None)) if kind == "statement" => {
+                        EndpointKind::Statement(Cow::Owned(text))
+                    }
+                    (Ok(Some(kind)), Ok(Some(name)), Ok(None), Ok(None)) => {
+                        match Kind::from_keyword(&kind).filter(|k| k.is_entity()) {
+                            Some(kind) => EndpointKind::Entity(kind, Cow::Owned(name)),
+                            None => {
+                                self.error(at, format!("unknown entity kind \"{kind}\": expected actor, organisation or place"));
+                                return None;
+                            }
+                        }
+                    }
+                    (Ok(None), Ok(None), Ok(None), Ok(Some(label))) => {
+                        EndpointKind::Label(Cow::Owned(label))
+                    }
+                    _ => {
+                        self.error(at, "expected an endpoint: a name, {\"kind\": K, \"name\": N}, {\"kind\": \"statement\", \"text\": T} or {\"label\": L}");
+                        return None;
+                    }
+                }
+            }
+            _ => {
+                self.error(at, "expected an endpoint: a name, {\"kind\": K, \"name\": N}, {\"kind\": \"statement\", \"text\": T} or {\"label\": L}");
+                return None;
+            }
+        };
+        Some(Endpoint { at, kind })
+    }
+
+    /// Converts an object's remaining fields into properties.
+    fn props(&mut self, map: Map<String, Json>) -> Option<Props<'static>> {
+        let mut props = Vec::with_capacity(map.len());
+        let mut ok = true;
+        for (key, json) in map {
+            let at = self.key_at(&key);
+            match self.value(json, at, true) {
+                Some(value) => props.push(Prop {
+                    key: Cow::Owned(key),
+                    value,
+                    at,
+                }),
+                None => ok = false,
+            }
+        }
+        ok.then_some(props)
+    }
+
+    /// A property value: a scalar, or (at the top) a list of scalars.
+    fn value(&mut self, json: Json, at: usize, top: bool) -> Option<Value> {
+        Some(match json {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(b),
+            Json::String(s) => Value::String(s),
+            Json::Number(n) => {
+                if let Some(i) = n.as_i64() {
+                    Value::Int(i)
+                } else if n.is_f64() {
+                    Value::Float(n.as_f64().unwrap_or(f64::NAN))
+                } else {
+                    self.error(
+                        at,
+                        format!("the integer {n} is too large (integers are 64-bit)"),
+                    );
+                    return None;
+                }
+            }
+            Json::Array(items) if top => {
+                let mut list = Vec::with_capacity(items.len());
+                for item in items {
+                    list.push(self.value(item, at, false)?);
+                }
+                Value::List(list)
+            }
+            Json::Array(_) => {
+                self.error(at, "lists of lists are not property values");
+                return None;
+            }
+            Json::Object(_) => {
+                self.error(at, "a map is not a property value");
+                return None;
+            }
+        })
+    }
+}
+
+/// Whether `p` is a predicate: `[a-z][a-z0-9_]*`.
+fn is_predicate(p: &str) -> bool {
+    let mut chars = p.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_errors() {
+        let src = "{\"article\": {\"id\": \"a\", \"date\": \"2023-04-03\"}}\n\n\
+                   {\"triple\": {\"s\": \"A\", \"p\": \"claims\", \"o\": {\"kind\": \"statement\", \"text\": \"t\"}}}\n\
+                   {\"triple\": {\"s\": \"A\", \"p\": \"Claims\", \"o\": 3}}\n\
+                   {\"entity\": {\"kind\": \"actor\", \"name\": \"A\"\n\
+                   {\"entity\": {\"kind\": \"actor\", \"name\": \"A\", \"n\": 18446744073709551615}}\n";
+        let mut report = Report::new("t.jsonl", src);
+        let mut progress = Progress::new(None, src.len());
+        let items = parse(src, &mut report, &mut progress);
+        assert_eq!(items.len(), 2);
+        let diags: Vec<String> = report
+            .finish()
+            .items
+            .into_iter()
+            .map(|d| format!("{}:{}: {}", d.line, d.column, d.message))
+            .collect();
+        assert_eq!(diags.len(), 4, "{diags:?}");
+        assert!(diags[0].starts_with("4:23: \"p\" must be"), "{diags:?}");
+        assert!(
+            diags[1].starts_with("4:38: expected an endpoint"),
+            "{diags:?}"
+        );
+        assert!(
+            diags[2].starts_with("5:40: this line is not valid JSON"),
+            "{diags:?}"
+        );
+        assert!(diags[3].starts_with("6:43: the integer"), "{diags:?}");
+    }
+}

@@ -1,0 +1,524 @@
+//! The `.triples` parser: pest grammar in `grammar/triples.pest`, one item at a
+//! time, so that a syntax error is reported and parsing goes on at the next item.
+//!
+//! pest stays inside this module: what leaves it are [`Item`]s with byte offsets.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use pest::error::{ErrorVariant, InputLocation};
+use pest::Parser;
+
+use super::item::{Endpoint, EndpointKind, Item, ItemKind, Progress, Prop, Props, Report, Triple};
+use crate::model::Kind;
+use crate::value::Value;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "grammar/triples.pest"]
+struct TriplesParser;
+
+type Pair<'a> = pest::iterators::Pair<'a, Rule>;
+
+/// Parses a whole file into items, reporting every syntax error. Parsing is the
+/// first half of the progress reported.
+pub(crate) fn parse<'a>(
+    source: &'a str,
+    report: &mut Report<'_>,
+    progress: &mut Progress<'_>,
+) -> Vec<Item<'a>> {
+    let mut items = Vec::new();
+    // A byte-order mark at the start is not content.
+    let mut pos = if source.starts_with('\u{feff}') { 3 } else { 0 };
+    while pos < source.len() {
+        progress.tick(pos as u64 / 2);
+        let rest = &source[pos..];
+        match TriplesParser::parse(Rule::line, rest) {
+            Ok(mut pairs) => {
+                // Invariant: a successful parse of `line` yields exactly one `line` pair.
+                let Some(line) = pairs.next() else { break };
+                let end = line.as_span().end();
+                for pair in line.into_inner() {
+                    if pair.as_rule() != Rule::line_end {
+                        if let Some(item) = convert_item(pair, pos, report) {
+                            items.push(item);
+                        }
+                    }
+                }
+                if end == 0 {
+                    // Only an empty rest parses to nothing, and the loop stops before that.
+                    break;
+                }
+                pos += end;
+            }
+            Err(e) => {
+                let at = pos
+                    + match e.location {
+                        InputLocation::Pos(p) => p,
+                        InputLocation::Span((p, _)) => p,
+                    };
+                let (at, message) = match diagnose_string(source, at) {
+                    Some(found) => found,
+                    None => (at, expected_message(&e.variant)),
+                };
+                report.error(at, message);
+                pos = recover(source, pos, at);
+            }
+        }
+    }
+    items
+}
+
+/// Turns pest's list of expected rules into words.
+fn expected_message(variant: &ErrorVariant<Rule>) -> String {
+    let ErrorVariant::ParsingError { positives, .. } = variant else {
+        return "this line does not parse".to_string();
+    };
+    let mut words: Vec<&str> = Vec::new();
+    for rule in positives {
+        let w = describe(*rule);
+        if !words.contains(&w) {
+            words.push(w);
+        }
+    }
+    match words.as_slice() {
+        [] => "unexpected text here".to_string(),
+        [one] => format!("expected {one}"),
+        [init @ .., last] => format!("expected {} or {last}", init.join(", ")),
+    }
+}
+
+/// A rule, in words that a user who has not read the grammar understands.
+fn describe(rule: Rule) -> &'static str {
+    match rule {
+        Rule::line | Rule::line_end => "the end of the line",
+        Rule::article | Rule::kw_article => "`article`",
+        Rule::statement_decl | Rule::kw_statement | Rule::inline_statement => "`statement`",
+        Rule::entity_decl | Rule::kind | Rule::inline_entity => {
+            "an entity kind (actor, organisation, place)"
+        }
+        Rule::triple | Rule::endpoint => {
+            "a quoted name, a statement label or an inline declaration"
+        }
+        Rule::name | Rule::string => "a quoted string",
+        Rule::label => "a statement label (a word such as s1)",
+        Rule::predicate => "a predicate (a lowercase word such as claims or member_of)",
+        Rule::map => "a property map {key: value, ...}",
+        Rule::pair | Rule::key => "a property name",
+        Rule::list => "a list [...]",
+        Rule::float | Rule::integer => "a number",
+        Rule::kw_true | Rule::kw_false | Rule::kw_null => "true, false or null",
+        Rule::escape => "an escape (\\\" \\' \\\\ \\n \\t or \\uXXXX)",
+        Rule::EOI => "the end of the file",
+        _ => "something else",
+    }
+}
+
+/// When a syntax error sits on an opening quote, the string itself is usually
+/// the problem: unclosed before the end of the line, or holding a bad escape.
+/// Returns the better position and message.
+fn diagnose_string(source: &str, at: usize) -> Option<(usize, String)> {
+    let rest = source.get(at..)?;
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let mut chars = rest.char_indices().skip(1);
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                let Some((_, e)) = chars.next() else { break };
+                let ok = match e {
+                    '"' | '\'' | '\\' | 'n' | 't' => true,
+                    'u' => (0..4).all(|_| chars.next().is_some_and(|(_, h)| h.is_ascii_hexdigit())),
+                    _ => false,
+                };
+                if !ok {
+                    return Some((
+                        at + i,
+                        "unknown escape in a string: use \\\" \\' \\\\ \\n \\t or \\uXXXX".into(),
+                    ));
+                }
+            }
+            '\n' | '\r' => break,
+            c if c == quote => return None,
+            _ => {}
+        }
+    }
+    Some((
+        at,
+        "this string is not closed before the end of the line (a string cannot span lines)".into(),
+    ))
+}
+
+/// Where to go on after a syntax error at `at` in the item that starts at `start`:
+/// the next line after the error, unless the item has an open map or list there;
+/// then the first later line where it is closed, or that parses as an item by itself.
+fn recover(source: &str, start: usize, at: usize) -> usize {
+    let bytes = source.as_bytes();
+    let mut depth: i64 = 0;
+    let mut quote: Option<u8> = None;
+    let mut i = start;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match (quote, b) {
+            (_, b'\n') => {
+                quote = None;
+                if i >= at {
+                    let next = i + 1;
+                    if depth <= 0 || next >= bytes.len() || starts_an_item(&source[next..]) {
+                        return next;
+                    }
+                }
+            }
+            (Some(_), b'\\') => i += 1,
+            (Some(q), b) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'{' | b'[') => depth += 1,
+            (None, b'}' | b']') => depth -= 1,
+            (None, b'#') => {
+                // A comment runs to the end of the line.
+                while i + 1 < bytes.len() && bytes[i + 1] != b'\n' {
+                    i += 1;
+                }
+            }
+            (None, _) => {}
+        }
+        i += 1;
+    }
+    source.len()
+}
+
+/// Whether the text at the start of this line is a whole item line on its own.
+fn starts_an_item(rest: &str) -> bool {
+    match TriplesParser::parse(Rule::line, rest) {
+        Ok(mut pairs) => pairs
+            .next()
+            .is_some_and(|line| line.into_inner().any(|p| p.as_rule() != Rule::line_end)),
+        Err(_) => false,
+    }
+}
+
+fn convert_item<'a>(pair: Pair<'a>, base: usize, report: &mut Report<'_>) -> Option<Item<'a>> {
+    let at = base + pair.as_span().start();
+    let rule = pair.as_rule();
+    let mut inner = pair.into_inner();
+    let kind = match rule {
+        Rule::article => {
+            inner.next(); // the keyword
+            let id = string(inner.next()?, base, report)?;
+            let props = props(inner.next(), base, report)?;
+            ItemKind::Article { id, props }
+        }
+        Rule::statement_decl => {
+            inner.next(); // the keyword
+            let label = Cow::Borrowed(inner.next()?.as_str());
+            let text = string(inner.next()?, base, report)?;
+            let props = props(inner.next(), base, report)?;
+            ItemKind::Statement {
+                label: Some(label),
+                text,
+                props,
+            }
+        }
+        Rule::entity_decl => {
+            let kind = kind(inner.next()?)?;
+            let name = string(inner.next()?, base, report)?;
+            let props = props(inner.next(), base, report)?;
+            ItemKind::Entity { kind, name, props }
+        }
+        Rule::triple => {
+            let subject = endpoint(inner.next()?, base, report);
+            let predicate = inner.next()?;
+            let predicate_at = base + predicate.as_span().start();
+            let object = endpoint(inner.next()?, base, report);
+            let props = props(inner.next(), base, report)?;
+            ItemKind::Triple(Triple {
+                subject: subject?,
+                predicate: Cow::Borrowed(predicate.as_str()),
+                predicate_at,
+                object: object?,
+                props,
+            })
+        }
+        _ => return None,
+    };
+    Some(Item { at, kind })
+}
+
+fn kind(pair: Pair<'_>) -> Option<Kind> {
+    // The grammar only lets entity kinds through this rule.
+    Kind::from_keyword(pair.as_str())
+}
+
+fn endpoint<'a>(pair: Pair<'a>, base: usize, report: &mut Report<'_>) -> Option<Endpoint<'a>> {
+    let at = base + pair.as_span().start();
+    let inner = pair.into_inner().next()?;
+    let kind = match inner.as_rule() {
+        Rule::inline_entity => {
+            let mut parts = inner.into_inner();
+            let kind = kind(parts.next()?)?;
+            EndpointKind::Entity(kind, string(parts.next()?, base, report)?)
+        }
+        Rule::inline_statement => {
+            let mut parts = inner.into_inner();
+            parts.next(); // the keyword
+            EndpointKind::Statement(string(parts.next()?, base, report)?)
+        }
+        Rule::name => EndpointKind::Name(string(inner.into_inner().next()?, base, report)?),
+        Rule::label => EndpointKind::Label(Cow::Borrowed(inner.as_str())),
+        _ => return None,
+    };
+    Some(Endpoint { at, kind })
+}
+
+/// The property map of an item, when there is one.
+fn props<'a>(pair: Option<Pair<'a>>, base: usize, report: &mut Report<'_>) -> Option<Props<'a>> {
+    let Some(pair) = pair else {
+        return Some(Vec::new());
+    };
+    let mut props: Props<'a> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut ok = true;
+    for entry in pair.into_inner() {
+        let at = base + entry.as_span().start();
+        let mut parts = entry.into_inner();
+        let (Some(key), Some(value)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let raw = key.as_str();
+        let key: Cow<'a, str> = match raw.strip_prefix('`').and_then(|k| k.strip_suffix('`')) {
+            Some(k) if k.contains("``") => Cow::Owned(k.replace("``", "`")),
+            Some(k) => Cow::Borrowed(k),
+            None => Cow::Borrowed(raw),
+        };
+        if !seen.insert(raw) {
+            report.error(at, format!("the property {key} is given twice"));
+            ok = false;
+            continue;
+        }
+        match value_of(value, base, report) {
+            Some(value) => props.push(Prop { key, value, at }),
+            None => ok = false,
+        }
+    }
+    ok.then_some(props)
+}
+
+fn value_of(pair: Pair<'_>, base: usize, report: &mut Report<'_>) -> Option<Value> {
+    let at = base + pair.as_span().start();
+    let text = pair.as_str();
+    match pair.as_rule() {
+        Rule::string => Some(Value::String(string(pair, base, report)?.into_owned())),
+        Rule::integer => match text.parse::<i64>() {
+            Ok(i) => Some(Value::Int(i)),
+            Err(_) => {
+                report.error(
+                    at,
+                    format!("the integer {text} is too large (integers are 64-bit)"),
+                );
+                None
+            }
+        },
+        Rule::float => match text.parse::<f64>() {
+            Ok(f) if f.is_finite() => Some(Value::Float(f)),
+            _ => {
+                report.error(at, format!("the number {text} is too large"));
+                None
+            }
+        },
+        Rule::kw_true => Some(Value::Bool(true)),
+        Rule::kw_false => Some(Value::Bool(false)),
+        Rule::kw_null => Some(Value::Null),
+        Rule::list => {
+            let mut items = Vec::new();
+            let mut ok = true;
+            for element in pair.into_inner() {
+                match value_of(element, base, report) {
+                    Some(v) => items.push(v),
+                    None => ok = false,
+                }
+            }
+            ok.then_some(Value::List(items))
+        }
+        _ => None,
+    }
+}
+
+/// The text of a string literal, with its escapes resolved. Borrows when there
+/// are none.
+fn string<'a>(pair: Pair<'a>, base: usize, report: &mut Report<'_>) -> Option<Cow<'a, str>> {
+    let raw = pair.as_str();
+    let start = base + pair.as_span().start();
+    // The grammar guarantees an opening and a closing quote of one byte each.
+    let body = raw.get(1..raw.len().saturating_sub(1)).unwrap_or("");
+    if !body.contains('\\') {
+        return Some(Cow::Borrowed(body));
+    }
+    match unescape(body) {
+        Ok(s) => Some(Cow::Owned(s)),
+        Err((offset, message)) => {
+            report.error(start + 1 + offset, message);
+            None
+        }
+    }
+}
+
+/// Resolves the escapes of a string body that the grammar has accepted. Fails,
+/// with the offset of the escape, on a `\u` escape that is not a character.
+fn unescape(body: &str) -> Result<String, (usize, String)> {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let Some((_, e)) = chars.next() else { break };
+        match e {
+            'n' => out.push('\n'),
+            't' => out.push('\t'),
+            'u' => {
+                let code = hex4(&mut chars)
+                    .ok_or((i, "expected four hex digits after \\u".to_string()))?;
+                let c = if (0xD800..0xDC00).contains(&code) {
+                    // A high surrogate must be followed by `\u` and a low one.
+                    let rest = &body[chars.peek().map_or(body.len(), |(j, _)| *j)..];
+                    let low = rest
+                        .strip_prefix("\\u")
+                        .and_then(|r| r.get(..4))
+                        .and_then(|h| u32::from_str_radix(h, 16).ok())
+                        .filter(|l| (0xDC00..0xE000).contains(l));
+                    match low {
+                        Some(low) => {
+                            for _ in 0..6 {
+                                chars.next();
+                            }
+                            char::from_u32(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))
+                        }
+                        None => None,
+                    }
+                } else {
+                    char::from_u32(code)
+                };
+                match c {
+                    Some(c) => out.push(c),
+                    None => {
+                        return Err((
+                            i,
+                            format!("\\u{code:04X} is not a character (a lone surrogate)"),
+                        ))
+                    }
+                }
+            }
+            // The grammar only lets `"`, `'` and `\` through besides these.
+            other => out.push(other),
+        }
+    }
+    Ok(out)
+}
+
+fn hex4(chars: &mut impl Iterator<Item = (usize, char)>) -> Option<u32> {
+    let mut code = 0;
+    for _ in 0..4 {
+        let (_, h) = chars.next()?;
+        code = code * 16 + h.to_digit(16)?;
+    }
+    Some(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(src: &str) -> (Vec<Item<'_>>, Vec<String>) {
+        let mut report = Report::new("t.triples", src);
+        let mut progress = Progress::new(None, src.len());
+        let items = parse(src, &mut report, &mut progress);
+        let diags = report
+            .finish()
+            .items
+            .into_iter()
+            .map(|d| format!("{}:{}: {}", d.line, d.column, d.message))
+            .collect();
+        (items, diags)
+    }
+
+    #[test]
+    fn items_of_every_kind() {
+        let src = "# c\narticle \"a\" {date: \"2023-04-03\",\n  n: [1, -2.5e3, true, null, 'x']}\n\
+                   actor \"A\" {aliases: [\"B\"]}\nstatement s1 \"t \\u00e9\"\n\"A\" claims s1 {q: 'it\\'s'} # end\n\
+                   organisation \"O\" assesses statement \"u\"\n";
+        let (items, diags) = parse_str(src);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(items.len(), 5);
+        let ItemKind::Article { props, .. } = &items[0].kind else {
+            panic!("{:?}", items[0])
+        };
+        assert_eq!(
+            props[1].value,
+            Value::List(vec![
+                Value::Int(1),
+                Value::Float(-2500.0),
+                Value::Bool(true),
+                Value::Null,
+                Value::from("x")
+            ])
+        );
+        let ItemKind::Statement { text, .. } = &items[2].kind else {
+            panic!()
+        };
+        assert_eq!(text, "t é");
+        let ItemKind::Triple(t) = &items[4].kind else {
+            panic!()
+        };
+        assert_eq!(
+            t.subject.kind,
+            EndpointKind::Entity(Kind::Organisation, "O".into())
+        );
+        assert_eq!(t.object.kind, EndpointKind::Statement("u".into()));
+    }
+
+    #[test]
+    fn errors_are_positioned_and_parsing_goes_on() {
+        let src = "\"A\" ??? s1\nactor \"B\" {x: 99999999999999999999}\nactorX \"C\"\n\"D\" claims \"open\n\"E\" says 'bad \\q'\nplace \"P\" {a: 1,\n  b: }\nplace \"Q\"\n";
+        let (items, diags) = parse_str(src);
+        assert_eq!(items.len(), 1, "{items:?}");
+        assert_eq!(diags.len(), 6, "{diags:?}");
+        assert!(
+            diags[0].starts_with("1:5: expected a predicate"),
+            "{diags:?}"
+        );
+        assert!(diags[1].starts_with("2:15: the integer"), "{diags:?}");
+        assert!(
+            diags[2].starts_with("3:8: expected a predicate"),
+            "{diags:?}"
+        );
+        assert!(
+            diags[3].starts_with("4:12: this string is not closed"),
+            "{diags:?}"
+        );
+        assert!(diags[4].starts_with("5:15: unknown escape"), "{diags:?}");
+        assert!(diags[5].starts_with("7:6:"), "{diags:?}");
+    }
+
+    #[test]
+    fn keywords_need_a_word_boundary() {
+        let (items, diags) = parse_str("statement1 about \"X\"\norg \"O\"\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        let ItemKind::Triple(t) = &items[0].kind else {
+            panic!()
+        };
+        assert_eq!(t.subject.kind, EndpointKind::Label("statement1".into()));
+        assert!(matches!(
+            items[1].kind,
+            ItemKind::Entity {
+                kind: Kind::Organisation,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn surrogate_pairs_and_lone_surrogates() {
+        assert_eq!(unescape("\\uD83D\\uDE00").unwrap(), "😀");
+        assert!(unescape("a\\uD83Dx").is_err());
+    }
+}

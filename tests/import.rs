@@ -1,0 +1,592 @@
+//! Import: counts, identity, provenance, idempotence, format equivalence, and
+//! every kind of bad input leaving the store unchanged.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use claimgraph::error::Diagnostics;
+use claimgraph::{Database, Error, Format, ImportSummary, Stats, Value};
+
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name)
+}
+
+fn import(db: &mut Database, name: &str) -> ImportSummary {
+    db.import_file(&example(name), None, None)
+        .unwrap_or_else(|e| panic!("importing {name} failed:\n{e}"))
+}
+
+/// Imports `text` as a file named `name` and returns its diagnostics, checking
+/// that the import failed as an input error and that the store did not change.
+fn import_fails(db: &mut Database, name: &str, text: &[u8], format: Format) -> Diagnostics {
+    let before = db.stats();
+    let before_dump = dump(db);
+    let next = (db.graph().next_node_id(), db.graph().next_rel_id());
+    let err = db
+        .import_bytes(name, text, format, None)
+        .expect_err("the import should fail");
+    let Error::Input(diagnostics) = err else {
+        panic!("expected an input error, got {err:?}")
+    };
+    assert_eq!(db.stats(), before, "a failed import changed the store");
+    assert_eq!(dump(db), before_dump, "a failed import changed a record");
+    assert_eq!(
+        (db.graph().next_node_id(), db.graph().next_rel_id()),
+        next,
+        "a failed import used up ids"
+    );
+    db.graph()
+        .verify_indexes()
+        .expect("indexes agree after rollback");
+    diagnostics
+}
+
+/// `line:column` of each diagnostic.
+fn positions(d: &Diagnostics) -> Vec<String> {
+    d.items
+        .iter()
+        .map(|d| format!("{}:{}", d.line, d.column))
+        .collect()
+}
+
+/// The store's content, by keys rather than ids, so that two stores built in
+/// different orders compare equal when they hold the same graph.
+fn dump(db: &Database) -> (BTreeSet<String>, BTreeSet<String>) {
+    let g = db.graph();
+    let key = |id: u64| -> String {
+        let n = g.node(id).expect("endpoint exists");
+        let k = ["name", "text", "id"]
+            .iter()
+            .find_map(|p| n.get(p))
+            .map_or_else(|| "?".to_string(), Value::to_string);
+        format!("{:?}{k}", n.labels)
+    };
+    let nodes = g
+        .nodes()
+        .map(|n| format!("{:?} {}", n.labels, Value::Map(n.properties.clone())))
+        .collect();
+    let rels = g
+        .relationships()
+        .map(|r| {
+            format!(
+                "{} -[{} {}]-> {}",
+                key(r.start),
+                r.rel_type,
+                Value::Map(r.properties.clone()),
+                key(r.end)
+            )
+        })
+        .collect();
+    (nodes, rels)
+}
+
+fn counts(stats: &Stats) -> (usize, usize, usize) {
+    (stats.nodes, stats.relationships, stats.articles)
+}
+
+// bakhmut.triples, counted by hand:
+// - nodes: 1 article + 5 actors (Prigozhin, Yermak, Zelensky, Maliar, Tatarsky)
+//   + 5 organisations (Wagner, General Staff, Ministry of Defence of Ukraine, ISW,
+//   UK Ministry of Defence) + 4 places (Bakhmut, Kramatorsk, Sloviansk,
+//   St. Petersburg) + 10 statements (s1..s10) = 25;
+// - relationships: 5 open relations (LEADS, WORKS_FOR, MEMBER_OF, FIGHTS_IN,
+//   DIED_IN) + 6 CLAIMS (4 by Prigozhin, 1 General Staff, 1 ISW) + 3 DENIES
+//   (General Staff, Yermak, Maliar) + 3 ASSESSES (ISW twice, UK MoD)
+//   + 14 ABOUT (5 + 1 + 6 + 2 in the four blocks) = 31.
+const BAKHMUT_NODES: usize = 25;
+const BAKHMUT_RELS: usize = 31;
+
+// bakhmut-followup.triples, imported after it:
+// - new nodes: 1 article + 2 actors (Shoigu, Gerasimov) + 1 organisation (the
+//   Russian ministry) + 4 statements (w1..w4) = 8; the ISW statement is s6 of the
+//   first article (same text once white space is collapsed), so it is not new;
+// - nodes it refers to that exist: Prigozhin, Wagner, Hanna Maliar, ISW, Bakhmut
+//   and statement s6 = 6;
+// - new relationships: 3 open relations (the repeated LEADS is new because its
+//   article differs) + 4 CLAIMS + 1 DENIES + 6 ABOUT + 1 ASSESSES = 15.
+const FOLLOWUP_NODES: usize = 8;
+const FOLLOWUP_RELS: usize = 15;
+
+#[test]
+fn the_example_article_has_the_counts_worked_out_by_hand() {
+    let mut db = Database::in_memory();
+    let summary = import(&mut db, "bakhmut.triples");
+    assert_eq!(
+        summary,
+        ImportSummary {
+            articles_added: 1,
+            articles_existing: 0,
+            nodes_added: BAKHMUT_NODES as u64,
+            nodes_existing: 0,
+            relationships_added: BAKHMUT_RELS as u64,
+            relationships_existing: 0,
+        }
+    );
+    let stats = db.stats();
+    assert_eq!(counts(&stats), (BAKHMUT_NODES, BAKHMUT_RELS, 1));
+    let labels: Vec<(&str, usize)> = stats.labels.iter().map(|(l, n)| (l.as_str(), *n)).collect();
+    assert_eq!(
+        labels,
+        [
+            ("Actor", 5),
+            ("Article", 1),
+            ("Organisation", 5),
+            ("Place", 4),
+            ("Statement", 10)
+        ]
+    );
+    let types: Vec<(&str, usize)> = stats.types.iter().map(|(t, n)| (t.as_str(), *n)).collect();
+    assert_eq!(
+        types,
+        [
+            ("ABOUT", 14),
+            ("ASSESSES", 3),
+            ("CLAIMS", 6),
+            ("DENIES", 3),
+            ("DIED_IN", 1),
+            ("FIGHTS_IN", 1),
+            ("LEADS", 1),
+            ("MEMBER_OF", 1),
+            ("WORKS_FOR", 1)
+        ]
+    );
+    // Every edge carries its article.
+    assert!(db
+        .graph()
+        .relationships()
+        .all(|r| r.article() == Some("bakhmut-flag-2023-04-03")));
+    // Escapes are resolved and statement texts are the key.
+    let g = db.graph();
+    let yermak = g.resolve_name("Andriy Yermak")[0];
+    let quote = g
+        .relationships_of(yermak, claimgraph::graph::Dir::Out)
+        .find(|(r, _)| r.rel_type == "DENIES")
+        .and_then(|(r, _)| r.get("quote").cloned());
+    assert_eq!(
+        quote,
+        Some(Value::from(
+            "calmly respond to the fakes of those who invent a \u{2018}victory\u{2019} that does not exist in reality"
+        ))
+    );
+    g.verify_indexes().unwrap();
+}
+
+#[test]
+fn importing_again_changes_nothing() {
+    let mut db = Database::in_memory();
+    import(&mut db, "bakhmut.triples");
+    let before = (db.stats(), dump(&db));
+    let again = import(&mut db, "bakhmut.triples");
+    assert_eq!(
+        again,
+        ImportSummary {
+            articles_added: 0,
+            articles_existing: 1,
+            nodes_added: 0,
+            nodes_existing: BAKHMUT_NODES as u64,
+            relationships_added: 0,
+            relationships_existing: BAKHMUT_RELS as u64,
+        }
+    );
+    assert_eq!((db.stats(), dump(&db)), before);
+    // The JSON Lines form of the same article is the same content, too.
+    let third = import(&mut db, "bakhmut.jsonl");
+    assert_eq!(third, again);
+    assert_eq!((db.stats(), dump(&db)), before);
+}
+
+#[test]
+fn the_followup_reuses_entities_by_name_and_alias() {
+    let mut db = Database::in_memory();
+    import(&mut db, "bakhmut.triples");
+    let summary = import(&mut db, "bakhmut-followup.triples");
+    assert_eq!(
+        summary,
+        ImportSummary {
+            articles_added: 1,
+            articles_existing: 0,
+            nodes_added: FOLLOWUP_NODES as u64,
+            nodes_existing: 6,
+            relationships_added: FOLLOWUP_RELS as u64,
+            relationships_existing: 0,
+        }
+    );
+    let stats = db.stats();
+    assert_eq!(
+        counts(&stats),
+        (
+            BAKHMUT_NODES + FOLLOWUP_NODES,
+            BAKHMUT_RELS + FOLLOWUP_RELS,
+            2
+        )
+    );
+    let g = db.graph();
+    // One node per entity, whatever name it was called by.
+    for alias in [
+        "Prigozhin",
+        "Mr. Prigozhin",
+        "Wagner chief",
+        "Yevgeny Prigozhin",
+    ] {
+        assert_eq!(g.resolve_name(alias).len(), 1, "{alias}");
+    }
+    assert_eq!(g.label_count("Actor"), 7);
+    assert_eq!(g.label_count("Organisation"), 6);
+    let prigozhin = g.resolve_name("Mr. Prigozhin")[0];
+    let wagner = g.resolve_name("Wagner Group")[0];
+    assert_eq!(g.resolve_name("Wagner"), [wagner]);
+    assert_eq!(
+        g.node(prigozhin).unwrap().get("aliases"),
+        Some(&Value::List(vec![
+            "Prigozhin".into(),
+            "Mr. Prigozhin".into(),
+            "Wagner chief".into()
+        ]))
+    );
+    // The same fact from two articles: two edges, each with its provenance.
+    let leads: BTreeSet<&str> = g
+        .relationships_of(prigozhin, claimgraph::graph::Dir::Out)
+        .filter(|(r, other)| r.rel_type == "LEADS" && *other == wagner)
+        .filter_map(|(r, _)| r.article())
+        .collect();
+    assert_eq!(
+        leads,
+        BTreeSet::from(["bakhmut-flag-2023-04-03", "bakhmut-withdrawal-2023-05-05"])
+    );
+    // The repeated assessment shares its statement node.
+    let s6 = g
+        .lookup_key(
+            claimgraph::model::Kind::Statement,
+            "Ukraine still controls a large portion of Bakhmut",
+        )
+        .unwrap();
+    let assessed_by: Vec<Option<&str>> = g
+        .relationships_of(s6, claimgraph::graph::Dir::In)
+        .filter(|(r, _)| r.rel_type == "ASSESSES")
+        .map(|(r, _)| r.article())
+        .collect();
+    assert_eq!(assessed_by.len(), 2, "{assessed_by:?}");
+    // Importing both again changes nothing.
+    let before = dump(&db);
+    import(&mut db, "bakhmut.triples");
+    let again = import(&mut db, "bakhmut-followup.triples");
+    assert_eq!((again.nodes_added, again.relationships_added), (0, 0));
+    assert_eq!(again.relationships_existing, FOLLOWUP_RELS as u64);
+    assert_eq!(dump(&db), before);
+}
+
+#[test]
+fn triples_and_jsonl_of_the_example_are_the_same_graph() {
+    let mut a = Database::in_memory();
+    let mut b = Database::in_memory();
+    let sa = import(&mut a, "bakhmut.triples");
+    let sb = import(&mut b, "bakhmut.jsonl");
+    assert_eq!(sa, sb);
+    assert_eq!(a.stats(), b.stats());
+    assert_eq!(dump(&a), dump(&b));
+}
+
+/// The shared folder, or `None` (after saying so) when the variable is unset.
+fn shared() -> Option<PathBuf> {
+    match std::env::var_os("CLAIMGRAPH_SHARED") {
+        Some(dir) => Some(PathBuf::from(dir)),
+        None if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("CLAIMGRAPH_SHARED must be set in CI")
+        }
+        None => {
+            eprintln!("CLAIMGRAPH_SHARED is not set: this test did not run");
+            None
+        }
+    }
+}
+
+#[test]
+fn triples_and_jsonl_of_a_generated_corpus_are_the_same_graph() {
+    let Some(shared) = shared() else { return };
+    let out = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("python3")
+        .arg(shared.join("bench/gen_corpus.py"))
+        .args(["--articles", "200", "--out"])
+        .arg(out.path())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("python3 runs");
+    assert!(status.success());
+    let mut a = Database::in_memory();
+    let mut b = Database::in_memory();
+    let calls = std::cell::Cell::new(0u32);
+    let last = std::cell::Cell::new((0u64, 0u64));
+    let progress = |done: u64, total: u64| {
+        assert!(done <= total);
+        calls.set(calls.get() + 1);
+        last.set((done, total));
+    };
+    let sa = a
+        .import_file(&out.path().join("corpus.triples"), None, Some(&progress))
+        .unwrap();
+    assert!(
+        calls.get() >= 2,
+        "progress was reported {} times",
+        calls.get()
+    );
+    assert_eq!(last.get().0, last.get().1, "progress ends at the total");
+    let sb = b
+        .import_file(&out.path().join("corpus.jsonl"), None, None)
+        .unwrap();
+    assert_eq!(sa, sb);
+    assert_eq!(a.stats().articles, 200);
+    assert!(a.stats().relationships > 2000, "{:?}", a.stats());
+    assert_eq!(a.stats(), b.stats());
+    assert_eq!(dump(&a), dump(&b));
+    // Each format imported over the other adds nothing.
+    let again = a
+        .import_file(&out.path().join("corpus.jsonl"), None, None)
+        .unwrap();
+    assert_eq!((again.nodes_added, again.relationships_added), (0, 0));
+    assert_eq!(dump(&a), dump(&b));
+}
+
+fn with_bakhmut() -> Database {
+    let mut db = Database::in_memory();
+    import(&mut db, "bakhmut.triples");
+    db
+}
+
+#[test]
+fn a_syntax_error_names_the_spot_and_what_was_expected() {
+    let mut db = with_bakhmut();
+    let text = "article \"x\"\nstatement s1 \"t\"\n\"Hanna Maliar\" ??? s1\n";
+    let d = import_fails(&mut db, "bad.triples", text.as_bytes(), Format::Triples);
+    assert_eq!(positions(&d), ["3:16"]);
+    let shown = d.to_string();
+    assert!(shown.contains(" --> bad.triples:3:16"), "{shown}");
+    assert!(shown.contains("expected a predicate"), "{shown}");
+    assert!(
+        shown.contains("3 | \"Hanna Maliar\" ??? s1\n  |                ^"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn an_unknown_name_is_an_error() {
+    let mut db = with_bakhmut();
+    let text = "article \"x\"\nstatement s1 \"t\"\n\"Nobody At All\" claims s1\n";
+    let d = import_fails(&mut db, "bad.triples", text.as_bytes(), Format::Triples);
+    assert_eq!(positions(&d), ["3:1"]);
+    assert!(d.items[0]
+        .message
+        .contains("no entity is named \"Nobody At All\""));
+}
+
+#[test]
+fn stance_rules_are_checked_where_they_are_broken() {
+    let mut db = with_bakhmut();
+    let text = "article \"x\"\nstatement s1 \"t\"\n\"Bakhmut\" claims s1\ns1 denies \"Wagner\"\n\"Wagner\" about s1\n";
+    let d = import_fails(&mut db, "bad.triples", text.as_bytes(), Format::Triples);
+    assert_eq!(positions(&d), ["3:11", "4:4", "5:10"]);
+    assert!(d.items[0]
+        .message
+        .contains("CLAIMS must go from an Actor or Organisation"));
+    assert!(d.items[2]
+        .message
+        .contains("ABOUT must go from a Statement"));
+}
+
+#[test]
+fn invalid_utf8_is_an_error_at_the_first_bad_byte() {
+    let mut db = with_bakhmut();
+    let mut text = b"article \"x\"\nactor \"Caf\xc3\xa9 ".to_vec();
+    text.extend_from_slice(b"\xff\xfe\"\n");
+    let d = import_fails(&mut db, "bad.triples", &text, Format::Triples);
+    assert_eq!(positions(&d), ["2:13"]);
+    assert!(d.items[0].message.contains("not valid UTF-8"), "{d}");
+    assert!(d.items[0].line_text.starts_with("actor \"Café"), "{d}");
+}
+
+#[test]
+fn a_broken_json_line_names_its_line_and_column() {
+    let mut db = with_bakhmut();
+    let text = "{\"article\": {\"id\": \"x\"}}\n{\"entity\": {\"kind\": \"actor\", \"name\": }}\n";
+    let d = import_fails(&mut db, "bad.jsonl", text.as_bytes(), Format::Jsonl);
+    assert_eq!(positions(&d), ["2:38"]);
+    assert!(d.items[0].message.contains("not valid JSON"), "{d}");
+}
+
+#[test]
+fn jsonl_semantic_errors_are_positioned_too() {
+    let mut db = with_bakhmut();
+    let text = concat!(
+        "{\"article\": {\"id\": \"x\", \"date\": \"2023-02-30\"}}\n",
+        "{\"triple\": {\"s\": \"Bakhmut\", \"p\": \"claims\", \"o\": {\"kind\": \"statement\", \"text\": \"t\"}}}\n",
+        "{\"triple\": {\"s\": \"Nobody\", \"p\": \"leads\", \"o\": \"Wagner\"}}\n",
+    );
+    let d = import_fails(&mut db, "bad.jsonl", text.as_bytes(), Format::Jsonl);
+    assert_eq!(positions(&d), ["1:25", "2:29", "3:13"]);
+}
+
+#[test]
+fn every_error_in_a_file_is_reported() {
+    let mut db = with_bakhmut();
+    let text = concat!(
+        "article \"x\" {date: \"2023-4-1\"}\n",    // 1: bad date
+        "actor \"A\" {n: 99999999999999999999}\n", // 2: integer too large
+        "statement s1 \"t\"\n",
+        "\"A\" claims s1 {\n",     // 4-5: a map over two lines
+        "   q: }\n",               // 5: missing value
+        "\"Nobody\" claims s1\n",  // 6: unknown name
+        "\"Bakhmut\" denies s1\n", // 7: stance rule
+        "s2 about \"Bakhmut\"\n",  // 8: unknown label
+        "organisation \"Wagner\" about 'unclosed\n", // 9: unclosed string
+        "\"Hanna Maliar\" claims s1\n", // 10: fine
+    );
+    let d = import_fails(&mut db, "many.triples", text.as_bytes(), Format::Triples);
+    assert_eq!(
+        positions(&d),
+        ["1:14", "2:15", "5:7", "6:1", "7:11", "8:1", "9:29"],
+        "{d}"
+    );
+    assert!(d.to_string().ends_with("7 errors"), "{d}");
+}
+
+#[test]
+fn an_error_on_the_last_line_after_valid_ones_fails_the_whole_file() {
+    let mut db = with_bakhmut();
+    let mut text = std::fs::read_to_string(example("bakhmut-followup.triples")).unwrap();
+    text.push_str("\"Wagner\" leads \"Nowhere\""); // no line break at the end
+    let last = text.lines().count();
+    let d = import_fails(&mut db, "f.triples", text.as_bytes(), Format::Triples);
+    assert_eq!(positions(&d), [format!("{last}:16")]);
+}
+
+#[test]
+fn a_name_of_two_kinds_asks_for_the_inline_form() {
+    let mut db = with_bakhmut();
+    // A name the file declares takes precedence over the store's.
+    let text = "article \"x\"\nactor \"Bakhmut\"\nstatement s1 \"t\"\ns1 about \"Bakhmut\"\n";
+    db.import_bytes("own.triples", text.as_bytes(), Format::Triples, None)
+        .unwrap();
+    let actor = db
+        .graph()
+        .lookup_key(claimgraph::model::Kind::Actor, "Bakhmut");
+    let s1 = db
+        .graph()
+        .lookup_key(claimgraph::model::Kind::Statement, "t")
+        .unwrap();
+    let (_, about) = db
+        .graph()
+        .relationships_of(s1, claimgraph::graph::Dir::Out)
+        .next()
+        .unwrap();
+    assert_eq!(Some(about), actor);
+    // Now the store has an actor and a place named Bakhmut: the bare name is ambiguous.
+    let text = "article \"y\"\nstatement s1 \"u\"\ns1 about \"Bakhmut\"\n";
+    let d = import_fails(&mut db, "two.triples", text.as_bytes(), Format::Triples);
+    assert_eq!(positions(&d), ["3:10"]);
+    assert!(
+        d.items[0]
+            .message
+            .contains("actor \"Bakhmut\" or place \"Bakhmut\""),
+        "{d}"
+    );
+    // So does the same name declared twice in one file.
+    let text = "place \"Kupol\"\norganisation \"Kupol\"\nstatement s1 \"u\"\ns1 about \"Kupol\"\n";
+    let d = import_fails(&mut db, "two.triples", text.as_bytes(), Format::Triples);
+    assert_eq!(positions(&d), ["4:10"]);
+    // The inline form settles it.
+    let text = "article \"y\"\nstatement s1 \"u\"\ns1 about place \"Bakhmut\"\n";
+    db.import_bytes("two.triples", text.as_bytes(), Format::Triples, None)
+        .unwrap();
+}
+
+#[test]
+fn many_errors_are_capped() {
+    let mut db = Database::in_memory();
+    let text = "\"x\" ?\n".repeat(Diagnostics::CAP + 7);
+    let d = import_fails(&mut db, "cap.triples", text.as_bytes(), Format::Triples);
+    assert_eq!((d.items.len(), d.omitted), (Diagnostics::CAP, 7));
+}
+
+#[test]
+fn an_unknown_extension_says_which_to_use() {
+    let err = Format::from_path(Path::new("article.txt")).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains(".triples") && message.contains("--format"),
+        "{message}"
+    );
+    let mut db = Database::in_memory();
+    assert!(db
+        .import_file(&example("bakhmut.triples"), Some(Format::Triples), None)
+        .is_ok());
+}
+
+#[test]
+fn labels_are_local_to_their_article_and_can_be_bound_anew() {
+    let mut db = with_bakhmut();
+    let text = concat!(
+        "statement s1 \"before any article\"\n",
+        "\"Hanna Maliar\" claims s1\n",
+        "article \"a\"\n",
+        "statement s1 \"one\"\n",
+        "statement s1 \"two\"\n",
+        "\"Hanna Maliar\" claims s1\n",
+        "article \"b\"\n",
+        "s1 about \"Bakhmut\"\n",
+    );
+    let d = import_fails(&mut db, "l.triples", text.as_bytes(), Format::Triples);
+    assert_eq!(positions(&d), ["8:1"]);
+    let ok = &text[..text.rfind("s1 about").unwrap()];
+    let summary = db
+        .import_bytes("l.triples", ok.as_bytes(), Format::Triples, None)
+        .unwrap();
+    // Two articles, three statements, two CLAIMS edges (one without an article).
+    assert_eq!((summary.nodes_added, summary.relationships_added), (5, 2));
+    let g = db.graph();
+    let two = g
+        .lookup_key(claimgraph::model::Kind::Statement, "two")
+        .unwrap();
+    assert_eq!(g.degree(two, claimgraph::graph::Dir::In), 1);
+    let before = g
+        .lookup_key(claimgraph::model::Kind::Statement, "before any article")
+        .unwrap();
+    let (rel, _) = g
+        .relationships_of(before, claimgraph::graph::Dir::In)
+        .next()
+        .unwrap();
+    assert_eq!(rel.article(), None);
+}
+
+#[test]
+fn a_failed_import_leaves_a_sled_store_as_it_was_after_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let (stats, records) = {
+        let mut db = Database::open(dir.path()).unwrap();
+        import(&mut db, "bakhmut.triples");
+        (db.stats(), dump(&db))
+    };
+    {
+        let mut db = Database::open(dir.path()).unwrap();
+        assert_eq!((db.stats(), dump(&db)), (stats.clone(), records.clone()));
+        let mut bad = std::fs::read_to_string(example("bakhmut-followup.triples")).unwrap();
+        bad.push_str("\n\"Wagner\" claims \"Bakhmut\"\n");
+        import_fails(&mut db, "bad.triples", bad.as_bytes(), Format::Triples);
+    }
+    let mut db = Database::open(dir.path()).unwrap();
+    assert_eq!((db.stats(), dump(&db)), (stats, records));
+    // And the good follow-up still imports, with the counts of a clean store.
+    let summary = import(&mut db, "bakhmut-followup.triples");
+    assert_eq!(summary.nodes_added, FOLLOWUP_NODES as u64);
+    drop(db);
+    let db = Database::open(dir.path()).unwrap();
+    assert_eq!(
+        counts(&db.stats()),
+        (
+            BAKHMUT_NODES + FOLLOWUP_NODES,
+            BAKHMUT_RELS + FOLLOWUP_RELS,
+            2
+        )
+    );
+    db.graph().verify_indexes().unwrap();
+}
