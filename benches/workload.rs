@@ -189,17 +189,25 @@ fn run() -> Result<(), String> {
             .arg(&corpus_file),
     )?;
     let disk = dir_size(&store);
-    println!("import: {load_s:.2} s, peak {load_rss:.0} MiB, store {:.1} MiB", disk as f64 / 1048576.0);
+    println!(
+        "import: {load_s:.2} s, peak {load_rss:.0} MiB, store {:.1} MiB",
+        disk as f64 / 1048576.0
+    );
 
     // Cold: process start to q1's answer.
     let (q1_name, q1_text) = queries.first().cloned().ok_or("no queries")?;
     let mut cold = Command::new(bin);
-    cold.arg("--store").arg(&store).args(["query", &q1_text, "--format", "json"]);
+    cold.arg("--store")
+        .arg(&store)
+        .args(["query", &q1_text, "--format", "json"]);
     for (k, v) in &params_json {
         cold.arg("--param").arg(format!("{k}={v}"));
     }
     let (cold_s, cold_rss, _) = run_child(&mut cold)?;
-    println!("cold {q1_name} (process start to answer): {:.0} ms, peak {cold_rss:.0} MiB", cold_s * 1000.0);
+    println!(
+        "cold {q1_name} (process start to answer): {:.0} ms, peak {cold_rss:.0} MiB",
+        cold_s * 1000.0
+    );
 
     let started = Instant::now();
     let mut db = Database::open(&store).map_err(|e| e.to_string())?;
@@ -277,8 +285,11 @@ fn run() -> Result<(), String> {
         "mismatches": mismatches,
     });
     if let Some(path) = &args.json {
-        std::fs::write(path, serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?)
-            .map_err(|e| e.to_string())?;
+        std::fs::write(
+            path,
+            serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?,
+        )
+        .map_err(|e| e.to_string())?;
         println!("wrote {}", path.display());
     }
     if mismatches > 0 {

@@ -36,8 +36,10 @@ fn workload_answers_equal_the_reference_on_1000_articles() {
     assert!(status.success());
 
     let expected: Json = serde_json::from_str(
-        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/workload-1000.json"))
-            .unwrap(),
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/workload-1000.json"),
+        )
+        .unwrap(),
     )
     .unwrap();
     let expected = expected["expected"].as_object().unwrap();
@@ -61,7 +63,11 @@ fn workload_answers_equal_the_reference_on_1000_articles() {
             let result = db
                 .query(text, &params)
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
-            let columns: Vec<Json> = result.columns.iter().map(|c| Json::from(c.as_str())).collect();
+            let columns: Vec<Json> = result
+                .columns
+                .iter()
+                .map(|c| Json::from(c.as_str()))
+                .collect();
             assert_eq!(Json::Array(columns), want["columns"], "{name} columns");
             let rows: Vec<Json> = result
                 .rows
@@ -69,7 +75,11 @@ fn workload_answers_equal_the_reference_on_1000_articles() {
                 .map(|r| Json::Array(r.iter().map(output::value_to_json).collect()))
                 .collect();
             let want_rows = want["rows"].as_array().unwrap();
-            assert_eq!(rows.len(), want_rows.len(), "{name}: row count ({format:?})");
+            assert_eq!(
+                rows.len(),
+                want_rows.len(),
+                "{name}: row count ({format:?})"
+            );
             assert_eq!(&rows, want_rows, "{name}: rows ({format:?})");
         }
     }

@@ -213,15 +213,42 @@ fn describe(rule: Rule) -> Option<&'static str> {
         }
         union => "UNION",
         semicolon => "`;`",
-        expression | not_expr | comparison | predicate_expr | arith | unary | postfix | atom
-        | literal | number | float_lit | hex_lit | octal_lit | int_lit | string_lit
-        | count_star | case_expr | list_comprehension | pattern_comprehension | list_literal
-        | quantified | reduce_expr | exists_expr | function_call | pattern_predicate
-        | parenthesized | kw_true | kw_false | kw_null | kw_not | op_neg | op_pos => EXPRESSION,
-        kw_or | kw_xor | kw_and | op_ne | op_le | op_ge | op_lt | op_gt | is_null
-        | is_not_null | starts_with | ends_with | contains | in_list | regex_match | op_add
-        | op_sub | op_mul | op_div | op_mod | op_pow | property_lookup | subscript | kw_is
-        | kw_starts | kw_ends | kw_contains => OPERATOR,
+        expression
+        | not_expr
+        | comparison
+        | predicate_expr
+        | arith
+        | unary
+        | postfix
+        | atom
+        | literal
+        | number
+        | float_lit
+        | hex_lit
+        | octal_lit
+        | int_lit
+        | string_lit
+        | count_star
+        | case_expr
+        | list_comprehension
+        | pattern_comprehension
+        | list_literal
+        | quantified
+        | reduce_expr
+        | exists_expr
+        | function_call
+        | pattern_predicate
+        | parenthesized
+        | kw_true
+        | kw_false
+        | kw_null
+        | kw_not
+        | op_neg
+        | op_pos => EXPRESSION,
+        kw_or | kw_xor | kw_and | op_ne | op_le | op_ge | op_lt | op_gt | is_null | is_not_null
+        | starts_with | ends_with | contains | in_list | regex_match | op_add | op_sub | op_mul
+        | op_div | op_mod | op_pow | property_lookup | subscript | kw_is | kw_starts | kw_ends
+        | kw_contains => OPERATOR,
         map_literal => "a map such as `{name: 'x'}`",
         parameter => "a parameter such as `$name`",
         variable => "a variable name",
@@ -231,7 +258,11 @@ fn describe(rule: Rule) -> Option<&'static str> {
         rel_types => "a relationship type such as `:CLAIMS`",
         range => "a length such as `*1..3`",
         range_min | range_max | range_exact => "an integer",
-        pattern | path_pattern | pattern_element | relationships_pattern | shortest_path
+        pattern
+        | path_pattern
+        | pattern_element
+        | relationships_pattern
+        | shortest_path
         | all_shortest_paths => "a pattern such as `(a)-[:CLAIMS]->(s)`",
         node_pattern => "a node pattern such as `(n)`",
         rel_pattern | left_arrow | dash => "a relationship such as `-[r]->`",
@@ -476,7 +507,9 @@ impl<'s> Builder<'s> {
             }
             Rule::unwind_clause => {
                 let mut inner = clause.into_inner();
-                let expr = self.expression(self.next_significant(&mut inner, "UNWIND")?)?.0;
+                let expr = self
+                    .expression(self.next_significant(&mut inner, "UNWIND")?)?
+                    .0;
                 let variable = self.name(self.next_significant(&mut inner, "AS")?)?;
                 Ok(Clause::Unwind { expr, variable })
             }
@@ -640,7 +673,9 @@ impl<'s> Builder<'s> {
         }
         let mut inner = pair.into_inner();
         let first = self.next(&mut inner, "a set target")?;
-        let value = self.expression(self.next_significant(&mut inner, "a value")?)?.0;
+        let value = self
+            .expression(self.next_significant(&mut inner, "a value")?)?
+            .0;
         match rule {
             Rule::set_property => {
                 let (target, key) = self.property_target(first)?;
@@ -698,7 +733,10 @@ impl<'s> Builder<'s> {
     fn pattern(&self, pair: Pair<'_>) -> Result<(Vec<PathPattern>, usize)> {
         let mut patterns = Vec::new();
         let mut depth = 0;
-        for p in pair.into_inner().filter(|p| p.as_rule() == Rule::path_pattern) {
+        for p in pair
+            .into_inner()
+            .filter(|p| p.as_rule() == Rule::path_pattern)
+        {
             let (pattern, d) = self.path_pattern(p)?;
             patterns.push(pattern);
             depth = depth.max(d);
@@ -901,11 +939,8 @@ impl<'s> Builder<'s> {
         let (mut expr, mut depth) =
             self.comparison(operand.ok_or_else(|| internal("an operand of NOT"))?)?;
         for start in nots.into_iter().rev() {
-            (expr, depth) = self.node(
-                start,
-                depth + 1,
-                Expr::Unary(UnaryOp::Not, Box::new(expr)),
-            )?;
+            (expr, depth) =
+                self.node(start, depth + 1, Expr::Unary(UnaryOp::Not, Box::new(expr)))?;
         }
         Ok((expr, depth))
     }
@@ -1069,7 +1104,10 @@ impl<'s> Builder<'s> {
                         match q.as_rule() {
                             Rule::expression => index = Some(self.expression(q)?),
                             Rule::slice_tail => {
-                                let to = match q.into_inner().find(|r| r.as_rule() == Rule::expression) {
+                                let to = match q
+                                    .into_inner()
+                                    .find(|r| r.as_rule() == Rule::expression)
+                                {
                                     Some(e) => Some(self.expression(e)?),
                                     None => None,
                                 };
@@ -1132,7 +1170,10 @@ impl<'s> Builder<'s> {
             Rule::list_literal => {
                 let mut items = Vec::new();
                 let mut depth = 0;
-                for p in pair.into_inner().filter(|p| p.as_rule() == Rule::expression) {
+                for p in pair
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::expression)
+                {
                     let (e, d) = self.expression(p)?;
                     depth = depth.max(d);
                     items.push(e);
@@ -1387,7 +1428,10 @@ impl<'s> Builder<'s> {
         let sign = if negative { "-" } else { "" };
         if pair.as_rule() == Rule::float_lit {
             let value: f64 = text.parse().map_err(|_| {
-                self.error_at(start, format!("`{text}` is not a valid floating-point number"))
+                self.error_at(
+                    start,
+                    format!("`{text}` is not a valid floating-point number"),
+                )
             })?;
             if !value.is_finite() {
                 return Err(self.error_at(
@@ -1452,7 +1496,9 @@ impl<'s> Builder<'s> {
                 'u' | 'U' => {
                     let len = if e == 'u' { 4 } else { 8 };
                     let code = hex_code(&mut chars, len).ok_or_else(|| {
-                        bad(&format!("`\\{e}` must be followed by {len} hexadecimal digits"))
+                        bad(&format!(
+                            "`\\{e}` must be followed by {len} hexadecimal digits"
+                        ))
                     })?;
                     let ch = if (0xD800..0xDC00).contains(&code) {
                         // A high surrogate must be followed by an escaped low surrogate.
@@ -1471,9 +1517,9 @@ impl<'s> Builder<'s> {
                     } else {
                         char::from_u32(code)
                     };
-                    out.push(ch.ok_or_else(|| {
-                        bad("this escape does not stand for a valid character")
-                    })?);
+                    out.push(
+                        ch.ok_or_else(|| bad("this escape does not stand for a valid character"))?,
+                    );
                 }
                 other => {
                     return Err(bad(&format!(
@@ -1533,14 +1579,65 @@ fn is_noise(rule: Rule) -> bool {
     use Rule::*;
     matches!(
         rule,
-        lparen | rparen | lbracket | rbracket | lbrace | rbrace | comma | colon | eq | plus_eq
-            | semicolon | kw_all | kw_and | kw_any | kw_as | kw_asc | kw_ascending | kw_by
-            | kw_case | kw_contains | kw_count | kw_create | kw_delete | kw_desc | kw_descending
-            | kw_detach | kw_distinct | kw_else | kw_end | kw_ends | kw_exists | kw_explain
-            | kw_in | kw_is | kw_limit | kw_match | kw_merge | kw_none | kw_on
-            | kw_optional | kw_or | kw_order | kw_profile | kw_reduce | kw_remove | kw_return
-            | kw_set | kw_shortest_path | kw_all_shortest_paths | kw_single | kw_skip
-            | kw_starts | kw_then | kw_union | kw_unwind | kw_when | kw_where | kw_with | kw_xor
+        lparen
+            | rparen
+            | lbracket
+            | rbracket
+            | lbrace
+            | rbrace
+            | comma
+            | colon
+            | eq
+            | plus_eq
+            | semicolon
+            | kw_all
+            | kw_and
+            | kw_any
+            | kw_as
+            | kw_asc
+            | kw_ascending
+            | kw_by
+            | kw_case
+            | kw_contains
+            | kw_count
+            | kw_create
+            | kw_delete
+            | kw_desc
+            | kw_descending
+            | kw_detach
+            | kw_distinct
+            | kw_else
+            | kw_end
+            | kw_ends
+            | kw_exists
+            | kw_explain
+            | kw_in
+            | kw_is
+            | kw_limit
+            | kw_match
+            | kw_merge
+            | kw_none
+            | kw_on
+            | kw_optional
+            | kw_or
+            | kw_order
+            | kw_profile
+            | kw_reduce
+            | kw_remove
+            | kw_return
+            | kw_set
+            | kw_shortest_path
+            | kw_all_shortest_paths
+            | kw_single
+            | kw_skip
+            | kw_starts
+            | kw_then
+            | kw_union
+            | kw_unwind
+            | kw_when
+            | kw_where
+            | kw_with
+            | kw_xor
     )
 }
 

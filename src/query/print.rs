@@ -137,9 +137,7 @@ fn expr_level(expr: &Expr) -> u8 {
         }
         // A negative number prints with its minus sign, like a unary minus.
         Expr::Literal(Literal::Int(i)) if *i < 0 => level::UNARY,
-        Expr::Literal(Literal::Float(x)) if x.is_sign_negative() || !x.is_finite() => {
-            level::UNARY
-        }
+        Expr::Literal(Literal::Float(x)) if x.is_sign_negative() || !x.is_finite() => level::UNARY,
         _ => level::ATOM,
     }
 }
@@ -172,7 +170,11 @@ fn float(f: &mut Formatter<'_>, x: f64) -> fmt::Result {
     if x.is_nan() {
         f.write_str("(0.0 / 0.0)")
     } else if x.is_infinite() {
-        f.write_str(if x > 0.0 { "(1.0 / 0.0)" } else { "(-1.0 / 0.0)" })
+        f.write_str(if x > 0.0 {
+            "(1.0 / 0.0)"
+        } else {
+            "(-1.0 / 0.0)"
+        })
     } else {
         // `{:?}` is the shortest text that parses back to the same value and
         // always has a decimal point or an exponent.
@@ -572,7 +574,9 @@ fn property_target(f: &mut Formatter<'_>, target: &Expr) -> fmt::Result {
     fn is_chain(e: &Expr) -> bool {
         match e {
             Expr::Property(base, _) => is_chain(base),
-            other => expr_level(other) == level::ATOM && !matches!(other, Expr::PatternPredicate(_)),
+            other => {
+                expr_level(other) == level::ATOM && !matches!(other, Expr::PatternPredicate(_))
+            }
         }
     }
     if is_chain(target) {

@@ -178,7 +178,8 @@ mod tests {
 
     #[test]
     fn statements_end_at_semicolons_outside_strings_names_and_comments() {
-        let script = "MATCH (n) RETURN 'a;b' AS `x;y`; // c;d\n/* e;f */ RETURN \"g\\\";h\";\nRETURN 3";
+        let script =
+            "MATCH (n) RETURN 'a;b' AS `x;y`; // c;d\n/* e;f */ RETURN \"g\\\";h\";\nRETURN 3";
         assert_eq!(
             texts(script),
             vec![

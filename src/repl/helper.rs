@@ -82,7 +82,7 @@ impl Hinter for ShellHelper {
 impl Validator for ShellHelper {
     fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
         let input = ctx.input();
-        if super::lex::is_complete(input) || super::shortcut(input).is_some() {
+        if super::is_complete(input) || super::shortcut(input).is_some() {
             Ok(ValidationResult::Valid(None))
         } else {
             Ok(ValidationResult::Incomplete)

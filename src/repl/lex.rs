@@ -130,31 +130,6 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     tokens
 }
 
-/// Whether `buffer` is ready to run: a `:command` (one line), or statements whose
-/// last meaningful token is a `;` outside strings, names and comments. An empty
-/// buffer is complete too (it does nothing).
-pub fn is_complete(buffer: &str) -> bool {
-    let trimmed = buffer.trim_start();
-    if trimmed.is_empty() || trimmed.starts_with(':') {
-        return true;
-    }
-    let tokens = tokenize(buffer);
-    let open = tokens.iter().any(|t| {
-        matches!(
-            t.kind,
-            TokenKind::String { closed: false, .. }
-                | TokenKind::Quoted { closed: false }
-                | TokenKind::BlockComment { closed: false }
-        )
-    });
-    !open
-        && tokens
-            .iter()
-            .rev()
-            .find(|t| t.is_significant())
-            .is_some_and(|t| t.kind == TokenKind::Punct(';'))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,18 +182,5 @@ mod tests {
             kinds("/* a")[0].0,
             TokenKind::BlockComment { closed: false }
         );
-    }
-
-    #[test]
-    fn completeness_follows_the_semicolon() {
-        assert!(is_complete(""));
-        assert!(is_complete("  :help"));
-        assert!(is_complete("RETURN 1;"));
-        assert!(is_complete("MATCH (n)\nRETURN n; // done\n"));
-        assert!(!is_complete("MATCH (n)\nRETURN n"));
-        assert!(!is_complete("RETURN ';"));
-        assert!(!is_complete("RETURN 1 /* ; */"));
-        assert!(!is_complete("RETURN 1; RETURN 2"));
-        assert!(is_complete("RETURN 'a;b';"));
     }
 }

@@ -26,9 +26,14 @@ use rustyline::{CompletionType, Config, Editor};
 
 use crate::db::Database;
 use crate::error::{Error, Result};
+use crate::query::script::{self, ItemKind};
 
 pub use complete::Catalog;
-pub use lex::is_complete;
+
+/// Whether a buffer is ready to run: empty, a `:command`, or statements ended by `;`.
+pub fn is_complete(buffer: &str) -> bool {
+    buffer.trim().is_empty() || script::is_complete(buffer)
+}
 pub use session::{render_error, run_command, Flow, Session, DEFAULT_MAX_ROWS};
 
 use helper::ShellHelper;
@@ -124,67 +129,16 @@ fn shortcut(input: &str) -> Option<&'static str> {
     }
 }
 
-/// One piece of input: a statement or a `:command` line.
-struct Piece<'a> {
-    text: &'a str,
-    command: bool,
-}
-
-/// Splits input into `:command` lines and statements ended by `;`.
-fn split(input: &str) -> Vec<Piece<'_>> {
-    let mut pieces = Vec::new();
-    let mut at = 0;
-    while at < input.len() {
-        // Spaces and comments before a piece belong to no piece.
-        let Some(first) = lex::tokenize(&input[at..])
-            .into_iter()
-            .find(|t| t.is_significant())
-        else {
-            break;
-        };
-        let start = at + first.start;
-        if input[start..].starts_with(':') {
-            let end = input[start..].find('\n').map_or(input.len(), |i| start + i);
-            pieces.push(Piece {
-                text: &input[start..end],
-                command: true,
-            });
-            at = end;
-            continue;
-        }
-        let tokens = lex::tokenize(&input[start..]);
-        let end = tokens
-            .iter()
-            .find(|t| t.kind == lex::TokenKind::Punct(';'))
-            .map_or(input.len(), |t| start + t.end);
-        let text = &input[start..end];
-        // Comments alone, or a lone `;`, are not statements.
-        let significant = lex::tokenize(text)
-            .iter()
-            .filter(|t| t.is_significant())
-            .count();
-        if significant > 1 || (significant == 1 && !text.trim_end().ends_with(';')) {
-            pieces.push(Piece {
-                text,
-                command: false,
-            });
-        }
-        at = end;
-    }
-    pieces
-}
-
 /// Runs each statement and command of `input`, printing results to `out` and
 /// errors to standard error. Stops at the first error or at `:quit`.
 fn run_input(session: &mut Session, input: &str, out: &mut dyn Write) -> Flow {
     let input = shortcut(input).unwrap_or(input);
-    for piece in split(input) {
-        let outcome = if piece.command {
-            run_command(session, piece.text, out)
-        } else {
-            session
-                .run_statement(piece.text, out)
-                .map(|()| Flow::Continue)
+    for item in script::split(input) {
+        let outcome = match item.kind {
+            ItemKind::Command => run_command(session, &item.text, out),
+            ItemKind::Statement => session
+                .run_statement(&item.text, out)
+                .map(|()| Flow::Continue),
         };
         let _ = out.flush();
         match outcome {
@@ -389,19 +343,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn input_splits_into_statements_and_commands() {
-        let input = ":param x => 1\nMATCH (n)\nRETURN n; RETURN ';';\n// done\n:schema";
-        let pieces: Vec<(&str, bool)> = split(input).iter().map(|p| (p.text, p.command)).collect();
-        assert_eq!(
-            pieces,
-            [
-                (":param x => 1", true),
-                ("MATCH (n)\nRETURN n;", false),
-                ("RETURN ';';", false),
-                (":schema", true),
-            ]
-        );
-        assert!(split(" ; // nothing\n").is_empty());
+    fn empty_input_and_commands_are_complete() {
+        assert!(is_complete(""));
+        assert!(is_complete("  \n"));
+        assert!(is_complete(":help"));
+        assert!(is_complete("MATCH (n)\nRETURN n; // done"));
+        assert!(!is_complete("MATCH (n)\nRETURN n"));
+        assert!(!is_complete("RETURN ';"));
     }
 
     #[test]
