@@ -142,8 +142,9 @@ pub struct Catalog {
     pub labels: Vec<String>,
     pub types: Vec<String>,
     pub keys: Vec<String>,
-    /// Entity names and aliases, and article ids, sorted and without repeats.
-    pub names: Vec<String>,
+    /// Entity names and aliases, each with the entity's name, and article ids,
+    /// sorted by what is matched.
+    pub names: Vec<NameEntry>,
     pub params: Vec<String>,
 }
 
@@ -166,11 +167,14 @@ impl Catalog {
                     break 'labels;
                 }
                 let Some(node) = graph.node(id) else { continue };
-                if let Some(name) = node.get(model::NAME_PROP).and_then(Value::as_str) {
-                    names.insert(name.to_string());
-                }
+                let Some(name) = node.get(model::NAME_PROP).and_then(Value::as_str) else {
+                    continue;
+                };
+                names.insert(NameEntry::new(name, name));
                 if let Some(Value::List(aliases)) = node.get(model::ALIASES_PROP) {
-                    names.extend(aliases.iter().filter_map(Value::as_str).map(str::to_string));
+                    for alias in aliases.iter().filter_map(Value::as_str) {
+                        names.insert(NameEntry::new(alias, name));
+                    }
                 }
             }
         }
@@ -180,7 +184,7 @@ impl Catalog {
                 .and_then(|n| n.get(model::ID_PROP))
                 .and_then(Value::as_str)
             {
-                names.insert(key.to_string());
+                names.insert(NameEntry::new(key, key));
             }
         }
         Catalog {
@@ -189,6 +193,23 @@ impl Catalog {
             keys: keys.into_iter().collect(),
             names: names.into_iter().collect(),
             params: Vec::new(),
+        }
+    }
+}
+
+/// A text that completes to a name: an entity's name or alias (completing to the
+/// entity's name, which is what its key property holds), or an article id.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct NameEntry {
+    pub matched: String,
+    pub name: String,
+}
+
+impl NameEntry {
+    pub fn new(matched: &str, name: &str) -> Self {
+        NameEntry {
+            matched: matched.to_string(),
+            name: name.to_string(),
         }
     }
 }
@@ -479,26 +500,30 @@ fn names(typed: &str, quote: char, catalog: &Catalog) -> Vec<Candidate> {
         // Escapes in the typed text would need unescaping to compare; skip.
         return Vec::new();
     }
-    let mut first = Vec::new();
-    let mut later = Vec::new();
-    for name in &catalog.names {
-        if starts_with_ignore_case(name, typed) {
-            first.push(name);
+    let mut first: Vec<&str> = Vec::new();
+    let mut later: Vec<&str> = Vec::new();
+    for entry in &catalog.names {
+        if starts_with_ignore_case(&entry.matched, typed) {
+            first.push(&entry.name);
         } else if !typed.is_empty()
-            && name
+            && entry
+                .matched
                 .split_whitespace()
                 .skip(1)
                 .any(|w| starts_with_ignore_case(w, typed))
         {
-            later.push(name);
+            later.push(&entry.name);
         }
         if first.len() >= MAX_CANDIDATES {
             break;
         }
     }
+    // An entity found by its name and by an alias is offered once.
+    let mut seen = BTreeSet::new();
     first
         .into_iter()
         .chain(later)
+        .filter(|name| seen.insert(*name))
         .take(MAX_CANDIDATES)
         .map(|name| {
             let mut escaped = String::with_capacity(name.len() + 1);
@@ -509,7 +534,7 @@ fn names(typed: &str, quote: char, catalog: &Catalog) -> Vec<Candidate> {
                 escaped.push(c);
             }
             escaped.push(quote);
-            candidate(name.as_str(), escaped)
+            candidate(name, escaped)
         })
         .collect()
 }
@@ -524,9 +549,11 @@ mod tests {
             types: vec!["CLAIMS".into(), "DENIES".into(), "MEMBER_OF".into()],
             keys: vec!["aliases".into(), "name".into(), "text".into()],
             names: vec![
-                "Bakhmut".into(),
-                "Wagner Group".into(),
-                "Yevgeny Prigozhin".into(),
+                NameEntry::new("Bakhmut", "Bakhmut"),
+                NameEntry::new("PMC Wagner", "Wagner Group"),
+                NameEntry::new("Prigozhin", "Yevgeny Prigozhin"),
+                NameEntry::new("Wagner Group", "Wagner Group"),
+                NameEntry::new("Yevgeny Prigozhin", "Yevgeny Prigozhin"),
             ],
             params: vec!["who".into()],
         }
@@ -580,7 +607,10 @@ mod tests {
             apply("MATCH (a {name: \"Yevg"),
             ["MATCH (a {name: \"Yevgeny Prigozhin\""]
         );
+        // Found by its alias and by a later word of its name, offered once, by its name.
         assert_eq!(apply("RETURN 'prig"), ["RETURN 'Yevgeny Prigozhin'"]);
+        assert_eq!(apply("RETURN 'PMC"), ["RETURN 'Wagner Group'"]);
+        assert_eq!(apply("RETURN 'O\\'B").len(), 0);
         assert_eq!(
             apply(":param who => \"Wag"),
             [":param who => \"Wagner Group\""]
