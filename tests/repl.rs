@@ -424,3 +424,34 @@ fn the_banner_names_the_store_and_its_counts() {
     session.send(":quit\r").expect("type");
     session.expect(Eof).expect("the shell ends after :quit");
 }
+
+/// With standard input not a terminal, the shell reads it as a script and goes
+/// on after an error, without prompts.
+#[test]
+fn piped_input_runs_without_prompts() {
+    let fixture = Fixture::new();
+    let output = Command::new(env!("CARGO_BIN_EXE_claimgraph"))
+        .arg("--store")
+        .arg(fixture.store())
+        .arg("repl")
+        .env("CLAIMGRAPH_HISTORY", fixture.history())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            let mut stdin = child.stdin.take().expect("a pipe");
+            stdin.write_all(b":param x => 5\n:nonsense\n:params\n:quit\n:param y => 6\n")?;
+            drop(stdin);
+            child.wait_with_output()
+        })
+        .expect("run the shell");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(!stdout.contains(PROMPT), "{stdout}");
+    assert_eq!(stdout.matches("$x => 5").count(), 2, "{stdout}");
+    assert!(stderr.contains("unknown command :nonsense"), "{stderr}");
+    assert!(!stdout.contains("$y"), "nothing runs after :quit: {stdout}");
+}

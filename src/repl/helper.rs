@@ -14,6 +14,7 @@ use super::lex::{tokenize, TokenKind};
 
 const BOLD_BLUE: &str = "\x1b[1;34m";
 const GREEN: &str = "\x1b[32m";
+const BOLD_GREEN: &str = "\x1b[1;32m";
 const CYAN: &str = "\x1b[36m";
 const MAGENTA: &str = "\x1b[35m";
 const YELLOW: &str = "\x1b[1;33m";
@@ -96,6 +97,17 @@ impl Highlighter for ShellHelper {
             return Cow::Borrowed(line);
         }
         Cow::Owned(highlight(line))
+    }
+
+    fn highlight_prompt<'b, 's: 'b, 'p: 'b>(
+        &'s self,
+        prompt: &'p str,
+        default: bool,
+    ) -> Cow<'b, str> {
+        if !self.colour || !default {
+            return Cow::Borrowed(prompt);
+        }
+        Cow::Owned(format!("{BOLD_GREEN}{prompt}{RESET}"))
     }
 
     fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
