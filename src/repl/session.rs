@@ -128,7 +128,9 @@ impl Session {
     /// Evaluates a parameter value: a query expression, or JSON if it is not one.
     fn evaluate(&mut self, expr: &str, line: &str, expr_at: usize) -> Result<Value> {
         const PREFIX: &str = "RETURN ";
-        let query = format!("{PREFIX}{expr} AS v");
+        // No alias after the value: an error at its end then names the end of
+        // the input, not a word the user did not type.
+        let query = format!("{PREFIX}{expr}");
         self.cancel.reset();
         let engine_error = match self.db.query_with(&query, &self.params, &self.cancel) {
             Ok(result) => {
@@ -247,7 +249,7 @@ fn without_final_semicolon(text: &str) -> String {
     }
 }
 
-/// Moves a diagnostic about `RETURN <expr> AS v` onto the command `line` whose
+/// Moves a diagnostic about `RETURN <expr>` onto the command `line` whose
 /// expression starts at byte `expr_at`.
 fn relocate(d: Diagnostic, line: &str, expr_at: usize, prefix_len: usize) -> Diagnostic {
     if d.line != 1 {
@@ -683,6 +685,21 @@ mod tests {
         assert!(run(&mut s, ":param who").unwrap().contains("Prigozhin"));
         run(&mut s, ":params clear").unwrap();
         assert!(s.params.is_empty());
+    }
+
+    #[test]
+    fn a_bad_value_is_shown_on_the_command_line() {
+        let mut s = Session::new(Database::in_memory());
+        let line = ":param x => [1, 2";
+        let err = run(&mut s, line).unwrap_err();
+        let shown = render_error(&err);
+        assert!(matches!(err, Error::Input(_)), "{err:?}");
+        assert!(shown.contains(&format!("| {line}")), "{shown}");
+        let caret = shown.lines().last().unwrap_or("").find('^');
+        let query = shown.lines().find(|l| l.contains(line)).unwrap_or("");
+        let expr_at = query.find('[').expect("the value");
+        assert!(caret.is_some_and(|c| c >= expr_at), "{shown}");
+        assert!(!shown.contains("RETURN"), "{shown}");
     }
 
     #[test]
