@@ -34,7 +34,7 @@ pub use complete::Catalog;
 pub fn is_complete(buffer: &str) -> bool {
     buffer.trim().is_empty() || script::is_complete(buffer)
 }
-pub use session::{render_error, run_command, Flow, Session, DEFAULT_MAX_ROWS};
+pub use session::{render_error, run_command, run_script, Flow, Session, DEFAULT_MAX_ROWS};
 
 use helper::ShellHelper;
 
