@@ -290,12 +290,14 @@ fn complete_command(
             .collect::<Vec<_>>()
     };
     match name {
-        ":param" => {
-            // After `NAME =>` comes an expression.
-            let arrow = args.find("=>")?;
-            let expr_at = args_at + arrow + 2;
-            Some(complete_query(&before[expr_at..], expr_at, catalog))
-        }
+        ":param" => match args.find("=>") {
+            // After `NAME =>` comes an expression; before it, a name of the user's choosing.
+            Some(arrow) => {
+                let expr_at = args_at + arrow + 2;
+                Some(complete_query(&before[expr_at..], expr_at, catalog))
+            }
+            None => Some((start, Vec::new())),
+        },
         ":import" => None,
         ":export" => match index {
             0 => {
@@ -635,6 +637,7 @@ mod tests {
         assert_eq!(apply(":format j"), [":format json "]);
         assert_eq!(apply(":timing o").len(), 2);
         assert!(complete(":import ex", 10, &catalog()).is_none());
+        assert_eq!(complete(":param na", 9, &catalog()), Some((7, Vec::new())));
         assert_eq!(
             apply(":export json out.json MATCH (a:Ac"),
             [":export json out.json MATCH (a:Actor"]

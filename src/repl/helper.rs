@@ -76,7 +76,11 @@ impl Hinter for ShellHelper {
         if !self.colour {
             return None;
         }
-        self.hints.hint(line, pos, ctx)
+        // A multi-line entry is hinted up to its first line break.
+        self.hints
+            .hint(line, pos, ctx)
+            .and_then(|h| h.split('\n').next().map(str::to_string))
+            .filter(|h| !h.is_empty())
     }
 }
 
