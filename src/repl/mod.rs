@@ -29,11 +29,6 @@ use crate::error::{Error, Result};
 use crate::query::script::{self, ItemKind};
 
 pub use complete::Catalog;
-
-/// Whether a buffer is ready to run: empty, a `:command`, or statements ended by `;`.
-pub fn is_complete(buffer: &str) -> bool {
-    buffer.trim().is_empty() || script::is_complete(buffer)
-}
 pub use session::{render_error, run_command, run_script, Flow, Session, DEFAULT_MAX_ROWS};
 
 use helper::ShellHelper;
@@ -116,6 +111,11 @@ fn run_piped(session: &mut Session) -> Result<()> {
         run_input(session, &buffer, &mut stdout.lock());
     }
     Ok(())
+}
+
+/// Whether a buffer is ready to run: empty, a `:command`, or statements ended by `;`.
+pub fn is_complete(buffer: &str) -> bool {
+    buffer.trim().is_empty() || script::is_complete(buffer)
 }
 
 /// Words that people used to other shells type to leave or ask for help,
