@@ -837,6 +837,27 @@ mod tests {
     }
 
     #[test]
+    fn import_adds_to_the_store_and_marks_it_changed() {
+        let mut s = Session::new(Database::in_memory());
+        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bakhmut.triples");
+        let text = run(&mut s, &format!(":import \"{}\"", file.display())).unwrap();
+        assert!(text.contains("added 1 article"), "{text}");
+        assert!(s.take_changed());
+        assert!(!s.take_changed());
+        let catalog = super::super::Catalog::from_graph(s.db().graph());
+        assert!(
+            catalog.names.iter().any(|n| n.name == "Yevgeny Prigozhin"),
+            "{:?}",
+            catalog.names
+        );
+        assert!(catalog.labels.iter().any(|l| l == "Statement"));
+        assert!(catalog.types.iter().any(|t| t == "DENIES"));
+        assert!(catalog.keys.iter().any(|k| k == "article"));
+        let err = run(&mut s, ":import").unwrap_err();
+        assert!(err.to_string().contains(":import needs a file"), "{err}");
+    }
+
+    #[test]
     fn help_lists_every_command() {
         let mut s = Session::new(Database::in_memory());
         let text = run(&mut s, ":help").unwrap();
