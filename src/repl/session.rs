@@ -452,7 +452,8 @@ const HELP_KEYS: &str = "\
 Statements may span lines and end with ';'. Keys:
   Tab        complete keywords, functions, labels, types, property keys, $params,
              and entity names inside quotes (\"Yevg<Tab>)
-  Up/Down    walk the history (kept across sessions); Ctrl-R searches it
+  Up/Down    walk the history; Ctrl-R searches it. The history is kept in
+             $CLAIMGRAPH_HISTORY, or ~/.local/share/claimgraph/history
   Ctrl-C     abandon the line being typed, or stop the running statement
   Ctrl-D     leave
 Example:
