@@ -330,6 +330,7 @@ fn complete_command(
         ":help" if index == 0 => {
             let found = COMMANDS
                 .iter()
+                // Every command name starts with the one-byte ':'.
                 .map(|(n, _)| &n[1..])
                 .filter(|n| n.starts_with(prefix))
                 .map(|n| candidate(n, n))

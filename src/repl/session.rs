@@ -631,6 +631,7 @@ pub fn run_command(session: &mut Session, line: &str, out: &mut dyn Write) -> Re
                 .iter()
                 .map(|(c, _)| c.split_whitespace().next().unwrap_or(c))
                 .collect();
+            // Every command name starts with the one-byte ':'.
             let close = known
                 .iter()
                 .find(|k| k[1..].starts_with(other) || other.starts_with(&k[1..]));
