@@ -403,7 +403,7 @@ fn history_search_with_ctrl_r() {
     shell.leave();
 }
 
-/// The store is opened once by the shell: the fixture must have released it.
+/// A bare `claimgraph` on a terminal is the shell too, in colour.
 #[test]
 fn the_banner_names_the_store_and_its_counts() {
     let fixture = Fixture::new().with_people();
@@ -411,8 +411,8 @@ fn the_banner_names_the_store_and_its_counts() {
     command
         .arg("--store")
         .arg(fixture.store())
-        .arg("repl")
         .env("CLAIMGRAPH_HISTORY", fixture.history())
+        .env_remove("NO_COLOR")
         .env("TERM", "xterm");
     let mut session = Session::spawn(command).expect("start the shell");
     session.set_expect_timeout(Some(STEP));
@@ -427,6 +427,16 @@ fn the_banner_names_the_store_and_its_counts() {
         banner.contains("3 nodes, 1 relationship, 0 articles"),
         "{banner}"
     );
+    // Keywords are highlighted as they are typed.
+    session.send("match").expect("type");
+    session
+        .expect("\x1b[1;34mmatch")
+        .expect("a highlighted keyword");
+    session.send("\x03").expect("type");
+    // In colour, the prompt ends with the code that resets the colour.
+    session
+        .expect("claimgraph> \x1b[0m\r")
+        .expect("a new prompt");
     session.send(":quit\r").expect("type");
     session.expect(Eof).expect("the shell ends after :quit");
 }
