@@ -293,11 +293,12 @@ fn ctrl_c_abandons_the_input_line() {
 fn ctrl_c_stops_a_running_query_and_the_session_goes_on() {
     let fixture = Fixture::new();
     let mut shell = fixture.shell();
-    // A hundred thousand rows, each scanning a list of a million values: hours
-    // of work, unless it is stopped, in little memory.
+    // Two hundred thousand rows, each scanning a list of as many values: hours of
+    // work, unless it is stopped, in little memory, with short steps between
+    // the executor's checks of the flag.
     shell.enter(
-        "UNWIND range(1, 100000) AS x \
-         RETURN sum(size([y IN range(1, 1000000) WHERE y % 1000 = x % 1000])) AS n;",
+        "UNWIND range(1, 200000) AS x \
+         RETURN sum(size([y IN range(1, 200000) WHERE y % 1000 = x % 1000])) AS n;",
     );
     // Let the query get going.
     sleep(Duration::from_millis(1500));
