@@ -161,7 +161,7 @@ fn an_import_killed_at_any_moment_leaves_all_or_nothing() {
     let base_file = dir.path().join("base.triples");
     let big_file = dir.path().join("big.triples");
     std::fs::write(&base_file, synthetic_corpus(50)).unwrap();
-    std::fs::write(&big_file, synthetic_corpus(20_000)).unwrap();
+    std::fs::write(&big_file, synthetic_corpus(6_000)).unwrap();
 
     // Reference: the store with the base only, and with base and big.
     let reference = dir.path().join("reference");

@@ -311,7 +311,11 @@ impl Display for Expr {
                 }
                 f.write_char('(')?;
                 if *distinct {
-                    f.write_str("DISTINCT ")?;
+                    f.write_str(if args.is_empty() {
+                        "DISTINCT"
+                    } else {
+                        "DISTINCT "
+                    })?;
                 }
                 comma_list(f, args)?;
                 f.write_char(')')
