@@ -45,6 +45,11 @@ pub(crate) fn apply(
         existing_nodes: HashSet::new(),
         existing_articles: HashSet::new(),
         existing_rels: HashSet::new(),
+        edge_keys: HashMap::new(),
+        scanned_pairs: HashSet::new(),
+        types: HashMap::new(),
+        articles: HashMap::new(),
+        article_ix: NO_ARTICLE,
         summary: ImportSummary::default(),
     };
     for item in &mut items {
@@ -97,8 +102,22 @@ struct Applier<'t, 'g, 'r, 's, 'a> {
     existing_nodes: HashSet<NodeId>,
     existing_articles: HashSet<NodeId>,
     existing_rels: HashSet<RelId>,
+    /// The relationships this import knows by key (start, end, type, article),
+    /// with types and articles interned: those it created, and those already
+    /// there between pairs of nodes it has looked at. A hash lookup per triple
+    /// keeps re-imports linear even between hubs with many relationships.
+    edge_keys: HashMap<(NodeId, NodeId, u32, u32), RelId>,
+    /// Pairs of existing nodes whose relationships are in `edge_keys`.
+    scanned_pairs: HashSet<(NodeId, NodeId)>,
+    types: HashMap<String, u32>,
+    articles: HashMap<String, u32>,
+    /// The interned current article, or [`NO_ARTICLE`].
+    article_ix: u32,
     summary: ImportSummary,
 }
+
+/// The interned article of relationships outside any article section.
+const NO_ARTICLE: u32 = u32::MAX;
 
 impl<'a> Applier<'_, '_, '_, '_, 'a> {
     fn graph(&self) -> &Graph {
@@ -313,6 +332,7 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
     /// `article "ID" {props}`: opens a section.
     fn article(&mut self, at: usize, id: Cow<'a, str>, props: Props<'_>) {
         self.labels.clear();
+        self.article_ix = intern(&mut self.articles, &id);
         self.article = Some(id.to_string());
         if id.trim().is_empty() {
             self.report.error(at, "an article id cannot be empty");
@@ -450,8 +470,30 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
                 return;
             }
         }
-        let article = self.article.as_deref();
-        match find_relationship(graph, start, &rel_type, end, article) {
+        let key = (
+            start,
+            end,
+            intern(&mut self.types, &rel_type),
+            self.article_ix,
+        );
+        if start < self.first_node
+            && end < self.first_node
+            && self.scanned_pairs.insert((start, end))
+        {
+            // The first time this import meets two existing nodes together, it
+            // learns the keys of the relationships already between them.
+            let graph = self.txn.graph();
+            for r in relationships_between(graph, start, end) {
+                let type_ix = intern(&mut self.types, &r.rel_type);
+                let article_ix = r
+                    .article()
+                    .map_or(NO_ARTICLE, |a| intern(&mut self.articles, a));
+                self.edge_keys
+                    .entry((start, end, type_ix, article_ix))
+                    .or_insert(r.id);
+            }
+        }
+        match self.edge_keys.get(&key).copied() {
             Some(rel) => {
                 if rel < self.first_rel {
                     self.existing_rels.insert(rel);
@@ -482,7 +524,10 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
                     .txn
                     .create_relationship(start, &rel_type, end, properties)
                 {
-                    Ok(_) => self.summary.relationships_added += 1,
+                    Ok(rel) => {
+                        self.edge_keys.insert(key, rel);
+                        self.summary.relationships_added += 1;
+                    }
                     Err(e) => self.report.error(t.predicate_at, e.to_string()),
                 }
             }
@@ -490,33 +535,43 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
     }
 }
 
-/// The relationship with key (start, type, end, article). Walks the outgoing
-/// relationships of `start` and the incoming ones of `end` in step: a match is
-/// in both lists, so the walk stops after at most twice the shorter list.
-fn find_relationship(
+/// The relationships between two nodes, from the shorter of the two adjacency
+/// lists that hold them: the outgoing ones of `start` and the incoming ones of
+/// `end` are walked in step until one runs out, and that one is complete.
+fn relationships_between(
     graph: &Graph,
     start: NodeId,
-    rel_type: &str,
     end: NodeId,
-    article: Option<&str>,
-) -> Option<RelId> {
-    let mut out = graph.relationships_of(start, Dir::Out).map(|(r, _)| r);
-    let mut inc = graph.relationships_of(end, Dir::In).map(|(r, _)| r);
-    let hit = |r: &crate::model::Relationship| {
-        r.start == start && r.end == end && r.rel_type == rel_type && r.article() == article
+) -> impl Iterator<Item = &crate::model::Relationship> + '_ {
+    let mut out = graph.relationships_of(start, Dir::Out);
+    let mut inc = graph.relationships_of(end, Dir::In);
+    let from_start = loop {
+        if out.next().is_none() {
+            break true;
+        }
+        if inc.next().is_none() {
+            break false;
+        }
     };
-    loop {
-        match out.next() {
-            None => return None,
-            Some(r) if hit(r) => return Some(r.id),
-            Some(_) => {}
-        }
-        match inc.next() {
-            None => return None,
-            Some(r) if hit(r) => return Some(r.id),
-            Some(_) => {}
-        }
+    let (node, dir) = if from_start {
+        (start, Dir::Out)
+    } else {
+        (end, Dir::In)
+    };
+    graph
+        .relationships_of(node, dir)
+        .map(|(r, _)| r)
+        .filter(move |r| r.start == start && r.end == end)
+}
+
+/// The index of `name` in an interning table, added when new.
+fn intern(table: &mut HashMap<String, u32>, name: &str) -> u32 {
+    if let Some(&ix) = table.get(name) {
+        return ix;
     }
+    let ix = u32::try_from(table.len()).unwrap_or(u32::MAX - 1);
+    table.insert(name.to_string(), ix);
+    ix
 }
 
 /// The strings of an `aliases` value: a list of strings, or one string.

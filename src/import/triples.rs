@@ -32,20 +32,35 @@ pub(crate) fn parse<'a>(
     while pos < source.len() {
         progress.tick(pos as u64 / 2);
         let rest = &source[pos..];
-        match TriplesParser::parse(Rule::line, rest) {
-            Ok(mut pairs) => {
-                // Invariant: a successful parse of `line` yields exactly one `line` pair.
-                let Some(line) = pairs.next() else { break };
-                let end = line.as_span().end();
-                for pair in line.into_inner() {
-                    if pair.as_rule() != Rule::line_end {
-                        if let Some(item) = convert_item(pair, pos, report) {
-                            items.push(item);
+        // The fast path: a block of lines, up to the first that does not parse.
+        let consumed = match TriplesParser::parse(Rule::block, rest) {
+            Ok(mut pairs) => match pairs.next() {
+                Some(block) => {
+                    let end = block.as_span().end();
+                    for pair in block.into_inner() {
+                        if pair.as_rule() != Rule::line_end {
+                            if let Some(item) = convert_item(pair, pos, report) {
+                                items.push(item);
+                            }
                         }
                     }
+                    end
                 }
+                None => 0,
+            },
+            Err(_) => 0,
+        };
+        if consumed > 0 {
+            pos += consumed;
+            continue;
+        }
+        // The line at `pos` does not parse: parse it alone for the error.
+        match TriplesParser::parse(Rule::line, rest) {
+            Ok(mut pairs) => {
+                // A line that parses alone also parses in a block; this only
+                // guards against looping should the two ever disagree.
+                let end = pairs.next().map_or(0, |line| line.as_span().end());
                 if end == 0 {
-                    // Only an empty rest parses to nothing, and the loop stops before that.
                     break;
                 }
                 pos += end;
@@ -90,7 +105,7 @@ fn expected_message(variant: &ErrorVariant<Rule>) -> String {
 /// A rule, in words that a user who has not read the grammar understands.
 fn describe(rule: Rule) -> &'static str {
     match rule {
-        Rule::line | Rule::line_end => "the end of the line",
+        Rule::line | Rule::line_end | Rule::block => "the end of the line",
         Rule::article | Rule::kw_article => "`article`",
         Rule::statement_decl | Rule::kw_statement | Rule::inline_statement => "`statement`",
         Rule::entity_decl | Rule::kind | Rule::inline_entity => {
