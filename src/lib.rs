@@ -1,14 +1,87 @@
 //! claimgraph: a persistent knowledge-graph store for news claims.
 //!
-//! (Crate documentation: see the end of this file's module list.)
+//! News is made of attributed statements: a warlord *claims* a city is taken, a
+//! ministry *denies* it, a think tank *assesses* it. claimgraph keeps a graph of
+//! actors, organisations, places, statements and articles, linked by typed
+//! relationships (`CLAIMS`, `DENIES`, `ASSESSES`, `ABOUT`, and open ones such as
+//! `LEADS`), each carrying the article it came from. It imports triples written
+//! by hand or by a pipeline, answers openCypher queries, and exports subgraphs.
+//!
+//! ```
+//! use claimgraph::{Database, Format};
+//! let mut db = Database::in_memory();
+//! let article = br#"
+//! article "a1" {date: "2023-04-03"}
+//! actor "Yevgeny Prigozhin"
+//! statement s1 "Bakhmut is Russian in a legal sense"
+//! "Yevgeny Prigozhin" claims s1
+//! "#;
+//! db.import_bytes("a1.triples", article, Format::Triples, None).unwrap();
+//! let result = db
+//!     .query("MATCH (a:Actor)-[:CLAIMS]->(s) RETURN a.name, s.text", &Default::default())
+//!     .unwrap();
+//! assert_eq!(result.rows.len(), 1);
+//! ```
+//!
+//! # The life of a query
+//!
+//! 1. **Parse** ([`query::parser`]): `grammar/cypher.pest` turns the text into
+//!    pest pairs, which are converted at once into our own AST ([`query::ast`]).
+//!    Syntax errors leave here with a line, a column and a caret.
+//! 2. **Plan** ([`query::exec`]): variables are bound, semantics checked
+//!    (undefined variables, unknown functions, misplaced aggregation) and each
+//!    pattern gets a starting point: a key index lookup, a label scan, or a
+//!    variable already bound. `EXPLAIN` prints this plan.
+//! 3. **Execute** ([`query::exec`]): operators walk the in-memory [`graph::Graph`],
+//!    checking the [`Cancel`] flag in every long loop. Writes go through one
+//!    [`graph::Txn`], which keeps the indexes exact and can be undone.
+//! 4. **Store** ([`storage`]): when the whole query has succeeded, the transaction
+//!    becomes one atomic batch in the [`storage::Storage`] backend (sled on
+//!    disk), flushed before the answer is returned. Any error before that rolls
+//!    the graph back and writes nothing.
+//!
+//! Imports ([`import`]) follow the same road: parse the whole file
+//! (`grammar/triples.pest` or JSON Lines), resolve names, apply every item in
+//! one transaction, commit once.
+//!
+//! # Code map
+//!
+//! - [`value`], [`model`]: property values; nodes and relationships with stable
+//!   ids; the domain's labels, keys and stance rules.
+//! - [`storage`]: the `Storage` trait, with the sled and memory backends.
+//! - [`graph`]: petgraph plus indexes (label, key, name and alias), and `Txn`.
+//! - [`import`]: `.triples` and `.jsonl`.
+//! - [`query`]: parser, AST, planner and executor.
+//! - [`db`]: [`Database`], the library API the CLI, the shell and tests use.
+//! - [`output`], [`export`], [`repl`], [`cli`]: what users see.
+//!
+//! # Architecture invariants
+//!
+//! - The pipeline runs one way: parse → plan → execute → storage. No stage calls
+//!   back into an earlier one.
+//! - pest's types never leave the parser modules; the rest of the crate sees
+//!   only our AST and [`error::Diagnostic`]s.
+//! - Storage knows records, not graphs: it never sees petgraph indices, only
+//!   stable `u64` ids, which are never reused.
+//! - Every change to the graph goes through a `Txn`; a `Txn` commits to storage
+//!   as one batch or not at all, so the store holds all of an import or a
+//!   write query, or none of it, even after `kill -9`.
+//! - The store carries a format version, checked on open.
+//! - No user input reaches a panic: errors are values with positions, nesting
+//!   is bounded before recursive code runs, and long loops can be cancelled.
 
 pub mod cancel;
+pub mod cli;
 pub mod db;
 pub mod error;
+pub mod export;
 pub mod graph;
 pub mod import;
 pub mod model;
+pub mod output;
+pub mod props;
 pub mod query;
+pub mod repl;
 pub mod result;
 pub mod storage;
 pub mod value;
@@ -21,6 +94,3 @@ pub use model::{Node, NodeId, RelId, Relationship};
 pub use query::Params;
 pub use result::{QueryResult, ResultValue, WriteStats};
 pub use value::Value;
-pub mod export;
-pub mod output;
-pub mod repl;

@@ -1,3 +1,5 @@
-fn main() {
-    std::process::exit(0);
+//! The `claimgraph` binary: everything lives in the library (`claimgraph::cli`).
+
+fn main() -> std::process::ExitCode {
+    claimgraph::cli::main()
 }

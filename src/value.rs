@@ -20,8 +20,7 @@ pub enum Value {
     Map(BTreeMap<String, Value>),
 }
 
-/// The properties of a node or relationship, ordered by key.
-pub type Properties = BTreeMap<String, Value>;
+pub use crate::props::Properties;
 
 impl Value {
     /// The value as a string slice, when it is a string.
@@ -81,7 +80,10 @@ pub fn format_float(f: f64, out: &mut impl fmt::Write) -> fmt::Result {
     } else if f == f.trunc() && f.abs() < 1e16 {
         write!(out, "{f:.1}")
     } else {
-        write!(out, "{f}")
+        // Debug is the shortest text that reads back as the same f64, with an
+        // exponent for large and small magnitudes (`1e17`), so it never looks
+        // like an integer.
+        write!(out, "{f:?}")
     }
 }
 
@@ -146,6 +148,32 @@ impl fmt::Display for Value {
                 }
                 f.write_str("}")
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_print_as_floats_and_read_back_the_same() {
+        for f in [
+            0.0,
+            -1.0,
+            1.5,
+            1e15,
+            1e16,
+            1e17,
+            1e20,
+            1.5e300,
+            1e-7,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+        ] {
+            let text = Value::Float(f).to_string();
+            assert!(text.contains(['.', 'e']), "{f} printed as {text}");
+            assert_eq!(text.parse::<f64>().unwrap(), f, "{text}");
         }
     }
 }

@@ -65,7 +65,7 @@ fn dump(db: &Database) -> (BTreeSet<String>, BTreeSet<String>) {
     };
     let nodes = g
         .nodes()
-        .map(|n| format!("{:?} {}", n.labels, Value::Map(n.properties.clone())))
+        .map(|n| format!("{:?} {}", n.labels, Value::Map(n.properties.to_btree())))
         .collect();
     let rels = g
         .relationships()
@@ -74,7 +74,7 @@ fn dump(db: &Database) -> (BTreeSet<String>, BTreeSet<String>) {
                 "{} -[{} {}]-> {}",
                 key(r.start),
                 r.rel_type,
-                Value::Map(r.properties.clone()),
+                Value::Map(r.properties.to_btree()),
                 key(r.end)
             )
         })

@@ -90,7 +90,12 @@ impl Graph {
                     "relationship {id} joins node {start} to node {end}, and one of them is missing"
                 )));
             };
-            *graph.type_counts.entry(rel.rel_type.clone()).or_default() += 1;
+            match graph.type_counts.get_mut(rel.rel_type.as_str()) {
+                Some(n) => *n += 1,
+                None => {
+                    graph.type_counts.insert(rel.rel_type.clone(), 1);
+                }
+            }
             let ix = graph.g.add_edge(a, b, rel);
             if graph.rel_ix.insert(id, ix).is_some() {
                 return Err(Error::Corrupt(format!(

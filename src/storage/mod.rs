@@ -26,7 +26,7 @@ pub struct Snapshot {
 }
 
 /// One atomic change: records to write or remove, and the id counters after it.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Batch {
     pub put_nodes: Vec<Node>,
     pub delete_nodes: Vec<NodeId>,

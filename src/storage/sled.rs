@@ -1,16 +1,18 @@
-//! The on-disk backend: one sled tree holding every record under a one-byte
-//! prefix, plus a few metadata keys.
+//! The on-disk backend: a log of batches in one sled tree.
 //!
 //! | key | value |
 //! |---|---|
 //! | `m` `format_version` | `u32`, big-endian |
-//! | `m` `next_node_id` / `m` `next_rel_id` | `u64`, big-endian |
-//! | `n` id (`u64` big-endian) | a [`Node`], postcard |
-//! | `r` id (`u64` big-endian) | a [`Relationship`], postcard |
+//! | `l` seq (`u64` BE) chunk (`u32` BE) | one chunk (at most 8 MiB) of a postcard-encoded [`Batch`] |
 //!
-//! A batch is one `sled::Batch` on one tree, which sled applies atomically,
-//! followed by a flush to disk. A lock file in the store's directory keeps a
-//! second process out.
+//! Each commit appends one batch, split into chunks, as one `sled::Batch`, which
+//! sled applies atomically, then flushes to disk. Opening replays the batches in
+//! order. Reading a few large values is much faster than reading a million small
+//! records, and the whole import of a large corpus is written in one sequential
+//! pass. When the log holds many batches, opening rewrites it as one batch of
+//! the current records (again in one atomic `sled::Batch`).
+//!
+//! A lock file in the store's directory keeps a second process out.
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
@@ -20,10 +22,11 @@ use crate::error::{Error, Result};
 use crate::model::{Node, Relationship};
 
 const META_FORMAT: &[u8] = b"mformat_version";
-const META_NEXT_NODE: &[u8] = b"mnext_node_id";
-const META_NEXT_REL: &[u8] = b"mnext_rel_id";
-const NODE_PREFIX: u8 = b'n';
-const REL_PREFIX: u8 = b'r';
+const LOG_PREFIX: u8 = b'l';
+/// The largest value written to sled.
+const CHUNK: usize = 8 << 20;
+/// Opening compacts a log of more batches than this.
+const COMPACT_AFTER: usize = 64;
 
 /// The name of the lock file inside a store's directory.
 pub const LOCK_FILE: &str = "claimgraph.lock";
@@ -31,6 +34,8 @@ pub const LOCK_FILE: &str = "claimgraph.lock";
 pub struct SledStorage {
     path: PathBuf,
     db: sled::Db,
+    /// The sequence number of the next batch.
+    next_seq: std::sync::atomic::AtomicU64,
     // Held for the life of the store: the OS releases it when the process ends,
     // however it ends.
     _lock: File,
@@ -70,9 +75,17 @@ impl SledStorage {
         let store = SledStorage {
             path: path.to_path_buf(),
             db,
+            next_seq: std::sync::atomic::AtomicU64::new(0),
             _lock: lock,
         };
         store.check_format()?;
+        let next = match store.db.scan_prefix([LOG_PREFIX]).next_back() {
+            Some(item) => log_key_parts(&item?.0)?.0 + 1,
+            None => 0,
+        };
+        store
+            .next_seq
+            .store(next, std::sync::atomic::Ordering::Relaxed);
         Ok(store)
     }
 
@@ -108,20 +121,6 @@ impl SledStorage {
         }
     }
 
-    fn read_u64(&self, key: &[u8]) -> Result<u64> {
-        match self.db.get(key)? {
-            None => Ok(0),
-            Some(bytes) => Ok(u64::from_be_bytes(bytes.as_ref().try_into().map_err(
-                |_| {
-                    Error::Corrupt(format!(
-                        "key {:?} does not hold a u64",
-                        String::from_utf8_lossy(key)
-                    ))
-                },
-            )?)),
-        }
-    }
-
     /// Overwrites the format version: only for tests of version checks.
     #[doc(hidden)]
     pub fn set_format_version_for_tests(&self, version: u32) -> Result<()> {
@@ -131,62 +130,154 @@ impl SledStorage {
     }
 }
 
-fn record_key(prefix: u8, id: u64) -> [u8; 9] {
-    let mut key = [prefix; 9];
-    key[1..].copy_from_slice(&id.to_be_bytes());
+fn log_key(seq: u64, chunk: u32) -> [u8; 13] {
+    let mut key = [LOG_PREFIX; 13];
+    key[1..9].copy_from_slice(&seq.to_be_bytes());
+    key[9..].copy_from_slice(&chunk.to_be_bytes());
     key
 }
 
-fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
-    postcard::to_stdvec(value).map_err(|e| Error::Corrupt(format!("cannot encode a record: {e}")))
+fn log_key_parts(key: &[u8]) -> Result<(u64, u32)> {
+    if key.len() != 13 {
+        return Err(Error::Corrupt(format!(
+            "a log key has {} bytes, not 13",
+            key.len()
+        )));
+    }
+    let mut seq = [0; 8];
+    seq.copy_from_slice(&key[1..9]);
+    let mut chunk = [0; 4];
+    chunk.copy_from_slice(&key[9..]);
+    Ok((u64::from_be_bytes(seq), u32::from_be_bytes(chunk)))
 }
 
-fn decode<'a, T: serde::Deserialize<'a>>(what: &str, key: &[u8], bytes: &'a [u8]) -> Result<T> {
-    postcard::from_bytes(bytes).map_err(|e| {
-        Error::Corrupt(format!(
-            "the {what} record under key {key:02x?} does not decode: {e}"
-        ))
-    })
+impl SledStorage {
+    /// Reads every batch of the log, in order.
+    fn read_log(&self) -> Result<Vec<Batch>> {
+        let mut batches = Vec::new();
+        let mut current: Option<(u64, Vec<u8>)> = None;
+        for item in self.db.scan_prefix([LOG_PREFIX]) {
+            let (key, bytes) = item?;
+            let (seq, chunk) = log_key_parts(&key)?;
+            match &mut current {
+                Some((s, buf)) if *s == seq => buf.extend_from_slice(&bytes),
+                _ => {
+                    if let Some((s, buf)) = current.take() {
+                        batches.push(decode(s, &buf)?);
+                    }
+                    if chunk != 0 {
+                        return Err(Error::Corrupt(format!("batch {seq} lacks its first chunk")));
+                    }
+                    current = Some((seq, bytes.to_vec()));
+                }
+            }
+        }
+        if let Some((s, buf)) = current.take() {
+            batches.push(decode(s, &buf)?);
+        }
+        Ok(batches)
+    }
+
+    /// Adds the chunks of `batch` under sequence number `seq` to a sled batch.
+    fn append(b: &mut sled::Batch, seq: u64, batch: &Batch) -> Result<()> {
+        let bytes = postcard::to_stdvec(batch)
+            .map_err(|e| Error::Corrupt(format!("cannot encode a batch: {e}")))?;
+        for (i, chunk) in bytes.chunks(CHUNK).enumerate() {
+            let i = u32::try_from(i)
+                .map_err(|_| Error::Corrupt("a batch of more than 2^32 chunks".into()))?;
+            b.insert(&log_key(seq, i), chunk);
+        }
+        Ok(())
+    }
+}
+
+fn decode(seq: u64, bytes: &[u8]) -> Result<Batch> {
+    postcard::from_bytes(bytes)
+        .map_err(|e| Error::Corrupt(format!("batch {seq} of the log does not decode: {e}")))
+}
+
+/// Replays batches into the records they leave.
+fn replay(mut batches: Vec<Batch>) -> Snapshot {
+    let Some(last) = batches.last() else {
+        return Snapshot::default();
+    };
+    let (next_node_id, next_rel_id) = (last.next_node_id, last.next_rel_id);
+    if batches.len() == 1
+        && batches[0].delete_nodes.is_empty()
+        && batches[0].delete_relationships.is_empty()
+    {
+        // The common case after an import or a compaction: no replay needed.
+        let b = batches.pop().unwrap_or_default();
+        return Snapshot {
+            nodes: b.put_nodes,
+            relationships: b.put_relationships,
+            next_node_id,
+            next_rel_id,
+        };
+    }
+    let mut nodes = std::collections::HashMap::new();
+    let mut rels = std::collections::HashMap::new();
+    for b in batches {
+        for id in b.delete_relationships {
+            rels.remove(&id);
+        }
+        for id in b.delete_nodes {
+            nodes.remove(&id);
+        }
+        for n in b.put_nodes {
+            nodes.insert(n.id, n);
+        }
+        for r in b.put_relationships {
+            rels.insert(r.id, r);
+        }
+    }
+    let mut nodes: Vec<Node> = nodes.into_values().collect();
+    nodes.sort_by_key(|n| n.id);
+    let mut relationships: Vec<Relationship> = rels.into_values().collect();
+    relationships.sort_by_key(|r| r.id);
+    Snapshot {
+        nodes,
+        relationships,
+        next_node_id,
+        next_rel_id,
+    }
 }
 
 impl Storage for SledStorage {
     fn load(&self) -> Result<Snapshot> {
-        let mut nodes = Vec::new();
-        for item in self.db.scan_prefix([NODE_PREFIX]) {
-            let (key, bytes) = item?;
-            let node: Node = decode("node", &key, &bytes)?;
-            nodes.push(node);
+        let batches = self.read_log()?;
+        let count = batches.len();
+        let snapshot = replay(batches);
+        if count > COMPACT_AFTER {
+            // Rewrite the log as one batch, atomically: the old batches go in the
+            // same sled batch that writes the new one.
+            let mut b = sled::Batch::default();
+            for item in self.db.scan_prefix([LOG_PREFIX]).keys() {
+                b.remove(item?);
+            }
+            let seq = self
+                .next_seq
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let whole = Batch {
+                put_nodes: snapshot.nodes.clone(),
+                put_relationships: snapshot.relationships.clone(),
+                next_node_id: snapshot.next_node_id,
+                next_rel_id: snapshot.next_rel_id,
+                ..Batch::default()
+            };
+            Self::append(&mut b, seq, &whole)?;
+            self.db.apply_batch(b)?;
+            self.db.flush()?;
         }
-        let mut relationships = Vec::new();
-        for item in self.db.scan_prefix([REL_PREFIX]) {
-            let (key, bytes) = item?;
-            let rel: Relationship = decode("relationship", &key, &bytes)?;
-            relationships.push(rel);
-        }
-        Ok(Snapshot {
-            nodes,
-            relationships,
-            next_node_id: self.read_u64(META_NEXT_NODE)?,
-            next_rel_id: self.read_u64(META_NEXT_REL)?,
-        })
+        Ok(snapshot)
     }
 
     fn commit(&mut self, batch: &Batch) -> Result<()> {
+        let seq = self
+            .next_seq
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut b = sled::Batch::default();
-        for id in &batch.delete_relationships {
-            b.remove(&record_key(REL_PREFIX, *id));
-        }
-        for id in &batch.delete_nodes {
-            b.remove(&record_key(NODE_PREFIX, *id));
-        }
-        for n in &batch.put_nodes {
-            b.insert(&record_key(NODE_PREFIX, n.id), encode(n)?);
-        }
-        for r in &batch.put_relationships {
-            b.insert(&record_key(REL_PREFIX, r.id), encode(r)?);
-        }
-        b.insert(META_NEXT_NODE, &batch.next_node_id.to_be_bytes());
-        b.insert(META_NEXT_REL, &batch.next_rel_id.to_be_bytes());
+        Self::append(&mut b, seq, batch)?;
         self.db.apply_batch(b)?;
         self.db.flush()?;
         Ok(())
@@ -212,6 +303,47 @@ mod tests {
         let err = SledStorage::open(dir.path()).err().unwrap();
         assert!(matches!(err, Error::StoreLocked { .. }), "{err}");
         assert!(err.to_string().contains("in use"), "{err}");
+    }
+
+    #[test]
+    fn a_long_log_is_compacted_at_open_and_keeps_every_record() {
+        use crate::value::{Properties, Value};
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = SledStorage::open(dir.path()).unwrap();
+        for i in 0..(COMPACT_AFTER as u64 + 10) {
+            let mut properties = Properties::new();
+            properties.insert("n".into(), Value::Int(i as i64));
+            let batch = Batch {
+                put_nodes: vec![Node {
+                    id: i,
+                    labels: vec!["N".into()],
+                    properties,
+                }],
+                // Every other batch deletes the node the one before wrote.
+                delete_nodes: if i % 2 == 1 { vec![i - 1] } else { vec![] },
+                next_node_id: i + 1,
+                ..Batch::default()
+            };
+            store.commit(&batch).unwrap();
+        }
+        let before = store.load().unwrap();
+        assert_eq!(before.nodes.len(), (COMPACT_AFTER + 10) / 2);
+        drop(store);
+        let store = SledStorage::open(dir.path()).unwrap();
+        assert_eq!(store.read_log().unwrap().len(), 1, "the log was compacted");
+        assert_eq!(store.load().unwrap(), before);
+        let mut store = store;
+        store
+            .commit(&Batch {
+                next_node_id: 1000,
+                ..Batch::default()
+            })
+            .unwrap();
+        drop(store);
+        let store = SledStorage::open(dir.path()).unwrap();
+        let after = store.load().unwrap();
+        assert_eq!(after.nodes, before.nodes);
+        assert_eq!(after.next_node_id, 1000);
     }
 
     #[test]

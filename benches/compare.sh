@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs the standard workload on claimgraph and on its peers (Kuzu, Oxigraph,
+# SQLite) in one go, checks that claimgraph's rows equal the reference's, and
+# writes the side-by-side table into BENCHMARKS.md.
+#
+#   bash benches/compare.sh [ARTICLES]      # default 50000 (~917k relationships)
+#
+# Needs the shared bench material ($CLAIMGRAPH_SHARED, default ../shared) and
+# PyPI for the peers' venv (kuzu==0.11.3, pyoxigraph), made once under $BENCH_DIR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+articles=${1:-50000}
+shared=${CLAIMGRAPH_SHARED:-$(cd ../shared && pwd)}
+work=${BENCH_DIR:-${TMPDIR:-/tmp}/claimgraph-bench}
+venv=${PEERS_VENV:-$work/venv}
+corpus="$work/corpus-$articles"
+mkdir -p "$work"
+
+[ -f "$corpus/params.json" ] || python3 "$shared/bench/gen_corpus.py" --articles "$articles" --out "$corpus"
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet kuzu==0.11.3 pyoxigraph
+fi
+
+"$venv/bin/python" "$shared/bench/peers.py" "$corpus" --json "$work/peers-$articles.json"
+cargo bench --bench workload -- --corpus "$corpus" --queries "$shared/bench/queries.cypher" \
+  --expected "$work/peers-$articles.json" --json "$work/claimgraph-$articles.json"
+python3 benches/report.py "$work/peers-$articles.json" "$work/claimgraph-$articles.json" \
+  --command "bash benches/compare.sh $articles" --update BENCHMARKS.md

@@ -1,0 +1,474 @@
+//! The `claimgraph` command line: argument parsing (clap) and the commands.
+//!
+//! Exit status: 0 done, 1 refused (the reason on stderr, nothing half-written),
+//! 2 the command line itself is wrong (clap's own status for usage errors).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::cancel::Cancel;
+use crate::db::{Database, Stats};
+use crate::error::{Error, Result};
+use crate::export::ExportFormat;
+use crate::import::{Format, ImportSummary};
+use crate::output::{self, OutputFormat, TableOptions};
+use crate::query::Params;
+use crate::value::Value;
+
+const AFTER_HELP: &str = "\
+Examples:
+  claimgraph import examples/bakhmut.triples examples/bakhmut-followup.triples
+  claimgraph query 'MATCH (a)-[:DENIES]->(s:Statement) RETURN a.name, s.text'
+  claimgraph query 'MATCH (a:Actor {name: $who})-[:CLAIMS]->(s) RETURN s.text' --param 'who=\"Yevgeny Prigozhin\"'
+  claimgraph stats --format json
+  claimgraph export --format svg --output claims.svg
+  claimgraph repl
+
+The store is a directory (default ./claimgraph.db, or $CLAIMGRAPH_STORE); it is created on first use.";
+
+/// A persistent knowledge-graph store for news claims, queried in openCypher.
+#[derive(Parser, Debug)]
+#[command(name = "claimgraph", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// The store directory (a sled database), created if absent.
+    #[arg(
+        long,
+        global = true,
+        env = "CLAIMGRAPH_STORE",
+        default_value = "claimgraph.db"
+    )]
+    pub store: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Import article triples (.triples or .jsonl); each file is one transaction.
+    #[command(
+        after_help = "Use - to read standard input (then --format says which format).\n\
+        A file with any error imports nothing; every error is reported with file:line:column."
+    )]
+    Import {
+        /// Files to import, in order.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The format, when the extension does not say it (required for -).
+        #[arg(long, value_enum)]
+        format: Option<ImportFormatArg>,
+    },
+    /// Run one query and print its result.
+    Query {
+        /// The query text (openCypher).
+        query: String,
+        #[command(flatten)]
+        params: ParamArgs,
+        /// How to print the result [default: table on a terminal, json otherwise].
+        #[arg(long, value_enum)]
+        format: Option<ResultFormatArg>,
+        #[command(flatten)]
+        timeout: TimeoutArg,
+    },
+    /// Run a script of ;-ended statements and :commands (FILE or - for standard input).
+    Run {
+        /// The script, or - for standard input.
+        file: PathBuf,
+        /// How to print results [default: table on a terminal, json otherwise].
+        #[arg(long, value_enum)]
+        format: Option<ResultFormatArg>,
+        #[command(flatten)]
+        timeout: TimeoutArg,
+    },
+    /// Export the graph, or the subgraph of a query's result.
+    Export {
+        /// Export only the nodes, relationships and paths in this query's rows.
+        #[arg(long)]
+        query: Option<String>,
+        #[command(flatten)]
+        params: ParamArgs,
+        /// The export format.
+        #[arg(long, value_enum)]
+        format: ExportFormatArg,
+        /// Where to write (a directory for neo4j-csv) [default: standard output].
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        timeout: TimeoutArg,
+    },
+    /// Count what the store holds.
+    Stats {
+        /// How to print [default: table on a terminal, json otherwise].
+        #[arg(long, value_enum)]
+        format: Option<StatsFormatArg>,
+    },
+    /// Verify that the store's records and indexes agree.
+    Check,
+    /// The interactive shell (also what a bare `claimgraph` runs on a terminal).
+    Repl,
+}
+
+#[derive(Args, Debug)]
+pub struct ParamArgs {
+    /// A query parameter, NAME=JSON (e.g. --param 'who="Hanna Maliar"' --param n=3).
+    #[arg(long = "param", value_name = "NAME=JSON", value_parser = parse_param)]
+    pub params: Vec<(String, Value)>,
+}
+
+#[derive(Args, Debug)]
+pub struct TimeoutArg {
+    /// Stop the query after this many seconds (nothing of it is written).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_timeout)]
+    pub timeout: Option<Duration>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ImportFormatArg {
+    Triples,
+    Jsonl,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ResultFormatArg {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum StatsFormatArg {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ExportFormatArg {
+    Json,
+    Dot,
+    Svg,
+    Graphml,
+    Nquads,
+    Cypher,
+    #[value(name = "neo4j-csv")]
+    Neo4jCsv,
+}
+
+fn parse_param(arg: &str) -> std::result::Result<(String, Value), String> {
+    let (name, json) = arg
+        .split_once('=')
+        .ok_or_else(|| format!("`{arg}` is not NAME=JSON"))?;
+    let name = name.trim().trim_start_matches('$');
+    if name.is_empty() {
+        return Err(format!("`{arg}` has no parameter name before ="));
+    }
+    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
+        format!("the value of parameter `{name}` is not JSON ({e}); strings need double quotes: {name}='\"text\"'")
+    })?;
+    Ok((name.to_string(), Value::from_json(&value)))
+}
+
+fn parse_timeout(arg: &str) -> std::result::Result<Duration, String> {
+    let secs: f64 = arg
+        .parse()
+        .map_err(|_| format!("`{arg}` is not a number of seconds"))?;
+    Duration::try_from_secs_f64(secs).map_err(|_| format!("`{arg}` is not a usable timeout"))
+}
+
+impl ResultFormatArg {
+    fn resolve(arg: Option<Self>) -> OutputFormat {
+        match arg {
+            Some(ResultFormatArg::Table) => OutputFormat::Table,
+            Some(ResultFormatArg::Json) => OutputFormat::Json,
+            Some(ResultFormatArg::Csv) => OutputFormat::Csv,
+            None if std::io::stdout().is_terminal() => OutputFormat::Table,
+            None => OutputFormat::Json,
+        }
+    }
+}
+
+impl From<ExportFormatArg> for ExportFormat {
+    fn from(f: ExportFormatArg) -> Self {
+        match f {
+            ExportFormatArg::Json => ExportFormat::Json,
+            ExportFormatArg::Dot => ExportFormat::Dot,
+            ExportFormatArg::Svg => ExportFormat::Svg,
+            ExportFormatArg::Graphml => ExportFormat::Graphml,
+            ExportFormatArg::Nquads => ExportFormat::Nquads,
+            ExportFormatArg::Cypher => ExportFormat::Cypher,
+            ExportFormatArg::Neo4jCsv => ExportFormat::Neo4jCsv,
+        }
+    }
+}
+
+/// Runs the command line and returns the process's exit status.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            report(&e);
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Prints an error on stderr: diagnostics render themselves (`error: ...` with a
+/// caret), other errors get the `error: ` prefix.
+pub fn report(e: &Error) {
+    match e {
+        Error::Input(_) => eprintln!("{e}"),
+        Error::Query {
+            diagnostic: Some(d),
+            ..
+        } => eprintln!("{d}"),
+        _ => eprintln!("error: {e}"),
+    }
+}
+
+fn open(store: &Path) -> Result<Database> {
+    Database::open(store)
+}
+
+fn params_of(args: ParamArgs) -> Params {
+    args.params.into_iter().collect()
+}
+
+fn cancel_for(timeout: &TimeoutArg) -> Cancel {
+    match timeout.timeout {
+        Some(t) => Cancel::with_timeout(t),
+        None => Cancel::new(),
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let stdout = std::io::stdout();
+    match cli.command {
+        Some(Command::Import { files, format }) => {
+            let mut db = open(&cli.store)?;
+            let format = format.map(|f| match f {
+                ImportFormatArg::Triples => Format::Triples,
+                ImportFormatArg::Jsonl => Format::Jsonl,
+            });
+            for file in &files {
+                let summary = import_one(&mut db, file, format)?;
+                println!("{}", describe_import(file, &summary));
+            }
+            Ok(())
+        }
+        Some(Command::Query {
+            query,
+            params,
+            format,
+            timeout,
+        }) => {
+            let mut db = open(&cli.store)?;
+            let cancel = cancel_for(&timeout);
+            let result = db.query_with(&query, &params_of(params), &cancel)?;
+            let format = ResultFormatArg::resolve(format);
+            let mut out = stdout.lock();
+            output::write_result(&result, format, table_options(), &mut out)?;
+            out.flush()?;
+            Ok(())
+        }
+        Some(Command::Run {
+            file,
+            format,
+            timeout,
+        }) => {
+            let mut db = open(&cli.store)?;
+            let (name, text) = read_script(&file)?;
+            run_script(
+                &mut db,
+                &name,
+                &text,
+                ResultFormatArg::resolve(format),
+                &timeout,
+            )
+        }
+        Some(Command::Export {
+            query,
+            params,
+            format,
+            output,
+            timeout,
+        }) => {
+            let mut db = open(&cli.store)?;
+            let _cancel = cancel_for(&timeout);
+            crate::export::export(
+                &mut db,
+                query.as_deref(),
+                &params_of(params),
+                format.into(),
+                output.as_deref(),
+            )
+        }
+        Some(Command::Stats { format }) => {
+            let db = open(&cli.store)?;
+            let stats = db.stats();
+            let json = match format {
+                Some(StatsFormatArg::Json) => true,
+                Some(StatsFormatArg::Table) => false,
+                None => !stdout.is_terminal(),
+            };
+            let mut out = stdout.lock();
+            if json {
+                serde_json::to_writer(&mut out, &stats).map_err(std::io::Error::from)?;
+                writeln!(out)?;
+            } else {
+                write_stats_table(&db, &stats, &mut out)?;
+            }
+            Ok(())
+        }
+        Some(Command::Check) => {
+            let db = open(&cli.store)?;
+            db.graph().verify_indexes()?;
+            let stats = db.stats();
+            println!(
+                "{}: ok ({} nodes, {} relationships; records and indexes agree)",
+                cli.store.display(),
+                stats.nodes,
+                stats.relationships
+            );
+            Ok(())
+        }
+        Some(Command::Repl) => crate::repl::run(open(&cli.store)?),
+        None => {
+            if std::io::stdin().is_terminal() {
+                crate::repl::run(open(&cli.store)?)
+            } else {
+                let mut db = open(&cli.store)?;
+                let (name, text) = read_script(Path::new("-"))?;
+                run_script(
+                    &mut db,
+                    &name,
+                    &text,
+                    ResultFormatArg::resolve(None),
+                    &TimeoutArg { timeout: None },
+                )
+            }
+        }
+    }
+}
+
+fn table_options() -> TableOptions {
+    TableOptions::default()
+}
+
+fn import_one(db: &mut Database, file: &Path, format: Option<Format>) -> Result<ImportSummary> {
+    if file == Path::new("-") {
+        let Some(format) = format else {
+            return Err(Error::query(
+                "reading an import from standard input (-) needs --format triples or --format jsonl",
+            ));
+        };
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)?;
+        return db.import_bytes("<stdin>", &bytes, format, None);
+    }
+    let size = std::fs::metadata(file)
+        .map_err(|e| Error::io(file, e))?
+        .len();
+    if size < 1 << 20 || !std::io::stderr().is_terminal() {
+        return db.import_file(file, format, None);
+    }
+    let bar = indicatif::ProgressBar::new(size);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg} [{bar:40}] {bytes}/{total_bytes} ({eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.set_message(format!("importing {}", file.display()));
+    let progress = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let result = db.import_file(file, format, Some(&progress));
+    bar.finish_and_clear();
+    result
+}
+
+fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `examples/bakhmut.triples: added 1 article, 14 nodes, 20 relationships (already there: 0 nodes, 0 relationships)`
+pub fn describe_import(file: &Path, s: &ImportSummary) -> String {
+    format!(
+        "{}: added {}, {}, {} (already there: {}, {}, {})",
+        file.display(),
+        count(s.articles_added, "article", "articles"),
+        count(s.nodes_added, "node", "nodes"),
+        count(s.relationships_added, "relationship", "relationships"),
+        count(s.articles_existing, "article", "articles"),
+        count(s.nodes_existing, "node", "nodes"),
+        count(s.relationships_existing, "relationship", "relationships"),
+    )
+}
+
+fn write_stats_table(db: &Database, stats: &Stats, out: &mut dyn Write) -> Result<()> {
+    writeln!(
+        out,
+        "{}: {} nodes, {} relationships, {} articles",
+        db.describe(),
+        stats.nodes,
+        stats.relationships,
+        stats.articles
+    )?;
+    let mut table = comfy_table::Table::new();
+    table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    table.set_header(["", "name", "count"]);
+    for (label, n) in &stats.labels {
+        table.add_row(vec!["label".to_string(), label.clone(), n.to_string()]);
+    }
+    for (t, n) in &stats.types {
+        table.add_row(vec!["type".to_string(), t.clone(), n.to_string()]);
+    }
+    writeln!(out, "{table}")?;
+    Ok(())
+}
+
+fn read_script(file: &Path) -> Result<(String, String)> {
+    let bytes = if file == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)?;
+        bytes
+    } else {
+        std::fs::read(file).map_err(|e| Error::io(file, e))?
+    };
+    let name = if file == Path::new("-") {
+        "<stdin>".to_string()
+    } else {
+        file.display().to_string()
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((name, text)),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            Err(crate::error::Diagnostic::at_offset(
+                Some(&name),
+                &prefix,
+                valid,
+                "the script is not valid UTF-8 here",
+            )
+            .into())
+        }
+    }
+}
+
+fn run_script(
+    _db: &mut Database,
+    _name: &str,
+    _text: &str,
+    _format: OutputFormat,
+    _timeout: &TimeoutArg,
+) -> Result<()> {
+    Err(Error::query("scripts are not built yet"))
+}

@@ -1,0 +1,86 @@
+//! The standard workload on a small corpus: claimgraph's answers must equal the
+//! reference answers (Kuzu's, which Oxigraph and SQLite matched), kept in
+//! `tests/data/workload-1000.json`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use claimgraph::{output, Database, Format, Params, Value};
+use serde_json::Value as Json;
+
+/// The shared material, or `None` (with a note) outside CI when it is absent.
+fn shared() -> Option<PathBuf> {
+    match std::env::var_os("CLAIMGRAPH_SHARED").filter(|s| !s.is_empty()) {
+        Some(p) => Some(PathBuf::from(p)),
+        None if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("CLAIMGRAPH_SHARED is not set: CI must point it at the shared material")
+        }
+        None => {
+            eprintln!("NOT RUN: set CLAIMGRAPH_SHARED to the shared material to run this test");
+            None
+        }
+    }
+}
+
+#[test]
+fn workload_answers_equal_the_reference_on_1000_articles() {
+    let Some(shared) = shared() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let status = Command::new("python3")
+        .arg(shared.join("bench/gen_corpus.py"))
+        .args(["--articles", "1000", "--out"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("python3 runs");
+    assert!(status.success());
+
+    let expected: Json = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/workload-1000.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let expected = expected["expected"].as_object().unwrap();
+    assert_eq!(expected.len(), 6);
+
+    for format in [Format::Triples, Format::Jsonl] {
+        let mut db = Database::in_memory();
+        let file = dir.path().join(match format {
+            Format::Triples => "corpus.triples",
+            Format::Jsonl => "corpus.jsonl",
+        });
+        db.import_file(&file, Some(format), None).unwrap();
+        for (name, want) in expected {
+            let params: Params = want["params"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::from_json(v)))
+                .collect();
+            let text = want["cypher"].as_str().unwrap();
+            let result = db
+                .query(text, &params)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let columns: Vec<Json> = result
+                .columns
+                .iter()
+                .map(|c| Json::from(c.as_str()))
+                .collect();
+            assert_eq!(Json::Array(columns), want["columns"], "{name} columns");
+            let rows: Vec<Json> = result
+                .rows
+                .iter()
+                .map(|r| Json::Array(r.iter().map(output::value_to_json).collect()))
+                .collect();
+            let want_rows = want["rows"].as_array().unwrap();
+            assert_eq!(
+                rows.len(),
+                want_rows.len(),
+                "{name}: row count ({format:?})"
+            );
+            assert_eq!(&rows, want_rows, "{name}: rows ({format:?})");
+        }
+    }
+}
