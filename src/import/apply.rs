@@ -436,7 +436,7 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
                     )
                 } else {
                     format!(
-                        "\"{name}\" names {} different entities ({}); use the full name",
+                        "\"{name}\" names {} different entities ({}); use another of their names, or write the kind before it to mean the one with exactly this name",
                         many.len(),
                         self.names_of(many)
                     )
