@@ -34,6 +34,7 @@ pub(crate) fn apply(
     progress: &mut Progress<'_>,
 ) -> ImportSummary {
     let graph = txn.graph();
+    let existing_rels = graph.relationship_count();
     let mut applier = Applier {
         first_node: graph.next_node_id(),
         first_rel: graph.next_rel_id(),
@@ -47,6 +48,9 @@ pub(crate) fn apply(
         existing_rels: HashSet::new(),
         edge_keys: HashMap::new(),
         scanned_pairs: HashSet::new(),
+        scan_steps: 0,
+        scan_budget: existing_rels,
+        indexed_all: false,
         types: HashMap::new(),
         articles: HashMap::new(),
         article_ix: NO_ARTICLE,
@@ -109,6 +113,12 @@ struct Applier<'t, 'g, 'r, 's, 'a> {
     edge_keys: HashMap<(NodeId, NodeId, u32, u32), RelId>,
     /// Pairs of existing nodes whose relationships are in `edge_keys`.
     scanned_pairs: HashSet<(NodeId, NodeId)>,
+    /// Adjacency steps walked for `scanned_pairs`, and how many are allowed
+    /// before reading all the store's relationships is cheaper.
+    scan_steps: usize,
+    scan_budget: usize,
+    /// Set once every relationship of the store is in `edge_keys`.
+    indexed_all: bool,
     types: HashMap<String, u32>,
     articles: HashMap<String, u32>,
     /// The interned current article, or [`NO_ARTICLE`].
@@ -447,6 +457,33 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
         None
     }
 
+    /// Makes sure `edge_keys` holds the relationships that were in the store
+    /// between two existing nodes. The first time this import meets a pair, it
+    /// walks the shorter adjacency list; once those walks have cost as much as
+    /// reading every relationship of the store, it reads them all instead, so
+    /// the work stays linear in the size of the store and the file.
+    fn learn_existing(&mut self, start: NodeId, end: NodeId) {
+        if self.indexed_all || !self.scanned_pairs.insert((start, end)) {
+            return;
+        }
+        let graph = self.txn.graph();
+        let (side, steps) = shorter_side(graph, start, end);
+        self.scan_steps += steps;
+        if self.scan_steps > self.scan_budget {
+            self.indexed_all = true;
+            self.scanned_pairs = HashSet::new();
+            for r in graph.relationships() {
+                learn(&mut self.edge_keys, &mut self.types, &mut self.articles, r);
+            }
+            return;
+        }
+        for (r, _) in graph.relationships_of(side.0, side.1) {
+            if r.start == start && r.end == end {
+                learn(&mut self.edge_keys, &mut self.types, &mut self.articles, r);
+            }
+        }
+    }
+
     /// `SUBJECT PREDICATE OBJECT {props}`: finds or creates the relationship.
     fn triple(&mut self, t: Triple<'_>) {
         let refused = !self.refuse_key(
@@ -476,22 +513,8 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
             intern(&mut self.types, &rel_type),
             self.article_ix,
         );
-        if start < self.first_node
-            && end < self.first_node
-            && self.scanned_pairs.insert((start, end))
-        {
-            // The first time this import meets two existing nodes together, it
-            // learns the keys of the relationships already between them.
-            let graph = self.txn.graph();
-            for r in relationships_between(graph, start, end) {
-                let type_ix = intern(&mut self.types, &r.rel_type);
-                let article_ix = r
-                    .article()
-                    .map_or(NO_ARTICLE, |a| intern(&mut self.articles, a));
-                self.edge_keys
-                    .entry((start, end, type_ix, article_ix))
-                    .or_insert(r.id);
-            }
+        if start < self.first_node && end < self.first_node {
+            self.learn_existing(start, end);
         }
         match self.edge_keys.get(&key).copied() {
             Some(rel) => {
@@ -535,33 +558,37 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
     }
 }
 
-/// The relationships between two nodes, from the shorter of the two adjacency
-/// lists that hold them: the outgoing ones of `start` and the incoming ones of
-/// `end` are walked in step until one runs out, and that one is complete.
-fn relationships_between(
-    graph: &Graph,
-    start: NodeId,
-    end: NodeId,
-) -> impl Iterator<Item = &crate::model::Relationship> + '_ {
+/// Which adjacency list holds every relationship from `start` to `end` at the
+/// least cost: the outgoing ones of `start` and the incoming ones of `end` are
+/// walked in step until one runs out, and that one is complete. Returns the
+/// list (node and direction) and the steps taken.
+fn shorter_side(graph: &Graph, start: NodeId, end: NodeId) -> ((NodeId, Dir), usize) {
     let mut out = graph.relationships_of(start, Dir::Out);
     let mut inc = graph.relationships_of(end, Dir::In);
-    let from_start = loop {
+    let mut steps = 0;
+    loop {
+        steps += 1;
         if out.next().is_none() {
-            break true;
+            return ((start, Dir::Out), steps);
         }
         if inc.next().is_none() {
-            break false;
+            return ((end, Dir::In), steps);
         }
-    };
-    let (node, dir) = if from_start {
-        (start, Dir::Out)
-    } else {
-        (end, Dir::In)
-    };
-    graph
-        .relationships_of(node, dir)
-        .map(|(r, _)| r)
-        .filter(move |r| r.start == start && r.end == end)
+    }
+}
+
+/// Adds a relationship of the store to the key index.
+fn learn(
+    edge_keys: &mut HashMap<(NodeId, NodeId, u32, u32), RelId>,
+    types: &mut HashMap<String, u32>,
+    articles: &mut HashMap<String, u32>,
+    r: &crate::model::Relationship,
+) {
+    let type_ix = intern(types, &r.rel_type);
+    let article_ix = r.article().map_or(NO_ARTICLE, |a| intern(articles, a));
+    edge_keys
+        .entry((r.start, r.end, type_ix, article_ix))
+        .or_insert(r.id);
 }
 
 /// The index of `name` in an interning table, added when new.
