@@ -555,6 +555,18 @@ mod tests {
     }
 
     #[test]
+    fn strings_hold_any_character_but_their_quote_backslash_and_line_break() {
+        let src = "actor \"it's [a] ~ \\\"b\\\" \t # é 😀\" {q: 'say \"x\" \\\\ \\n'}\n";
+        let (items, diags) = parse_str(src);
+        assert!(diags.is_empty(), "{diags:?}");
+        let ItemKind::Entity { name, props, .. } = &items[0].kind else {
+            panic!("{items:?}")
+        };
+        assert_eq!(name, "it's [a] ~ \"b\" \t # é 😀");
+        assert_eq!(props[0].value, Value::from("say \"x\" \\ \n"));
+    }
+
+    #[test]
     fn surrogate_pairs_and_lone_surrogates() {
         assert_eq!(unescape("\\uD83D\\uDE00").unwrap(), "😀");
         assert!(unescape("a\\uD83Dx").is_err());
