@@ -685,3 +685,34 @@ fn a_name_shared_by_two_entities_of_one_kind_is_ambiguous() {
     let lee = g.lookup_key(claimgraph::model::Kind::Actor, "Lee").unwrap();
     assert_eq!(g.degree(lee, claimgraph::graph::Dir::Out), 1);
 }
+
+#[test]
+fn the_imported_articles_answer_queries() {
+    let mut db = Database::in_memory();
+    import(&mut db, "bakhmut.triples");
+    import(&mut db, "bakhmut-followup.triples");
+    let result = db
+        .query(
+            "MATCH (p:Actor {name: 'Yevgeny Prigozhin'})-[r:LEADS]->(o:Organisation) \
+             RETURN o.name AS org, r.article AS article ORDER BY article",
+            &Default::default(),
+        )
+        .unwrap();
+    let rows: Vec<String> = result.rows.iter().map(|row| format!("{:?}", row)).collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows[0].contains("bakhmut-flag-2023-04-03"), "{rows:?}");
+    assert!(
+        rows[1].contains("bakhmut-withdrawal-2023-05-05"),
+        "{rows:?}"
+    );
+    let result = db
+        .query(
+            "MATCH (x)-[:DENIES]->(s:Statement {text: 'Bakhmut is Russian in a legal sense'}) RETURN count(x) AS n",
+            &Default::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        format!("{:?}", result.rows),
+        format!("{:?}", vec![vec![claimgraph::ResultValue::Int(3)]])
+    );
+}
