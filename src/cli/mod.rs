@@ -297,13 +297,13 @@ fn run(cli: Cli) -> Result<()> {
             timeout,
         }) => {
             let mut db = open(&cli.store)?;
-            let _cancel = cancel_for(&timeout);
-            crate::export::export(
+            crate::export::export_with(
                 &mut db,
                 query.as_deref(),
                 &params_of(params),
                 format.into(),
                 output.as_deref(),
+                &cancel_for(&timeout),
             )
         }
         Some(Command::Stats { format }) => {

@@ -584,12 +584,13 @@ pub fn run_command(session: &mut Session, line: &str, out: &mut dyn Write) -> Re
                 .map(|(_, at)| without_final_semicolon(&args[*at..]).trim().to_string());
             let path = Path::new(file);
             session.cancel.reset();
-            crate::export::export(
+            crate::export::export_with(
                 &mut session.db,
                 query.as_deref(),
                 &session.params,
                 format,
                 Some(path),
+                &session.cancel,
             )?;
             session.changed = true;
             writeln!(out, "Wrote {}", path.display())?;
