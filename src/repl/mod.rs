@@ -29,7 +29,7 @@ use crate::error::{Error, Result};
 use crate::query::script::{self, ItemKind};
 
 pub use complete::Catalog;
-pub use session::{render_error, run_command, run_script, Flow, Session, DEFAULT_MAX_ROWS};
+pub use session::{render_error, run_command, Flow, Session, DEFAULT_MAX_ROWS};
 
 use helper::ShellHelper;
 
