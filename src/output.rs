@@ -259,7 +259,8 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 fn write_table(result: &QueryResult, options: TableOptions, out: &mut dyn Write) -> Result<()> {
     if let Some(plan) = &result.plan {
         writeln!(out, "{plan}")?;
-        if result.columns.is_empty() {
+        // EXPLAIN runs nothing: the plan is the whole answer.
+        if result.rows.is_empty() {
             return Ok(());
         }
     }
