@@ -86,7 +86,10 @@ impl<'g> Txn<'g> {
             labels: labels_unique,
             properties,
         });
-        self.graph.node_ix.insert(id, ix);
+        if let Err(e) = self.graph.node_ix.insert(id, ix) {
+            self.graph.g.remove_node(ix);
+            return Err(e);
+        }
         if let Err(e) = self.graph.index_node(id) {
             self.graph.g.remove_node(ix);
             self.graph.node_ix.remove(&id);
@@ -124,6 +127,12 @@ impl<'g> Txn<'g> {
             .filter(|(_, v)| *v != Value::Null)
             .collect();
         let id = self.graph.next_rel_id;
+        if id > super::idmap::MAX_ID {
+            return Err(Error::ResourceLimit(format!(
+                "the store holds the most relationships it can ({})",
+                super::idmap::MAX_ID
+            )));
+        }
         self.graph.next_rel_id += 1;
         self.stats.properties_set += properties.len() as u64;
         *self
@@ -142,7 +151,8 @@ impl<'g> Txn<'g> {
                 properties,
             },
         );
-        self.graph.rel_ix.insert(id, ix);
+        // The id was checked against MAX_ID above.
+        let _ = self.graph.rel_ix.insert(id, ix);
         self.undo.push(Undo::CreatedRel(id));
         self.dirty_rels.insert(id);
         self.stats.relationships_created += 1;
@@ -452,7 +462,8 @@ impl<'g> Txn<'g> {
                 Undo::DeletedNode(node) => {
                     let id = node.id;
                     let ix = g.g.add_node(node);
-                    g.node_ix.insert(id, ix);
+                    // The id was in the map before: it fits.
+                    let _ = g.node_ix.insert(id, ix);
                     let _ = g.index_node(id);
                 }
                 Undo::DeletedRel(rel) => {
@@ -464,7 +475,7 @@ impl<'g> Txn<'g> {
                     let id = rel.id;
                     *g.type_counts.entry(rel.rel_type.clone()).or_default() += 1;
                     let ix = g.g.add_edge(a, b, rel);
-                    g.rel_ix.insert(id, ix);
+                    let _ = g.rel_ix.insert(id, ix);
                 }
             }
         }
