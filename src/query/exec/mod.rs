@@ -3,7 +3,7 @@
 //! The life of a statement here: [`plan::plan`] binds variables, checks the
 //! semantics and builds a pipeline of operators per single query; the executor
 //! runs the operators in order, each materialising its rows (a `Vec` of rows of
-//! [`Val`]s), and converts the last rows into [`ResultValue`]s. A statement
+//! `Val`s), and converts the last rows into [`ResultValue`]s. A statement
 //! with a write clause runs inside one [`Txn`], committed only when every
 //! clause succeeded; an error or a cancellation drops the transaction, which
 //! rolls it back.
@@ -11,6 +11,22 @@
 //! Architecture invariant: rows hold node and relationship ids, never records;
 //! records are read from the graph when an expression needs them and copied
 //! only into the final result.
+//!
+//! # What keeps large graphs fast
+//!
+//! - Matching starts at a key lookup (`{name: ..}` on an entity label, `{text: ..}`
+//!   on `Statement`, normalised, `{id: ..}` on `Article`, or the same as an
+//!   equality in `WHERE`), an `id(n) = ..` lookup, a bound node, or the
+//!   smallest label.
+//! - `WHERE` conjuncts are checked as soon as their variables are bound.
+//! - When the next projection only needs distinct values (`DISTINCT`,
+//!   `count(DISTINCT ..)`, `min`, `max`), variable-length steps without a
+//!   variable are walked by reachability (a breadth-first search with a visited
+//!   set), and a matching state seen before is not expanded again.
+//! - A `MATCH` feeding an aggregation streams its rows into the groups; a
+//!   `MATCH` feeding a plain projection with `LIMIT` stops after the rows needed.
+//! - Loops check the cancel flag, and results larger than [`MAX_VALUES`] are
+//!   refused with [`Error::ResourceLimit`].
 //!
 //! # Error messages
 //!
