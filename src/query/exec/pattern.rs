@@ -672,7 +672,15 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
                 _ => return Ok(true),
             }
         } else {
-            graph.nodes().map(|n| n.id).collect()
+            // Start from the smallest label of the source node, if it has one.
+            let smallest = p.nodes[0]
+                .labels
+                .iter()
+                .min_by_key(|l| graph.label_count(l));
+            match smallest {
+                Some(l) => graph.nodes_with_label(l).collect(),
+                None => graph.nodes().map(|n| n.id).collect(),
+            }
         };
         for s in sources {
             self.tick()?;
