@@ -1231,8 +1231,15 @@ fn memo_plan(m: &MatchOp, needed: &HashSet<String>) -> Vec<Vec<Vec<usize>>> {
         v.extend(p.path_slot);
         v
     };
+    // A relationship bound earlier can block a later hop (relationships are
+    // unique within a MATCH) when their types may be the same: such a
+    // relationship is part of the state.
+    let compatible = |a: &[String], b: &[String]| {
+        a.is_empty() || b.is_empty() || a.iter().any(|t| b.contains(t))
+    };
     let mut out = Vec::new();
     let mut bound_before: HashSet<usize> = HashSet::new();
+    let mut rels_before: Vec<&RelStep> = Vec::new();
     for (pi, p) in m.patterns.iter().enumerate() {
         let hops = hop_order(p);
         let mut later_patterns: HashSet<usize> = HashSet::new();
@@ -1255,6 +1262,20 @@ fn memo_plan(m: &MatchOp, needed: &HashSet<String>) -> Vec<Vec<Vec<usize>>> {
             if p.path_slot.is_some() {
                 later.extend(all_slots(p));
             }
+            let later_rels: Vec<&RelStep> = hops[h + 1..]
+                .iter()
+                .map(|&(r2, _, _)| &p.rels[r2])
+                .chain(m.patterns[pi + 1..].iter().flat_map(|q| q.rels.iter()))
+                .collect();
+            let bound_rels = rels_before
+                .iter()
+                .copied()
+                .chain(hops[..=h].iter().map(|&(r1, _, _)| &p.rels[r1]));
+            for r in bound_rels {
+                if later_rels.iter().any(|l| compatible(&r.types, &l.types)) {
+                    later.insert(r.slot);
+                }
+            }
             let mut live: Vec<usize> = bound
                 .iter()
                 .copied()
@@ -1264,6 +1285,7 @@ fn memo_plan(m: &MatchOp, needed: &HashSet<String>) -> Vec<Vec<Vec<usize>>> {
             per_hop.push(live);
         }
         bound_before.extend(all_slots(p));
+        rels_before.extend(p.rels.iter());
         out.push(per_hop);
     }
     out
