@@ -697,7 +697,10 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
             let mut order = vec![s];
             let mut queue = VecDeque::from([s]);
             while let Some(at) = queue.pop_front() {
-                let d = dist[&at];
+                // Every queued node has its distance recorded first.
+                let Some(&d) = dist.get(&at) else {
+                    continue;
+                };
                 if d >= max {
                     continue;
                 }
