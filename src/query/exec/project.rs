@@ -251,12 +251,9 @@ impl<'p> Grouper<'p> {
     fn accumulate(&mut self, ctx: &Ctx, g: usize, frame: &Frame) -> Result<()> {
         let p = self.p;
         for (a, acc) in p.aggregates.iter().zip(self.groups[g].1.iter_mut()) {
-            let args = a
-                .args
-                .iter()
-                .map(|e| eval(ctx, e, frame))
-                .collect::<Result<Row>>()?;
-            acc.add(a, args)?;
+            let first = a.args.first().map(|e| eval(ctx, e, frame)).transpose()?;
+            let second = a.args.get(1).map(|e| eval(ctx, e, frame)).transpose()?;
+            acc.add(a, first, second)?;
         }
         Ok(())
     }
@@ -370,9 +367,9 @@ impl Acc {
         }
     }
 
-    fn add(&mut self, a: &Aggregate, args: Row) -> Result<()> {
-        let mut args = args.into_iter();
-        let Some(v) = args.next() else {
+    /// Adds one row's arguments (none for `count(*)`).
+    fn add(&mut self, a: &Aggregate, first: Option<Val>, second: Option<Val>) -> Result<()> {
+        let Some(v) = first else {
             // count(*)
             if let State::Count(n) = &mut self.state {
                 *n += 1;
@@ -468,7 +465,7 @@ impl Acc {
                     }
                 };
                 xs.push(x);
-                if let Some(pv) = args.next() {
+                if let Some(pv) = second {
                     let p = match pv {
                         Val::Int(i) => i as f64,
                         Val::Float(f) => f,
