@@ -720,3 +720,15 @@ fn limit_stops_matching_early() {
     );
     assert_eq!(n, R::Int(100));
 }
+
+#[test]
+fn percentiles_and_standard_deviation() {
+    let mut db = Database::in_memory();
+    let r = run(
+        &mut db,
+        "UNWIND [10, 20, 30, 40] AS x RETURN percentileDisc(x, 0.5) AS d, percentileCont(x, 0.5) AS c, stDevP(x) AS sp",
+    );
+    assert_eq!(r.rows[0][0], R::Int(20));
+    assert_eq!(r.rows[0][1], R::Float(25.0));
+    assert_eq!(r.rows[0][2], R::Float(125f64.sqrt()));
+}

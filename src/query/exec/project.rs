@@ -342,8 +342,9 @@ enum State {
     },
     Min(Option<Val>),
     Max(Option<Val>),
-    /// Numbers kept for stDev and percentiles, with the percentile asked for.
-    Numbers(Vec<f64>, Option<f64>),
+    /// Numbers kept for stDev and percentiles, with the percentile asked for
+    /// and whether every number was an integer.
+    Numbers(Vec<f64>, Option<f64>, bool),
 }
 
 impl Acc {
@@ -359,7 +360,7 @@ impl Acc {
             "avg" => State::Avg { sum: 0.0, n: 0 },
             "min" => State::Min(None),
             "max" => State::Max(None),
-            _ => State::Numbers(Vec::new(), None),
+            _ => State::Numbers(Vec::new(), None, true),
         };
         Acc {
             seen: a.distinct.then(HashSet::new),
@@ -452,10 +453,13 @@ impl Acc {
                     *m = Some(v);
                 }
             }
-            State::Numbers(xs, pct) => {
+            State::Numbers(xs, pct, all_int) => {
                 let x = match v {
                     Val::Int(i) => i as f64,
-                    Val::Float(f) => f,
+                    Val::Float(f) => {
+                        *all_int = false;
+                        f
+                    }
                     other => {
                         return Err(Error::query(format!(
                             "invalid argument type: {} needs numbers, not {}",
@@ -511,7 +515,7 @@ impl Acc {
                 }
             }
             State::Min(m) | State::Max(m) => m.unwrap_or(Val::Null),
-            State::Numbers(mut xs, pct) => match a.function.as_str() {
+            State::Numbers(mut xs, pct, all_int) => match a.function.as_str() {
                 "stdev" | "stdevp" => {
                     let n = xs.len() as f64;
                     let denom = if a.function == "stdev" { n - 1.0 } else { n };
@@ -538,7 +542,11 @@ impl Acc {
                                 .saturating_sub(1)
                                 .min(n - 1)
                         };
-                        Val::Float(xs[idx])
+                        if all_int {
+                            Val::Int(xs[idx] as i64)
+                        } else {
+                            Val::Float(xs[idx])
+                        }
                     } else {
                         let pos = p * (n - 1) as f64;
                         let lo = pos.floor() as usize;
