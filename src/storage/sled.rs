@@ -62,10 +62,24 @@ impl SledStorage {
             }
             Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
         }
-        let db = sled::Config::new()
+        let config = sled::Config::new()
             .path(path.join("data"))
-            .cache_capacity(64 * 1024 * 1024)
-            .open()
+            .cache_capacity(64 * 1024 * 1024);
+        // Holding the lock file means no other process has the store. sled's own
+        // file lock can still be held for a moment by this process's previous
+        // handle, whose background thread releases it after the handle is
+        // dropped: wait for it rather than fail.
+        let mut attempts = 0;
+        let opened = loop {
+            match config.open() {
+                Err(sled::Error::Io(e)) if e.to_string().contains("lock") && attempts < 250 => {
+                    attempts += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => break other,
+            }
+        };
+        let db = opened
             .map_err(|e| match e {
                 sled::Error::Corruption { .. } | sled::Error::Unsupported(_) => {
                     Error::Corrupt(format!("{}: {e}", path.display()))
