@@ -580,13 +580,6 @@ impl<'g> Planner<'g> {
                 if let Some(p) = &rel.properties {
                     check_expr(p, scope, ExprCtx::plain(), 0)?;
                 }
-                if let Some(r) = rel.length {
-                    if let (Some(a), Some(b)) = (r.min, r.max) {
-                        if a > b {
-                            // An empty range matches nothing; this is not an error.
-                        }
-                    }
-                }
                 let slot = slot_of(&mut work, &mut keep, &rel.variable, self, "rel");
                 let reach_only = reach
                     && rel.variable.is_none()
@@ -957,13 +950,13 @@ impl<'g> Planner<'g> {
                     check_expr(p, scope, ExprCtx::plain(), 0)?;
                 }
             }
-            for (i, node) in nodes.iter().enumerate() {
+            for node in &nodes {
                 if let Some(v) = &node.variable {
                     match scope.get(v) {
                         Some(VarKind::Node) | Some(VarKind::Value) => {
                             let alone = node.labels.is_empty() && node.properties.is_none();
-                            if !alone || (nodes.len() == 1 && !merge) || (merge && nodes.len() == 1)
-                            {
+                            // A bound node may only be referred to, alone, inside a longer pattern.
+                            if !alone || nodes.len() == 1 {
                                 return Err(Error::query(format!("variable already bound: `{v}`")));
                             }
                         }
@@ -976,7 +969,6 @@ impl<'g> Planner<'g> {
                         None => scope.add(v, VarKind::Node),
                     }
                 }
-                let _ = i;
             }
             for (rel, _) in &pattern.steps {
                 if rel.types.len() != 1 {
@@ -1333,9 +1325,6 @@ fn multiplicity_irrelevant(next: &Clause) -> bool {
         Clause::With(p) | Clause::Return(p) => p,
         _ => return false,
     };
-    if p.where_.is_some() && !p.distinct {
-        // A WHERE after WITH does not change multiplicity; keep the rule simple.
-    }
     let mut aggs = Vec::new();
     for item in &p.items {
         collect_aggregates(&item.expr, &mut aggs);
