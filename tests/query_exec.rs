@@ -732,3 +732,36 @@ fn percentiles_and_standard_deviation() {
     assert_eq!(r.rows[0][1], R::Float(25.0));
     assert_eq!(r.rows[0][2], R::Float(125f64.sqrt()));
 }
+
+#[test]
+fn repeated_rows_are_counted_with_their_multiplicity() {
+    let mut db = Database::in_memory();
+    run(
+        &mut db,
+        "CREATE (s:S {k: 1}), (p:P), (s)-[:ON]->(p), (s)-[:ON]->(p), (s)-[:ON]->(p),
+                (:D {v: 2})-[:NEG]->(s), (:D {v: 5})-[:NEG]->(s)",
+    );
+    let r = run(
+        &mut db,
+        "MATCH (s:S)-[:ON]->(:P) OPTIONAL MATCH (d)-[:NEG]->(s)
+         RETURN count(*) AS n, count(d) AS c, sum(d.v) AS total, avg(d.v) AS mean,
+                collect(d.v) AS vs, count(DISTINCT d) AS distinct_d, min(d.v) AS lo",
+    );
+    let row = &r.rows[0];
+    assert_eq!(row[0], R::Int(6));
+    assert_eq!(row[1], R::Int(6));
+    assert_eq!(row[2], R::Int(21));
+    assert_eq!(row[3], R::Float(3.5));
+    match &row[4] {
+        R::List(items) => assert_eq!(items.len(), 6),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(row[5], R::Int(2));
+    assert_eq!(row[6], R::Int(2));
+    // Without a match the optional row still counts once per input row.
+    let r = run(
+        &mut db,
+        "MATCH (s:S)-[:ON]->(:P) OPTIONAL MATCH (s)-[:NONE]->(x) RETURN count(*) AS n, count(x) AS c",
+    );
+    assert_eq!(r.rows, vec![vec![R::Int(3), R::Int(0)]]);
+}

@@ -248,8 +248,10 @@ fn run_part(
                 if p.aggregating() {
                     let ctx = env.ctx(access.graph());
                     let mut grouper = project::Grouper::new(p);
-                    let matched = match_into(&ctx, m, rows, None, &mut |r| {
-                        grouper.add(&ctx, &step.scope, &r)
+                    // Identical input rows are matched once and counted with a weight.
+                    let weighted = collapse(rows, env.cancel)?;
+                    let matched = match_into(&ctx, m, weighted, None, &mut |r, w| {
+                        grouper.add(&ctx, &step.scope, &r, w)
                     })?;
                     let middle = Instant::now();
                     profile.push(StepProfile {
@@ -324,7 +326,8 @@ fn run_match(
 ) -> Result<Vec<Row>> {
     let mut out: Vec<Row> = Vec::new();
     let limit = MAX_VALUES / width.max(1);
-    match_into(ctx, m, rows, wanted, &mut |r| {
+    let rows = rows.into_iter().map(|r| (r, 1)).collect();
+    match_into(ctx, m, rows, wanted, &mut |r, _| {
         out.push(r);
         if out.len() > limit {
             return Err(Error::ResourceLimit(format!(
@@ -341,13 +344,13 @@ fn run_match(
 fn match_into(
     ctx: &Ctx,
     m: &plan::MatchOp,
-    rows: Vec<Row>,
+    rows: Vec<(Row, u64)>,
     limit: Option<usize>,
-    emit: &mut dyn FnMut(Row) -> Result<()>,
+    emit: &mut dyn FnMut(Row, u64) -> Result<()>,
 ) -> Result<usize> {
     let mut count = 0;
     let limit = limit.unwrap_or(usize::MAX);
-    for row in rows {
+    for (row, weight) in rows {
         if count >= limit {
             break;
         }
@@ -355,7 +358,7 @@ fn match_into(
         let before = count;
         pattern::match_row(ctx, m, &row, &mut |r| {
             count += 1;
-            emit(r)?;
+            emit(r, weight)?;
             Ok(count < limit)
         })?;
         if m.optional && count == before {
@@ -371,10 +374,45 @@ fn match_into(
                         }
                     })
                     .collect(),
+                weight,
             )?;
         }
     }
     Ok(count)
+}
+
+fn contains_float(v: &Val) -> bool {
+    match v {
+        Val::Float(_) => true,
+        Val::List(items) => items.iter().any(contains_float),
+        Val::Map(m) => m.values().any(contains_float),
+        _ => false,
+    }
+}
+
+/// Groups identical rows, keeping the order of first appearance, with how many there were.
+fn collapse(rows: Vec<Row>, cancel: &Cancel) -> Result<Vec<(Row, u64)>> {
+    let mut index: HashMap<Vec<Key>, usize> = HashMap::new();
+    let mut out: Vec<(Row, u64)> = Vec::new();
+    for (i, row) in rows.into_iter().enumerate() {
+        if i % 4096 == 4095 {
+            cancel.check()?;
+        }
+        // Keys equate 1 and 1.0, which must stay apart here: rows with floats are kept as they are.
+        if row.iter().any(contains_float) {
+            out.push((row, 1));
+            continue;
+        }
+        let key = Key::of_row(&row);
+        match index.get(&key) {
+            Some(&j) => out[j].1 += 1,
+            None => {
+                index.insert(key, out.len());
+                out.push((row, 1));
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn run_unwind(
