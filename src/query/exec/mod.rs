@@ -23,8 +23,9 @@
 //!   `count(DISTINCT ..)`, `min`, `max`), variable-length steps without a
 //!   variable are walked by reachability (a breadth-first search with a visited
 //!   set), and a matching state seen before is not expanded again.
-//! - A `MATCH` feeding an aggregation streams its rows into the groups; a
-//!   `MATCH` feeding a plain projection with `LIMIT` stops after the rows needed.
+//! - A `MATCH` feeding an aggregation streams its rows into the groups, and
+//!   matches identical input rows once, counting them with a weight; a `MATCH`
+//!   feeding a plain projection with `LIMIT` stops after the rows needed.
 //! - Loops check the cancel flag, and results larger than [`MAX_VALUES`] are
 //!   refused with [`Error::ResourceLimit`].
 //!
