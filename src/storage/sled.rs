@@ -79,13 +79,12 @@ impl SledStorage {
                 other => break other,
             }
         };
-        let db = opened
-            .map_err(|e| match e {
-                sled::Error::Corruption { .. } | sled::Error::Unsupported(_) => {
-                    Error::Corrupt(format!("{}: {e}", path.display()))
-                }
-                e => Error::Storage(e),
-            })?;
+        let db = opened.map_err(|e| match e {
+            sled::Error::Corruption { .. } | sled::Error::Unsupported(_) => {
+                Error::Corrupt(format!("{}: {e}", path.display()))
+            }
+            e => Error::Storage(e),
+        })?;
         let store = SledStorage {
             path: path.to_path_buf(),
             db,
