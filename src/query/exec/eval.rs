@@ -268,7 +268,10 @@ pub fn eval(ctx: &Ctx, e: &Expr, frame: &Frame) -> Result<Val> {
             let names = [variable.clone()];
             let (mut trues, mut nulls) = (0usize, 0usize);
             let total = items.len();
-            for item in items {
+            for (i, item) in items.into_iter().enumerate() {
+                if i % 4096 == 4095 {
+                    ctx.cancel.check()?;
+                }
                 let vals = [item];
                 let inner = Frame {
                     names: &names,
@@ -336,7 +339,10 @@ pub fn eval(ctx: &Ctx, e: &Expr, frame: &Frame) -> Result<Val> {
                 v => return Err(type_error("reduce needs a list", &v)),
             };
             let names = [accumulator.clone(), variable.clone()];
-            for item in items {
+            for (i, item) in items.into_iter().enumerate() {
+                if i % 4096 == 4095 {
+                    ctx.cancel.check()?;
+                }
                 let vals = [acc, item];
                 let inner = Frame {
                     names: &names,
