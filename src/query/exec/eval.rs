@@ -682,11 +682,19 @@ fn arith(op: BinaryOp, x: Val, y: Val) -> Result<Val> {
             })
         }
         (a, b) => {
+            let symbol = match op {
+                B::Add => "+",
+                B::Sub => "-",
+                B::Mul => "*",
+                B::Div => "/",
+                B::Mod => "%",
+                _ => "^",
+            };
             return Err(Error::query(format!(
-                "invalid argument type: cannot apply {op:?} to {} and {}",
+                "invalid argument type: cannot apply `{symbol}` to {} and {}",
                 a.type_name(),
                 b.type_name()
-            )))
+            )));
         }
     })
 }
