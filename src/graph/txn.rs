@@ -7,7 +7,7 @@ use super::{Dir, Graph};
 use crate::error::{Error, Result};
 use crate::model::{stance_rule_violation, Node, NodeId, RelId, Relationship};
 use crate::result::WriteStats;
-use crate::storage::{Batch, Storage};
+use crate::storage::{BatchRef, Storage};
 use crate::value::{Properties, Value};
 
 /// How to take one change back.
@@ -382,21 +382,21 @@ impl<'g> Txn<'g> {
     }
 
     /// The batch that makes storage agree with the graph.
-    fn batch(&self) -> Batch {
-        let mut batch = Batch {
+    fn batch(&self) -> BatchRef<'_> {
+        let mut batch = BatchRef {
             next_node_id: self.graph.next_node_id,
             next_rel_id: self.graph.next_rel_id,
-            ..Batch::default()
+            ..BatchRef::default()
         };
         for &id in &self.dirty_nodes {
             match self.graph.node(id) {
-                Some(n) => batch.put_nodes.push(n.clone()),
+                Some(n) => batch.put_nodes.push(n),
                 None => batch.delete_nodes.push(id),
             }
         }
         for &id in &self.dirty_rels {
             match self.graph.relationship(id) {
-                Some(r) => batch.put_relationships.push(r.clone()),
+                Some(r) => batch.put_relationships.push(r),
                 None => batch.delete_relationships.push(id),
             }
         }
