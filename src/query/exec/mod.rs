@@ -119,6 +119,7 @@ pub fn execute(
         cancel,
         regexes: &regexes,
         deleted: &deleted,
+        committed: !plan.writes,
     };
     let mut profile = Vec::new();
     let (rows, stats) = if plan.writes {
@@ -157,6 +158,8 @@ struct Env<'a> {
     cancel: &'a Cancel,
     regexes: &'a RefCell<HashMap<String, regex::Regex>>,
     deleted: &'a RefCell<eval::Deleted>,
+    /// Whether the statement only reads (see [`Ctx::committed`]).
+    committed: bool,
 }
 
 impl<'a> Env<'a> {
@@ -167,6 +170,7 @@ impl<'a> Env<'a> {
             cancel: self.cancel,
             regexes: self.regexes,
             deleted: self.deleted,
+            committed: self.committed,
         }
     }
 }

@@ -18,7 +18,9 @@ use super::values::{equals, Key, Val};
 use super::MAX_VALUES;
 use crate::error::{Error, Result};
 use crate::graph::Dir;
-use crate::model::{normalise_text, Kind, NodeId, RelId, Relationship};
+use crate::model::{
+    normalise_text, Kind, NodeId, RelId, Relationship, ABOUT, ASSESSES, CLAIMS, DENIES, STATEMENT,
+};
 use crate::query::ast::{Direction, Expr, PathKind, PathPattern};
 use crate::value::Value;
 
@@ -306,6 +308,26 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
         }
     }
 
+    /// Whether every node reached over a relationship of one of `types`,
+    /// walked in `dir`, carries all of `labels` by the graph's rules: stance
+    /// relationships end at a `Statement`, `ABOUT` starts at one. Only for a
+    /// graph in committed state.
+    fn labels_implied(&self, types: &[String], dir: Dir, labels: &[String]) -> bool {
+        if !self.ctx.committed || types.is_empty() || labels.is_empty() {
+            return false;
+        }
+        if !labels.iter().all(|l| l == STATEMENT) {
+            return false;
+        }
+        match dir {
+            Dir::Out => types
+                .iter()
+                .all(|t| matches!(t.as_str(), CLAIMS | DENIES | ASSESSES)),
+            Dir::In => types.iter().all(|t| t == ABOUT),
+            Dir::Both => false,
+        }
+    }
+
     fn rel_ok(&self, pi: usize, ri: usize, rel: &'c Relationship) -> Result<bool> {
         let step = &self.op.patterns[pi].rels[ri];
         if !step.types.is_empty() && !step.types.iter().any(|t| same_name(t, &rel.rel_type)) {
@@ -390,9 +412,18 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
             Start::Label(l) => Box::new(graph.nodes_with_label(l)),
             Start::Bound | Start::All => Box::new(graph.nodes().map(|n| n.id)),
         };
+        // A label scan yields only nodes with the label: nothing else to check
+        // when that is the anchor's only condition.
+        let known = match &p.start {
+            Start::Label(l) => {
+                p.nodes[anchor].labels.iter().all(|x| x == l)
+                    && matches!(self.node_props[pi][anchor], Props::None)
+            }
+            _ => false,
+        };
         for id in candidates {
             self.tick()?;
-            if !self.node_ok(pi, anchor, id, key_skip)? {
+            if !known && !self.node_ok(pi, anchor, id, key_skip)? {
                 continue;
             }
             let Some(new) = self.bind(slot, Val::Node(id)) else {
@@ -457,6 +488,9 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
         if fixed && self.already_seen(pi, h) {
             return Ok(true);
         }
+        let end_known = !self.bound[to_slot]
+            && matches!(self.node_props[pi][to], Props::None)
+            && self.labels_implied(&step.types, dir, &p.nodes[to].labels);
         let mut loops_seen: Vec<RelId> = Vec::new();
         for (rel, other) in graph.relationships_of(from_id, dir) {
             self.tick()?;
@@ -469,7 +503,7 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
             if self.used.contains(&rel.id) || !self.rel_ok(pi, ri, rel)? {
                 continue;
             }
-            if !self.node_ok(pi, to, other, None)? {
+            if !end_known && !self.node_ok(pi, to, other, None)? {
                 continue;
             }
             let Some(new_rel) = self.bind(rel_slot, Val::Rel(rel.id)) else {
