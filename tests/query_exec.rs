@@ -952,3 +952,35 @@ fn labels_implied_by_stance_rules_match_explicit_checks() {
         r.rows
     );
 }
+
+#[test]
+fn order_by_with_limit_keeps_the_full_sort_prefix() {
+    let mut db = Database::in_memory();
+    run(
+        &mut db,
+        "UNWIND range(0, 199) AS i CREATE (:V {i: i, g: (i * 37) % 11, h: CASE WHEN i % 7 = 0 THEN null ELSE i % 5 END})",
+    );
+    // Many ties on g and h: the selected rows and their order must match a
+    // full (stable) sort cut to the same window.
+    let full = run(
+        &mut db,
+        "MATCH (v:V) WITH v ORDER BY v.g DESC, v.h RETURN v.i AS i",
+    );
+    for (skip, limit) in [(0, 0), (0, 1), (0, 10), (3, 17), (190, 20), (0, 500)] {
+        let part = run(
+            &mut db,
+            &format!("MATCH (v:V) WITH v ORDER BY v.g DESC, v.h SKIP {skip} LIMIT {limit} RETURN v.i AS i"),
+        );
+        let want: Vec<_> = full.rows.iter().skip(skip).take(limit).cloned().collect();
+        assert_eq!(part.rows, want, "SKIP {skip} LIMIT {limit}");
+    }
+    let grouped = run(
+        &mut db,
+        "MATCH (v:V) RETURN v.g AS g, count(*) AS n ORDER BY n DESC, g LIMIT 3",
+    );
+    let all = run(
+        &mut db,
+        "MATCH (v:V) RETURN v.g AS g, count(*) AS n ORDER BY n DESC, g",
+    );
+    assert_eq!(grouped.rows, all.rows[..3].to_vec());
+}

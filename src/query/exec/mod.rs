@@ -397,7 +397,7 @@ fn contains_float(v: &Val) -> bool {
 
 /// Groups identical rows, keeping the order of first appearance, with how many there were.
 fn collapse(rows: Vec<Row>, cancel: &Cancel) -> Result<Vec<(Row, u64)>> {
-    let mut index: HashMap<Vec<Key>, usize> = HashMap::new();
+    let mut index: rustc_hash::FxHashMap<Vec<Key>, usize> = rustc_hash::FxHashMap::default();
     let mut out: Vec<(Row, u64)> = Vec::new();
     for (i, row) in rows.into_iter().enumerate() {
         if i % 4096 == 4095 {

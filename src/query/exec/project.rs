@@ -93,17 +93,39 @@ fn after_projection(
                 .collect::<Result<Row>>()?;
             keyed.push((keys, o));
         }
-        keyed.sort_by(|a, b| {
+        let cmp = |a: &Row, b: &Row| {
             for (i, (_, desc)) in p.order_by.iter().enumerate() {
-                let o = order(&a.0[i], &b.0[i]);
+                let o = order(&a[i], &b[i]);
                 let o = if *desc { o.reverse() } else { o };
                 if o != Ordering::Equal {
                     return o;
                 }
             }
             Ordering::Equal
-        });
-        outs = keyed.into_iter().map(|(_, o)| o).collect();
+        };
+        let skip = count_arg(ctx, p.skip.as_ref(), "SKIP")?;
+        let limit = count_arg(ctx, p.limit.as_ref(), "LIMIT")?;
+        let wanted = limit.map(|l| l.saturating_add(skip.unwrap_or(0)));
+        match wanted {
+            Some(k) if k < keyed.len() => {
+                // Only the first k rows are wanted: select them, then sort
+                // them. The input position breaks ties, as a stable sort would.
+                let mut indexed: Vec<(usize, (Row, Out))> = keyed.into_iter().enumerate().collect();
+                let by = |a: &(usize, (Row, Out)), b: &(usize, (Row, Out))| {
+                    cmp(&a.1 .0, &b.1 .0).then(a.0.cmp(&b.0))
+                };
+                if k > 0 {
+                    indexed.select_nth_unstable_by(k - 1, by);
+                }
+                indexed.truncate(k);
+                indexed.sort_unstable_by(by);
+                outs = indexed.into_iter().map(|(_, (_, o))| o).collect();
+            }
+            _ => {
+                keyed.sort_by(|a, b| cmp(&a.0, &b.0));
+                outs = keyed.into_iter().map(|(_, o)| o).collect();
+            }
+        }
     }
     let skip = count_arg(ctx, p.skip.as_ref(), "SKIP")?;
     let limit = count_arg(ctx, p.limit.as_ref(), "LIMIT")?;
