@@ -826,6 +826,7 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
                 if min >= 1 && !start_again {
                     // A cycle back to the start through a node at depth `last`.
                     for (rel, other) in graph.relationships_of(from, back) {
+                        self.tick()?;
                         if depth_of.get(&other) != Some(&last)
                             || (!self.used.is_empty() && self.used.contains(&rel.id))
                             || !self.rel_ok(pi, ri, rel)?
@@ -850,6 +851,7 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
                 continue;
             }
             for (rel, other) in graph.relationships_of(id, back) {
+                self.tick()?;
                 if depth_of.get(&other) != Some(&last)
                     || (!self.used.is_empty() && self.used.contains(&rel.id))
                     || !self.rel_ok(pi, ri, rel)?
