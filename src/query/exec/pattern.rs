@@ -721,7 +721,11 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
         // The depth at which each node was first reached.
         let mut depth_of: FxHashMap<NodeId, usize> = FxHashMap::default();
         depth_of.insert(from, 0);
-        let mut start_again = false;
+        // The start is an end too when a trail leaves it and comes back to it
+        // within the range, and it satisfies the end's constraints.
+        let start_again = min >= 1
+            && self.node_ok(pi, to, from, None)?
+            && self.closed_trail(pi, ri, from, dir, min.max(1), max)?;
         // Every node reached but the start, in the order found.
         let mut order: Vec<NodeId> = Vec::new();
         let mut frontier: Vec<NodeId> = vec![from];
@@ -756,13 +760,7 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
                         continue;
                     }
                     if other == from {
-                        // Back at the start: a trail only if it is a real cycle.
-                        if min >= 1
-                            && !start_again
-                            && (dir != Dir::Both || depth >= 2 || rel.start == rel.end)
-                        {
-                            start_again = true;
-                        }
+                        // The start was settled before the search.
                         continue;
                     }
                     if let std::collections::hash_map::Entry::Vacant(e) = depth_of.entry(other) {
@@ -818,27 +816,11 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
             Dir::Both => Dir::Both,
         };
         let lowest = min.max(1);
-        let mut start_again = start_again;
         let mut out = Vec::new();
         for id in graph.nodes_with_label(label) {
             self.tick()?;
             if id == from {
-                if min >= 1 && !start_again {
-                    // A cycle back to the start through a node at depth `last`.
-                    for (rel, other) in graph.relationships_of(from, back) {
-                        self.tick()?;
-                        if depth_of.get(&other) != Some(&last)
-                            || (!self.used.is_empty() && self.used.contains(&rel.id))
-                            || !self.rel_ok(pi, ri, rel)?
-                        {
-                            continue;
-                        }
-                        if dir != Dir::Both || last >= 2 || rel.start == rel.end {
-                            start_again = true;
-                            break;
-                        }
-                    }
-                }
+                // The start was settled before the search.
                 continue;
             }
             if let Some(&d) = depth_of.get(&id) {
@@ -866,6 +848,65 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
             out.insert(0, (from, Vec::new()));
         }
         Ok(out)
+    }
+
+    /// Whether a trail (no relationship twice) of `lo..=hi` relationships leads
+    /// from `from` back to `from`: a depth-first search over trails, stopped at
+    /// the first one found, checking the cancel flag as it goes.
+    fn closed_trail(
+        &mut self,
+        pi: usize,
+        ri: usize,
+        from: NodeId,
+        dir: Dir,
+        lo: usize,
+        hi: usize,
+    ) -> Result<bool> {
+        if hi == 0 {
+            return Ok(false);
+        }
+        // `stack[i]` holds the relationships still to try from the i-th node of
+        // the trail; `trail` holds the relationships taken, one fewer.
+        let mut stack: Vec<Vec<(RelId, NodeId)>> = vec![self.trail_steps(pi, ri, from, dir)?];
+        let mut trail: Vec<RelId> = Vec::new();
+        while let Some(next) = stack.last_mut().map(Vec::pop) {
+            let Some((rel, other)) = next else {
+                stack.pop();
+                trail.pop();
+                continue;
+            };
+            self.tick()?;
+            if trail.contains(&rel) {
+                continue;
+            }
+            let len = trail.len() + 1;
+            if other == from && len >= lo {
+                return Ok(true);
+            }
+            if len < hi {
+                let steps = self.trail_steps(pi, ri, other, dir)?;
+                trail.push(rel);
+                stack.push(steps);
+            }
+        }
+        Ok(false)
+    }
+
+    /// The relationships a trail may take from `at`, with the node each leads to.
+    fn trail_steps(
+        &self,
+        pi: usize,
+        ri: usize,
+        at: NodeId,
+        dir: Dir,
+    ) -> Result<Vec<(RelId, NodeId)>> {
+        let mut steps = Vec::new();
+        for (rel, other) in self.ctx.graph.relationships_of(at, dir) {
+            if (self.used.is_empty() || !self.used.contains(&rel.id)) && self.rel_ok(pi, ri, rel)? {
+                steps.push((rel.id, other));
+            }
+        }
+        Ok(steps)
     }
 
     /// A path pattern is bound: set its path variable, go on with the next pattern.
