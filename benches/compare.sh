@@ -5,6 +5,9 @@
 #
 #   bash benches/compare.sh [ARTICLES]      # default 50000 (~917k relationships)
 #
+# RUNS (default 5) sets the timed runs per query on every engine, PEER_TIMEOUT
+# (default 60) the seconds a peer's query may take before it is stopped.
+#
 # Needs the shared bench material ($CLAIMGRAPH_SHARED, default ../shared) and
 # PyPI for the peers' venv (kuzu==0.11.3, pyoxigraph), made once under $BENCH_DIR.
 set -euo pipefail
@@ -22,8 +25,10 @@ if [ ! -x "$venv/bin/python" ]; then
   "$venv/bin/pip" install --quiet kuzu==0.11.3 pyoxigraph
 fi
 
-"$venv/bin/python" "$shared/bench/peers.py" "$corpus" --json "$work/peers-$articles.json"
-cargo bench --bench workload -- --corpus "$corpus" --queries "$shared/bench/queries.cypher" \
+runs=${RUNS:-5}
+"$venv/bin/python" "$shared/bench/peers.py" "$corpus" --runs "$runs" --timeout "${PEER_TIMEOUT:-60}" \
+  --json "$work/peers-$articles.json"
+cargo bench --bench workload -- --corpus "$corpus" --queries "$shared/bench/queries.cypher" --runs "$runs" \
   --expected "$work/peers-$articles.json" --json "$work/claimgraph-$articles.json"
 python3 benches/report.py "$work/peers-$articles.json" "$work/claimgraph-$articles.json" \
-  --command "bash benches/compare.sh $articles" --update BENCHMARKS.md
+  --command "RUNS=$runs PEER_TIMEOUT=${PEER_TIMEOUT:-60} bash benches/compare.sh $articles" --update BENCHMARKS.md
