@@ -58,7 +58,10 @@ pub(crate) fn parse<'a>(
                     };
                 let (at, message) = match diagnose_string(source, at) {
                     Some(found) => found,
-                    None => (at, expected_message(&e.variant)),
+                    None => match diagnose_unclosed(source, pos, at) {
+                        Some(found) => found,
+                        None => (at, expected_message(&e.variant)),
+                    },
                 };
                 report.error(at, message);
                 pos = recover(source, pos, at);
@@ -145,6 +148,59 @@ fn diagnose_string(source: &str, at: usize) -> Option<(usize, String)> {
         at,
         "this string is not closed before the end of the line (a string cannot span lines)".into(),
     ))
+}
+
+/// When the file ends inside a map or a list of the item that starts at `start`,
+/// and the syntax error at `at` lies at or after its opening bracket, the missing
+/// bracket is the problem (pest would point at the last value and ask for one).
+/// Returns the innermost unclosed bracket's position and a message about it.
+fn diagnose_unclosed(source: &str, start: usize, at: usize) -> Option<(usize, String)> {
+    let bytes = source.as_bytes();
+    let mut open: Vec<(usize, u8)> = Vec::new();
+    let mut quote: Option<u8> = None;
+    let mut i = start;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match (quote, b) {
+            (_, b'\n') => {
+                quote = None;
+                // An item without open brackets ends at its line break.
+                if open.is_empty() {
+                    return None;
+                }
+            }
+            (Some(_), b'\\') => i += 1,
+            (Some(q), b) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'{' | b'[') => open.push((i, b)),
+            (None, b'}' | b']') => {
+                open.pop();
+                if open.is_empty() {
+                    // The item's brackets are balanced; the error is something else.
+                    return None;
+                }
+            }
+            (None, b'#') => {
+                // A comment runs to the end of the line.
+                while i + 1 < bytes.len() && bytes[i + 1] != b'\n' {
+                    i += 1;
+                }
+            }
+            (None, _) => {}
+        }
+        i += 1;
+    }
+    let &(opened, bracket) = open.last()?;
+    if opened > at {
+        return None;
+    }
+    let message = if bracket == b'{' {
+        "this property map is never closed: the file ends before its `}`"
+    } else {
+        "this list is never closed: the file ends before its `]`"
+    };
+    Some((opened, message.to_string()))
 }
 
 /// Where to go on after a syntax error at `at` in the item that starts at `start`:
@@ -497,6 +553,42 @@ mod tests {
         );
         assert!(diags[4].starts_with("5:15: unknown escape"), "{diags:?}");
         assert!(diags[5].starts_with("7:6:"), "{diags:?}");
+    }
+
+    #[test]
+    fn a_file_that_ends_inside_a_map_or_list_points_at_the_open_bracket() {
+        let cases = [
+            (
+                "s about \"P\" {quote: \"q\",\n  page: 3",
+                "1:13: this property map is never closed",
+            ),
+            (
+                "s about \"P\" {quote: \"q\"",
+                "1:13: this property map is never closed",
+            ),
+            (
+                "actor \"B\" {aliases: [\"b\",",
+                "1:21: this list is never closed",
+            ),
+            (
+                "actor \"B\" {aliases: [\"b\"] # ]}\n",
+                "1:11: this property map is never closed",
+            ),
+        ];
+        for (src, expected) in cases {
+            let (_, diags) = parse_str(src);
+            assert_eq!(diags.len(), 1, "{src}: {diags:?}");
+            assert!(diags[0].starts_with(expected), "{src}: {diags:?}");
+        }
+        // Brackets that close leave the usual message, at the usual place.
+        let (_, diags) = parse_str("actor \"B\" {aliases: [\"b\",]}, x\n");
+        assert!(!diags[0].contains("never closed"), "{diags:?}");
+        // An error before the open bracket is reported where it is.
+        let (_, diags) = parse_str("\"A\" ??? s {quote: \"q\"");
+        assert!(
+            diags[0].starts_with("1:5: expected a predicate"),
+            "{diags:?}"
+        );
     }
 
     #[test]
