@@ -775,3 +775,212 @@ fn a_store_path_that_is_a_file_is_refused() {
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(std::fs::read(&file).expect("the file is there"), b"hello");
 }
+
+// ---------------------------------------------------------------- fuzz findings and mutations
+
+/// The checks of the fuzz targets in `fuzz/fuzz_targets/`, run here on stable
+/// so that every input fuzzing has found stays fixed.
+mod checks {
+    use std::time::Duration;
+
+    use claimgraph::query::ast::{Clause, Statement};
+    use claimgraph::query::parser::parse;
+    use claimgraph::{Cancel, Database, Format};
+
+    /// Imports `bytes`: a refusal writes nothing; an accepted file leaves exact
+    /// indexes, and importing it again adds nothing.
+    pub fn import(bytes: &[u8], format: Format) -> Result<(), String> {
+        let mut db = Database::in_memory();
+        let before = db.stats();
+        match db.import_bytes("input", bytes, format, None) {
+            Ok(_) => {
+                db.graph()
+                    .verify_indexes()
+                    .map_err(|e| format!("an accepted import broke the indexes: {e}"))?;
+                let once = db.stats();
+                db.import_bytes("input", bytes, format, None)
+                    .map_err(|e| format!("a file accepted once is refused the second time: {e}"))?;
+                if db.stats() != once {
+                    return Err("importing the same file twice added records".into());
+                }
+            }
+            Err(e) => {
+                if db.stats() != before {
+                    return Err(format!("a refused import changed the store: {e}"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Clears the column names of unaliased items, which hold the source text.
+    fn without_names(mut statement: Statement) -> Statement {
+        let parts = std::iter::once(&mut statement.query.first)
+            .chain(statement.query.unions.iter_mut().map(|(_, q)| q));
+        for part in parts {
+            for clause in &mut part.clauses {
+                if let Clause::With(p) | Clause::Return(p) = clause {
+                    for item in &mut p.items {
+                        if item.alias.is_none() {
+                            item.name.clear();
+                        }
+                    }
+                }
+            }
+        }
+        statement
+    }
+
+    /// Parses `text`; a statement that parses prints as text that parses back
+    /// to the same statement and prints the same again.
+    pub fn query_round_trip(text: &str) -> Result<(), String> {
+        let Ok(first) = parse(text) else {
+            return Ok(());
+        };
+        let printed = first.to_string();
+        let second = parse(&printed)
+            .map_err(|e| format!("the printed query does not parse:\n{printed}\n{e}"))?;
+        if without_names(first) != without_names(second.clone()) {
+            return Err(format!(
+                "the printed query means something else:\n{printed}"
+            ));
+        }
+        if second.to_string() != printed {
+            return Err(format!("printing is not stable:\n{printed}"));
+        }
+        Ok(())
+    }
+
+    /// Runs `text` over the example article with a one-second timeout: errors
+    /// are fine, but a failed query must not change the graph and the indexes
+    /// must stay exact.
+    pub fn query_exec(text: &str) -> Result<(), String> {
+        let article = include_bytes!("../examples/bakhmut.triples");
+        let mut db = Database::in_memory();
+        db.import_bytes("bakhmut.triples", article, Format::Triples, None)
+            .map_err(|e| format!("the example does not import: {e}"))?;
+        let before = db.stats();
+        let cancel = Cancel::with_timeout(Duration::from_secs(1));
+        let result = db.query_with(text, &Default::default(), &cancel);
+        if result.is_err() && db.stats() != before {
+            return Err("a failed query changed the graph".into());
+        }
+        db.graph()
+            .verify_indexes()
+            .map_err(|e| format!("the indexes drifted from the records: {e}"))
+    }
+}
+
+/// Every input saved in `tests/data/regressions/TARGET/` passes its target's checks.
+#[test]
+fn fuzz_findings_stay_fixed() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/regressions");
+    let mut failures = Vec::new();
+    let mut seen = 0;
+    for target in ["triples", "jsonl", "query_parse", "query_exec"] {
+        let Ok(entries) = std::fs::read_dir(root.join(target)) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.expect("a directory entry").path();
+            let bytes = std::fs::read(&path).expect("reading a saved input");
+            let text = String::from_utf8_lossy(&bytes);
+            let outcome = match target {
+                "triples" => checks::import(&bytes, claimgraph::Format::Triples),
+                "jsonl" => checks::import(&bytes, claimgraph::Format::Jsonl),
+                "query_parse" => checks::query_round_trip(&text),
+                _ => checks::query_exec(&text),
+            };
+            seen += 1;
+            if let Err(e) = outcome {
+                failures.push(format!("{}: {e}", path.display()));
+            }
+        }
+    }
+    eprintln!("{seen} saved inputs checked");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+mod mutations {
+    //! Random damage to the example files, imported through the library: a
+    //! small, always-on cousin of the fuzz targets.
+
+    use proptest::prelude::*;
+
+    use super::checks;
+
+    /// A mutation: replace, insert or delete one byte at a position (taken
+    /// modulo the length).
+    #[derive(Clone, Debug)]
+    enum Edit {
+        Set(usize, u8),
+        Insert(usize, u8),
+        Delete(usize),
+        Truncate(usize),
+    }
+
+    fn edit() -> impl Strategy<Value = Edit> {
+        let byte = prop_oneof![
+            Just(b'"'),
+            Just(b'{'),
+            Just(b'}'),
+            Just(b'['),
+            Just(b']'),
+            Just(b'\n'),
+            Just(b'\\'),
+            Just(b':'),
+            Just(b','),
+            Just(0u8),
+            any::<u8>(),
+        ];
+        prop_oneof![
+            (any::<usize>(), byte.clone()).prop_map(|(i, b)| Edit::Set(i, b)),
+            (any::<usize>(), byte).prop_map(|(i, b)| Edit::Insert(i, b)),
+            any::<usize>().prop_map(Edit::Delete),
+            any::<usize>().prop_map(Edit::Truncate),
+        ]
+    }
+
+    fn apply(mut bytes: Vec<u8>, edits: &[Edit]) -> Vec<u8> {
+        for e in edits {
+            let n = bytes.len().max(1);
+            match *e {
+                Edit::Set(i, b) if !bytes.is_empty() => bytes[i % n] = b,
+                Edit::Insert(i, b) => bytes.insert(i % (bytes.len() + 1), b),
+                Edit::Delete(i) if !bytes.is_empty() => {
+                    bytes.remove(i % n);
+                }
+                Edit::Truncate(i) => bytes.truncate(i % (bytes.len() + 1)),
+                _ => {}
+            }
+        }
+        bytes
+    }
+
+    fn cases() -> u32 {
+        std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(200)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+        #[test]
+        fn damaged_triples_files_are_refused_cleanly(edits in prop::collection::vec(edit(), 1..6)) {
+            let bytes = apply(include_bytes!("../examples/bakhmut.triples").to_vec(), &edits);
+            if let Err(e) = checks::import(&bytes, claimgraph::Format::Triples) {
+                return Err(TestCaseError::fail(e));
+            }
+        }
+
+        #[test]
+        fn damaged_jsonl_files_are_refused_cleanly(edits in prop::collection::vec(edit(), 1..6)) {
+            let bytes = apply(include_bytes!("../examples/bakhmut.jsonl").to_vec(), &edits);
+            if let Err(e) = checks::import(&bytes, claimgraph::Format::Jsonl) {
+                return Err(TestCaseError::fail(e));
+            }
+        }
+    }
+}
