@@ -558,28 +558,46 @@ fn labels_are_local_to_their_article_and_can_be_bound_anew() {
     assert_eq!(rel.article(), None);
 }
 
+/// Opens a sled store that this process has just closed. sled's background
+/// threads may hold its data files for a moment after the handle is dropped,
+/// so a lock error is retried for a short while.
+fn reopen(path: &Path) -> Database {
+    let mut tries = 0;
+    loop {
+        match Database::open(path) {
+            Ok(db) => return db,
+            Err(Error::Storage(e)) if tries < 50 => {
+                tries += 1;
+                eprintln!("store still held, retrying: {e}");
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(e) => panic!("cannot open {}: {e}", path.display()),
+        }
+    }
+}
+
 #[test]
 fn a_failed_import_leaves_a_sled_store_as_it_was_after_reopening() {
     let dir = tempfile::tempdir().unwrap();
     let (stats, records) = {
-        let mut db = Database::open(dir.path()).unwrap();
+        let mut db = reopen(dir.path());
         import(&mut db, "bakhmut.triples");
         (db.stats(), dump(&db))
     };
     {
-        let mut db = Database::open(dir.path()).unwrap();
+        let mut db = reopen(dir.path());
         assert_eq!((db.stats(), dump(&db)), (stats.clone(), records.clone()));
         let mut bad = std::fs::read_to_string(example("bakhmut-followup.triples")).unwrap();
         bad.push_str("\n\"Wagner\" claims \"Bakhmut\"\n");
         import_fails(&mut db, "bad.triples", bad.as_bytes(), Format::Triples);
     }
-    let mut db = Database::open(dir.path()).unwrap();
+    let mut db = reopen(dir.path());
     assert_eq!((db.stats(), dump(&db)), (stats, records));
     // And the good follow-up still imports, with the counts of a clean store.
     let summary = import(&mut db, "bakhmut-followup.triples");
     assert_eq!(summary.nodes_added, FOLLOWUP_NODES as u64);
     drop(db);
-    let db = Database::open(dir.path()).unwrap();
+    let db = reopen(dir.path());
     assert_eq!(
         counts(&db.stats()),
         (
@@ -589,4 +607,112 @@ fn a_failed_import_leaves_a_sled_store_as_it_was_after_reopening() {
         )
     );
     db.graph().verify_indexes().unwrap();
+}
+
+#[test]
+fn progress_is_reported_now_and_then_and_ends_at_the_total() {
+    let mut text = String::from("\u{feff}article \"p\" {date: \"2024-02-29\"}\nplace \"Here\"\n");
+    for i in 0..4000 {
+        text.push_str(&format!(
+            "statement s{i} \"claim number {i} about the place\"\ns{i} about \"Here\"\n"
+        ));
+    }
+    let calls = std::cell::RefCell::new(Vec::new());
+    let progress = |done: u64, total: u64| calls.borrow_mut().push((done, total));
+    let mut db = Database::in_memory();
+    let summary = db
+        .import_bytes(
+            "p.triples",
+            text.as_bytes(),
+            Format::Triples,
+            Some(&progress),
+        )
+        .unwrap();
+    assert_eq!(
+        (summary.nodes_added, summary.relationships_added),
+        (4002, 4000)
+    );
+    let calls = calls.into_inner();
+    let total = text.len() as u64;
+    assert!(calls.len() >= 3, "{calls:?}");
+    assert!(calls.len() < 1000, "progress is not reported per item");
+    assert!(calls.windows(2).all(|w| w[0].0 <= w[1].0), "{calls:?}");
+    assert!(calls.iter().all(|&(_, t)| t == total));
+    assert_eq!(calls.last(), Some(&(total, total)));
+}
+
+#[test]
+fn jsonl_labels_and_statement_lines_work_like_triples() {
+    let triples = concat!(
+        "article \"a\" {date: \"2023-05-01\"}\n",
+        "actor \"A\" {aliases: ['Ay']}\n",
+        "statement s1 \"  one   two \" {topic: \"x\"}\n",
+        "\"Ay\" claims s1 {n: 1, f: 2.5, ok: true, tags: [\"t\", 3]}\n",
+        "s1 about actor \"A\"\n",
+    );
+    let jsonl = concat!(
+        "{\"article\": {\"id\": \"a\", \"date\": \"2023-05-01\"}}\n",
+        "{\"entity\": {\"kind\": \"actor\", \"name\": \"A\", \"aliases\": [\"Ay\"]}}\n",
+        "{\"statement\": {\"label\": \"s1\", \"text\": \"one two\", \"topic\": \"x\"}}\n",
+        "{\"triple\": {\"s\": \"Ay\", \"p\": \"claims\", \"o\": {\"label\": \"s1\"}, \"props\": {\"n\": 1, \"f\": 2.5, \"ok\": true, \"tags\": [\"t\", 3]}}}\n",
+        "{\"triple\": {\"s\": {\"label\": \"s1\"}, \"p\": \"about\", \"o\": {\"kind\": \"actor\", \"name\": \"A\"}}}\n",
+    );
+    let mut a = Database::in_memory();
+    let mut b = Database::in_memory();
+    a.import_bytes("x.triples", triples.as_bytes(), Format::Triples, None)
+        .unwrap();
+    b.import_bytes("x.jsonl", jsonl.as_bytes(), Format::Jsonl, None)
+        .unwrap();
+    assert_eq!(counts(&a.stats()), (3, 2, 1));
+    assert_eq!(dump(&a), dump(&b));
+}
+
+#[test]
+fn a_name_shared_by_two_entities_of_one_kind_is_ambiguous() {
+    let mut db = Database::in_memory();
+    let text = "actor \"Ann Lee\" {aliases: [\"Lee\"]}\nactor \"Lee\"\nstatement s1 \"x\"\n\"Lee\" claims s1\n";
+    let d = import_fails(&mut db, "lee.triples", text.as_bytes(), Format::Triples);
+    assert_eq!(positions(&d), ["4:1"]);
+    assert!(
+        d.items[0].message.contains("names 2 different entities"),
+        "{d}"
+    );
+    // The kind before the name means the entity with exactly that name.
+    let text = text.replace("\"Lee\" claims", "actor \"Lee\" claims");
+    db.import_bytes("lee.triples", text.as_bytes(), Format::Triples, None)
+        .unwrap();
+    let g = db.graph();
+    let lee = g.lookup_key(claimgraph::model::Kind::Actor, "Lee").unwrap();
+    assert_eq!(g.degree(lee, claimgraph::graph::Dir::Out), 1);
+}
+
+#[test]
+fn the_imported_articles_answer_queries() {
+    let mut db = Database::in_memory();
+    import(&mut db, "bakhmut.triples");
+    import(&mut db, "bakhmut-followup.triples");
+    let result = db
+        .query(
+            "MATCH (p:Actor {name: 'Yevgeny Prigozhin'})-[r:LEADS]->(o:Organisation) \
+             RETURN o.name AS org, r.article AS article ORDER BY article",
+            &Default::default(),
+        )
+        .unwrap();
+    let rows: Vec<String> = result.rows.iter().map(|row| format!("{:?}", row)).collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows[0].contains("bakhmut-flag-2023-04-03"), "{rows:?}");
+    assert!(
+        rows[1].contains("bakhmut-withdrawal-2023-05-05"),
+        "{rows:?}"
+    );
+    let result = db
+        .query(
+            "MATCH (x)-[:DENIES]->(s:Statement {text: 'Bakhmut is Russian in a legal sense'}) RETURN count(x) AS n",
+            &Default::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        format!("{:?}", result.rows),
+        format!("{:?}", vec![vec![claimgraph::ResultValue::Int(3)]])
+    );
 }

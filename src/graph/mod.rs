@@ -221,6 +221,10 @@ impl Graph {
     }
 
     /// The relationship with this key (start, type, end, article), if there is one.
+    ///
+    /// Walks the start's outgoing and the end's incoming relationships in
+    /// lockstep and stops when either list is done, so the cost is twice the
+    /// smaller degree: a hub at one end does not slow the lookup down.
     pub fn find_relationship(
         &self,
         start: NodeId,
@@ -228,19 +232,24 @@ impl Graph {
         end: NodeId,
         article: Option<&str>,
     ) -> Option<RelId> {
+        let (Some(&a), Some(&b)) = (self.node_ix.get(&start), self.node_ix.get(&end)) else {
+            return None;
+        };
         let matches = |r: &Relationship| {
             r.start == start && r.end == end && r.rel_type == rel_type && r.article() == article
         };
-        // Walk the side with fewer relationships.
-        let (from, dir) = if self.degree(start, Dir::Out) <= self.degree(end, Dir::In) {
-            (start, Dir::Out)
-        } else {
-            (end, Dir::In)
-        };
-        self.relationships_of(from, dir)
-            .map(|(r, _)| r)
-            .find(|r| matches(r))
-            .map(|r| r.id)
+        let mut outgoing = self.g.edges_directed(a, PgDirection::Outgoing);
+        let mut incoming = self.g.edges_directed(b, PgDirection::Incoming);
+        loop {
+            let r = outgoing.next()?.weight();
+            if matches(r) {
+                return Some(r.id);
+            }
+            let r = incoming.next()?.weight();
+            if matches(r) {
+                return Some(r.id);
+            }
+        }
     }
 
     /// The underlying petgraph graph, for algorithms. Its indices are not ids:

@@ -34,6 +34,7 @@ pub(crate) fn apply(
     progress: &mut Progress<'_>,
 ) -> ImportSummary {
     let graph = txn.graph();
+    let existing_rels = graph.relationship_count();
     let mut applier = Applier {
         first_node: graph.next_node_id(),
         first_rel: graph.next_rel_id(),
@@ -45,6 +46,14 @@ pub(crate) fn apply(
         existing_nodes: HashSet::new(),
         existing_articles: HashSet::new(),
         existing_rels: HashSet::new(),
+        edge_keys: HashMap::new(),
+        scanned_pairs: HashSet::new(),
+        scan_steps: 0,
+        scan_budget: existing_rels,
+        indexed_all: false,
+        types: HashMap::new(),
+        articles: HashMap::new(),
+        article_ix: NO_ARTICLE,
         summary: ImportSummary::default(),
     };
     for item in &mut items {
@@ -97,8 +106,28 @@ struct Applier<'t, 'g, 'r, 's, 'a> {
     existing_nodes: HashSet<NodeId>,
     existing_articles: HashSet<NodeId>,
     existing_rels: HashSet<RelId>,
+    /// The relationships this import knows by key (start, end, type, article),
+    /// with types and articles interned: those it created, and those already
+    /// there between pairs of nodes it has looked at. A hash lookup per triple
+    /// keeps re-imports linear even between hubs with many relationships.
+    edge_keys: HashMap<(NodeId, NodeId, u32, u32), RelId>,
+    /// Pairs of existing nodes whose relationships are in `edge_keys`.
+    scanned_pairs: HashSet<(NodeId, NodeId)>,
+    /// Adjacency steps walked for `scanned_pairs`, and how many are allowed
+    /// before reading all the store's relationships is cheaper.
+    scan_steps: usize,
+    scan_budget: usize,
+    /// Set once every relationship of the store is in `edge_keys`.
+    indexed_all: bool,
+    types: HashMap<String, u32>,
+    articles: HashMap<String, u32>,
+    /// The interned current article, or [`NO_ARTICLE`].
+    article_ix: u32,
     summary: ImportSummary,
 }
+
+/// The interned article of relationships outside any article section.
+const NO_ARTICLE: u32 = u32::MAX;
 
 impl<'a> Applier<'_, '_, '_, '_, 'a> {
     fn graph(&self) -> &Graph {
@@ -313,6 +342,7 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
     /// `article "ID" {props}`: opens a section.
     fn article(&mut self, at: usize, id: Cow<'a, str>, props: Props<'_>) {
         self.labels.clear();
+        self.article_ix = intern(&mut self.articles, &id);
         self.article = Some(id.to_string());
         if id.trim().is_empty() {
             self.report.error(at, "an article id cannot be empty");
@@ -416,7 +446,7 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
                     )
                 } else {
                     format!(
-                        "\"{name}\" names {} different entities ({}); use the full name",
+                        "\"{name}\" names {} different entities ({}); use another of their names, or write the kind before it to mean the one with exactly this name",
                         many.len(),
                         self.names_of(many)
                     )
@@ -425,6 +455,33 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
         };
         self.report.error(at, message);
         None
+    }
+
+    /// Makes sure `edge_keys` holds the relationships that were in the store
+    /// between two existing nodes. The first time this import meets a pair, it
+    /// walks the shorter adjacency list; once those walks have cost as much as
+    /// reading every relationship of the store, it reads them all instead, so
+    /// the work stays linear in the size of the store and the file.
+    fn learn_existing(&mut self, start: NodeId, end: NodeId) {
+        if self.indexed_all || !self.scanned_pairs.insert((start, end)) {
+            return;
+        }
+        let graph = self.txn.graph();
+        let (side, steps) = shorter_side(graph, start, end);
+        self.scan_steps += steps;
+        if self.scan_steps > self.scan_budget {
+            self.indexed_all = true;
+            self.scanned_pairs = HashSet::new();
+            for r in graph.relationships() {
+                learn(&mut self.edge_keys, &mut self.types, &mut self.articles, r);
+            }
+            return;
+        }
+        for (r, _) in graph.relationships_of(side.0, side.1) {
+            if r.start == start && r.end == end {
+                learn(&mut self.edge_keys, &mut self.types, &mut self.articles, r);
+            }
+        }
     }
 
     /// `SUBJECT PREDICATE OBJECT {props}`: finds or creates the relationship.
@@ -450,8 +507,16 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
                 return;
             }
         }
-        let article = self.article.as_deref();
-        match find_relationship(graph, start, &rel_type, end, article) {
+        let key = (
+            start,
+            end,
+            intern(&mut self.types, &rel_type),
+            self.article_ix,
+        );
+        if start < self.first_node && end < self.first_node {
+            self.learn_existing(start, end);
+        }
+        match self.edge_keys.get(&key).copied() {
             Some(rel) => {
                 if rel < self.first_rel {
                     self.existing_rels.insert(rel);
@@ -482,7 +547,10 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
                     .txn
                     .create_relationship(start, &rel_type, end, properties)
                 {
-                    Ok(_) => self.summary.relationships_added += 1,
+                    Ok(rel) => {
+                        self.edge_keys.insert(key, rel);
+                        self.summary.relationships_added += 1;
+                    }
                     Err(e) => self.report.error(t.predicate_at, e.to_string()),
                 }
             }
@@ -490,33 +558,47 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
     }
 }
 
-/// The relationship with key (start, type, end, article). Walks the outgoing
-/// relationships of `start` and the incoming ones of `end` in step: a match is
-/// in both lists, so the walk stops after at most twice the shorter list.
-fn find_relationship(
-    graph: &Graph,
-    start: NodeId,
-    rel_type: &str,
-    end: NodeId,
-    article: Option<&str>,
-) -> Option<RelId> {
-    let mut out = graph.relationships_of(start, Dir::Out).map(|(r, _)| r);
-    let mut inc = graph.relationships_of(end, Dir::In).map(|(r, _)| r);
-    let hit = |r: &crate::model::Relationship| {
-        r.start == start && r.end == end && r.rel_type == rel_type && r.article() == article
-    };
+/// Which adjacency list holds every relationship from `start` to `end` at the
+/// least cost: the outgoing ones of `start` and the incoming ones of `end` are
+/// walked in step until one runs out, and that one is complete. Returns the
+/// list (node and direction) and the steps taken.
+fn shorter_side(graph: &Graph, start: NodeId, end: NodeId) -> ((NodeId, Dir), usize) {
+    let mut out = graph.relationships_of(start, Dir::Out);
+    let mut inc = graph.relationships_of(end, Dir::In);
+    let mut steps = 0;
     loop {
-        match out.next() {
-            None => return None,
-            Some(r) if hit(r) => return Some(r.id),
-            Some(_) => {}
+        steps += 1;
+        if out.next().is_none() {
+            return ((start, Dir::Out), steps);
         }
-        match inc.next() {
-            None => return None,
-            Some(r) if hit(r) => return Some(r.id),
-            Some(_) => {}
+        if inc.next().is_none() {
+            return ((end, Dir::In), steps);
         }
     }
+}
+
+/// Adds a relationship of the store to the key index.
+fn learn(
+    edge_keys: &mut HashMap<(NodeId, NodeId, u32, u32), RelId>,
+    types: &mut HashMap<String, u32>,
+    articles: &mut HashMap<String, u32>,
+    r: &crate::model::Relationship,
+) {
+    let type_ix = intern(types, &r.rel_type);
+    let article_ix = r.article().map_or(NO_ARTICLE, |a| intern(articles, a));
+    edge_keys
+        .entry((r.start, r.end, type_ix, article_ix))
+        .or_insert(r.id);
+}
+
+/// The index of `name` in an interning table, added when new.
+fn intern(table: &mut HashMap<String, u32>, name: &str) -> u32 {
+    if let Some(&ix) = table.get(name) {
+        return ix;
+    }
+    let ix = u32::try_from(table.len()).unwrap_or(u32::MAX - 1);
+    table.insert(name.to_string(), ix);
+    ix
 }
 
 /// The strings of an `aliases` value: a list of strings, or one string.

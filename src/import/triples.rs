@@ -32,20 +32,35 @@ pub(crate) fn parse<'a>(
     while pos < source.len() {
         progress.tick(pos as u64 / 2);
         let rest = &source[pos..];
-        match TriplesParser::parse(Rule::line, rest) {
-            Ok(mut pairs) => {
-                // Invariant: a successful parse of `line` yields exactly one `line` pair.
-                let Some(line) = pairs.next() else { break };
-                let end = line.as_span().end();
-                for pair in line.into_inner() {
-                    if pair.as_rule() != Rule::line_end {
-                        if let Some(item) = convert_item(pair, pos, report) {
-                            items.push(item);
+        // The fast path: a block of lines, up to the first that does not parse.
+        let consumed = match TriplesParser::parse(Rule::block, rest) {
+            Ok(mut pairs) => match pairs.next() {
+                Some(block) => {
+                    let end = block.as_span().end();
+                    for pair in block.into_inner() {
+                        if pair.as_rule() != Rule::line_end {
+                            if let Some(item) = convert_item(pair, pos, report) {
+                                items.push(item);
+                            }
                         }
                     }
+                    end
                 }
+                None => 0,
+            },
+            Err(_) => 0,
+        };
+        if consumed > 0 {
+            pos += consumed;
+            continue;
+        }
+        // The line at `pos` does not parse: parse it alone for the error.
+        match TriplesParser::parse(Rule::line, rest) {
+            Ok(mut pairs) => {
+                // A line that parses alone also parses in a block; this only
+                // guards against looping should the two ever disagree.
+                let end = pairs.next().map_or(0, |line| line.as_span().end());
                 if end == 0 {
-                    // Only an empty rest parses to nothing, and the loop stops before that.
                     break;
                 }
                 pos += end;
@@ -56,8 +71,11 @@ pub(crate) fn parse<'a>(
                         InputLocation::Pos(p) => p,
                         InputLocation::Span((p, _)) => p,
                     };
+                let first = source.len() - rest.trim_start_matches([' ', '\t']).len();
                 let (at, message) = match diagnose_string(source, at) {
                     Some(found) => found,
+                    // Nothing of an item matched: say what an item looks like.
+                    None if at == first => (at, EXPECTED_ITEM.to_string()),
                     None => match diagnose_unclosed(source, pos, at) {
                         Some(found) => found,
                         None => (at, expected_message(&e.variant)),
@@ -71,6 +89,9 @@ pub(crate) fn parse<'a>(
     items
 }
 
+/// What a line that starts with nothing recognisable should have held.
+const EXPECTED_ITEM: &str = "expected an item: article \"ID\", a declaration such as actor \"NAME\" or statement LABEL \"TEXT\", a triple SUBJECT predicate OBJECT, or a # comment";
+
 /// Turns pest's list of expected rules into words.
 fn expected_message(variant: &ErrorVariant<Rule>) -> String {
     let ErrorVariant::ParsingError { positives, .. } = variant else {
@@ -83,6 +104,12 @@ fn expected_message(variant: &ErrorVariant<Rule>) -> String {
             words.push(w);
         }
     }
+    // The end of the line reads best as the last choice.
+    let end = describe(Rule::line_end);
+    if let Some(i) = words.iter().position(|w| *w == end) {
+        let w = words.remove(i);
+        words.push(w);
+    }
     match words.as_slice() {
         [] => "unexpected text here".to_string(),
         [one] => format!("expected {one}"),
@@ -93,7 +120,7 @@ fn expected_message(variant: &ErrorVariant<Rule>) -> String {
 /// A rule, in words that a user who has not read the grammar understands.
 fn describe(rule: Rule) -> &'static str {
     match rule {
-        Rule::line | Rule::line_end => "the end of the line",
+        Rule::line | Rule::line_end | Rule::block => "the end of the line",
         Rule::article | Rule::kw_article => "`article`",
         Rule::statement_decl | Rule::kw_statement | Rule::inline_statement => "`statement`",
         Rule::entity_decl | Rule::kind | Rule::inline_entity => {
@@ -105,13 +132,18 @@ fn describe(rule: Rule) -> &'static str {
         Rule::name | Rule::string => "a quoted string",
         Rule::label => "a statement label (a word such as s1)",
         Rule::predicate => "a predicate (a lowercase word such as claims or member_of)",
-        Rule::map => "a property map {key: value, ...}",
+        Rule::map | Rule::open_brace => "a property map {key: value, ...}",
+        Rule::close_brace => "}",
+        Rule::open_bracket => "[",
+        Rule::close_bracket => "]",
+        Rule::comma => ",",
+        Rule::colon => ":",
         Rule::pair | Rule::key => "a property name",
         Rule::list => "a list [...]",
         Rule::float | Rule::integer => "a number",
         Rule::kw_true | Rule::kw_false | Rule::kw_null => "true, false or null",
         Rule::escape => "an escape (\\\" \\' \\\\ \\n \\t or \\uXXXX)",
-        Rule::EOI => "the end of the file",
+        Rule::EOI => "the end of the line",
         _ => "something else",
     }
 }
@@ -151,10 +183,21 @@ fn diagnose_string(source: &str, at: usize) -> Option<(usize, String)> {
 }
 
 /// When the file ends inside a map or a list of the item that starts at `start`,
-/// and the syntax error at `at` lies at or after its opening bracket, the missing
-/// bracket is the problem (pest would point at the last value and ask for one).
+/// and the syntax error at `at` lies on the file's last line and at or after the
+/// bracket that opened it, the missing bracket is the problem (pest would point
+/// at the last value and ask for one).
 /// Returns the innermost unclosed bracket's position and a message about it.
 fn diagnose_unclosed(source: &str, start: usize, at: usize) -> Option<(usize, String)> {
+    // Only an error on the last line that holds anything is the end of the file;
+    // and when that line is an item of its own, the bracket was forgotten, and
+    // the message at the error says what was expected instead.
+    if source.get(at..)?.trim_end().contains('\n') {
+        return None;
+    }
+    let line_start = source.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    if line_start > start && starts_an_item(&source[line_start..]) {
+        return None;
+    }
     let bytes = source.as_bytes();
     let mut open: Vec<(usize, u8)> = Vec::new();
     let mut quote: Option<u8> = None;
@@ -333,9 +376,9 @@ fn props<'a>(pair: Option<Pair<'a>>, base: usize, report: &mut Report<'_>) -> Op
     let mut props: Props<'a> = Vec::new();
     let mut seen: HashSet<&str> = HashSet::new();
     let mut ok = true;
-    for entry in pair.into_inner() {
+    for entry in pair.into_inner().filter(|p| p.as_rule() == Rule::pair) {
         let at = base + entry.as_span().start();
-        let mut parts = entry.into_inner();
+        let mut parts = entry.into_inner().filter(|p| p.as_rule() != Rule::colon);
         let (Some(key), Some(value)) = (parts.next(), parts.next()) else {
             continue;
         };
@@ -386,7 +429,13 @@ fn value_of(pair: Pair<'_>, base: usize, report: &mut Report<'_>) -> Option<Valu
         Rule::list => {
             let mut items = Vec::new();
             let mut ok = true;
-            for element in pair.into_inner() {
+            let elements = pair.into_inner().filter(|p| {
+                !matches!(
+                    p.as_rule(),
+                    Rule::open_bracket | Rule::close_bracket | Rule::comma
+                )
+            });
+            for element in elements {
                 match value_of(element, base, report) {
                     Some(v) => items.push(v),
                     None => ok = false,
@@ -609,8 +658,56 @@ mod tests {
     }
 
     #[test]
+    fn strings_hold_any_character_but_their_quote_backslash_and_line_break() {
+        let src = "actor \"it's [a] ~ \\\"b\\\" \t # é 😀\" {q: 'say \"x\" \\\\ \\n'}\n";
+        let (items, diags) = parse_str(src);
+        assert!(diags.is_empty(), "{diags:?}");
+        let ItemKind::Entity { name, props, .. } = &items[0].kind else {
+            panic!("{items:?}")
+        };
+        assert_eq!(name, "it's [a] ~ \"b\" \t # é 😀");
+        assert_eq!(props[0].value, Value::from("say \"x\" \\ \n"));
+    }
+
+    #[test]
     fn surrogate_pairs_and_lone_surrogates() {
         assert_eq!(unescape("\\uD83D\\uDE00").unwrap(), "😀");
         assert!(unescape("a\\uD83Dx").is_err());
+    }
+}
+
+#[cfg(test)]
+mod messages {
+    use super::*;
+
+    fn first_error(src: &str) -> String {
+        let mut report = Report::new("t.triples", src);
+        let mut progress = Progress::new(None, src.len());
+        parse(src, &mut report, &mut progress);
+        let d = report.finish();
+        let d = &d.items[0];
+        format!("{}:{} {}", d.line, d.column, d.message)
+    }
+
+    #[test]
+    fn messages_say_what_was_expected() {
+        assert_eq!(first_error("  ??? foo\n"), format!("1:3 {EXPECTED_ITEM}"));
+        assert_eq!(
+            first_error("actor \"X\" {a: 1\nplace \"P\"\n"),
+            "2:1 expected } or ,"
+        );
+        assert_eq!(first_error("actor \"X\" {a 1}\n"), "1:14 expected :");
+        assert_eq!(
+            first_error("actor \"X\" {aliases: [\"a\" \"b\"]}\n"),
+            "1:26 expected ] or ,"
+        );
+        assert_eq!(
+            first_error("\"A\" leads \"B\" extra\n"),
+            "1:15 expected a property map {key: value, ...} or the end of the line"
+        );
+        assert_eq!(
+            first_error("\"A\" claims\n"),
+            "1:11 expected a quoted name, a statement label or an inline declaration"
+        );
     }
 }

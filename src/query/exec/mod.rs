@@ -1,20 +1,399 @@
 //! Planning and executing a parsed statement over the graph.
+//!
+//! The life of a statement here: [`plan::plan`] binds variables, checks the
+//! semantics and builds a pipeline of operators per single query; the executor
+//! runs the operators in order, each materialising its rows (a `Vec` of rows of
+//! [`Val`]s), and converts the last rows into [`ResultValue`]s. A statement
+//! with a write clause runs inside one [`Txn`], committed only when every
+//! clause succeeded; an error or a cancellation drops the transaction, which
+//! rolls it back.
+//!
+//! Architecture invariant: rows hold node and relationship ids, never records;
+//! records are read from the graph when an expression needs them and copied
+//! only into the final result.
+//!
+//! # Error messages
+//!
+//! Every [`Error::Query`] raised here starts with one of these phrases, so that
+//! a caller (the TCK runner) can classify it:
+//!
+//! | phrase | openCypher error |
+//! |---|---|
+//! | `undefined variable` | SyntaxError: UndefinedVariable |
+//! | `variable already bound` | SyntaxError: VariableAlreadyBound |
+//! | `variable type conflict` | SyntaxError: VariableTypeConflict |
+//! | `unknown function` | SyntaxError: UnknownFunction |
+//! | `invalid number of arguments` | SyntaxError: InvalidNumberOfArguments |
+//! | `invalid argument passing mode` | SyntaxError: InvalidArgumentPassingMode |
+//! | `nested aggregation` | SyntaxError: NestedAggregation |
+//! | `invalid aggregation` | SyntaxError: InvalidAggregation |
+//! | `ambiguous aggregation expression` | SyntaxError: AmbiguousAggregationExpression |
+//! | `no variables in scope` | SyntaxError: NoVariablesInScope |
+//! | `no expression alias` | SyntaxError: NoExpressionAlias |
+//! | `column name conflict` | SyntaxError: ColumnNameConflict |
+//! | `different columns in union` | SyntaxError: DifferentColumnsInUnion |
+//! | `invalid clause composition` | SyntaxError: InvalidClauseComposition |
+//! | `relationship uniqueness violation` | SyntaxError: RelationshipUniquenessViolation |
+//! | `no single relationship type` | SyntaxError: NoSingleRelationshipType |
+//! | `requires directed relationship` | SyntaxError: RequiresDirectedRelationship |
+//! | `creating var length` | SyntaxError: CreatingVarLength |
+//! | `invalid delete` | SyntaxError: InvalidDelete |
+//! | `non-constant expression` | SyntaxError: NonConstantExpression |
+//! | `missing parameter` | ParameterMissing: MissingParameter |
+//! | `invalid argument type` | TypeError: InvalidArgumentType |
+//! | `invalid property type` | TypeError: InvalidPropertyType |
+//! | `map element access by non-string` | TypeError: MapElementAccessByNonString |
+//! | `invalid argument value` | ArgumentError / TypeError: InvalidArgumentValue |
+//! | `negative integer argument` | ArgumentError: NegativeIntegerArgument |
+//! | `integer overflow` | ArgumentError: IntegerOverflow |
+//! | `division by zero` | ArgumentError: DivisionByZero |
+//!
+//! Resource limits raise [`Error::ResourceLimit`], cancellation
+//! [`Error::Cancelled`], broken domain rules (a node deleted while it still has
+//! relationships, a duplicate key) [`Error::Constraint`].
 
-use super::ast::Statement;
+mod eval;
+mod functions;
+mod pattern;
+pub mod plan;
+mod project;
+mod values;
+mod write;
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
+
+use self::eval::{eval, Ctx, Frame};
+use self::plan::{Op, Part, Plan, StepProfile};
+use self::values::{Key, Val};
+use super::ast::{Mode, Statement};
 use super::Params;
 use crate::cancel::Cancel;
 use crate::error::{Error, Result};
-use crate::graph::Graph;
-use crate::result::QueryResult;
+use crate::graph::{Graph, Txn};
+use crate::result::{QueryResult, ResultValue};
 use crate::storage::Storage;
+
+/// The most values (rows × columns, list items) a query may hold at once.
+pub const MAX_VALUES: usize = 50_000_000;
 
 /// Plans and runs a parsed statement.
 pub fn execute(
-    _graph: &mut Graph,
-    _storage: &mut dyn Storage,
-    _statement: &Statement,
-    _params: &Params,
-    _cancel: &Cancel,
+    graph: &mut Graph,
+    storage: &mut dyn Storage,
+    statement: &Statement,
+    params: &Params,
+    cancel: &Cancel,
 ) -> Result<QueryResult> {
-    Err(Error::query("the executor is not built yet"))
+    let plan = plan::plan(graph, &statement.query)?;
+    if statement.mode == Mode::Explain {
+        return Ok(QueryResult {
+            columns: plan.columns.clone(),
+            rows: Vec::new(),
+            stats: None,
+            plan: Some(plan.to_string()),
+        });
+    }
+    let regexes = RefCell::new(HashMap::new());
+    let deleted = RefCell::new(eval::Deleted::default());
+    let env = Env {
+        params,
+        cancel,
+        regexes: &regexes,
+        deleted: &deleted,
+    };
+    let mut profile = Vec::new();
+    let (rows, stats) = if plan.writes {
+        let mut txn = graph.begin();
+        let rows = {
+            let mut access = Access::Write(&mut txn);
+            let rows = run_plan(&plan, &mut access, &env, &mut profile)?;
+            to_results(rows, access.graph(), cancel)?
+        };
+        cancel.check()?;
+        let stats = txn.stats();
+        txn.commit(storage)?;
+        (rows, Some(stats))
+    } else {
+        let mut access = Access::Read(graph);
+        let rows = run_plan(&plan, &mut access, &env, &mut profile)?;
+        (to_results(rows, access.graph(), cancel)?, None)
+    };
+    let plan_text = (statement.mode == Mode::Profile).then(|| {
+        let mut s = String::new();
+        // Writing to a String cannot fail.
+        let _ = plan.fmt_with(&mut s, Some(&profile));
+        s
+    });
+    Ok(QueryResult {
+        columns: plan.columns.clone(),
+        rows,
+        stats,
+        plan: plan_text,
+    })
 }
+
+/// What stays the same for a whole statement.
+struct Env<'a> {
+    params: &'a Params,
+    cancel: &'a Cancel,
+    regexes: &'a RefCell<HashMap<String, regex::Regex>>,
+    deleted: &'a RefCell<eval::Deleted>,
+}
+
+impl<'a> Env<'a> {
+    fn ctx<'g>(&'g self, graph: &'g Graph) -> Ctx<'g> {
+        Ctx {
+            graph,
+            params: self.params,
+            cancel: self.cancel,
+            regexes: self.regexes,
+            deleted: self.deleted,
+        }
+    }
+}
+
+/// The graph, read-only or through a transaction.
+enum Access<'t, 'g> {
+    Read(&'g Graph),
+    Write(&'t mut Txn<'g>),
+}
+
+impl Access<'_, '_> {
+    fn graph(&self) -> &Graph {
+        match self {
+            Access::Read(g) => g,
+            Access::Write(t) => t.graph(),
+        }
+    }
+}
+
+type Row = Vec<Val>;
+
+fn to_results(rows: Vec<Row>, graph: &Graph, cancel: &Cancel) -> Result<Vec<Vec<ResultValue>>> {
+    let mut out = Vec::with_capacity(rows.len());
+    for (i, row) in rows.into_iter().enumerate() {
+        if i % 4096 == 4095 {
+            cancel.check()?;
+        }
+        out.push(row.iter().map(|v| v.to_result(graph)).collect());
+    }
+    Ok(out)
+}
+
+fn run_plan(
+    plan: &Plan,
+    access: &mut Access,
+    env: &Env,
+    profile: &mut Vec<Vec<StepProfile>>,
+) -> Result<Vec<Row>> {
+    let mut all: Vec<Row> = Vec::new();
+    for part in &plan.parts {
+        let mut prof = Vec::new();
+        let rows = run_part(part, access, env, &mut prof)?;
+        profile.push(prof);
+        all.extend(rows);
+        check_rows(all.len(), plan.columns.len())?;
+    }
+    if plan.parts.len() > 1 && !plan.union_all.iter().all(|a| *a) {
+        let mut seen = HashSet::new();
+        all.retain(|r| seen.insert(Key::of_row(r)));
+    }
+    Ok(all)
+}
+
+/// Refuses more rows than the memory bound allows.
+fn check_rows(rows: usize, width: usize) -> Result<()> {
+    if rows.saturating_mul(width.max(1)) > MAX_VALUES {
+        return Err(Error::ResourceLimit(format!(
+            "the query would hold more than {MAX_VALUES} values at once; add a LIMIT or a filter"
+        )));
+    }
+    Ok(())
+}
+
+fn run_part(
+    part: &Part,
+    access: &mut Access,
+    env: &Env,
+    profile: &mut Vec<StepProfile>,
+) -> Result<Vec<Row>> {
+    let mut rows: Vec<Row> = vec![Vec::new()];
+    let empty: Vec<String> = Vec::new();
+    let mut scope: &[String] = &empty;
+    let mut steps = part.steps.iter().peekable();
+    while let Some(step) = steps.next() {
+        env.cancel.check()?;
+        let started = Instant::now();
+        // A MATCH feeding an aggregation streams its rows into the groups.
+        if let (Op::Match(m), Some(next)) = (&step.op, steps.peek()) {
+            if let Op::Project(p) = &next.op {
+                if p.aggregating() {
+                    let ctx = env.ctx(access.graph());
+                    let mut grouper = project::Grouper::new(p);
+                    let matched = match_into(&ctx, m, rows, None, &mut |r| {
+                        grouper.add(&ctx, &step.scope, &r)
+                    })?;
+                    let middle = Instant::now();
+                    profile.push(StepProfile {
+                        rows: matched,
+                        micros: (middle - started).as_micros(),
+                    });
+                    rows = project::finish(&ctx, p, grouper)?;
+                    profile.push(StepProfile {
+                        rows: rows.len(),
+                        micros: middle.elapsed().as_micros(),
+                    });
+                    scope = &next.scope;
+                    steps.next();
+                    continue;
+                }
+            }
+        }
+        rows = match &step.op {
+            Op::Match(m) => {
+                let ctx = env.ctx(access.graph());
+                // A plain projection with LIMIT needs only the first rows.
+                let wanted = match steps.peek().map(|s| &s.op) {
+                    Some(Op::Project(p))
+                        if !p.aggregating()
+                            && !p.distinct
+                            && p.order_by.is_empty()
+                            && p.where_.is_none()
+                            && p.limit.is_some() =>
+                    {
+                        project::rows_wanted(&ctx, p)?
+                    }
+                    _ => None,
+                };
+                run_match(&ctx, m, rows, step.scope.len(), wanted)?
+            }
+            Op::Unwind { expr, .. } => {
+                let ctx = env.ctx(access.graph());
+                run_unwind(&ctx, expr, scope, rows, step.scope.len())?
+            }
+            Op::Project(p) => {
+                let ctx = env.ctx(access.graph());
+                project::run(&ctx, p, scope, rows)?
+            }
+            write_op => match access {
+                Access::Write(txn) => write::run(txn, env, write_op, scope, &step.scope, rows)?,
+                Access::Read(_) => {
+                    return Err(Error::query(
+                        "invalid clause composition: a write clause in a read-only statement",
+                    ))
+                }
+            },
+        };
+        profile.push(StepProfile {
+            rows: rows.len(),
+            micros: started.elapsed().as_micros(),
+        });
+        scope = &step.scope;
+    }
+    // A statement that does not end with RETURN returns no rows.
+    match part.steps.last().map(|s| &s.op) {
+        Some(Op::Project(p)) if p.is_return => Ok(rows),
+        _ => Ok(Vec::new()),
+    }
+}
+
+fn run_match(
+    ctx: &Ctx,
+    m: &plan::MatchOp,
+    rows: Vec<Row>,
+    width: usize,
+    wanted: Option<usize>,
+) -> Result<Vec<Row>> {
+    let mut out: Vec<Row> = Vec::new();
+    let limit = MAX_VALUES / width.max(1);
+    match_into(ctx, m, rows, wanted, &mut |r| {
+        out.push(r);
+        if out.len() > limit {
+            return Err(Error::ResourceLimit(format!(
+                "the match would hold more than {MAX_VALUES} values at once; add a LIMIT or a filter"
+            )));
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Matches every input row, passing each output row to `emit`, and stops after
+/// `limit` rows; returns how many rows were emitted.
+fn match_into(
+    ctx: &Ctx,
+    m: &plan::MatchOp,
+    rows: Vec<Row>,
+    limit: Option<usize>,
+    emit: &mut dyn FnMut(Row) -> Result<()>,
+) -> Result<usize> {
+    let mut count = 0;
+    let limit = limit.unwrap_or(usize::MAX);
+    for row in rows {
+        if count >= limit {
+            break;
+        }
+        ctx.cancel.check()?;
+        let before = count;
+        pattern::match_row(ctx, m, &row, &mut |r| {
+            count += 1;
+            emit(r)?;
+            Ok(count < limit)
+        })?;
+        if m.optional && count == before {
+            count += 1;
+            emit(
+                m.keep
+                    .iter()
+                    .map(|&i| {
+                        if i < m.inputs {
+                            row[i].clone()
+                        } else {
+                            Val::Null
+                        }
+                    })
+                    .collect(),
+            )?;
+        }
+    }
+    Ok(count)
+}
+
+fn run_unwind(
+    ctx: &Ctx,
+    expr: &super::ast::Expr,
+    scope: &[String],
+    rows: Vec<Row>,
+    width: usize,
+) -> Result<Vec<Row>> {
+    let mut out = Vec::new();
+    let limit = MAX_VALUES / width.max(1);
+    for row in rows {
+        ctx.cancel.check()?;
+        let v = eval(ctx, expr, &Frame::new(scope, &row))?;
+        match v {
+            Val::Null => {}
+            Val::List(items) => {
+                for item in items {
+                    let mut r = row.clone();
+                    r.push(item);
+                    out.push(r);
+                    if out.len() > limit {
+                        check_rows(out.len(), width)?;
+                    }
+                }
+            }
+            other => {
+                let mut r = row;
+                r.push(other);
+                out.push(r);
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,43 @@
+//! The function catalogue: names, arities, and which functions aggregate.
+
+/// The number of arguments a scalar or aggregating function takes, by lower-case
+/// name: `(min, max)`. `None` when the function does not exist.
+pub fn arity(name: &str) -> Option<(usize, usize)> {
+    Some(match name {
+        "id" | "labels" | "type" | "properties" | "keys" | "startnode" | "endnode" | "nodes"
+        | "relationships" | "length" | "size" | "head" | "last" | "tail" | "tolower"
+        | "toupper" | "trim" | "ltrim" | "rtrim" | "reverse" | "tostring" | "tointeger"
+        | "tofloat" | "toboolean" | "abs" | "ceil" | "floor" | "sign" | "sqrt" | "date" | "exp"
+        | "log" | "log10" | "sin" | "cos" | "tan" | "asin" | "acos" | "atan" | "degrees"
+        | "radians" | "isempty" | "exists" | "tostringornull" | "tointegerornull"
+        | "tofloatornull" | "tobooleanornull" => (1, 1),
+        "round" => (1, 3),
+        "rand" | "pi" | "e" | "timestamp" => (0, 0),
+        "range" => (2, 3),
+        "coalesce" => (1, usize::MAX),
+        "replace" => (3, 3),
+        "substring" => (2, 3),
+        "split" | "left" | "right" | "atan2" => (2, 2),
+        // Aggregations.
+        "count" | "collect" | "sum" | "avg" | "min" | "max" | "stdev" | "stdevp" => (1, 1),
+        "percentiledisc" | "percentilecont" => (2, 2),
+        _ => return None,
+    })
+}
+
+/// Whether the lower-case name is an aggregating function.
+pub fn is_aggregate(name: &str) -> bool {
+    matches!(
+        name,
+        "count"
+            | "collect"
+            | "sum"
+            | "avg"
+            | "min"
+            | "max"
+            | "stdev"
+            | "stdevp"
+            | "percentiledisc"
+            | "percentilecont"
+    )
+}

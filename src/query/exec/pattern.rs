@@ -1,0 +1,863 @@
+//! Pattern matching: binding the nodes and relationships of `MATCH` patterns
+//! for one input row.
+//!
+//! Each path pattern starts at its anchor node (chosen by the planner) and
+//! expands to the right, then to the left, one relationship at a time, with
+//! depth-first search. Relationships are unique within one `MATCH`.
+//! Variable-length steps enumerate trails with an explicit stack, or, when only
+//! the set of reachable nodes matters, run a breadth-first search with a
+//! visited set. Shortest paths are found by breadth-first search.
+
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+
+use super::eval::{build_path, eval, truthy, Ctx, Frame};
+use super::plan::{self, MatchOp, PatternPlan, RelStep, Start};
+use super::values::{equals, Key, Val};
+use super::MAX_VALUES;
+use crate::error::{Error, Result};
+use crate::graph::Dir;
+use crate::model::{normalise_text, Kind, NodeId, RelId, Relationship};
+use crate::query::ast::{Direction, Expr, PathKind, PathPattern};
+use crate::value::Value;
+
+/// A property map to match, evaluated once per input row when it can be.
+enum Props {
+    None,
+    Ready(BTreeMap<String, Val>),
+    /// Refers to variables bound by the pattern itself: evaluated at each check.
+    Lazy(Expr),
+}
+
+/// Matches one `MATCH` for one input row, calling `emit` with each output row
+/// (the op's `keep` slots). `emit` returns `false` to stop early. Returns
+/// `false` when stopped.
+pub fn match_row(
+    ctx: &Ctx,
+    op: &MatchOp,
+    row: &[Val],
+    emit: &mut dyn FnMut(Vec<Val>) -> Result<bool>,
+) -> Result<bool> {
+    let names_in = &op.work[..op.inputs];
+    let frame = Frame::new(names_in, row);
+    let eval_props = |e: &Option<Expr>| -> Result<Props> {
+        match e {
+            None => Ok(Props::None),
+            Some(x) => match eval(ctx, x, &frame) {
+                Ok(Val::Map(m)) => Ok(Props::Ready(m)),
+                Ok(Val::Null) => Ok(Props::Ready(BTreeMap::new())),
+                Ok(v) => Err(Error::query(format!(
+                    "invalid argument type: a pattern's properties must be a map, not {}",
+                    v.type_name()
+                ))),
+                Err(Error::Query { message, .. }) if message.starts_with("undefined variable") => {
+                    Ok(Props::Lazy(x.clone()))
+                }
+                Err(e) => Err(e),
+            },
+        }
+    };
+    let mut node_props = Vec::new();
+    let mut rel_props = Vec::new();
+    for p in &op.patterns {
+        node_props.push(
+            p.nodes
+                .iter()
+                .map(|n| eval_props(&n.properties))
+                .collect::<Result<Vec<_>>>()?,
+        );
+        rel_props.push(
+            p.rels
+                .iter()
+                .map(|r| eval_props(&r.properties))
+                .collect::<Result<Vec<_>>>()?,
+        );
+    }
+    let mut work = row.to_vec();
+    work.resize(op.work.len(), Val::Null);
+    let mut bound = vec![false; op.work.len()];
+    for b in bound.iter_mut().take(op.inputs) {
+        *b = true;
+    }
+    let mut m = Matcher {
+        ctx,
+        op,
+        node_props,
+        rel_props,
+        work,
+        bound,
+        used: Vec::new(),
+        emit,
+        steps: 0,
+        memo: HashSet::new(),
+    };
+    m.pattern(0)
+}
+
+struct Matcher<'a, 'c, 'e> {
+    ctx: &'a Ctx<'c>,
+    op: &'a MatchOp,
+    node_props: Vec<Vec<Props>>,
+    rel_props: Vec<Vec<Props>>,
+    work: Vec<Val>,
+    bound: Vec<bool>,
+    used: Vec<RelId>,
+    emit: &'e mut dyn FnMut(Vec<Val>) -> Result<bool>,
+    steps: usize,
+    /// States already expanded, when the plan allows skipping repeats.
+    memo: HashSet<(usize, usize, Vec<Key>)>,
+}
+
+/// The direction to walk a relationship pattern, from its left node (or from its
+/// right node when `reversed`).
+fn walk_dir(d: Direction, reversed: bool) -> Dir {
+    match (d, reversed) {
+        (Direction::Both, _) => Dir::Both,
+        (Direction::Outgoing, false) | (Direction::Incoming, true) => Dir::Out,
+        _ => Dir::In,
+    }
+}
+
+impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
+    /// Whether the state after hop `h` of pattern `pi` was seen before (and
+    /// records it). Always false when every match counts.
+    fn seen(&mut self, pi: usize, h: usize) -> bool {
+        let Some(memo) = &self.op.memo else {
+            return false;
+        };
+        let key: Vec<Key> = memo[pi][h]
+            .iter()
+            .map(|&s| Key::of(&self.work[s]))
+            .collect();
+        !self.memo.insert((pi, h, key))
+    }
+
+    /// Whether every one of `filters` is true on the work row.
+    fn passes(&self, filters: &[Expr]) -> Result<bool> {
+        if filters.is_empty() {
+            return Ok(true);
+        }
+        let frame = Frame::new(&self.op.work, &self.work);
+        for f in filters {
+            if !truthy(self.ctx, f, &frame)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// The filters to check after point `point` of pattern `pi` (0: the anchor).
+    fn early(&self, pi: usize, point: usize) -> &'a [Expr] {
+        self.op
+            .early
+            .get(pi)
+            .and_then(|p| p.get(point))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    fn tick(&mut self) -> Result<()> {
+        self.steps += 1;
+        if self.steps.is_multiple_of(4096) {
+            self.ctx.cancel.check()?;
+        }
+        Ok(())
+    }
+
+    fn props_match(&self, props: &Props, get: &dyn Fn(&str) -> Option<&'c Value>) -> Result<bool> {
+        let owned;
+        let map = match props {
+            Props::None => return Ok(true),
+            Props::Ready(m) => m,
+            Props::Lazy(e) => {
+                let frame = Frame::new(&self.op.work, &self.work);
+                match eval(self.ctx, e, &frame)? {
+                    Val::Map(m) => {
+                        owned = m;
+                        &owned
+                    }
+                    Val::Null => return Ok(true),
+                    v => {
+                        return Err(Error::query(format!(
+                            "invalid argument type: a pattern's properties must be a map, not {}",
+                            v.type_name()
+                        )))
+                    }
+                }
+            }
+        };
+        for (k, want) in map {
+            let Some(have) = get(k) else {
+                return Ok(false);
+            };
+            if equals(&Val::from(have), want) != Some(true) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Whether node `id` fits node `ni` of pattern `pi` (labels, properties, binding).
+    fn node_ok(&self, pi: usize, ni: usize, id: NodeId, skip_key: Option<&str>) -> Result<bool> {
+        let step = &self.op.patterns[pi].nodes[ni];
+        if self.bound[step.slot] {
+            if self.work[step.slot] != Val::Node(id) {
+                return Ok(false);
+            }
+            if step.labels.is_empty() && matches!(self.node_props[pi][ni], Props::None) {
+                return Ok(true);
+            }
+        }
+        let graph = self.ctx.graph;
+        let Some(node) = graph.node(id) else {
+            return Ok(false);
+        };
+        if !step.labels.iter().all(|l| node.has_label(l)) {
+            return Ok(false);
+        }
+        let get = |k: &str| -> Option<&'c Value> {
+            if skip_key == Some(k) {
+                // Matched by the key index already (after normalisation).
+                return None;
+            }
+            graph.node(id).and_then(|n| n.properties.get(k))
+        };
+        match (&self.node_props[pi][ni], skip_key) {
+            (Props::Ready(m), Some(key)) => {
+                let rest: BTreeMap<String, Val> = m
+                    .iter()
+                    .filter(|(k, _)| k.as_str() != key)
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                self.props_match(&Props::Ready(rest), &get)
+            }
+            (p, _) => self.props_match(p, &get),
+        }
+    }
+
+    fn rel_ok(&self, pi: usize, ri: usize, rel: &'c Relationship) -> Result<bool> {
+        let step = &self.op.patterns[pi].rels[ri];
+        if !step.types.is_empty() && !step.types.contains(&rel.rel_type) {
+            return Ok(false);
+        }
+        self.props_match(&self.rel_props[pi][ri], &|k| rel.properties.get(k))
+    }
+
+    fn bind(&mut self, slot: usize, v: Val) -> Option<bool> {
+        if self.bound[slot] {
+            // Already bound: a match only if equal; nothing to undo.
+            return if equals(&self.work[slot], &v) == Some(true) {
+                Some(false)
+            } else {
+                None
+            };
+        }
+        self.work[slot] = v;
+        self.bound[slot] = true;
+        Some(true)
+    }
+
+    fn unbind(&mut self, slot: usize, was_new: bool) {
+        if was_new {
+            self.bound[slot] = false;
+            self.work[slot] = Val::Null;
+        }
+    }
+
+    /// Matches pattern `pi` and everything after it.
+    fn pattern(&mut self, pi: usize) -> Result<bool> {
+        if pi == self.op.patterns.len() {
+            return self.finish();
+        }
+        let p = &self.op.patterns[pi];
+        if p.kind != PathKind::Normal {
+            return self.shortest(pi);
+        }
+        let anchor = p.anchor;
+        let slot = p.nodes[anchor].slot;
+        let graph = self.ctx.graph;
+        let mut key_skip: Option<&str> = None;
+        let candidates: Box<dyn Iterator<Item = NodeId> + '_> = match &p.start {
+            Start::Bound if self.bound[slot] => match &self.work[slot] {
+                Val::Node(id) => Box::new(std::iter::once(*id)),
+                _ => return Ok(true),
+            },
+            Start::Key(kind, e) => {
+                let frame = Frame::new(
+                    &self.op.work[..self.op.inputs],
+                    &self.work[..self.op.inputs],
+                );
+                match eval(self.ctx, e, &frame)? {
+                    Val::Str(s) => {
+                        let key = if *kind == Kind::Statement {
+                            normalise_text(&s)
+                        } else {
+                            s
+                        };
+                        key_skip = Some(kind.key_property());
+                        Box::new(graph.lookup_key(*kind, &key).into_iter())
+                    }
+                    Val::Null => return Ok(true),
+                    _ => Box::new(graph.nodes_with_label(kind.label())),
+                }
+            }
+            Start::Id(e) => {
+                let frame = Frame::new(
+                    &self.op.work[..self.op.inputs],
+                    &self.work[..self.op.inputs],
+                );
+                match eval(self.ctx, e, &frame)? {
+                    Val::Int(i) if i >= 0 => {
+                        Box::new(graph.node(i as u64).map(|n| n.id).into_iter())
+                    }
+                    Val::Float(f) if f >= 0.0 && f.fract() == 0.0 && f < 1.8e19 => {
+                        Box::new(graph.node(f as u64).map(|n| n.id).into_iter())
+                    }
+                    _ => return Ok(true),
+                }
+            }
+            Start::Label(l) => Box::new(graph.nodes_with_label(l)),
+            Start::Bound | Start::All => Box::new(graph.nodes().map(|n| n.id)),
+        };
+        for id in candidates {
+            self.tick()?;
+            if !self.node_ok(pi, anchor, id, key_skip)? {
+                continue;
+            }
+            let Some(new) = self.bind(slot, Val::Node(id)) else {
+                continue;
+            };
+            if !self.passes(self.early(pi, 0))? {
+                self.unbind(slot, new);
+                continue;
+            }
+            let go_on = self.hop(pi, 0)?;
+            self.unbind(slot, new);
+            if !go_on {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// The `h`-th hop of pattern `pi`: right of the anchor first, then left.
+    fn hop(&mut self, pi: usize, h: usize) -> Result<bool> {
+        let p = &self.op.patterns[pi];
+        let k = p.rels.len();
+        if h == k {
+            return self.pattern_done(pi);
+        }
+        let anchor = p.anchor;
+        let right = k - anchor;
+        let (ri, from, to, reversed) = if h < right {
+            let ri = anchor + h;
+            (ri, ri, ri + 1, false)
+        } else {
+            let ri = anchor - 1 - (h - right);
+            (ri, ri + 1, ri, true)
+        };
+        let Val::Node(from_id) = self.work[p.nodes[from].slot] else {
+            return Ok(true);
+        };
+        let step = &p.rels[ri];
+        if step.length.is_none() {
+            self.single_hop(pi, h, ri, from_id, to, reversed)
+        } else {
+            self.var_hop(pi, h, ri, from_id, to, reversed)
+        }
+    }
+
+    fn single_hop(
+        &mut self,
+        pi: usize,
+        h: usize,
+        ri: usize,
+        from_id: NodeId,
+        to: usize,
+        reversed: bool,
+    ) -> Result<bool> {
+        let graph = self.ctx.graph;
+        let p = &self.op.patterns[pi];
+        let step = &p.rels[ri];
+        let dir = walk_dir(step.direction, reversed);
+        let rel_slot = step.slot;
+        let to_slot = p.nodes[to].slot;
+        let mut loops_seen: Vec<RelId> = Vec::new();
+        for (rel, other) in graph.relationships_of(from_id, dir) {
+            self.tick()?;
+            if dir == Dir::Both && rel.start == rel.end {
+                if loops_seen.contains(&rel.id) {
+                    continue;
+                }
+                loops_seen.push(rel.id);
+            }
+            if self.used.contains(&rel.id) || !self.rel_ok(pi, ri, rel)? {
+                continue;
+            }
+            if !self.node_ok(pi, to, other, None)? {
+                continue;
+            }
+            let Some(new_rel) = self.bind(rel_slot, Val::Rel(rel.id)) else {
+                continue;
+            };
+            let Some(new_node) = self.bind(to_slot, Val::Node(other)) else {
+                self.unbind(rel_slot, new_rel);
+                continue;
+            };
+            if !self.passes(self.early(pi, h + 1))? || self.seen(pi, h) {
+                self.unbind(to_slot, new_node);
+                self.unbind(rel_slot, new_rel);
+                continue;
+            }
+            self.used.push(rel.id);
+            let go_on = self.hop(pi, h + 1)?;
+            self.used.pop();
+            self.unbind(to_slot, new_node);
+            self.unbind(rel_slot, new_rel);
+            if !go_on {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    fn var_hop(
+        &mut self,
+        pi: usize,
+        h: usize,
+        ri: usize,
+        from_id: NodeId,
+        to: usize,
+        reversed: bool,
+    ) -> Result<bool> {
+        let p = &self.op.patterns[pi];
+        let step = &p.rels[ri];
+        let rel_slot = step.slot;
+        let to_slot = p.nodes[to].slot;
+        let reach = step.reach_only;
+        let ends = if reach {
+            self.reachable(pi, ri, from_id, reversed)?
+        } else {
+            self.trails(pi, ri, from_id, reversed)?
+        };
+        for (end, mut rels) in ends {
+            self.tick()?;
+            if !self.node_ok(pi, to, end, None)? {
+                continue;
+            }
+            if reversed {
+                rels.reverse();
+            }
+            let value = if reach {
+                Val::Null
+            } else {
+                Val::List(rels.iter().map(|r| Val::Rel(*r)).collect())
+            };
+            let Some(new_rel) = self.bind(rel_slot, value) else {
+                continue;
+            };
+            let Some(new_node) = self.bind(to_slot, Val::Node(end)) else {
+                self.unbind(rel_slot, new_rel);
+                continue;
+            };
+            if !self.passes(self.early(pi, h + 1))? || self.seen(pi, h) {
+                self.unbind(to_slot, new_node);
+                self.unbind(rel_slot, new_rel);
+                continue;
+            }
+            let before = self.used.len();
+            self.used.extend_from_slice(&rels);
+            let go_on = self.hop(pi, h + 1)?;
+            self.used.truncate(before);
+            self.unbind(to_slot, new_node);
+            self.unbind(rel_slot, new_rel);
+            if !go_on {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Every trail from `from` whose length is in the step's range: its end and
+    /// its relationships in walking order.
+    fn trails(
+        &mut self,
+        pi: usize,
+        ri: usize,
+        from: NodeId,
+        reversed: bool,
+    ) -> Result<Vec<(NodeId, Vec<RelId>)>> {
+        let graph = self.ctx.graph;
+        let step: &RelStep = &self.op.patterns[pi].rels[ri];
+        let range = step.length.unwrap_or(crate::query::ast::Range {
+            min: Some(1),
+            max: Some(1),
+        });
+        let min = range.min.unwrap_or(1) as usize;
+        let max = range.max.map_or(usize::MAX, |m| m as usize);
+        let dir = walk_dir(step.direction, reversed);
+        let mut out = Vec::new();
+        if min > max {
+            return Ok(out);
+        }
+        // Each stack entry: a node reached, and its candidate next steps not yet tried.
+        let mut path: Vec<RelId> = Vec::new();
+        let mut stack: Vec<(NodeId, Vec<(RelId, NodeId)>)> = Vec::new();
+        let expand = |m: &Self, at: NodeId, path: &[RelId]| -> Result<Vec<(RelId, NodeId)>> {
+            let mut next = Vec::new();
+            let mut loops_seen: Vec<RelId> = Vec::new();
+            for (rel, other) in graph.relationships_of(at, dir) {
+                if dir == Dir::Both && rel.start == rel.end {
+                    if loops_seen.contains(&rel.id) {
+                        continue;
+                    }
+                    loops_seen.push(rel.id);
+                }
+                if path.contains(&rel.id) || m.used.contains(&rel.id) || !m.rel_ok(pi, ri, rel)? {
+                    continue;
+                }
+                next.push((rel.id, other));
+            }
+            next.reverse();
+            Ok(next)
+        };
+        if min == 0 {
+            out.push((from, Vec::new()));
+        }
+        let first = if max > 0 {
+            expand(self, from, &path)?
+        } else {
+            Vec::new()
+        };
+        stack.push((from, first));
+        while let Some((_, pending)) = stack.last_mut() {
+            self.tick()?;
+            let Some((rel, node)) = pending.pop() else {
+                stack.pop();
+                path.pop();
+                continue;
+            };
+            path.push(rel);
+            if path.len() >= min {
+                out.push((node, path.clone()));
+                if out.len() > MAX_VALUES {
+                    return Err(too_many());
+                }
+            }
+            let next = if path.len() < max {
+                expand(self, node, &path)?
+            } else {
+                Vec::new()
+            };
+            stack.push((node, next));
+        }
+        Ok(out)
+    }
+
+    /// The nodes reachable from `from` within the step's range, each once, by
+    /// breadth-first search (no relationships are reported).
+    fn reachable(
+        &mut self,
+        pi: usize,
+        ri: usize,
+        from: NodeId,
+        reversed: bool,
+    ) -> Result<Vec<(NodeId, Vec<RelId>)>> {
+        let graph = self.ctx.graph;
+        let step: &RelStep = &self.op.patterns[pi].rels[ri];
+        let range = step.length.unwrap_or(crate::query::ast::Range {
+            min: Some(1),
+            max: Some(1),
+        });
+        let min = range.min.unwrap_or(1) as usize;
+        let max = range.max.map_or(usize::MAX, |m| m as usize);
+        let dir = walk_dir(step.direction, reversed);
+        let mut out = Vec::new();
+        if min > max {
+            return Ok(out);
+        }
+        let mut seen: HashSet<NodeId> = HashSet::new();
+        seen.insert(from);
+        if min == 0 {
+            out.push((from, Vec::new()));
+        }
+        let mut start_again = false;
+        let mut queue = VecDeque::new();
+        queue.push_back((from, 0usize));
+        while let Some((at, depth)) = queue.pop_front() {
+            if depth >= max {
+                continue;
+            }
+            for (rel, other) in graph.relationships_of(at, dir) {
+                self.tick()?;
+                if self.used.contains(&rel.id) || !self.rel_ok(pi, ri, rel)? {
+                    continue;
+                }
+                if other == from {
+                    // Back at the start: a trail only if it is a real cycle.
+                    if min >= 1
+                        && !start_again
+                        && (dir != Dir::Both || depth >= 2 || rel.start == rel.end)
+                    {
+                        start_again = true;
+                        out.push((from, Vec::new()));
+                    }
+                    continue;
+                }
+                if seen.insert(other) {
+                    if depth + 1 >= min {
+                        out.push((other, Vec::new()));
+                    }
+                    queue.push_back((other, depth + 1));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// A path pattern is bound: set its path variable, go on with the next pattern.
+    fn pattern_done(&mut self, pi: usize) -> Result<bool> {
+        let p: &PatternPlan = &self.op.patterns[pi];
+        let Some(path_slot) = p.path_slot else {
+            return self.pattern(pi + 1);
+        };
+        let Val::Node(start) = self.work[p.nodes[0].slot] else {
+            return Ok(true);
+        };
+        let mut rels = Vec::new();
+        for r in &p.rels {
+            match &self.work[r.slot] {
+                Val::Rel(id) => rels.push(*id),
+                Val::List(items) => rels.extend(items.iter().filter_map(|v| match v {
+                    Val::Rel(id) => Some(*id),
+                    _ => None,
+                })),
+                _ => {}
+            }
+        }
+        let value = build_path(self.ctx.graph, start, &rels);
+        let Some(new) = self.bind(path_slot, value) else {
+            return Ok(true);
+        };
+        let go_on = self.pattern(pi + 1)?;
+        self.unbind(path_slot, new);
+        Ok(go_on)
+    }
+
+    /// Every pattern is bound: filter by WHERE and emit.
+    fn finish(&mut self) -> Result<bool> {
+        if !self.passes(&self.op.late)? {
+            return Ok(true);
+        }
+        let row: Vec<Val> = self.op.keep.iter().map(|&i| self.work[i].clone()).collect();
+        (self.emit)(row)
+    }
+
+    /// `shortestPath` / `allShortestPaths` over one relationship step.
+    fn shortest(&mut self, pi: usize) -> Result<bool> {
+        let graph = self.ctx.graph;
+        let p = &self.op.patterns[pi];
+        let all = p.kind == PathKind::AllShortest;
+        let (s_slot, t_slot) = (p.nodes[0].slot, p.nodes[1].slot);
+        let step = &p.rels[0];
+        let rel_slot = step.slot;
+        let range = step.length.unwrap_or(crate::query::ast::Range {
+            min: Some(1),
+            max: Some(1),
+        });
+        let min = range.min.unwrap_or(1) as usize;
+        let max = range.max.map_or(usize::MAX, |m| m as usize);
+        let dir = walk_dir(step.direction, false);
+        let sources: Vec<NodeId> = if self.bound[s_slot] {
+            match self.work[s_slot] {
+                Val::Node(id) => vec![id],
+                _ => return Ok(true),
+            }
+        } else {
+            graph.nodes().map(|n| n.id).collect()
+        };
+        for s in sources {
+            self.tick()?;
+            if !self.node_ok(pi, 0, s, None)? {
+                continue;
+            }
+            let Some(new_s) = self.bind(s_slot, Val::Node(s)) else {
+                continue;
+            };
+            // Breadth-first search from s, keeping every parent at the shortest distance.
+            let mut dist: HashMap<NodeId, usize> = HashMap::new();
+            let mut parents: HashMap<NodeId, Vec<(RelId, NodeId)>> = HashMap::new();
+            dist.insert(s, 0);
+            let mut order = vec![s];
+            let mut queue = VecDeque::from([s]);
+            while let Some(at) = queue.pop_front() {
+                let d = dist[&at];
+                if d >= max {
+                    continue;
+                }
+                for (rel, other) in graph.relationships_of(at, dir) {
+                    self.tick()?;
+                    if !self.rel_ok(pi, 0, rel)? {
+                        continue;
+                    }
+                    match dist.get(&other) {
+                        None => {
+                            dist.insert(other, d + 1);
+                            parents.insert(other, vec![(rel.id, at)]);
+                            order.push(other);
+                            queue.push_back(other);
+                        }
+                        Some(&od) if od == d + 1 && all => {
+                            if let Some(ps) = parents.get_mut(&other) {
+                                if !ps.iter().any(|(r, _)| *r == rel.id) {
+                                    ps.push((rel.id, at));
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            let targets: Vec<NodeId> = if self.bound[t_slot] {
+                match self.work[t_slot] {
+                    Val::Node(id) => vec![id],
+                    _ => Vec::new(),
+                }
+            } else {
+                order.clone()
+            };
+            for t in targets {
+                let Some(&d) = dist.get(&t) else {
+                    continue;
+                };
+                if d < min || (t == s && min > 0) || !self.node_ok(pi, 1, t, None)? {
+                    continue;
+                }
+                let paths = enumerate_parents(&parents, s, t, all)?;
+                for rels in paths {
+                    self.tick()?;
+                    let new_t = self.bind(t_slot, Val::Node(t));
+                    let Some(new_t) = new_t else { continue };
+                    let list = Val::List(rels.iter().map(|r| Val::Rel(*r)).collect());
+                    let Some(new_r) = self.bind(rel_slot, list) else {
+                        self.unbind(t_slot, new_t);
+                        continue;
+                    };
+                    let go_on = self.pattern_done(pi)?;
+                    self.unbind(rel_slot, new_r);
+                    self.unbind(t_slot, new_t);
+                    if !go_on {
+                        self.unbind(s_slot, new_s);
+                        return Ok(false);
+                    }
+                }
+            }
+            self.unbind(s_slot, new_s);
+        }
+        Ok(true)
+    }
+}
+
+/// The shortest paths from `s` to `t` (all of them, or the first), as
+/// relationship lists in path order, walked back through the parents without recursion.
+fn enumerate_parents(
+    parents: &HashMap<NodeId, Vec<(RelId, NodeId)>>,
+    s: NodeId,
+    t: NodeId,
+    all: bool,
+) -> Result<Vec<Vec<RelId>>> {
+    let mut out = Vec::new();
+    // Each entry: the node reached walking back, and the relationships so far (reversed).
+    let mut stack: Vec<(NodeId, Vec<RelId>)> = vec![(t, Vec::new())];
+    while let Some((at, rels)) = stack.pop() {
+        if at == s {
+            let mut r = rels;
+            r.reverse();
+            out.push(r);
+            if !all {
+                break;
+            }
+            if out.len() > MAX_VALUES {
+                return Err(too_many());
+            }
+            continue;
+        }
+        let Some(ps) = parents.get(&at) else {
+            continue;
+        };
+        let take = if all { ps.len() } else { 1 };
+        for (rel, prev) in ps.iter().take(take) {
+            let mut r = rels.clone();
+            r.push(*rel);
+            stack.push((*prev, r));
+        }
+    }
+    Ok(out)
+}
+
+fn too_many() -> Error {
+    Error::ResourceLimit(format!(
+        "the pattern matches more than {MAX_VALUES} paths; add a bound or a filter"
+    ))
+}
+
+/// Plans patterns that appear inside an expression, for the variables of `frame`.
+fn inline_match(
+    ctx: &Ctx,
+    patterns: &[PathPattern],
+    where_: Option<&Expr>,
+    frame: &Frame,
+) -> Result<(MatchOp, Vec<Val>)> {
+    let (names, vals) = frame.flatten();
+    let op = plan::plan_inline(ctx.graph, &names, patterns, where_)?;
+    Ok((op, vals))
+}
+
+/// Whether the patterns match at least once (pattern predicates and `exists`).
+pub fn pattern_exists(
+    ctx: &Ctx,
+    patterns: &[PathPattern],
+    where_: Option<&Expr>,
+    frame: &Frame,
+) -> Result<bool> {
+    let (op, vals) = inline_match(ctx, patterns, where_, frame)?;
+    let mut found = false;
+    match_row(ctx, &op, &vals, &mut |_| {
+        found = true;
+        Ok(false)
+    })?;
+    Ok(found)
+}
+
+/// `[pattern WHERE filter | map]`.
+pub fn pattern_comprehension(
+    ctx: &Ctx,
+    pattern: &PathPattern,
+    filter: Option<&Expr>,
+    map: &Expr,
+    frame: &Frame,
+) -> Result<Vec<Val>> {
+    let (op, vals) = inline_match(ctx, std::slice::from_ref(pattern), filter, frame)?;
+    let names: Vec<String> = op.keep.iter().map(|&i| op.work[i].clone()).collect();
+    let mut out = Vec::new();
+    let mut err = None;
+    match_row(ctx, &op, &vals, &mut |row| {
+        let f = Frame::new(&names, &row);
+        match eval(ctx, map, &f) {
+            Ok(v) => {
+                out.push(v);
+                if out.len() > MAX_VALUES {
+                    err = Some(too_many());
+                    return Ok(false);
+                }
+                Ok(true)
+            }
+            Err(e) => {
+                err = Some(e);
+                Ok(false)
+            }
+        }
+    })?;
+    match err {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}

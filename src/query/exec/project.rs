@@ -1,0 +1,555 @@
+//! `WITH` and `RETURN`: projection, grouping and aggregation, `DISTINCT`,
+//! `ORDER BY`, `SKIP`, `LIMIT`, and `WITH ... WHERE`.
+
+use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
+
+use super::eval::{eval, truthy, Ctx, Frame};
+use super::plan::{Aggregate, ProjectOp};
+use super::values::{order, Key, Val};
+use super::{Row, MAX_VALUES};
+use crate::error::{Error, Result};
+use crate::query::ast::Expr;
+
+/// One output row, with the frame its ORDER BY and WHERE see.
+struct Out {
+    vals: Row,
+    /// Extra values visible after the output columns (input row or aggregates).
+    extra: Row,
+}
+
+pub fn run(ctx: &Ctx, p: &ProjectOp, scope: &[String], rows: Vec<Row>) -> Result<Vec<Row>> {
+    if p.aggregating() {
+        let mut grouper = Grouper::new(p);
+        for row in &rows {
+            grouper.add(ctx, scope, row)?;
+        }
+        return finish(ctx, p, grouper);
+    }
+    let item_names: Vec<String> = p.items.iter().map(|(n, _)| n.clone()).collect();
+    // The frame of ORDER BY and WHERE: extra names first, so that output columns win.
+    let (frame_names, outs) = {
+        let mut outs = Vec::with_capacity(rows.len());
+        for (i, row) in rows.into_iter().enumerate() {
+            if i % 4096 == 4095 {
+                ctx.cancel.check()?;
+            }
+            let frame = Frame::new(scope, &row);
+            let vals = p
+                .items
+                .iter()
+                .map(|(_, e)| eval(ctx, e, &frame))
+                .collect::<Result<Row>>()?;
+            let keep_input = !p.order_by.is_empty() || p.where_.is_some();
+            outs.push(Out {
+                vals,
+                extra: if keep_input { row } else { Vec::new() },
+            });
+        }
+        let mut names: Vec<String> = scope.to_vec();
+        names.extend(item_names.iter().cloned());
+        (names, outs)
+    };
+    after_projection(ctx, p, frame_names, outs)
+}
+
+/// Finishes an aggregating projection whose rows were fed to `grouper`.
+pub fn finish(ctx: &Ctx, p: &ProjectOp, grouper: Grouper) -> Result<Vec<Row>> {
+    let item_names: Vec<String> = p.items.iter().map(|(n, _)| n.clone()).collect();
+    let (frame_names, outs) = grouper.finish(ctx, &item_names)?;
+    after_projection(ctx, p, frame_names, outs)
+}
+
+/// DISTINCT, ORDER BY, SKIP, LIMIT and WHERE over projected rows.
+fn after_projection(
+    ctx: &Ctx,
+    p: &ProjectOp,
+    frame_names: Vec<String>,
+    outs: Vec<Out>,
+) -> Result<Vec<Row>> {
+    let mut outs = outs;
+    if p.distinct {
+        let mut seen = HashSet::new();
+        outs.retain(|o| seen.insert(Key::of_row(&o.vals)));
+    }
+    let frame_vals = |o: &Out| -> Row {
+        let mut v = o.extra.clone();
+        v.extend(o.vals.iter().cloned());
+        v
+    };
+    if !p.order_by.is_empty() {
+        let mut keyed: Vec<(Row, Out)> = Vec::with_capacity(outs.len());
+        for (i, o) in outs.into_iter().enumerate() {
+            if i % 4096 == 4095 {
+                ctx.cancel.check()?;
+            }
+            let vals = frame_vals(&o);
+            let frame = Frame::new(&frame_names, &vals);
+            let keys = p
+                .order_by
+                .iter()
+                .map(|(e, _)| eval(ctx, e, &frame))
+                .collect::<Result<Row>>()?;
+            keyed.push((keys, o));
+        }
+        keyed.sort_by(|a, b| {
+            for (i, (_, desc)) in p.order_by.iter().enumerate() {
+                let o = order(&a.0[i], &b.0[i]);
+                let o = if *desc { o.reverse() } else { o };
+                if o != Ordering::Equal {
+                    return o;
+                }
+            }
+            Ordering::Equal
+        });
+        outs = keyed.into_iter().map(|(_, o)| o).collect();
+    }
+    let skip = count_arg(ctx, p.skip.as_ref(), "SKIP")?;
+    let limit = count_arg(ctx, p.limit.as_ref(), "LIMIT")?;
+    let outs = outs
+        .into_iter()
+        .skip(skip.unwrap_or(0))
+        .take(limit.unwrap_or(usize::MAX));
+    let mut result = Vec::new();
+    for o in outs {
+        if let Some(w) = &p.where_ {
+            let vals = frame_vals(&o);
+            if !truthy(ctx, w, &Frame::new(&frame_names, &vals))? {
+                continue;
+            }
+        }
+        result.push(o.vals);
+    }
+    Ok(result)
+}
+
+/// How many input rows a projection without ordering or filtering can use:
+/// SKIP plus LIMIT, when there is a LIMIT.
+pub fn rows_wanted(ctx: &Ctx, p: &ProjectOp) -> Result<Option<usize>> {
+    let skip = count_arg(ctx, p.skip.as_ref(), "SKIP")?.unwrap_or(0);
+    Ok(count_arg(ctx, p.limit.as_ref(), "LIMIT")?.map(|l| l.saturating_add(skip)))
+}
+
+/// Evaluates SKIP or LIMIT: a non-negative integer.
+fn count_arg(ctx: &Ctx, e: Option<&Expr>, what: &str) -> Result<Option<usize>> {
+    let Some(e) = e else {
+        return Ok(None);
+    };
+    let empty: [String; 0] = [];
+    match eval(ctx, e, &Frame::new(&empty, &[]))? {
+        Val::Int(i) if i >= 0 => Ok(Some(usize::try_from(i).unwrap_or(usize::MAX))),
+        Val::Int(_) => Err(Error::query(format!(
+            "negative integer argument: {what} cannot be negative"
+        ))),
+        v => Err(Error::query(format!(
+            "invalid argument type: {what} needs an integer, not {}",
+            v.type_name()
+        ))),
+    }
+}
+
+/// Groups rows by the items without aggregates and computes the aggregates,
+/// one row at a time (so that a MATCH can feed it without materialising its rows).
+pub struct Grouper<'p> {
+    p: &'p ProjectOp,
+    key_items: Vec<usize>,
+    index: HashMap<Vec<Key>, usize>,
+    groups: Vec<(Row, Vec<Acc>)>,
+    rows: usize,
+    /// The input slots the grouping keys read, once known; `Some(empty)` when
+    /// the keys cannot be cached.
+    key_slots: Option<Vec<usize>>,
+    /// Group by the values of `key_slots`: a shortcut past evaluating the keys.
+    by_slots: HashMap<Vec<Key>, usize>,
+}
+
+impl<'p> Grouper<'p> {
+    pub fn new(p: &'p ProjectOp) -> Self {
+        Grouper {
+            p,
+            key_items: (0..p.items.len())
+                .filter(|&i| !p.item_aggregates[i])
+                .collect(),
+            index: HashMap::new(),
+            groups: Vec::new(),
+            rows: 0,
+            key_slots: None,
+            by_slots: HashMap::new(),
+        }
+    }
+
+    /// The input slots that the grouping keys depend on, or none when a key is volatile.
+    fn slots_for(&self, scope: &[String]) -> Vec<usize> {
+        let mut slots = Vec::new();
+        for &i in &self.key_items {
+            let e = &self.p.items[i].1;
+            if super::plan::is_volatile(e) {
+                return Vec::new();
+            }
+            for name in super::plan::expr_names(e) {
+                if let Some(s) = scope.iter().rposition(|n| *n == name) {
+                    if !slots.contains(&s) {
+                        slots.push(s);
+                    }
+                }
+            }
+        }
+        slots.sort_unstable();
+        slots
+    }
+
+    /// Adds one input row.
+    pub fn add(&mut self, ctx: &Ctx, scope: &[String], row: &[Val]) -> Result<()> {
+        let p = self.p;
+        self.rows += 1;
+        if self.rows.is_multiple_of(4096) {
+            ctx.cancel.check()?;
+        }
+        let frame = Frame::new(scope, row);
+        if self.key_slots.is_none() {
+            self.key_slots = Some(self.slots_for(scope));
+        }
+        let slot_key: Option<Vec<Key>> = match &self.key_slots {
+            Some(slots) if !slots.is_empty() && slots.len() <= row.len() => {
+                Some(slots.iter().map(|&s| Key::of(&row[s])).collect())
+            }
+            _ => None,
+        };
+        if let Some(g) = slot_key
+            .as_ref()
+            .and_then(|k| self.by_slots.get(k))
+            .copied()
+        {
+            return self.accumulate(ctx, g, &frame);
+        }
+        let keys = self
+            .key_items
+            .iter()
+            .map(|&i| eval(ctx, &p.items[i].1, &frame))
+            .collect::<Result<Row>>()?;
+        let k = Key::of_row(&keys);
+        let g = match self.index.get(&k) {
+            Some(&g) => g,
+            None => {
+                self.index.insert(k, self.groups.len());
+                self.groups
+                    .push((keys, p.aggregates.iter().map(Acc::new).collect()));
+                if self.groups.len().saturating_mul(p.items.len().max(1)) > MAX_VALUES {
+                    return Err(Error::ResourceLimit(format!(
+                        "the aggregation would hold more than {MAX_VALUES} values"
+                    )));
+                }
+                self.groups.len() - 1
+            }
+        };
+        if let Some(k) = slot_key {
+            self.by_slots.insert(k, g);
+        }
+        self.accumulate(ctx, g, &frame)
+    }
+
+    fn accumulate(&mut self, ctx: &Ctx, g: usize, frame: &Frame) -> Result<()> {
+        let p = self.p;
+        for (a, acc) in p.aggregates.iter().zip(self.groups[g].1.iter_mut()) {
+            let args = a
+                .args
+                .iter()
+                .map(|e| eval(ctx, e, frame))
+                .collect::<Result<Row>>()?;
+            acc.add(a, args)?;
+        }
+        Ok(())
+    }
+
+    /// The frame names (aggregates then output columns) and one output per group.
+    fn finish(self, ctx: &Ctx, item_names: &[String]) -> Result<(Vec<String>, Vec<Out>)> {
+        let Grouper {
+            p,
+            key_items,
+            mut groups,
+            ..
+        } = self;
+        aggregate_outputs(ctx, p, item_names, &key_items, &mut groups)
+    }
+}
+
+fn aggregate_outputs(
+    ctx: &Ctx,
+    p: &ProjectOp,
+    item_names: &[String],
+    key_items: &[usize],
+    groups: &mut Vec<(Row, Vec<Acc>)>,
+) -> Result<(Vec<String>, Vec<Out>)> {
+    if groups.is_empty() && key_items.is_empty() {
+        groups.push((Vec::new(), p.aggregates.iter().map(Acc::new).collect()));
+    }
+    let agg_names: Vec<String> = p.aggregates.iter().map(|a| a.name.clone()).collect();
+    // Aggregate items see the key columns and the aggregates.
+    let mut inner_names: Vec<String> = key_items.iter().map(|&i| item_names[i].clone()).collect();
+    inner_names.extend(agg_names.iter().cloned());
+    // Key items may also be referred to by the variable they project.
+    for &i in key_items {
+        if let Expr::Variable(v) = &p.items[i].1 {
+            inner_names.push(v.clone());
+        }
+    }
+    let mut outs = Vec::with_capacity(groups.len());
+    for (keys, accs) in std::mem::take(groups) {
+        let aggs = accs
+            .into_iter()
+            .zip(&p.aggregates)
+            .map(|(acc, a)| acc.finish(a))
+            .collect::<Result<Row>>()?;
+        let mut inner_vals: Row = keys.clone();
+        inner_vals.extend(aggs.iter().cloned());
+        for (j, &i) in key_items.iter().enumerate() {
+            if matches!(p.items[i].1, Expr::Variable(_)) {
+                inner_vals.push(keys[j].clone());
+            }
+        }
+        let frame = Frame::new(&inner_names, &inner_vals);
+        let mut vals = Vec::with_capacity(p.items.len());
+        let mut k = 0;
+        for (i, (_, e)) in p.items.iter().enumerate() {
+            if p.item_aggregates[i] {
+                vals.push(eval(ctx, e, &frame)?);
+            } else {
+                vals.push(keys[k].clone());
+                k += 1;
+            }
+        }
+        outs.push(Out { vals, extra: aggs });
+    }
+    let mut frame_names = agg_names;
+    frame_names.extend(item_names.iter().cloned());
+    Ok((frame_names, outs))
+}
+
+/// The running state of one aggregate in one group.
+struct Acc {
+    seen: Option<HashSet<Key>>,
+    state: State,
+}
+
+enum State {
+    Count(i64),
+    Collect(Vec<Val>),
+    Sum {
+        int: i64,
+        float: f64,
+        is_float: bool,
+    },
+    Avg {
+        sum: f64,
+        n: u64,
+    },
+    Min(Option<Val>),
+    Max(Option<Val>),
+    /// Numbers kept for stDev and percentiles, with the percentile asked for.
+    Numbers(Vec<f64>, Option<f64>),
+}
+
+impl Acc {
+    fn new(a: &Aggregate) -> Self {
+        let state = match a.function.as_str() {
+            "count" => State::Count(0),
+            "collect" => State::Collect(Vec::new()),
+            "sum" => State::Sum {
+                int: 0,
+                float: 0.0,
+                is_float: false,
+            },
+            "avg" => State::Avg { sum: 0.0, n: 0 },
+            "min" => State::Min(None),
+            "max" => State::Max(None),
+            _ => State::Numbers(Vec::new(), None),
+        };
+        Acc {
+            seen: a.distinct.then(HashSet::new),
+            state,
+        }
+    }
+
+    fn add(&mut self, a: &Aggregate, args: Row) -> Result<()> {
+        let mut args = args.into_iter();
+        let Some(v) = args.next() else {
+            // count(*)
+            if let State::Count(n) = &mut self.state {
+                *n += 1;
+            }
+            return Ok(());
+        };
+        if v.is_null() {
+            return Ok(());
+        }
+        if let Some(seen) = &mut self.seen {
+            if !seen.insert(Key::of(&v)) {
+                return Ok(());
+            }
+        }
+        match &mut self.state {
+            State::Count(n) => *n += 1,
+            State::Collect(items) => {
+                items.push(v);
+                if items.len() > MAX_VALUES {
+                    return Err(Error::ResourceLimit(format!(
+                        "collect would hold more than {MAX_VALUES} values"
+                    )));
+                }
+            }
+            State::Sum {
+                int,
+                float,
+                is_float,
+            } => match v {
+                Val::Int(i) => {
+                    if *is_float {
+                        *float += i as f64;
+                    } else {
+                        *int = int.checked_add(i).ok_or_else(|| {
+                            Error::query("integer overflow: the sum does not fit in an integer")
+                        })?;
+                    }
+                }
+                Val::Float(f) => {
+                    if !*is_float {
+                        *is_float = true;
+                        *float = *int as f64;
+                    }
+                    *float += f;
+                }
+                other => {
+                    return Err(Error::query(format!(
+                        "invalid argument type: sum needs numbers, not {}",
+                        other.type_name()
+                    )))
+                }
+            },
+            State::Avg { sum, n } => match v {
+                Val::Int(i) => {
+                    *sum += i as f64;
+                    *n += 1;
+                }
+                Val::Float(f) => {
+                    *sum += f;
+                    *n += 1;
+                }
+                other => {
+                    return Err(Error::query(format!(
+                        "invalid argument type: avg needs numbers, not {}",
+                        other.type_name()
+                    )))
+                }
+            },
+            State::Min(m) => {
+                if m.as_ref()
+                    .is_none_or(|cur| order(&v, cur) == Ordering::Less)
+                {
+                    *m = Some(v);
+                }
+            }
+            State::Max(m) => {
+                if m.as_ref()
+                    .is_none_or(|cur| order(&v, cur) == Ordering::Greater)
+                {
+                    *m = Some(v);
+                }
+            }
+            State::Numbers(xs, pct) => {
+                let x = match v {
+                    Val::Int(i) => i as f64,
+                    Val::Float(f) => f,
+                    other => {
+                        return Err(Error::query(format!(
+                            "invalid argument type: {} needs numbers, not {}",
+                            a.function,
+                            other.type_name()
+                        )))
+                    }
+                };
+                xs.push(x);
+                if let Some(pv) = args.next() {
+                    let p = match pv {
+                        Val::Int(i) => i as f64,
+                        Val::Float(f) => f,
+                        other => {
+                            return Err(Error::query(format!(
+                                "invalid argument type: the percentile must be a number, not {}",
+                                other.type_name()
+                            )))
+                        }
+                    };
+                    if !(0.0..=1.0).contains(&p) {
+                        return Err(Error::query(
+                            "invalid argument value: the percentile must be between 0.0 and 1.0",
+                        ));
+                    }
+                    *pct = Some(p);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self, a: &Aggregate) -> Result<Val> {
+        Ok(match self.state {
+            State::Count(n) => Val::Int(n),
+            State::Collect(items) => Val::List(items),
+            State::Sum {
+                int,
+                float,
+                is_float,
+            } => {
+                if is_float {
+                    Val::Float(float)
+                } else {
+                    Val::Int(int)
+                }
+            }
+            State::Avg { sum, n } => {
+                if n == 0 {
+                    Val::Null
+                } else {
+                    Val::Float(sum / n as f64)
+                }
+            }
+            State::Min(m) | State::Max(m) => m.unwrap_or(Val::Null),
+            State::Numbers(mut xs, pct) => match a.function.as_str() {
+                "stdev" | "stdevp" => {
+                    let n = xs.len() as f64;
+                    let denom = if a.function == "stdev" { n - 1.0 } else { n };
+                    if xs.is_empty() || denom <= 0.0 {
+                        Val::Float(0.0)
+                    } else {
+                        let mean = xs.iter().sum::<f64>() / n;
+                        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / denom;
+                        Val::Float(var.sqrt())
+                    }
+                }
+                _ => {
+                    if xs.is_empty() {
+                        return Ok(Val::Null);
+                    }
+                    xs.sort_by(|a, b| a.partial_cmp(b).unwrap_or(Ordering::Equal));
+                    let p = pct.unwrap_or(0.5);
+                    let n = xs.len();
+                    if a.function == "percentiledisc" {
+                        let idx = if p == 0.0 {
+                            0
+                        } else {
+                            ((p * n as f64).ceil() as usize)
+                                .saturating_sub(1)
+                                .min(n - 1)
+                        };
+                        Val::Float(xs[idx])
+                    } else {
+                        let pos = p * (n - 1) as f64;
+                        let lo = pos.floor() as usize;
+                        let hi = pos.ceil() as usize;
+                        Val::Float(xs[lo] + (xs[hi.min(n - 1)] - xs[lo]) * (pos - lo as f64))
+                    }
+                }
+            },
+        })
+    }
+}
