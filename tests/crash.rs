@@ -363,8 +363,8 @@ fn a_damaged_store_is_read_correctly_or_refused_clearly() {
                     Some(0) => {}
                     Some(1) => {
                         assert!(err.starts_with("error:"), "{what}: {err}");
-                        let clear = err.contains("damaged")
-                            && err.contains(&victim.display().to_string());
+                        let clear =
+                            err.contains("damaged") && err.contains(&victim.display().to_string());
                         assert!(clear, "{what}: {args:?} gave an unclear message:\n{err}");
                         if args[0] == "stats" {
                             refused += 1;
