@@ -33,7 +33,7 @@ pub(crate) fn parse<'a>(
         progress.tick(pos as u64 / 2);
         let rest = &source[pos..];
         // The fast path: a block of lines, up to the first that does not parse.
-        let consumed = match TriplesParser::parse(Rule::block, rest) {
+        let consumed = match TriplesParser::parse(Rule::block, block_slice(rest)) {
             Ok(mut pairs) => match pairs.next() {
                 Some(block) => {
                     let end = block.as_span().end();
@@ -54,12 +54,21 @@ pub(crate) fn parse<'a>(
             pos += consumed;
             continue;
         }
-        // The line at `pos` does not parse: parse it alone for the error.
+        // The block stopped at this line: parse it alone, for the error, or
+        // because it is the last line and has no line break, or because it
+        // spans the end of the block's slice.
         match TriplesParser::parse(Rule::line, rest) {
             Ok(mut pairs) => {
-                // A line that parses alone also parses in a block; this only
-                // guards against looping should the two ever disagree.
-                let end = pairs.next().map_or(0, |line| line.as_span().end());
+                let Some(line) = pairs.next() else { break };
+                let end = line.as_span().end();
+                for pair in line.into_inner() {
+                    if pair.as_rule() != Rule::line_end {
+                        if let Some(item) = convert_item(pair, pos, report) {
+                            items.push(item);
+                        }
+                    }
+                }
+                // Only an empty rest parses to nothing, and the loop stops before that.
                 if end == 0 {
                     break;
                 }
@@ -87,6 +96,22 @@ pub(crate) fn parse<'a>(
         }
     }
     items
+}
+
+/// The lines the fast path parses in one go.
+const BLOCK_LINES: usize = 256;
+
+/// The start of `rest` up to and including its [`BLOCK_LINES`]th line break (or
+/// all of it): a bounded piece for one `block` parse. An item cut at its end
+/// fails there, and is then parsed alone on the whole text.
+fn block_slice(rest: &str) -> &str {
+    let cut = rest
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'\n')
+        .nth(BLOCK_LINES - 1)
+        .map_or(rest.len(), |(i, _)| i + 1);
+    &rest[..cut]
 }
 
 /// What a line that starts with nothing recognisable should have held.
@@ -638,6 +663,33 @@ mod tests {
             diags[0].starts_with("1:5: expected a predicate"),
             "{diags:?}"
         );
+    }
+
+    #[test]
+    fn a_long_bad_line_is_read_a_few_times_not_once_per_line_of_a_block() {
+        // One megabyte that reads as a statement label and then lacks its
+        // predicate. Once the fast path tried such a line 256 times (over a
+        // minute in a debug build); now it takes a few passes.
+        let src = format!("article \"a\"\n{}\n", "x".repeat(1 << 20));
+        let started = std::time::Instant::now();
+        let (items, diags) = parse_str(&src);
+        let elapsed = started.elapsed();
+        assert_eq!(items.len(), 1);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(
+            elapsed < std::time::Duration::from_secs(15),
+            "a bad line of 1 MB took {elapsed:?}"
+        );
+        // Lines past the first block are still read, and a map that spans the
+        // end of a block still parses.
+        let mut src = String::from("article \"a\"\n");
+        for i in 0..(BLOCK_LINES - 2) {
+            src.push_str(&format!("actor \"A{i}\"\n"));
+        }
+        src.push_str("actor \"Z\" {k: 1,\n  m: 2}\nactor \"Last\"");
+        let (items, diags) = parse_str(&src);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(items.len(), BLOCK_LINES + 1);
     }
 
     #[test]
