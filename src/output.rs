@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value as Json};
 
 use crate::error::Result;
 use crate::model::{Node, Relationship};
+
 use crate::result::{QueryResult, ResultValue, WriteStats};
 use crate::value::{format_float, quote_string, write_name, Value};
 
@@ -108,34 +109,7 @@ pub fn value_to_json(value: &ResultValue) -> Json {
     }
 }
 
-/// `{"id": ID, "labels": [...], "properties": {...}}`
-pub fn node_to_json(node: &Node) -> Json {
-    json!({
-        "id": node.id,
-        "labels": node.labels,
-        "properties": properties_to_json(&node.properties),
-    })
-}
-
-/// `{"id": ID, "type": T, "start": ID, "end": ID, "properties": {...}}`
-pub fn relationship_to_json(rel: &Relationship) -> Json {
-    json!({
-        "id": rel.id,
-        "type": rel.rel_type,
-        "start": rel.start,
-        "end": rel.end,
-        "properties": properties_to_json(&rel.properties),
-    })
-}
-
-fn properties_to_json(props: &crate::value::Properties) -> Json {
-    Json::Object(
-        props
-            .iter()
-            .map(|(k, v)| (k.clone(), v.to_json()))
-            .collect(),
-    )
-}
+pub use crate::export::json::{node_to_json, relationship_to_json};
 
 /// A value as one line of text for a table or CSV cell: strings bare at the top
 /// level, everything else in Cypher literal syntax.
@@ -285,7 +259,8 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 fn write_table(result: &QueryResult, options: TableOptions, out: &mut dyn Write) -> Result<()> {
     if let Some(plan) = &result.plan {
         writeln!(out, "{plan}")?;
-        if result.columns.is_empty() {
+        // EXPLAIN runs nothing: the plan is the whole answer.
+        if result.rows.is_empty() {
             return Ok(());
         }
     }

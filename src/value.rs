@@ -152,32 +152,6 @@ impl fmt::Display for Value {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn floats_print_as_floats_and_read_back_the_same() {
-        for f in [
-            0.0,
-            -1.0,
-            1.5,
-            1e15,
-            1e16,
-            1e17,
-            1e20,
-            1.5e300,
-            1e-7,
-            f64::MAX,
-            f64::MIN_POSITIVE,
-        ] {
-            let text = Value::Float(f).to_string();
-            assert!(text.contains(['.', 'e']), "{f} printed as {text}");
-            assert_eq!(text.parse::<f64>().unwrap(), f, "{text}");
-        }
-    }
-}
-
 impl From<&str> for Value {
     fn from(s: &str) -> Self {
         Value::String(s.to_string())
@@ -201,5 +175,31 @@ impl From<bool> for Value {
 impl From<f64> for Value {
     fn from(x: f64) -> Self {
         Value::Float(x)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_print_as_floats_and_read_back_the_same() {
+        for f in [
+            0.0,
+            -1.0,
+            1.5,
+            1e15,
+            1e16,
+            1e17,
+            1e20,
+            1.5e300,
+            1e-7,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+        ] {
+            let text = Value::Float(f).to_string();
+            assert!(text.contains(['.', 'e']), "{f} printed as {text}");
+            assert_eq!(text.parse::<f64>().unwrap(), f, "{text}");
+        }
     }
 }

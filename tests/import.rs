@@ -308,7 +308,8 @@ fn triples_and_jsonl_of_a_generated_corpus_are_the_same_graph() {
     let out = tempfile::tempdir().unwrap();
     let status = std::process::Command::new("python3")
         .arg(shared.join("bench/gen_corpus.py"))
-        .args(["--articles", "200", "--out"])
+        // 1000 articles make a file of more than 1 MiB, which is parsed on several threads.
+        .args(["--articles", "1000", "--out"])
         .arg(out.path())
         .stdout(std::process::Stdio::null())
         .status()
@@ -336,7 +337,7 @@ fn triples_and_jsonl_of_a_generated_corpus_are_the_same_graph() {
         .import_file(&out.path().join("corpus.jsonl"), None, None)
         .unwrap();
     assert_eq!(sa, sb);
-    assert_eq!(a.stats().articles, 200);
+    assert_eq!(a.stats().articles, 1000);
     assert!(a.stats().relationships > 2000, "{:?}", a.stats());
     assert_eq!(a.stats(), b.stats());
     assert_eq!(dump(&a), dump(&b));
@@ -715,4 +716,30 @@ fn the_imported_articles_answer_queries() {
         format!("{:?}", result.rows),
         format!("{:?}", vec![vec![claimgraph::ResultValue::Int(3)]])
     );
+}
+
+#[test]
+fn errors_anywhere_in_a_large_file_are_all_reported_in_order() {
+    // Large enough to be parsed on several threads.
+    let mut text = String::new();
+    for i in 0..20_000 {
+        text.push_str(&format!(
+            "article \"a{i}\" {{date: \"2023-01-01\"}}\nactor \"Actor {i}\"\nstatement s \"Statement {i}\"\n\"Actor {i}\" claims s\n"
+        ));
+        if i == 3 || i == 10_000 || i == 19_999 {
+            text.push_str("\"Actor 1\" claims ??? s\n");
+        }
+    }
+    assert!(text.len() > 1 << 20);
+    let mut db = Database::in_memory();
+    let err = db
+        .import_bytes("big.triples", text.as_bytes(), Format::Triples, None)
+        .unwrap_err();
+    let Error::Input(d) = err else {
+        panic!("not an input error: {err}")
+    };
+    let lines: Vec<usize> = d.items.iter().map(|d| d.line).collect();
+    // Blocks of four lines; each bad line shifts the ones after it by one.
+    assert_eq!(lines, [17, 40_006, 80_003]);
+    assert_eq!(db.stats().nodes, 0);
 }

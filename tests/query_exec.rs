@@ -238,6 +238,17 @@ fn distinct_reachability_matches_enumeration() {
         .plan
         .unwrap();
     assert!(plan.contains("reachability"), "{plan}");
+    // Skipping repeated states gives the same distinct answers as enumerating.
+    let distinct = run(
+        &mut db,
+        "MATCH (a:L {i: 0})-[:N]->(b)-[:N]->(c)<-[:N]-(d) RETURN DISTINCT d.i AS i, d.side AS s ORDER BY i, s",
+    );
+    let grouped = run(
+        &mut db,
+        "MATCH (a:L {i: 0})-[:N]->(b)-[:N]->(c)<-[:N]-(d) WITH d, count(*) AS n RETURN d.i AS i, d.side AS s ORDER BY i, s",
+    );
+    assert_eq!(distinct.rows, grouped.rows);
+    assert_eq!(distinct.rows.len(), 2);
 }
 
 #[test]
@@ -708,4 +719,49 @@ fn limit_stops_matching_early() {
         "MATCH (a:P), (b:P) WHERE a.i <= 10 AND b.i <= 10 RETURN count(*)",
     );
     assert_eq!(n, R::Int(100));
+}
+
+#[test]
+fn percentiles_and_standard_deviation() {
+    let mut db = Database::in_memory();
+    let r = run(
+        &mut db,
+        "UNWIND [10, 20, 30, 40] AS x RETURN percentileDisc(x, 0.5) AS d, percentileCont(x, 0.5) AS c, stDevP(x) AS sp",
+    );
+    assert_eq!(r.rows[0][0], R::Int(20));
+    assert_eq!(r.rows[0][1], R::Float(25.0));
+    assert_eq!(r.rows[0][2], R::Float(125f64.sqrt()));
+}
+
+#[test]
+fn repeated_rows_are_counted_with_their_multiplicity() {
+    let mut db = Database::in_memory();
+    run(
+        &mut db,
+        "CREATE (s:S {k: 1}), (p:P), (s)-[:ON]->(p), (s)-[:ON]->(p), (s)-[:ON]->(p),
+                (:D {v: 2})-[:NEG]->(s), (:D {v: 5})-[:NEG]->(s)",
+    );
+    let r = run(
+        &mut db,
+        "MATCH (s:S)-[:ON]->(:P) OPTIONAL MATCH (d)-[:NEG]->(s)
+         RETURN count(*) AS n, count(d) AS c, sum(d.v) AS total, avg(d.v) AS mean,
+                collect(d.v) AS vs, count(DISTINCT d) AS distinct_d, min(d.v) AS lo",
+    );
+    let row = &r.rows[0];
+    assert_eq!(row[0], R::Int(6));
+    assert_eq!(row[1], R::Int(6));
+    assert_eq!(row[2], R::Int(21));
+    assert_eq!(row[3], R::Float(3.5));
+    match &row[4] {
+        R::List(items) => assert_eq!(items.len(), 6),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(row[5], R::Int(2));
+    assert_eq!(row[6], R::Int(2));
+    // Without a match the optional row still counts once per input row.
+    let r = run(
+        &mut db,
+        "MATCH (s:S)-[:ON]->(:P) OPTIONAL MATCH (s)-[:NONE]->(x) RETURN count(*) AS n, count(x) AS c",
+    );
+    assert_eq!(r.rows, vec![vec![R::Int(3), R::Int(0)]]);
 }

@@ -297,13 +297,13 @@ fn run(cli: Cli) -> Result<()> {
             timeout,
         }) => {
             let mut db = open(&cli.store)?;
-            let _cancel = cancel_for(&timeout);
-            crate::export::export(
+            crate::export::export_with(
                 &mut db,
                 query.as_deref(),
                 &params_of(params),
                 format.into(),
                 output.as_deref(),
+                &cancel_for(&timeout),
             )
         }
         Some(Command::Stats { format }) => {
@@ -464,11 +464,73 @@ fn read_script(file: &Path) -> Result<(String, String)> {
 }
 
 fn run_script(
-    _db: &mut Database,
-    _name: &str,
-    _text: &str,
-    _format: OutputFormat,
-    _timeout: &TimeoutArg,
+    db: &mut Database,
+    name: &str,
+    text: &str,
+    format: OutputFormat,
+    timeout: &TimeoutArg,
 ) -> Result<()> {
-    Err(Error::query("scripts are not built yet"))
+    use crate::query::script::{self, ItemKind};
+    use crate::repl::{Flow, Session};
+
+    let taken = std::mem::replace(db, Database::in_memory());
+    let mut session = Session::new(taken);
+    session.format = format;
+    let stdout = std::io::stdout();
+    let mut result = Ok(());
+    for item in script::split(text) {
+        let mut out = stdout.lock();
+        let outcome = match item.kind {
+            ItemKind::Command => session.execute(&item.text, &mut out),
+            ItemKind::Statement => {
+                session.set_cancel(cancel_for(timeout));
+                session
+                    .run_statement(&item.text, &mut out)
+                    .map(|()| Flow::Continue)
+            }
+        };
+        let _ = out.flush();
+        match outcome {
+            Ok(Flow::Continue) => {}
+            Ok(Flow::Quit) => break,
+            Err(e) => {
+                result = Err(relocate(e, name, item.line));
+                break;
+            }
+        }
+    }
+    *db = session.into_database();
+    result
+}
+
+/// Points an error in one statement of a script at the script's file and line.
+fn relocate(e: Error, file: &str, first_line: usize) -> Error {
+    let shift = |d: &mut crate::error::Diagnostic| {
+        d.file = Some(file.to_string());
+        d.line += first_line.saturating_sub(1);
+    };
+    match e {
+        Error::Input(mut diagnostics) => {
+            diagnostics.items.iter_mut().for_each(shift);
+            Error::Input(diagnostics)
+        }
+        Error::Query {
+            message,
+            diagnostic: Some(mut d),
+        } => {
+            shift(&mut d);
+            Error::Query {
+                message,
+                diagnostic: Some(d),
+            }
+        }
+        Error::Query {
+            message,
+            diagnostic: None,
+        } => Error::query(format!("{file}:{first_line}: {message}")),
+        Error::Constraint(message) => Error::Constraint(format!(
+            "{message} (in the statement at {file}:{first_line})"
+        )),
+        other => other,
+    }
 }

@@ -15,11 +15,16 @@
 //! All changes go through a [`Txn`], which keeps the indexes exact after every
 //! operation, records how to undo it, and commits to storage as one batch.
 
+mod idmap;
 mod txn;
+
+use idmap::IdMap;
 
 pub use txn::Txn;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::Direction as PgDirection;
@@ -33,8 +38,8 @@ use crate::value::Value;
 #[derive(Default)]
 pub struct Graph {
     g: StableDiGraph<Node, Relationship>,
-    node_ix: HashMap<NodeId, NodeIndex>,
-    rel_ix: HashMap<RelId, EdgeIndex>,
+    node_ix: IdMap<NodeIndex>,
+    rel_ix: IdMap<EdgeIndex>,
     by_label: HashMap<String, BTreeSet<NodeId>>,
     by_key: HashMap<(Kind, String), NodeId>,
     by_name: HashMap<String, Vec<NodeId>>,
@@ -73,7 +78,7 @@ impl Graph {
                 graph.next_node_id = id + 1;
             }
             let ix = graph.g.add_node(node);
-            if graph.node_ix.insert(id, ix).is_some() {
+            if graph.node_ix.insert(id, ix)?.is_some() {
                 return Err(Error::Corrupt(format!("node id {id} is stored twice")));
             }
             if let Err(e) = graph.index_node(id) {
@@ -97,7 +102,7 @@ impl Graph {
                 }
             }
             let ix = graph.g.add_edge(a, b, rel);
-            if graph.rel_ix.insert(id, ix).is_some() {
+            if graph.rel_ix.insert(id, ix)?.is_some() {
                 return Err(Error::Corrupt(format!(
                     "relationship id {id} is stored twice"
                 )));
@@ -374,7 +379,7 @@ impl Graph {
         let mut fresh = Graph::default();
         for node in self.nodes() {
             let ix = fresh.g.add_node(node.clone());
-            fresh.node_ix.insert(node.id, ix);
+            fresh.node_ix.insert(node.id, ix)?;
             fresh.index_node(node.id)?;
         }
         let relabel = |m: &HashMap<String, BTreeSet<NodeId>>| -> Vec<(String, BTreeSet<NodeId>)> {
@@ -401,7 +406,7 @@ impl Graph {
                 "the name index disagrees with the nodes".into(),
             ));
         }
-        let mut types: HashMap<String, usize> = HashMap::new();
+        let mut types: HashMap<String, usize> = HashMap::default();
         for r in self.relationships() {
             *types.entry(r.rel_type.clone()).or_default() += 1;
             let (Some(a), Some(b)) = (self.node_ix.get(&r.start), self.node_ix.get(&r.end)) else {

@@ -7,7 +7,7 @@ use super::{Dir, Graph};
 use crate::error::{Error, Result};
 use crate::model::{stance_rule_violation, Node, NodeId, RelId, Relationship};
 use crate::result::WriteStats;
-use crate::storage::{Batch, Storage};
+use crate::storage::{BatchRef, Storage};
 use crate::value::{Properties, Value};
 
 /// How to take one change back.
@@ -86,7 +86,10 @@ impl<'g> Txn<'g> {
             labels: labels_unique,
             properties,
         });
-        self.graph.node_ix.insert(id, ix);
+        if let Err(e) = self.graph.node_ix.insert(id, ix) {
+            self.graph.g.remove_node(ix);
+            return Err(e);
+        }
         if let Err(e) = self.graph.index_node(id) {
             self.graph.g.remove_node(ix);
             self.graph.node_ix.remove(&id);
@@ -124,6 +127,12 @@ impl<'g> Txn<'g> {
             .filter(|(_, v)| *v != Value::Null)
             .collect();
         let id = self.graph.next_rel_id;
+        if id > super::idmap::MAX_ID {
+            return Err(Error::ResourceLimit(format!(
+                "the store holds the most relationships it can ({})",
+                super::idmap::MAX_ID
+            )));
+        }
         self.graph.next_rel_id += 1;
         self.stats.properties_set += properties.len() as u64;
         *self
@@ -142,7 +151,8 @@ impl<'g> Txn<'g> {
                 properties,
             },
         );
-        self.graph.rel_ix.insert(id, ix);
+        // The id was checked against MAX_ID above.
+        let _ = self.graph.rel_ix.insert(id, ix);
         self.undo.push(Undo::CreatedRel(id));
         self.dirty_rels.insert(id);
         self.stats.relationships_created += 1;
@@ -372,21 +382,21 @@ impl<'g> Txn<'g> {
     }
 
     /// The batch that makes storage agree with the graph.
-    fn batch(&self) -> Batch {
-        let mut batch = Batch {
+    fn batch(&self) -> BatchRef<'_> {
+        let mut batch = BatchRef {
             next_node_id: self.graph.next_node_id,
             next_rel_id: self.graph.next_rel_id,
-            ..Batch::default()
+            ..BatchRef::default()
         };
         for &id in &self.dirty_nodes {
             match self.graph.node(id) {
-                Some(n) => batch.put_nodes.push(n.clone()),
+                Some(n) => batch.put_nodes.push(n),
                 None => batch.delete_nodes.push(id),
             }
         }
         for &id in &self.dirty_rels {
             match self.graph.relationship(id) {
-                Some(r) => batch.put_relationships.push(r.clone()),
+                Some(r) => batch.put_relationships.push(r),
                 None => batch.delete_relationships.push(id),
             }
         }
@@ -452,7 +462,8 @@ impl<'g> Txn<'g> {
                 Undo::DeletedNode(node) => {
                     let id = node.id;
                     let ix = g.g.add_node(node);
-                    g.node_ix.insert(id, ix);
+                    // The id was in the map before: it fits.
+                    let _ = g.node_ix.insert(id, ix);
                     let _ = g.index_node(id);
                 }
                 Undo::DeletedRel(rel) => {
@@ -464,7 +475,7 @@ impl<'g> Txn<'g> {
                     let id = rel.id;
                     *g.type_counts.entry(rel.rel_type.clone()).or_default() += 1;
                     let ix = g.g.add_edge(a, b, rel);
-                    g.rel_ix.insert(id, ix);
+                    let _ = g.rel_ix.insert(id, ix);
                 }
             }
         }

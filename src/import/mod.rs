@@ -76,7 +76,7 @@ pub fn import_bytes(
     let mut progress = Progress::new(progress, bytes.len());
     let mut report = Report::new(name, source);
     let items = match format {
-        Format::Triples => triples::parse(source, &mut report, &mut progress),
+        Format::Triples => parse_triples(name, source, &mut report, &mut progress),
         Format::Jsonl => jsonl::parse(source, &mut report, &mut progress),
     };
     let mut txn = graph.begin();
@@ -89,6 +89,73 @@ pub fn import_bytes(
     txn.commit(storage)?;
     progress.finish();
     Ok(summary)
+}
+
+/// Parses a `.triples` file, a large one on several threads: the file is cut at
+/// `article` lines (an article section never spans two parts), each part is
+/// parsed on its own, and the items and errors are put back in file order.
+fn parse_triples<'a>(
+    name: &str,
+    source: &'a str,
+    report: &mut Report<'_>,
+    progress: &mut Progress<'_>,
+) -> Vec<item::Item<'a>> {
+    const PARALLEL_FROM: usize = 1 << 20;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if source.len() < PARALLEL_FROM || threads < 2 {
+        return triples::parse(source, report, progress);
+    }
+    let mut cuts = vec![if source.starts_with('\u{feff}') { 3 } else { 0 }];
+    for k in 1..threads {
+        let mut target = source.len() / threads * k;
+        while !source.is_char_boundary(target) {
+            target += 1;
+        }
+        let Some(found) = source[target..].find("\narticle ") else {
+            break;
+        };
+        let cut = target + found + 1;
+        if cut > *cuts.last().unwrap_or(&0) {
+            cuts.push(cut);
+        }
+    }
+    cuts.push(source.len());
+    let parts: Vec<(Vec<item::Item<'a>>, Diagnostics)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = cuts
+            .windows(2)
+            .skip(1)
+            .map(|w| {
+                let (start, end) = (w[0], w[1]);
+                scope.spawn(move || {
+                    let mut report = Report::new(name, source);
+                    let mut quiet = Progress::new(None, 0);
+                    let items = triples::parse_range(source, start, end, &mut report, &mut quiet);
+                    (items, report.diagnostics)
+                })
+            })
+            .collect();
+        let first = triples::parse_range(source, cuts[0], cuts[1], report, progress);
+        let mut parts = vec![(first, Diagnostics::default())];
+        for h in handles {
+            // A parsing thread only panics on a bug; report it as one rather than lose items.
+            match h.join() {
+                Ok(part) => parts.push(part),
+                Err(_) => report.error(0, "internal error: a parsing thread failed"),
+            }
+        }
+        parts
+    });
+    let mut items = Vec::new();
+    for (part, diagnostics) in parts {
+        items.extend(part);
+        report.diagnostics.omitted += diagnostics.omitted;
+        for d in diagnostics.items {
+            report.diagnostics.push(d);
+        }
+    }
+    items
 }
 
 /// The error for bytes that are not UTF-8, at the first bad byte.

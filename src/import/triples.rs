@@ -26,12 +26,26 @@ pub(crate) fn parse<'a>(
     report: &mut Report<'_>,
     progress: &mut Progress<'_>,
 ) -> Vec<Item<'a>> {
-    let mut items = Vec::new();
     // A byte-order mark at the start is not content.
-    let mut pos = if source.starts_with('\u{feff}') { 3 } else { 0 };
-    while pos < source.len() {
+    let start = if source.starts_with('\u{feff}') { 3 } else { 0 };
+    parse_range(source, start, source.len(), report, progress)
+}
+
+/// Parses the items in `source[start..end]`, which must start at an item (or
+/// blank space) and end at a line end or the end of the file. Offsets in the
+/// items and errors are offsets in the whole `source`.
+pub(crate) fn parse_range<'a>(
+    source: &'a str,
+    start: usize,
+    end: usize,
+    report: &mut Report<'_>,
+    progress: &mut Progress<'_>,
+) -> Vec<Item<'a>> {
+    let mut items = Vec::new();
+    let mut pos = start;
+    while pos < end {
         progress.tick(pos as u64 / 2);
-        let rest = &source[pos..];
+        let rest = &source[pos..end];
         // The fast path: a block of lines, up to the first that does not parse.
         let consumed = match TriplesParser::parse(Rule::block, block_slice(rest)) {
             Ok(mut pairs) => match pairs.next() {
@@ -60,7 +74,7 @@ pub(crate) fn parse<'a>(
         match TriplesParser::parse(Rule::line, rest) {
             Ok(mut pairs) => {
                 let Some(line) = pairs.next() else { break };
-                let end = line.as_span().end();
+                let len = line.as_span().end();
                 for pair in line.into_inner() {
                     if pair.as_rule() != Rule::line_end {
                         if let Some(item) = convert_item(pair, pos, report) {
@@ -69,10 +83,10 @@ pub(crate) fn parse<'a>(
                     }
                 }
                 // Only an empty rest parses to nothing, and the loop stops before that.
-                if end == 0 {
+                if len == 0 {
                     break;
                 }
-                pos += end;
+                pos += len;
             }
             Err(e) => {
                 let at = pos
@@ -80,7 +94,7 @@ pub(crate) fn parse<'a>(
                         InputLocation::Pos(p) => p,
                         InputLocation::Span((p, _)) => p,
                     };
-                let first = source.len() - rest.trim_start_matches([' ', '\t']).len();
+                let first = end - rest.trim_start_matches([' ', '\t']).len();
                 let (at, message) = match diagnose_string(source, at) {
                     Some(found) => found,
                     // Nothing of an item matched: say what an item looks like.
@@ -91,7 +105,7 @@ pub(crate) fn parse<'a>(
                     },
                 };
                 report.error(at, message);
-                pos = recover(source, pos, at);
+                pos = recover(source, pos, at).min(end);
             }
         }
     }

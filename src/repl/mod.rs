@@ -29,7 +29,7 @@ use crate::error::{Error, Result};
 use crate::query::script::{self, ItemKind};
 
 pub use complete::Catalog;
-pub use session::{render_error, run_command, run_script, Flow, Session, DEFAULT_MAX_ROWS};
+pub use session::{render_error, run_command, Flow, Session, DEFAULT_MAX_ROWS};
 
 use helper::ShellHelper;
 
@@ -37,6 +37,7 @@ use helper::ShellHelper;
 pub const HISTORY_ENV: &str = "CLAIMGRAPH_HISTORY";
 
 const PROMPT: &str = "claimgraph> ";
+const CONTINUATION_PROMPT: &str = "        -> ";
 /// How many statements the history keeps.
 const HISTORY_SIZE: usize = 5000;
 
@@ -287,21 +288,39 @@ impl Interactive {
     fn run(mut self) -> Result<()> {
         self.banner();
         let mut history_warned = false;
+        let mut pending = String::new();
         loop {
             self.session.width = self.editor.dimensions().map(|(w, _)| w);
             if let Some(helper) = self.editor.helper_mut() {
                 helper.catalog.params = self.session.params.keys().cloned().collect();
             }
-            let input = match self.editor.readline(PROMPT) {
-                Ok(input) => input,
+            // The validator keeps a statement open until its `;`, but a terminal
+            // the editor cannot drive (TERM=dumb) gives one line at a time: those
+            // lines are gathered here, under a continuation prompt.
+            let prompt = if pending.is_empty() {
+                PROMPT
+            } else {
+                CONTINUATION_PROMPT
+            };
+            let line = match self.editor.readline(prompt) {
+                Ok(line) => line,
                 // Ctrl-C abandons the input; a new prompt follows.
-                Err(ReadlineError::Interrupted) => continue,
+                Err(ReadlineError::Interrupted) => {
+                    pending.clear();
+                    continue;
+                }
                 Err(ReadlineError::Eof) => break,
                 Err(e) => return Err(editor_error(e)),
             };
-            if input.trim().is_empty() {
+            if pending.is_empty() && line.trim().is_empty() {
                 continue;
             }
+            pending.push_str(&line);
+            if !is_complete(&pending) && shortcut(&pending).is_none() {
+                pending.push('\n');
+                continue;
+            }
+            let input = std::mem::take(&mut pending);
             let entry = input.trim_end();
             if let Err(e) = self.editor.add_history_entry(entry) {
                 eprintln!("warning: could not add to the history: {e}");

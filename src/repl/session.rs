@@ -265,65 +265,6 @@ fn relocate(d: Diagnostic, line: &str, expr_at: usize, prefix_len: usize) -> Dia
     }
 }
 
-/// Runs a script's statements and `:commands` in order (as `claimgraph run`
-/// does), printing results to `out`. Each statement gets its own `timeout`, if
-/// any. Stops at `:quit` or at the first error, which then names the script
-/// (`name`) and the line where the failing item starts.
-pub fn run_script(
-    session: &mut Session,
-    name: &str,
-    text: &str,
-    timeout: Option<std::time::Duration>,
-    out: &mut dyn Write,
-) -> Result<()> {
-    for item in crate::query::script::split(text) {
-        if let Some(t) = timeout {
-            session.set_cancel(Cancel::with_timeout(t));
-        }
-        match session.execute(&item.text, out) {
-            Ok(Flow::Continue) => {}
-            Ok(Flow::Quit) => break,
-            Err(e) => return Err(in_script(e, name, item.line)),
-        }
-    }
-    Ok(())
-}
-
-/// Places an error of an item that starts on line `line` of script `name`:
-/// positions move to the script's lines, and messages without one name the line.
-fn in_script(e: Error, name: &str, line: usize) -> Error {
-    let place = |d: Diagnostic| Diagnostic {
-        file: Some(name.to_string()),
-        line: d.line + line - 1,
-        ..d
-    };
-    let at = |message: String| format!("{name}:{line}: {message}");
-    match e {
-        Error::Input(diags) => Error::Input(Diagnostics {
-            items: diags.items.into_iter().map(place).collect(),
-            omitted: diags.omitted,
-        }),
-        Error::Query {
-            message,
-            diagnostic: Some(d),
-        } => Error::Query {
-            message,
-            diagnostic: Some(Box::new(place(*d))),
-        },
-        Error::Query {
-            message,
-            diagnostic: None,
-        } => Error::Query {
-            message: at(message),
-            diagnostic: None,
-        },
-        Error::Constraint(message) => Error::Constraint(at(message)),
-        Error::Cancelled(message) => Error::Cancelled(at(message)),
-        Error::ResourceLimit(message) => Error::ResourceLimit(at(message)),
-        other => other,
-    }
-}
-
 /// A result value as a parameter value; nodes, relationships and paths cannot be parameters.
 fn to_value(v: &ResultValue, depth: usize) -> Result<Value> {
     if depth > MAX_VALUE_DEPTH {
@@ -584,12 +525,13 @@ pub fn run_command(session: &mut Session, line: &str, out: &mut dyn Write) -> Re
                 .map(|(_, at)| without_final_semicolon(&args[*at..]).trim().to_string());
             let path = Path::new(file);
             session.cancel.reset();
-            crate::export::export(
+            crate::export::export_with(
                 &mut session.db,
                 query.as_deref(),
                 &session.params,
                 format,
                 Some(path),
+                &session.cancel,
             )?;
             session.changed = true;
             writeln!(out, "Wrote {}", path.display())?;
@@ -764,30 +706,6 @@ mod tests {
     }
 
     #[test]
-    fn scripts_stop_at_the_first_error_and_name_its_line() {
-        let mut s = Session::new(Database::in_memory());
-        let script =
-            ":param a => 1\n\n:param b => 2\n:params clear\n// note\n:nonsense\n:param c => 3\n";
-        let mut out = Vec::new();
-        let err = run_script(&mut s, "x.cypher", script, None, &mut out).unwrap_err();
-        assert!(
-            err.to_string().contains("x.cypher:6: unknown command"),
-            "{err}"
-        );
-        assert!(s.params.is_empty(), "{:?}", s.params);
-
-        let script = ":param a => 1\n\nRETURN (1;\n";
-        let err = run_script(&mut s, "y.cypher", script, None, &mut out).unwrap_err();
-        let shown = render_error(&err);
-        assert!(shown.contains("--> y.cypher:3:"), "{shown}");
-        assert_eq!(s.params["a"], Value::Int(1));
-
-        let script = ":param q => 1\n:quit\n:param r => 2\n";
-        run_script(&mut s, "z.cypher", script, None, &mut out).unwrap();
-        assert!(s.params.contains_key("q") && !s.params.contains_key("r"));
-    }
-
-    #[test]
     fn bad_params_are_refused() {
         let mut s = Session::new(Database::in_memory());
         assert!(run(&mut s, ":param 1x => 1").is_err());
@@ -857,6 +775,37 @@ mod tests {
         assert!(catalog.keys.iter().any(|k| k == "article"));
         let err = run(&mut s, ":import").unwrap_err();
         assert!(err.to_string().contains(":import needs a file"), "{err}");
+    }
+
+    #[test]
+    fn export_writes_the_subgraph_of_a_query() {
+        let mut s = Session::new(Database::in_memory());
+        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bakhmut.triples");
+        run(&mut s, &format!(":import \"{}\"", file.display())).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("places out.json");
+        let text = run(
+            &mut s,
+            &format!(
+                ":export json \"{}\" MATCH (p:Place) RETURN p;",
+                out.display()
+            ),
+        )
+        .unwrap();
+        assert!(text.contains("Wrote"), "{text}");
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        let nodes = json["nodes"].as_array().expect("nodes");
+        let places = s.db().graph().label_count("Place");
+        assert!(places > 0);
+        assert_eq!(nodes.len(), places, "{json}");
+        let err = run(&mut s, ":export xml out.xml").unwrap_err();
+        assert!(err.to_string().contains("unknown export format"), "{err}");
+        let err = run(&mut s, ":export json").unwrap_err();
+        assert!(
+            err.to_string().contains("needs a format and a file"),
+            "{err}"
+        );
     }
 
     #[test]

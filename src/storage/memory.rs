@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use super::{Batch, Snapshot, Storage};
+use super::{BatchRef, Snapshot, Storage};
 use crate::error::Result;
 use crate::model::{Node, NodeId, RelId, Relationship};
 
@@ -40,7 +40,7 @@ impl Storage for MemoryStorage {
         })
     }
 
-    fn commit(&mut self, batch: &Batch) -> Result<()> {
+    fn commit(&mut self, batch: &BatchRef<'_>) -> Result<()> {
         let mut inner = self.inner();
         for id in &batch.delete_relationships {
             inner.relationships.remove(id);
@@ -49,10 +49,10 @@ impl Storage for MemoryStorage {
             inner.nodes.remove(id);
         }
         for n in &batch.put_nodes {
-            inner.nodes.insert(n.id, n.clone());
+            inner.nodes.insert(n.id, (*n).clone());
         }
         for r in &batch.put_relationships {
-            inner.relationships.insert(r.id, r.clone());
+            inner.relationships.insert(r.id, (*r).clone());
         }
         inner.next_node_id = batch.next_node_id;
         inner.next_rel_id = batch.next_rel_id;

@@ -36,7 +36,31 @@ pub struct Batch {
     pub next_rel_id: RelId,
 }
 
+/// A batch that borrows its records, as a transaction commits it: the same
+/// fields in the same order as [`Batch`], so it encodes to the same bytes.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct BatchRef<'a> {
+    pub put_nodes: Vec<&'a Node>,
+    pub delete_nodes: Vec<NodeId>,
+    pub put_relationships: Vec<&'a Relationship>,
+    pub delete_relationships: Vec<RelId>,
+    pub next_node_id: NodeId,
+    pub next_rel_id: RelId,
+}
+
 impl Batch {
+    /// The batch as borrowed records.
+    pub fn as_ref(&self) -> BatchRef<'_> {
+        BatchRef {
+            put_nodes: self.put_nodes.iter().collect(),
+            delete_nodes: self.delete_nodes.clone(),
+            put_relationships: self.put_relationships.iter().collect(),
+            delete_relationships: self.delete_relationships.clone(),
+            next_node_id: self.next_node_id,
+            next_rel_id: self.next_rel_id,
+        }
+    }
+
     /// Whether the batch writes no record (the counters may still move).
     pub fn is_empty(&self) -> bool {
         self.put_nodes.is_empty()
@@ -56,7 +80,7 @@ pub trait Storage: Send {
     fn load(&self) -> Result<Snapshot>;
 
     /// Applies a batch atomically and durably.
-    fn commit(&mut self, batch: &Batch) -> Result<()>;
+    fn commit(&mut self, batch: &BatchRef<'_>) -> Result<()>;
 
     /// Where the records live, for messages: a path or `memory`.
     fn describe(&self) -> String;
@@ -107,7 +131,7 @@ mod tests {
             next_rel_id: 1,
             ..Batch::default()
         };
-        store.commit(&batch).unwrap();
+        store.commit(&batch.as_ref()).unwrap();
         let snap = store.load().unwrap();
         assert_eq!(snap.nodes, batch.put_nodes);
         assert_eq!(snap.relationships, batch.put_relationships);
@@ -121,7 +145,7 @@ mod tests {
             next_rel_id: 1,
             ..Batch::default()
         };
-        store.commit(&batch).unwrap();
+        store.commit(&batch.as_ref()).unwrap();
         let snap = store.load().unwrap();
         assert_eq!(snap.nodes[1].properties["name"], Value::from("t"));
         assert!(snap.relationships.is_empty());

@@ -17,7 +17,7 @@
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
-use super::{Batch, Snapshot, Storage, FORMAT_VERSION};
+use super::{Batch, BatchRef, Snapshot, Storage, FORMAT_VERSION};
 use crate::error::{Error, Result};
 use crate::model::{Node, Relationship};
 
@@ -62,11 +62,24 @@ impl SledStorage {
             }
             Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
         }
-        let db = sled::Config::new()
+        let config = sled::Config::new()
             .path(path.join("data"))
-            .cache_capacity(64 * 1024 * 1024)
-            .open()
-            .map_err(|e| read_error(path, e))?;
+            .cache_capacity(64 * 1024 * 1024);
+        // Holding the lock file means no other process has the store. sled's own
+        // file lock can still be held for a moment by this process's previous
+        // handle, whose background thread releases it after the handle is
+        // dropped: wait for it rather than fail.
+        let mut attempts = 0;
+        let opened = loop {
+            match config.open() {
+                Err(sled::Error::Io(e)) if e.to_string().contains("lock") && attempts < 250 => {
+                    attempts += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => break other,
+            }
+        };
+        let db = opened.map_err(|e| read_error(path, e))?;
         let store = SledStorage {
             path: path.to_path_buf(),
             db,
@@ -193,14 +206,55 @@ impl SledStorage {
     }
 
     /// Adds the chunks of `batch` under sequence number `seq` to a sled batch.
-    fn append(b: &mut sled::Batch, seq: u64, batch: &Batch) -> Result<()> {
-        let bytes = postcard::to_stdvec(batch)
+    fn append(b: &mut sled::Batch, seq: u64, batch: &BatchRef<'_>) -> Result<()> {
+        let mut chunks = ChunkWriter::default();
+        postcard::to_io(batch, &mut chunks)
             .map_err(|e| Error::Corrupt(format!("cannot encode a batch: {e}")))?;
-        for (i, chunk) in bytes.chunks(CHUNK).enumerate() {
+        for (i, chunk) in chunks.finish().into_iter().enumerate() {
             let i = u32::try_from(i)
                 .map_err(|_| Error::Corrupt("a batch of more than 2^32 chunks".into()))?;
             b.insert(&log_key(seq, i), chunk);
         }
+        Ok(())
+    }
+}
+
+/// Collects encoded bytes in chunks of at most [`CHUNK`] bytes, so that a large
+/// batch is never copied into an ever-growing buffer.
+#[derive(Default)]
+struct ChunkWriter {
+    done: Vec<Vec<u8>>,
+    current: Vec<u8>,
+}
+
+impl ChunkWriter {
+    fn finish(mut self) -> Vec<Vec<u8>> {
+        if !self.current.is_empty() || self.done.is_empty() {
+            self.done.push(self.current);
+        }
+        self.done
+    }
+}
+
+impl std::io::Write for ChunkWriter {
+    fn write(&mut self, mut buf: &[u8]) -> std::io::Result<usize> {
+        let n = buf.len();
+        while !buf.is_empty() {
+            if self.current.len() == CHUNK {
+                self.done.push(std::mem::take(&mut self.current));
+            }
+            if self.current.capacity() == 0 {
+                self.current.reserve_exact(CHUNK);
+            }
+            let room = CHUNK - self.current.len();
+            let (now, later) = buf.split_at(room.min(buf.len()));
+            self.current.extend_from_slice(now);
+            buf = later;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
 }
@@ -272,12 +326,12 @@ impl Storage for SledStorage {
             let seq = self
                 .next_seq
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let whole = Batch {
-                put_nodes: snapshot.nodes.clone(),
-                put_relationships: snapshot.relationships.clone(),
+            let whole = BatchRef {
+                put_nodes: snapshot.nodes.iter().collect(),
+                put_relationships: snapshot.relationships.iter().collect(),
                 next_node_id: snapshot.next_node_id,
                 next_rel_id: snapshot.next_rel_id,
-                ..Batch::default()
+                ..BatchRef::default()
             };
             Self::append(&mut b, seq, &whole)?;
             self.db.apply_batch(b)?;
@@ -286,7 +340,7 @@ impl Storage for SledStorage {
         Ok(snapshot)
     }
 
-    fn commit(&mut self, batch: &Batch) -> Result<()> {
+    fn commit(&mut self, batch: &BatchRef<'_>) -> Result<()> {
         let seq = self
             .next_seq
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -338,7 +392,7 @@ mod tests {
                 next_node_id: i + 1,
                 ..Batch::default()
             };
-            store.commit(&batch).unwrap();
+            store.commit(&batch.as_ref()).unwrap();
         }
         let before = store.load().unwrap();
         assert_eq!(before.nodes.len(), (COMPACT_AFTER + 10) / 2);
@@ -348,9 +402,9 @@ mod tests {
         assert_eq!(store.load().unwrap(), before);
         let mut store = store;
         store
-            .commit(&Batch {
+            .commit(&BatchRef {
                 next_node_id: 1000,
-                ..Batch::default()
+                ..BatchRef::default()
             })
             .unwrap();
         drop(store);
@@ -358,6 +412,21 @@ mod tests {
         let after = store.load().unwrap();
         assert_eq!(after.nodes, before.nodes);
         assert_eq!(after.next_node_id, 1000);
+    }
+
+    #[test]
+    fn chunks_hold_every_byte_in_order_and_none_is_too_large() {
+        use std::io::Write;
+        let data: Vec<u8> = (0..(2 * CHUNK + 12_345)).map(|i| (i % 251) as u8).collect();
+        let mut w = ChunkWriter::default();
+        for piece in data.chunks(777_777) {
+            w.write_all(piece).unwrap();
+        }
+        let chunks = w.finish();
+        assert_eq!(chunks.len(), 3);
+        assert!(chunks.iter().all(|c| c.len() <= CHUNK));
+        assert_eq!(chunks.concat(), data);
+        assert_eq!(ChunkWriter::default().finish(), vec![Vec::<u8>::new()]);
     }
 
     #[test]

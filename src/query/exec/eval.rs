@@ -268,7 +268,10 @@ pub fn eval(ctx: &Ctx, e: &Expr, frame: &Frame) -> Result<Val> {
             let names = [variable.clone()];
             let (mut trues, mut nulls) = (0usize, 0usize);
             let total = items.len();
-            for item in items {
+            for (i, item) in items.into_iter().enumerate() {
+                if i % 4096 == 4095 {
+                    ctx.cancel.check()?;
+                }
                 let vals = [item];
                 let inner = Frame {
                     names: &names,
@@ -336,7 +339,10 @@ pub fn eval(ctx: &Ctx, e: &Expr, frame: &Frame) -> Result<Val> {
                 v => return Err(type_error("reduce needs a list", &v)),
             };
             let names = [accumulator.clone(), variable.clone()];
-            for item in items {
+            for (i, item) in items.into_iter().enumerate() {
+                if i % 4096 == 4095 {
+                    ctx.cancel.check()?;
+                }
                 let vals = [acc, item];
                 let inner = Frame {
                     names: &names,
@@ -676,11 +682,19 @@ fn arith(op: BinaryOp, x: Val, y: Val) -> Result<Val> {
             })
         }
         (a, b) => {
+            let symbol = match op {
+                B::Add => "+",
+                B::Sub => "-",
+                B::Mul => "*",
+                B::Div => "/",
+                B::Mod => "%",
+                _ => "^",
+            };
             return Err(Error::query(format!(
-                "invalid argument type: cannot apply {op:?} to {} and {}",
+                "invalid argument type: cannot apply `{symbol}` to {} and {}",
                 a.type_name(),
                 b.type_name()
-            )))
+            )));
         }
     })
 }

@@ -3,7 +3,7 @@
 //! The life of a statement here: [`plan::plan`] binds variables, checks the
 //! semantics and builds a pipeline of operators per single query; the executor
 //! runs the operators in order, each materialising its rows (a `Vec` of rows of
-//! [`Val`]s), and converts the last rows into [`ResultValue`]s. A statement
+//! `Val`s), and converts the last rows into [`ResultValue`]s. A statement
 //! with a write clause runs inside one [`Txn`], committed only when every
 //! clause succeeded; an error or a cancellation drops the transaction, which
 //! rolls it back.
@@ -11,6 +11,23 @@
 //! Architecture invariant: rows hold node and relationship ids, never records;
 //! records are read from the graph when an expression needs them and copied
 //! only into the final result.
+//!
+//! # What keeps large graphs fast
+//!
+//! - Matching starts at a key lookup (`{name: ..}` on an entity label, `{text: ..}`
+//!   on `Statement`, normalised, `{id: ..}` on `Article`, or the same as an
+//!   equality in `WHERE`), an `id(n) = ..` lookup, a bound node, or the
+//!   smallest label.
+//! - `WHERE` conjuncts are checked as soon as their variables are bound.
+//! - When the next projection only needs distinct values (`DISTINCT`,
+//!   `count(DISTINCT ..)`, `min`, `max`), variable-length steps without a
+//!   variable are walked by reachability (a breadth-first search with a visited
+//!   set), and a matching state seen before is not expanded again.
+//! - A `MATCH` feeding an aggregation streams its rows into the groups, and
+//!   matches identical input rows once, counting them with a weight; a `MATCH`
+//!   feeding a plain projection with `LIMIT` stops after the rows needed.
+//! - Loops check the cancel flag, and results larger than [`MAX_VALUES`] are
+//!   refused with [`Error::ResourceLimit`].
 //!
 //! # Error messages
 //!
@@ -232,8 +249,10 @@ fn run_part(
                 if p.aggregating() {
                     let ctx = env.ctx(access.graph());
                     let mut grouper = project::Grouper::new(p);
-                    let matched = match_into(&ctx, m, rows, None, &mut |r| {
-                        grouper.add(&ctx, &step.scope, &r)
+                    // Identical input rows are matched once and counted with a weight.
+                    let weighted = collapse(rows, env.cancel)?;
+                    let matched = match_into(&ctx, m, weighted, None, &mut |r, w| {
+                        grouper.add(&ctx, &step.scope, &r, w)
                     })?;
                     let middle = Instant::now();
                     profile.push(StepProfile {
@@ -308,7 +327,8 @@ fn run_match(
 ) -> Result<Vec<Row>> {
     let mut out: Vec<Row> = Vec::new();
     let limit = MAX_VALUES / width.max(1);
-    match_into(ctx, m, rows, wanted, &mut |r| {
+    let rows = rows.into_iter().map(|r| (r, 1)).collect();
+    match_into(ctx, m, rows, wanted, &mut |r, _| {
         out.push(r);
         if out.len() > limit {
             return Err(Error::ResourceLimit(format!(
@@ -325,13 +345,13 @@ fn run_match(
 fn match_into(
     ctx: &Ctx,
     m: &plan::MatchOp,
-    rows: Vec<Row>,
+    rows: Vec<(Row, u64)>,
     limit: Option<usize>,
-    emit: &mut dyn FnMut(Row) -> Result<()>,
+    emit: &mut dyn FnMut(Row, u64) -> Result<()>,
 ) -> Result<usize> {
     let mut count = 0;
     let limit = limit.unwrap_or(usize::MAX);
-    for row in rows {
+    for (row, weight) in rows {
         if count >= limit {
             break;
         }
@@ -339,7 +359,7 @@ fn match_into(
         let before = count;
         pattern::match_row(ctx, m, &row, &mut |r| {
             count += 1;
-            emit(r)?;
+            emit(r, weight)?;
             Ok(count < limit)
         })?;
         if m.optional && count == before {
@@ -355,10 +375,45 @@ fn match_into(
                         }
                     })
                     .collect(),
+                weight,
             )?;
         }
     }
     Ok(count)
+}
+
+fn contains_float(v: &Val) -> bool {
+    match v {
+        Val::Float(_) => true,
+        Val::List(items) => items.iter().any(contains_float),
+        Val::Map(m) => m.values().any(contains_float),
+        _ => false,
+    }
+}
+
+/// Groups identical rows, keeping the order of first appearance, with how many there were.
+fn collapse(rows: Vec<Row>, cancel: &Cancel) -> Result<Vec<(Row, u64)>> {
+    let mut index: HashMap<Vec<Key>, usize> = HashMap::new();
+    let mut out: Vec<(Row, u64)> = Vec::new();
+    for (i, row) in rows.into_iter().enumerate() {
+        if i % 4096 == 4095 {
+            cancel.check()?;
+        }
+        // Keys equate 1 and 1.0, which must stay apart here: rows with floats are kept as they are.
+        if row.iter().any(contains_float) {
+            out.push((row, 1));
+            continue;
+        }
+        let key = Key::of_row(&row);
+        match index.get(&key) {
+            Some(&j) => out[j].1 += 1,
+            None => {
+                index.insert(key, out.len());
+                out.push((row, 1));
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn run_unwind(

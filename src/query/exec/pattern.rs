@@ -672,7 +672,15 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
                 _ => return Ok(true),
             }
         } else {
-            graph.nodes().map(|n| n.id).collect()
+            // Start from the smallest label of the source node, if it has one.
+            let smallest = p.nodes[0]
+                .labels
+                .iter()
+                .min_by_key(|l| graph.label_count(l));
+            match smallest {
+                Some(l) => graph.nodes_with_label(l).collect(),
+                None => graph.nodes().map(|n| n.id).collect(),
+            }
         };
         for s in sources {
             self.tick()?;
@@ -689,7 +697,10 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
             let mut order = vec![s];
             let mut queue = VecDeque::from([s]);
             while let Some(at) = queue.pop_front() {
-                let d = dist[&at];
+                // Every queued node has its distance recorded first.
+                let Some(&d) = dist.get(&at) else {
+                    continue;
+                };
                 if d >= max {
                     continue;
                 }

@@ -580,13 +580,6 @@ impl<'g> Planner<'g> {
                 if let Some(p) = &rel.properties {
                     check_expr(p, scope, ExprCtx::plain(), 0)?;
                 }
-                if let Some(r) = rel.length {
-                    if let (Some(a), Some(b)) = (r.min, r.max) {
-                        if a > b {
-                            // An empty range matches nothing; this is not an error.
-                        }
-                    }
-                }
                 let slot = slot_of(&mut work, &mut keep, &rel.variable, self, "rel");
                 let reach_only = reach
                     && rel.variable.is_none()
@@ -957,13 +950,13 @@ impl<'g> Planner<'g> {
                     check_expr(p, scope, ExprCtx::plain(), 0)?;
                 }
             }
-            for (i, node) in nodes.iter().enumerate() {
+            for node in &nodes {
                 if let Some(v) = &node.variable {
                     match scope.get(v) {
                         Some(VarKind::Node) | Some(VarKind::Value) => {
                             let alone = node.labels.is_empty() && node.properties.is_none();
-                            if !alone || (nodes.len() == 1 && !merge) || (merge && nodes.len() == 1)
-                            {
+                            // A bound node may only be referred to, alone, inside a longer pattern.
+                            if !alone || nodes.len() == 1 {
                                 return Err(Error::query(format!("variable already bound: `{v}`")));
                             }
                         }
@@ -976,7 +969,6 @@ impl<'g> Planner<'g> {
                         None => scope.add(v, VarKind::Node),
                     }
                 }
-                let _ = i;
             }
             for (rel, _) in &pattern.steps {
                 if rel.types.len() != 1 {
@@ -1231,8 +1223,15 @@ fn memo_plan(m: &MatchOp, needed: &HashSet<String>) -> Vec<Vec<Vec<usize>>> {
         v.extend(p.path_slot);
         v
     };
+    // A relationship bound earlier can block a later hop (relationships are
+    // unique within a MATCH) when their types may be the same: such a
+    // relationship is part of the state.
+    let compatible = |a: &[String], b: &[String]| {
+        a.is_empty() || b.is_empty() || a.iter().any(|t| b.contains(t))
+    };
     let mut out = Vec::new();
     let mut bound_before: HashSet<usize> = HashSet::new();
+    let mut rels_before: Vec<&RelStep> = Vec::new();
     for (pi, p) in m.patterns.iter().enumerate() {
         let hops = hop_order(p);
         let mut later_patterns: HashSet<usize> = HashSet::new();
@@ -1255,6 +1254,20 @@ fn memo_plan(m: &MatchOp, needed: &HashSet<String>) -> Vec<Vec<Vec<usize>>> {
             if p.path_slot.is_some() {
                 later.extend(all_slots(p));
             }
+            let later_rels: Vec<&RelStep> = hops[h + 1..]
+                .iter()
+                .map(|&(r2, _, _)| &p.rels[r2])
+                .chain(m.patterns[pi + 1..].iter().flat_map(|q| q.rels.iter()))
+                .collect();
+            let bound_rels = rels_before
+                .iter()
+                .copied()
+                .chain(hops[..=h].iter().map(|&(r1, _, _)| &p.rels[r1]));
+            for r in bound_rels {
+                if later_rels.iter().any(|l| compatible(&r.types, &l.types)) {
+                    later.insert(r.slot);
+                }
+            }
             let mut live: Vec<usize> = bound
                 .iter()
                 .copied()
@@ -1264,6 +1277,7 @@ fn memo_plan(m: &MatchOp, needed: &HashSet<String>) -> Vec<Vec<Vec<usize>>> {
             per_hop.push(live);
         }
         bound_before.extend(all_slots(p));
+        rels_before.extend(p.rels.iter());
         out.push(per_hop);
     }
     out
@@ -1311,9 +1325,6 @@ fn multiplicity_irrelevant(next: &Clause) -> bool {
         Clause::With(p) | Clause::Return(p) => p,
         _ => return false,
     };
-    if p.where_.is_some() && !p.distinct {
-        // A WHERE after WITH does not change multiplicity; keep the rule simple.
-    }
     let mut aggs = Vec::new();
     for item in &p.items {
         collect_aggregates(&item.expr, &mut aggs);

@@ -22,7 +22,7 @@ pub fn run(ctx: &Ctx, p: &ProjectOp, scope: &[String], rows: Vec<Row>) -> Result
     if p.aggregating() {
         let mut grouper = Grouper::new(p);
         for row in &rows {
-            grouper.add(ctx, scope, row)?;
+            grouper.add(ctx, scope, row, 1)?;
         }
         return finish(ctx, p, grouper);
     }
@@ -199,7 +199,8 @@ impl<'p> Grouper<'p> {
     }
 
     /// Adds one input row.
-    pub fn add(&mut self, ctx: &Ctx, scope: &[String], row: &[Val]) -> Result<()> {
+    /// Adds one input row, standing for `weight` identical rows.
+    pub fn add(&mut self, ctx: &Ctx, scope: &[String], row: &[Val], weight: u64) -> Result<()> {
         let p = self.p;
         self.rows += 1;
         if self.rows.is_multiple_of(4096) {
@@ -220,7 +221,7 @@ impl<'p> Grouper<'p> {
             .and_then(|k| self.by_slots.get(k))
             .copied()
         {
-            return self.accumulate(ctx, g, &frame);
+            return self.accumulate(ctx, g, &frame, weight);
         }
         let keys = self
             .key_items
@@ -245,18 +246,15 @@ impl<'p> Grouper<'p> {
         if let Some(k) = slot_key {
             self.by_slots.insert(k, g);
         }
-        self.accumulate(ctx, g, &frame)
+        self.accumulate(ctx, g, &frame, weight)
     }
 
-    fn accumulate(&mut self, ctx: &Ctx, g: usize, frame: &Frame) -> Result<()> {
+    fn accumulate(&mut self, ctx: &Ctx, g: usize, frame: &Frame, weight: u64) -> Result<()> {
         let p = self.p;
         for (a, acc) in p.aggregates.iter().zip(self.groups[g].1.iter_mut()) {
-            let args = a
-                .args
-                .iter()
-                .map(|e| eval(ctx, e, frame))
-                .collect::<Result<Row>>()?;
-            acc.add(a, args)?;
+            let first = a.args.first().map(|e| eval(ctx, e, frame)).transpose()?;
+            let second = a.args.get(1).map(|e| eval(ctx, e, frame)).transpose()?;
+            acc.add_weighted(a, first, second, weight)?;
         }
         Ok(())
     }
@@ -345,8 +343,9 @@ enum State {
     },
     Min(Option<Val>),
     Max(Option<Val>),
-    /// Numbers kept for stDev and percentiles, with the percentile asked for.
-    Numbers(Vec<f64>, Option<f64>),
+    /// Numbers kept for stDev and percentiles, with the percentile asked for
+    /// and whether every number was an integer.
+    Numbers(Vec<f64>, Option<f64>, bool),
 }
 
 impl Acc {
@@ -362,7 +361,7 @@ impl Acc {
             "avg" => State::Avg { sum: 0.0, n: 0 },
             "min" => State::Min(None),
             "max" => State::Max(None),
-            _ => State::Numbers(Vec::new(), None),
+            _ => State::Numbers(Vec::new(), None, true),
         };
         Acc {
             seen: a.distinct.then(HashSet::new),
@@ -370,9 +369,57 @@ impl Acc {
         }
     }
 
-    fn add(&mut self, a: &Aggregate, args: Row) -> Result<()> {
-        let mut args = args.into_iter();
-        let Some(v) = args.next() else {
+    /// Adds the arguments of `w` identical rows.
+    fn add_weighted(
+        &mut self,
+        a: &Aggregate,
+        first: Option<Val>,
+        second: Option<Val>,
+        w: u64,
+    ) -> Result<()> {
+        if w == 1 || self.seen.is_some() || matches!(self.state, State::Min(_) | State::Max(_)) {
+            return self.add(a, first, second);
+        }
+        let overflow = || Error::query("integer overflow: the count does not fit in an integer");
+        let wi = i64::try_from(w).map_err(|_| overflow())?;
+        match (&mut self.state, &first) {
+            (_, Some(Val::Null)) => Ok(()),
+            (State::Count(n), _) => {
+                *n = n.checked_add(wi).ok_or_else(overflow)?;
+                Ok(())
+            }
+            (State::Sum { .. }, Some(Val::Int(i))) => {
+                let total = i.checked_mul(wi).ok_or_else(|| {
+                    Error::query("integer overflow: the sum does not fit in an integer")
+                })?;
+                self.add(a, Some(Val::Int(total)), None)
+            }
+            (State::Sum { .. }, Some(Val::Float(f))) => {
+                let total = f * w as f64;
+                self.add(a, Some(Val::Float(total)), None)
+            }
+            (State::Avg { sum, n }, Some(Val::Int(i))) => {
+                *sum += *i as f64 * w as f64;
+                *n += w;
+                Ok(())
+            }
+            (State::Avg { sum, n }, Some(Val::Float(f))) => {
+                *sum += f * w as f64;
+                *n += w;
+                Ok(())
+            }
+            _ => {
+                for _ in 0..w {
+                    self.add(a, first.clone(), second.clone())?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Adds one row's arguments (none for `count(*)`).
+    fn add(&mut self, a: &Aggregate, first: Option<Val>, second: Option<Val>) -> Result<()> {
+        let Some(v) = first else {
             // count(*)
             if let State::Count(n) = &mut self.state {
                 *n += 1;
@@ -455,10 +502,13 @@ impl Acc {
                     *m = Some(v);
                 }
             }
-            State::Numbers(xs, pct) => {
+            State::Numbers(xs, pct, all_int) => {
                 let x = match v {
                     Val::Int(i) => i as f64,
-                    Val::Float(f) => f,
+                    Val::Float(f) => {
+                        *all_int = false;
+                        f
+                    }
                     other => {
                         return Err(Error::query(format!(
                             "invalid argument type: {} needs numbers, not {}",
@@ -468,7 +518,7 @@ impl Acc {
                     }
                 };
                 xs.push(x);
-                if let Some(pv) = args.next() {
+                if let Some(pv) = second {
                     let p = match pv {
                         Val::Int(i) => i as f64,
                         Val::Float(f) => f,
@@ -514,7 +564,7 @@ impl Acc {
                 }
             }
             State::Min(m) | State::Max(m) => m.unwrap_or(Val::Null),
-            State::Numbers(mut xs, pct) => match a.function.as_str() {
+            State::Numbers(mut xs, pct, all_int) => match a.function.as_str() {
                 "stdev" | "stdevp" => {
                     let n = xs.len() as f64;
                     let denom = if a.function == "stdev" { n - 1.0 } else { n };
@@ -541,7 +591,11 @@ impl Acc {
                                 .saturating_sub(1)
                                 .min(n - 1)
                         };
-                        Val::Float(xs[idx])
+                        if all_int {
+                            Val::Int(xs[idx] as i64)
+                        } else {
+                            Val::Float(xs[idx])
+                        }
                     } else {
                         let pos = p * (n - 1) as f64;
                         let lo = pos.floor() as usize;
