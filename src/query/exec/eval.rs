@@ -27,6 +27,10 @@ pub struct Ctx<'a> {
     /// Records deleted by this statement, kept so that `type(r)` still answers
     /// and other access fails clearly.
     pub deleted: &'a RefCell<Deleted>,
+    /// The graph holds committed state only (a read-only statement), so every
+    /// rule checked at commit holds: a stance relationship (`CLAIMS`,
+    /// `DENIES`, `ASSESSES`) ends at a `Statement`, and `ABOUT` starts at one.
+    pub committed: bool,
 }
 
 /// The records a statement deleted.

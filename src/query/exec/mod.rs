@@ -22,10 +22,19 @@
 //! - When the next projection only needs distinct values (`DISTINCT`,
 //!   `count(DISTINCT ..)`, `min`, `max`), variable-length steps without a
 //!   variable are walked by reachability (a breadth-first search with a visited
-//!   set), and a matching state seen before is not expanded again.
+//!   set), and a matching state seen before is not expanded again. A hop
+//!   whose resulting state depends only on what was bound before it is an
+//!   existence check: it stops at the first relationship that leads on.
+//! - Reachability toward an end label rarer than the last level's frontier
+//!   walks that level backwards, from the nodes with the label.
+//! - In a read-only statement, labels that the stance rules guarantee (the
+//!   `Statement` at the end of `CLAIMS`, `DENIES`, `ASSESSES`, at the start of
+//!   `ABOUT`) and the label of a label scan are not checked again on the node.
 //! - A `MATCH` feeding an aggregation streams its rows into the groups, and
 //!   matches identical input rows once, counting them with a weight; a `MATCH`
 //!   feeding a plain projection with `LIMIT` stops after the rows needed.
+//!   Grouping reuses the previous row's group when its key values repeat.
+//! - `ORDER BY` with `LIMIT` selects the rows wanted before sorting them.
 //! - Loops check the cancel flag, and results larger than [`MAX_VALUES`] are
 //!   refused with [`Error::ResourceLimit`].
 //!
@@ -119,6 +128,7 @@ pub fn execute(
         cancel,
         regexes: &regexes,
         deleted: &deleted,
+        committed: !plan.writes,
     };
     let mut profile = Vec::new();
     let (rows, stats) = if plan.writes {
@@ -157,6 +167,8 @@ struct Env<'a> {
     cancel: &'a Cancel,
     regexes: &'a RefCell<HashMap<String, regex::Regex>>,
     deleted: &'a RefCell<eval::Deleted>,
+    /// Whether the statement only reads (see [`Ctx::committed`]).
+    committed: bool,
 }
 
 impl<'a> Env<'a> {
@@ -167,6 +179,7 @@ impl<'a> Env<'a> {
             cancel: self.cancel,
             regexes: self.regexes,
             deleted: self.deleted,
+            committed: self.committed,
         }
     }
 }
@@ -393,7 +406,7 @@ fn contains_float(v: &Val) -> bool {
 
 /// Groups identical rows, keeping the order of first appearance, with how many there were.
 fn collapse(rows: Vec<Row>, cancel: &Cancel) -> Result<Vec<(Row, u64)>> {
-    let mut index: HashMap<Vec<Key>, usize> = HashMap::new();
+    let mut index: rustc_hash::FxHashMap<Vec<Key>, usize> = rustc_hash::FxHashMap::default();
     let mut out: Vec<(Row, u64)> = Vec::new();
     for (i, row) in rows.into_iter().enumerate() {
         if i % 4096 == 4095 {

@@ -8,7 +8,9 @@
 //! the set of reachable nodes matters, run a breadth-first search with a
 //! visited set. Shortest paths are found by breadth-first search.
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::eval::{build_path, eval, truthy, Ctx, Frame};
 use super::plan::{self, MatchOp, PatternPlan, RelStep, Start};
@@ -16,7 +18,9 @@ use super::values::{equals, Key, Val};
 use super::MAX_VALUES;
 use crate::error::{Error, Result};
 use crate::graph::Dir;
-use crate::model::{normalise_text, Kind, NodeId, RelId, Relationship};
+use crate::model::{
+    normalise_text, Kind, NodeId, RelId, Relationship, ABOUT, ASSESSES, CLAIMS, DENIES, STATEMENT,
+};
 use crate::query::ast::{Direction, Expr, PathKind, PathPattern};
 use crate::value::Value;
 
@@ -88,7 +92,7 @@ pub fn match_row(
         used: Vec::new(),
         emit,
         steps: 0,
-        memo: HashSet::new(),
+        memo: FxHashSet::default(),
     };
     m.pattern(0)
 }
@@ -104,7 +108,50 @@ struct Matcher<'a, 'c, 'e> {
     emit: &'e mut dyn FnMut(Vec<Val>) -> Result<bool>,
     steps: usize,
     /// States already expanded, when the plan allows skipping repeats.
-    memo: HashSet<(usize, usize, Vec<Key>)>,
+    memo: FxHashSet<(usize, usize, MemoKey)>,
+}
+
+/// The values of a matching state's slots, as a memo key. States made only of
+/// nodes, relationships and nulls (the usual case), at most two slots, are
+/// keyed without allocating; the encoding is a function of the values, so
+/// equal states always get equal keys.
+#[derive(PartialEq, Eq, Hash)]
+enum MemoKey {
+    /// Per slot: 0 for null, 1 for a node, 2 for a relationship, 3 for no
+    /// slot (padding); and the id.
+    Ids([(u8, u64); 2]),
+    Keys(Vec<Key>),
+}
+
+impl MemoKey {
+    fn of(slots: &[usize], work: &[Val]) -> MemoKey {
+        if slots.len() <= 2 {
+            let mut ids = [(3u8, 0u64); 2];
+            let mut simple = true;
+            for (i, &s) in slots.iter().enumerate() {
+                ids[i] = match &work[s] {
+                    Val::Null => (0, 0),
+                    Val::Node(id) => (1, *id),
+                    Val::Rel(id) => (2, *id),
+                    _ => {
+                        simple = false;
+                        break;
+                    }
+                };
+            }
+            if simple {
+                return MemoKey::Ids(ids);
+            }
+        }
+        MemoKey::Keys(slots.iter().map(|&s| Key::of(&work[s])).collect())
+    }
+}
+
+/// String equality that rejects most different relationship types and labels
+/// by length and first byte before comparing the rest.
+#[inline]
+fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }
 
 /// The direction to walk a relationship pattern, from its left node (or from its
@@ -124,11 +171,32 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
         let Some(memo) = &self.op.memo else {
             return false;
         };
-        let key: Vec<Key> = memo[pi][h]
-            .iter()
-            .map(|&s| Key::of(&self.work[s]))
-            .collect();
+        let key = MemoKey::of(&memo[pi][h], &self.work);
         !self.memo.insert((pi, h, key))
+    }
+
+    /// Whether the state after hop `h` of pattern `pi` depends only on slots
+    /// bound before the hop (not on its relationship `rel_slot` nor on a newly
+    /// bound `to_slot`). Then every way of making the hop leads to the same
+    /// state: once one has been expanded, the others can be skipped, and the
+    /// hop reduces to an existence check (a semi-join).
+    fn state_fixed(&self, pi: usize, h: usize, rel_slot: usize, to_slot: usize) -> bool {
+        let Some(memo) = &self.op.memo else {
+            return false;
+        };
+        memo[pi][h]
+            .iter()
+            .all(|&s| s != rel_slot && (s != to_slot || self.bound[to_slot]))
+    }
+
+    /// Whether the state after hop `h` of pattern `pi` is already recorded,
+    /// without recording it; for a state fixed before the hop.
+    fn already_seen(&self, pi: usize, h: usize) -> bool {
+        let Some(memo) = &self.op.memo else {
+            return false;
+        };
+        let key = MemoKey::of(&memo[pi][h], &self.work);
+        self.memo.contains(&(pi, h, key))
     }
 
     /// Whether every one of `filters` is true on the work row.
@@ -205,12 +273,19 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
             if step.labels.is_empty() && matches!(self.node_props[pi][ni], Props::None) {
                 return Ok(true);
             }
+        } else if step.labels.is_empty() && matches!(self.node_props[pi][ni], Props::None) {
+            // Nothing to check: the node exists (it came from the graph).
+            return Ok(true);
         }
         let graph = self.ctx.graph;
         let Some(node) = graph.node(id) else {
             return Ok(false);
         };
-        if !step.labels.iter().all(|l| node.has_label(l)) {
+        if !step
+            .labels
+            .iter()
+            .all(|l| node.labels.iter().any(|have| same_name(have, l)))
+        {
             return Ok(false);
         }
         let get = |k: &str| -> Option<&'c Value> {
@@ -233,9 +308,29 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
         }
     }
 
+    /// Whether every node reached over a relationship of one of `types`,
+    /// walked in `dir`, carries all of `labels` by the graph's rules: stance
+    /// relationships end at a `Statement`, `ABOUT` starts at one. Only for a
+    /// graph in committed state.
+    fn labels_implied(&self, types: &[String], dir: Dir, labels: &[String]) -> bool {
+        if !self.ctx.committed || types.is_empty() || labels.is_empty() {
+            return false;
+        }
+        if !labels.iter().all(|l| l == STATEMENT) {
+            return false;
+        }
+        match dir {
+            Dir::Out => types
+                .iter()
+                .all(|t| matches!(t.as_str(), CLAIMS | DENIES | ASSESSES)),
+            Dir::In => types.iter().all(|t| t == ABOUT),
+            Dir::Both => false,
+        }
+    }
+
     fn rel_ok(&self, pi: usize, ri: usize, rel: &'c Relationship) -> Result<bool> {
         let step = &self.op.patterns[pi].rels[ri];
-        if !step.types.is_empty() && !step.types.contains(&rel.rel_type) {
+        if !step.types.is_empty() && !step.types.iter().any(|t| same_name(t, &rel.rel_type)) {
             return Ok(false);
         }
         self.props_match(&self.rel_props[pi][ri], &|k| rel.properties.get(k))
@@ -317,9 +412,18 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
             Start::Label(l) => Box::new(graph.nodes_with_label(l)),
             Start::Bound | Start::All => Box::new(graph.nodes().map(|n| n.id)),
         };
+        // A label scan yields only nodes with the label: nothing else to check
+        // when that is the anchor's only condition.
+        let known = match &p.start {
+            Start::Label(l) => {
+                p.nodes[anchor].labels.iter().all(|x| x == l)
+                    && matches!(self.node_props[pi][anchor], Props::None)
+            }
+            _ => false,
+        };
         for id in candidates {
             self.tick()?;
-            if !self.node_ok(pi, anchor, id, key_skip)? {
+            if !known && !self.node_ok(pi, anchor, id, key_skip)? {
                 continue;
             }
             let Some(new) = self.bind(slot, Val::Node(id)) else {
@@ -380,6 +484,13 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
         let dir = walk_dir(step.direction, reversed);
         let rel_slot = step.slot;
         let to_slot = p.nodes[to].slot;
+        let fixed = self.state_fixed(pi, h, rel_slot, to_slot);
+        if fixed && self.already_seen(pi, h) {
+            return Ok(true);
+        }
+        let end_known = !self.bound[to_slot]
+            && matches!(self.node_props[pi][to], Props::None)
+            && self.labels_implied(&step.types, dir, &p.nodes[to].labels);
         let mut loops_seen: Vec<RelId> = Vec::new();
         for (rel, other) in graph.relationships_of(from_id, dir) {
             self.tick()?;
@@ -392,7 +503,7 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
             if self.used.contains(&rel.id) || !self.rel_ok(pi, ri, rel)? {
                 continue;
             }
-            if !self.node_ok(pi, to, other, None)? {
+            if !end_known && !self.node_ok(pi, to, other, None)? {
                 continue;
             }
             let Some(new_rel) = self.bind(rel_slot, Val::Rel(rel.id)) else {
@@ -415,6 +526,10 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
             if !go_on {
                 return Ok(false);
             }
+            if fixed {
+                // Every other relationship would lead to the state just expanded.
+                break;
+            }
         }
         Ok(true)
     }
@@ -433,8 +548,12 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
         let rel_slot = step.slot;
         let to_slot = p.nodes[to].slot;
         let reach = step.reach_only;
+        let fixed = self.state_fixed(pi, h, rel_slot, to_slot);
+        if fixed && self.already_seen(pi, h) {
+            return Ok(true);
+        }
         let ends = if reach {
-            self.reachable(pi, ri, from_id, reversed)?
+            self.reachable(pi, ri, to, from_id, reversed)?
         } else {
             self.trails(pi, ri, from_id, reversed)?
         };
@@ -471,6 +590,10 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
             self.unbind(rel_slot, new_rel);
             if !go_on {
                 return Ok(false);
+            }
+            if fixed {
+                // Every other path would lead to the state just expanded.
+                break;
             }
         }
         Ok(true)
@@ -554,15 +677,24 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
 
     /// The nodes reachable from `from` within the step's range, each once, by
     /// breadth-first search (no relationships are reported).
+    ///
+    /// When the end node must carry labels (`to` is unbound), the result may
+    /// leave out nodes without them, since the caller rejects those anyway;
+    /// and when the nodes with the rarest of those labels are fewer than the
+    /// last level's frontier, the last level is walked backwards: each
+    /// candidate is checked for a neighbour on the frontier, instead of
+    /// expanding every frontier node.
     fn reachable(
         &mut self,
         pi: usize,
         ri: usize,
+        to: usize,
         from: NodeId,
         reversed: bool,
     ) -> Result<Vec<(NodeId, Vec<RelId>)>> {
         let graph = self.ctx.graph;
-        let step: &RelStep = &self.op.patterns[pi].rels[ri];
+        let p = &self.op.patterns[pi];
+        let step: &RelStep = &p.rels[ri];
         let range = step.length.unwrap_or(crate::query::ast::Range {
             min: Some(1),
             max: Some(1),
@@ -574,43 +706,207 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
         if min > max {
             return Ok(out);
         }
-        let mut seen: HashSet<NodeId> = HashSet::new();
-        seen.insert(from);
-        if min == 0 {
+        // The rarest label the end node must carry, when it is not bound yet.
+        let to_step = &p.nodes[to];
+        let rarest: Option<(&str, usize)> = if self.bound[to_step.slot] {
+            None
+        } else {
+            to_step
+                .labels
+                .iter()
+                .map(|l| (l.as_str(), graph.label_count(l)))
+                .min_by_key(|&(_, n)| n)
+        };
+        let lowest = min.max(1);
+        // The depth at which each node was first reached.
+        let mut depth_of: FxHashMap<NodeId, usize> = FxHashMap::default();
+        depth_of.insert(from, 0);
+        // The start is an end too when a trail leaves it and comes back to it
+        // within the range, and it satisfies the end's constraints.
+        let start_again = min >= 1
+            && self.node_ok(pi, to, from, None)?
+            && self.closed_trail(pi, ri, from, dir, min.max(1), max)?;
+        // Every node reached but the start, in the order found.
+        let mut order: Vec<NodeId> = Vec::new();
+        let mut frontier: Vec<NodeId> = vec![from];
+        let mut depth = 0usize;
+        while !frontier.is_empty() && depth < max {
+            // Walking the last level backwards from the candidates, when cheaper.
+            if depth + 1 == max && depth >= 1 {
+                if let Some((label, n)) = rarest {
+                    if n < frontier.len() {
+                        return self.last_level_backwards(
+                            pi,
+                            ri,
+                            from,
+                            dir,
+                            depth,
+                            min,
+                            label,
+                            start_again,
+                            &depth_of,
+                        );
+                    }
+                }
+            }
+            let mut next = Vec::new();
+            for &at in &frontier {
+                for (rel, other) in graph.relationships_of(at, dir) {
+                    self.tick()?;
+                    if !self.used.is_empty() && self.used.contains(&rel.id) {
+                        continue;
+                    }
+                    if !self.rel_ok(pi, ri, rel)? {
+                        continue;
+                    }
+                    if other == from {
+                        // The start was settled before the search.
+                        continue;
+                    }
+                    if let std::collections::hash_map::Entry::Vacant(e) = depth_of.entry(other) {
+                        e.insert(depth + 1);
+                        next.push(other);
+                    }
+                }
+            }
+            depth += 1;
+            if depth >= lowest {
+                order.extend_from_slice(&next);
+            }
+            frontier = next;
+        }
+        if min == 0 || start_again {
             out.push((from, Vec::new()));
         }
-        let mut start_again = false;
-        let mut queue = VecDeque::new();
-        queue.push_back((from, 0usize));
-        while let Some((at, depth)) = queue.pop_front() {
-            if depth >= max {
-                continue;
-            }
-            for (rel, other) in graph.relationships_of(at, dir) {
-                self.tick()?;
-                if self.used.contains(&rel.id) || !self.rel_ok(pi, ri, rel)? {
-                    continue;
-                }
-                if other == from {
-                    // Back at the start: a trail only if it is a real cycle.
-                    if min >= 1
-                        && !start_again
-                        && (dir != Dir::Both || depth >= 2 || rel.start == rel.end)
-                    {
-                        start_again = true;
-                        out.push((from, Vec::new()));
+        match rarest {
+            Some((label, n)) if n < depth_of.len() => {
+                for id in graph.nodes_with_label(label) {
+                    if id != from && depth_of.get(&id).is_some_and(|&d| d >= lowest) {
+                        out.push((id, Vec::new()));
                     }
-                    continue;
-                }
-                if seen.insert(other) {
-                    if depth + 1 >= min {
-                        out.push((other, Vec::new()));
-                    }
-                    queue.push_back((other, depth + 1));
                 }
             }
+            _ => out.extend(order.into_iter().map(|id| (id, Vec::new()))),
         }
         Ok(out)
+    }
+
+    /// The end of [`Self::reachable`] when the last level is walked backwards:
+    /// `depth_of` holds every node reached within `last` steps (`last + 1` is
+    /// the step range's maximum). A node with `label` not reached yet is at
+    /// distance `last + 1` exactly when one of its relationships, walked the
+    /// other way, leads to a node at depth `last`.
+    #[allow(clippy::too_many_arguments)]
+    fn last_level_backwards(
+        &mut self,
+        pi: usize,
+        ri: usize,
+        from: NodeId,
+        dir: Dir,
+        last: usize,
+        min: usize,
+        label: &str,
+        start_again: bool,
+        depth_of: &FxHashMap<NodeId, usize>,
+    ) -> Result<Vec<(NodeId, Vec<RelId>)>> {
+        let graph = self.ctx.graph;
+        let back = match dir {
+            Dir::Out => Dir::In,
+            Dir::In => Dir::Out,
+            Dir::Both => Dir::Both,
+        };
+        let lowest = min.max(1);
+        let mut out = Vec::new();
+        for id in graph.nodes_with_label(label) {
+            self.tick()?;
+            if id == from {
+                // The start was settled before the search.
+                continue;
+            }
+            if let Some(&d) = depth_of.get(&id) {
+                if d >= lowest {
+                    out.push((id, Vec::new()));
+                }
+                continue;
+            }
+            if last + 1 < lowest {
+                continue;
+            }
+            for (rel, other) in graph.relationships_of(id, back) {
+                self.tick()?;
+                if depth_of.get(&other) != Some(&last)
+                    || (!self.used.is_empty() && self.used.contains(&rel.id))
+                    || !self.rel_ok(pi, ri, rel)?
+                {
+                    continue;
+                }
+                out.push((id, Vec::new()));
+                break;
+            }
+        }
+        if min == 0 || start_again {
+            out.insert(0, (from, Vec::new()));
+        }
+        Ok(out)
+    }
+
+    /// Whether a trail (no relationship twice) of `lo..=hi` relationships leads
+    /// from `from` back to `from`: a depth-first search over trails, stopped at
+    /// the first one found, checking the cancel flag as it goes.
+    fn closed_trail(
+        &mut self,
+        pi: usize,
+        ri: usize,
+        from: NodeId,
+        dir: Dir,
+        lo: usize,
+        hi: usize,
+    ) -> Result<bool> {
+        if hi == 0 {
+            return Ok(false);
+        }
+        // `stack[i]` holds the relationships still to try from the i-th node of
+        // the trail; `trail` holds the relationships taken, one fewer.
+        let mut stack: Vec<Vec<(RelId, NodeId)>> = vec![self.trail_steps(pi, ri, from, dir)?];
+        let mut trail: Vec<RelId> = Vec::new();
+        while let Some(next) = stack.last_mut().map(Vec::pop) {
+            let Some((rel, other)) = next else {
+                stack.pop();
+                trail.pop();
+                continue;
+            };
+            self.tick()?;
+            if trail.contains(&rel) {
+                continue;
+            }
+            let len = trail.len() + 1;
+            if other == from && len >= lo {
+                return Ok(true);
+            }
+            if len < hi {
+                let steps = self.trail_steps(pi, ri, other, dir)?;
+                trail.push(rel);
+                stack.push(steps);
+            }
+        }
+        Ok(false)
+    }
+
+    /// The relationships a trail may take from `at`, with the node each leads to.
+    fn trail_steps(
+        &self,
+        pi: usize,
+        ri: usize,
+        at: NodeId,
+        dir: Dir,
+    ) -> Result<Vec<(RelId, NodeId)>> {
+        let mut steps = Vec::new();
+        for (rel, other) in self.ctx.graph.relationships_of(at, dir) {
+            if (self.used.is_empty() || !self.used.contains(&rel.id)) && self.rel_ok(pi, ri, rel)? {
+                steps.push((rel.id, other));
+            }
+        }
+        Ok(steps)
     }
 
     /// A path pattern is bound: set its path variable, go on with the next pattern.

@@ -2,7 +2,8 @@
 //! `ORDER BY`, `SKIP`, `LIMIT`, and `WITH ... WHERE`.
 
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::eval::{eval, truthy, Ctx, Frame};
 use super::plan::{Aggregate, ProjectOp};
@@ -69,7 +70,7 @@ fn after_projection(
 ) -> Result<Vec<Row>> {
     let mut outs = outs;
     if p.distinct {
-        let mut seen = HashSet::new();
+        let mut seen = FxHashSet::default();
         outs.retain(|o| seen.insert(Key::of_row(&o.vals)));
     }
     let frame_vals = |o: &Out| -> Row {
@@ -92,17 +93,39 @@ fn after_projection(
                 .collect::<Result<Row>>()?;
             keyed.push((keys, o));
         }
-        keyed.sort_by(|a, b| {
+        let cmp = |a: &Row, b: &Row| {
             for (i, (_, desc)) in p.order_by.iter().enumerate() {
-                let o = order(&a.0[i], &b.0[i]);
+                let o = order(&a[i], &b[i]);
                 let o = if *desc { o.reverse() } else { o };
                 if o != Ordering::Equal {
                     return o;
                 }
             }
             Ordering::Equal
-        });
-        outs = keyed.into_iter().map(|(_, o)| o).collect();
+        };
+        let skip = count_arg(ctx, p.skip.as_ref(), "SKIP")?;
+        let limit = count_arg(ctx, p.limit.as_ref(), "LIMIT")?;
+        let wanted = limit.map(|l| l.saturating_add(skip.unwrap_or(0)));
+        match wanted {
+            Some(k) if k < keyed.len() => {
+                // Only the first k rows are wanted: select them, then sort
+                // them. The input position breaks ties, as a stable sort would.
+                let mut indexed: Vec<(usize, (Row, Out))> = keyed.into_iter().enumerate().collect();
+                let by = |a: &(usize, (Row, Out)), b: &(usize, (Row, Out))| {
+                    cmp(&a.1 .0, &b.1 .0).then(a.0.cmp(&b.0))
+                };
+                if k > 0 {
+                    indexed.select_nth_unstable_by(k - 1, by);
+                }
+                indexed.truncate(k);
+                indexed.sort_unstable_by(by);
+                outs = indexed.into_iter().map(|(_, (_, o))| o).collect();
+            }
+            _ => {
+                keyed.sort_by(|a, b| cmp(&a.0, &b.0));
+                outs = keyed.into_iter().map(|(_, o)| o).collect();
+            }
+        }
     }
     let skip = count_arg(ctx, p.skip.as_ref(), "SKIP")?;
     let limit = count_arg(ctx, p.limit.as_ref(), "LIMIT")?;
@@ -153,14 +176,17 @@ fn count_arg(ctx: &Ctx, e: Option<&Expr>, what: &str) -> Result<Option<usize>> {
 pub struct Grouper<'p> {
     p: &'p ProjectOp,
     key_items: Vec<usize>,
-    index: HashMap<Vec<Key>, usize>,
+    index: FxHashMap<Vec<Key>, usize>,
     groups: Vec<(Row, Vec<Acc>)>,
     rows: usize,
     /// The input slots the grouping keys read, once known; `Some(empty)` when
     /// the keys cannot be cached.
     key_slots: Option<Vec<usize>>,
     /// Group by the values of `key_slots`: a shortcut past evaluating the keys.
-    by_slots: HashMap<Vec<Key>, usize>,
+    by_slots: FxHashMap<Vec<Key>, usize>,
+    /// The values of `key_slots` in the last row added, and its group: rows
+    /// from a MATCH often come in runs with the same key.
+    last: Option<(Row, usize)>,
 }
 
 impl<'p> Grouper<'p> {
@@ -170,11 +196,12 @@ impl<'p> Grouper<'p> {
             key_items: (0..p.items.len())
                 .filter(|&i| !p.item_aggregates[i])
                 .collect(),
-            index: HashMap::new(),
+            index: FxHashMap::default(),
             groups: Vec::new(),
             rows: 0,
             key_slots: None,
-            by_slots: HashMap::new(),
+            by_slots: FxHashMap::default(),
+            last: None,
         }
     }
 
@@ -210,6 +237,14 @@ impl<'p> Grouper<'p> {
         if self.key_slots.is_none() {
             self.key_slots = Some(self.slots_for(scope));
         }
+        if let (Some((vals, g)), Some(slots)) = (&self.last, &self.key_slots) {
+            // Equal values have equal keys, so the same group (values that
+            // are not equal to themselves, like NaN, take the long way).
+            if slots.len() <= row.len() && slots.iter().zip(vals).all(|(&s, v)| row[s] == *v) {
+                let g = *g;
+                return self.accumulate(ctx, g, &frame, weight);
+            }
+        }
         let slot_key: Option<Vec<Key>> = match &self.key_slots {
             Some(slots) if !slots.is_empty() && slots.len() <= row.len() => {
                 Some(slots.iter().map(|&s| Key::of(&row[s])).collect())
@@ -221,6 +256,7 @@ impl<'p> Grouper<'p> {
             .and_then(|k| self.by_slots.get(k))
             .copied()
         {
+            self.remember(row, g);
             return self.accumulate(ctx, g, &frame, weight);
         }
         let keys = self
@@ -245,8 +281,19 @@ impl<'p> Grouper<'p> {
         };
         if let Some(k) = slot_key {
             self.by_slots.insert(k, g);
+            self.remember(row, g);
         }
         self.accumulate(ctx, g, &frame, weight)
+    }
+
+    /// Records the key slots' values of `row` as the last seen, with group `g`.
+    fn remember(&mut self, row: &[Val], g: usize) {
+        if let Some(slots) = &self.key_slots {
+            if !slots.is_empty() && slots.len() <= row.len() {
+                let vals = slots.iter().map(|&s| row[s].clone()).collect();
+                self.last = Some((vals, g));
+            }
+        }
     }
 
     fn accumulate(&mut self, ctx: &Ctx, g: usize, frame: &Frame, weight: u64) -> Result<()> {
@@ -325,7 +372,7 @@ fn aggregate_outputs(
 
 /// The running state of one aggregate in one group.
 struct Acc {
-    seen: Option<HashSet<Key>>,
+    seen: Option<FxHashSet<Key>>,
     state: State,
 }
 
@@ -364,7 +411,7 @@ impl Acc {
             _ => State::Numbers(Vec::new(), None, true),
         };
         Acc {
-            seen: a.distinct.then(HashSet::new),
+            seen: a.distinct.then(FxHashSet::default),
             state,
         }
     }
