@@ -47,7 +47,7 @@ pub(crate) fn parse_range<'a>(
         progress.tick(pos as u64 / 2);
         let rest = &source[pos..end];
         // The fast path: a block of lines, up to the first that does not parse.
-        let consumed = match TriplesParser::parse(Rule::block, rest) {
+        let consumed = match TriplesParser::parse(Rule::block, block_slice(rest)) {
             Ok(mut pairs) => match pairs.next() {
                 Some(block) => {
                     let end = block.as_span().end();
@@ -68,12 +68,21 @@ pub(crate) fn parse_range<'a>(
             pos += consumed;
             continue;
         }
-        // The line at `pos` does not parse: parse it alone for the error.
+        // The block stopped at this line: parse it alone, for the error, or
+        // because it is the last line and has no line break, or because it
+        // spans the end of the block's slice.
         match TriplesParser::parse(Rule::line, rest) {
             Ok(mut pairs) => {
-                // A line that parses alone also parses in a block; this only
-                // guards against looping should the two ever disagree.
-                let len = pairs.next().map_or(0, |line| line.as_span().end());
+                let Some(line) = pairs.next() else { break };
+                let len = line.as_span().end();
+                for pair in line.into_inner() {
+                    if pair.as_rule() != Rule::line_end {
+                        if let Some(item) = convert_item(pair, pos, report) {
+                            items.push(item);
+                        }
+                    }
+                }
+                // Only an empty rest parses to nothing, and the loop stops before that.
                 if len == 0 {
                     break;
                 }
@@ -90,7 +99,10 @@ pub(crate) fn parse_range<'a>(
                     Some(found) => found,
                     // Nothing of an item matched: say what an item looks like.
                     None if at == first => (at, EXPECTED_ITEM.to_string()),
-                    None => (at, expected_message(&e.variant)),
+                    None => match diagnose_unclosed(source, pos, at) {
+                        Some(found) => found,
+                        None => (at, expected_message(&e.variant)),
+                    },
                 };
                 report.error(at, message);
                 pos = recover(source, pos, at).min(end);
@@ -98,6 +110,22 @@ pub(crate) fn parse_range<'a>(
         }
     }
     items
+}
+
+/// The lines the fast path parses in one go.
+const BLOCK_LINES: usize = 256;
+
+/// The start of `rest` up to and including its [`BLOCK_LINES`]th line break (or
+/// all of it): a bounded piece for one `block` parse. An item cut at its end
+/// fails there, and is then parsed alone on the whole text.
+fn block_slice(rest: &str) -> &str {
+    let cut = rest
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'\n')
+        .nth(BLOCK_LINES - 1)
+        .map_or(rest.len(), |(i, _)| i + 1);
+    &rest[..cut]
 }
 
 /// What a line that starts with nothing recognisable should have held.
@@ -191,6 +219,70 @@ fn diagnose_string(source: &str, at: usize) -> Option<(usize, String)> {
         at,
         "this string is not closed before the end of the line (a string cannot span lines)".into(),
     ))
+}
+
+/// When the file ends inside a map or a list of the item that starts at `start`,
+/// and the syntax error at `at` lies on the file's last line and at or after the
+/// bracket that opened it, the missing bracket is the problem (pest would point
+/// at the last value and ask for one).
+/// Returns the innermost unclosed bracket's position and a message about it.
+fn diagnose_unclosed(source: &str, start: usize, at: usize) -> Option<(usize, String)> {
+    // Only an error on the last line that holds anything is the end of the file;
+    // and when that line is an item of its own, the bracket was forgotten, and
+    // the message at the error says what was expected instead.
+    if source.get(at..)?.trim_end().contains('\n') {
+        return None;
+    }
+    let line_start = source.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    if line_start > start && starts_an_item(&source[line_start..]) {
+        return None;
+    }
+    let bytes = source.as_bytes();
+    let mut open: Vec<(usize, u8)> = Vec::new();
+    let mut quote: Option<u8> = None;
+    let mut i = start;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match (quote, b) {
+            (_, b'\n') => {
+                quote = None;
+                // An item without open brackets ends at its line break.
+                if open.is_empty() {
+                    return None;
+                }
+            }
+            (Some(_), b'\\') => i += 1,
+            (Some(q), b) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'{' | b'[') => open.push((i, b)),
+            (None, b'}' | b']') => {
+                open.pop();
+                if open.is_empty() {
+                    // The item's brackets are balanced; the error is something else.
+                    return None;
+                }
+            }
+            (None, b'#') => {
+                // A comment runs to the end of the line.
+                while i + 1 < bytes.len() && bytes[i + 1] != b'\n' {
+                    i += 1;
+                }
+            }
+            (None, _) => {}
+        }
+        i += 1;
+    }
+    let &(opened, bracket) = open.last()?;
+    if opened > at {
+        return None;
+    }
+    let message = if bracket == b'{' {
+        "this property map is never closed: the file ends before its `}`"
+    } else {
+        "this list is never closed: the file ends before its `]`"
+    };
+    Some((opened, message.to_string()))
 }
 
 /// Where to go on after a syntax error at `at` in the item that starts at `start`:
@@ -549,6 +641,69 @@ mod tests {
         );
         assert!(diags[4].starts_with("5:15: unknown escape"), "{diags:?}");
         assert!(diags[5].starts_with("7:6:"), "{diags:?}");
+    }
+
+    #[test]
+    fn a_file_that_ends_inside_a_map_or_list_points_at_the_open_bracket() {
+        let cases = [
+            (
+                "s about \"P\" {quote: \"q\",\n  page: 3",
+                "1:13: this property map is never closed",
+            ),
+            (
+                "s about \"P\" {quote: \"q\"",
+                "1:13: this property map is never closed",
+            ),
+            (
+                "actor \"B\" {aliases: [\"b\",",
+                "1:21: this list is never closed",
+            ),
+            (
+                "actor \"B\" {aliases: [\"b\"] # ]}\n",
+                "1:11: this property map is never closed",
+            ),
+        ];
+        for (src, expected) in cases {
+            let (_, diags) = parse_str(src);
+            assert_eq!(diags.len(), 1, "{src}: {diags:?}");
+            assert!(diags[0].starts_with(expected), "{src}: {diags:?}");
+        }
+        // Brackets that close leave the usual message, at the usual place.
+        let (_, diags) = parse_str("actor \"B\" {aliases: [\"b\",]}, x\n");
+        assert!(!diags[0].contains("never closed"), "{diags:?}");
+        // An error before the open bracket is reported where it is.
+        let (_, diags) = parse_str("\"A\" ??? s {quote: \"q\"");
+        assert!(
+            diags[0].starts_with("1:5: expected a predicate"),
+            "{diags:?}"
+        );
+    }
+
+    #[test]
+    fn a_long_bad_line_is_read_a_few_times_not_once_per_line_of_a_block() {
+        // One megabyte that reads as a statement label and then lacks its
+        // predicate. Once the fast path tried such a line 256 times (over a
+        // minute in a debug build); now it takes a few passes.
+        let src = format!("article \"a\"\n{}\n", "x".repeat(1 << 20));
+        let started = std::time::Instant::now();
+        let (items, diags) = parse_str(&src);
+        let elapsed = started.elapsed();
+        assert_eq!(items.len(), 1);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(
+            elapsed < std::time::Duration::from_secs(15),
+            "a bad line of 1 MB took {elapsed:?}"
+        );
+        // Lines past the first block are still read, and a map that spans the
+        // end of a block still parses.
+        let mut src = String::from("article \"a\"\n");
+        for i in 0..(BLOCK_LINES - 2) {
+            src.push_str(&format!("actor \"A{i}\"\n"));
+        }
+        src.push_str("actor \"Z\" {k: 1,\n  m: 2}\nactor \"Last\"");
+        let (items, diags) = parse_str(&src);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(items.len(), BLOCK_LINES + 1);
     }
 
     #[test]

@@ -79,12 +79,7 @@ impl SledStorage {
                 other => break other,
             }
         };
-        let db = opened.map_err(|e| match e {
-            sled::Error::Corruption { .. } | sled::Error::Unsupported(_) => {
-                Error::Corrupt(format!("{}: {e}", path.display()))
-            }
-            e => Error::Storage(e),
-        })?;
+        let db = opened.map_err(|e| read_error(path, e))?;
         let store = SledStorage {
             path: path.to_path_buf(),
             db,
@@ -93,7 +88,7 @@ impl SledStorage {
         };
         store.check_format()?;
         let next = match store.db.scan_prefix([LOG_PREFIX]).next_back() {
-            Some(item) => log_key_parts(&item?.0)?.0 + 1,
+            Some(item) => log_key_parts(&item.map_err(|e| read_error(path, e))?.0)?.0 + 1,
             None => 0,
         };
         store
@@ -104,7 +99,11 @@ impl SledStorage {
 
     /// Writes the format version into a new store; checks it in an existing one.
     fn check_format(&self) -> Result<()> {
-        match self.db.get(META_FORMAT)? {
+        match self
+            .db
+            .get(META_FORMAT)
+            .map_err(|e| read_error(&self.path, e))?
+        {
             Some(bytes) => {
                 let found = u32::from_be_bytes(bytes.as_ref().try_into().map_err(|_| {
                     Error::Corrupt(format!(
@@ -143,6 +142,21 @@ impl SledStorage {
     }
 }
 
+/// The error for a failed read of the store at `path`: damage (data that does
+/// not decode, files of an unknown layout) says so and names the store; other
+/// failures keep sled's error as the cause.
+fn read_error(path: &Path, e: sled::Error) -> Error {
+    match e {
+        sled::Error::Corruption { at, .. } => Error::Corrupt(format!(
+            "{}: some of its data cannot be read back (corrupted bytes at {}); restore it from a backup or import its sources again",
+            path.display(),
+            at.map_or_else(|| "an unknown place".to_string(), |at| format!("{at:?}"))
+        )),
+        sled::Error::Unsupported(why) => Error::Corrupt(format!("{}: {why}", path.display())),
+        e => Error::Storage(e),
+    }
+}
+
 fn log_key(seq: u64, chunk: u32) -> [u8; 13] {
     let mut key = [LOG_PREFIX; 13];
     key[1..9].copy_from_slice(&seq.to_be_bytes());
@@ -170,7 +184,7 @@ impl SledStorage {
         let mut batches = Vec::new();
         let mut current: Option<(u64, Vec<u8>)> = None;
         for item in self.db.scan_prefix([LOG_PREFIX]) {
-            let (key, bytes) = item?;
+            let (key, bytes) = item.map_err(|e| read_error(&self.path, e))?;
             let (seq, chunk) = log_key_parts(&key)?;
             match &mut current {
                 Some((s, buf)) if *s == seq => buf.extend_from_slice(&bytes),
