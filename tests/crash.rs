@@ -157,7 +157,7 @@ fn timed_write(store: &Path, query: &str) -> Duration {
 
 #[test]
 fn write_queries_killed_at_any_moment_leave_all_or_nothing() {
-    const CREATE: &str = "UNWIND range(1, 300000) AS i CREATE (:Item {n: i})";
+    const CREATE: &str = "UNWIND range(1, 100000) AS i CREATE (:Item {n: i})";
     const DELETE: &str = "MATCH (i:Item) DETACH DELETE i";
     let dir = tempfile::tempdir().expect("a temporary directory");
 
@@ -171,7 +171,7 @@ fn write_queries_killed_at_any_moment_leave_all_or_nothing() {
     let create_time = timed_write(&with_items, CREATE);
     let state_items = stats(&with_items);
     assert_eq!(
-        state_items["labels"]["Item"], 300_000,
+        state_items["labels"]["Item"], 100_000,
         "the reference write created {state_items}"
     );
     let scratch = dir.path().join("scratch");
