@@ -317,6 +317,7 @@ impl Graph {
     /// Adds a node's entries to the indexes. Fails, changing nothing, when its key
     /// is already taken by another node.
     fn index_node(&mut self, id: NodeId) -> Result<()> {
+        // Callers add the node to the graph and the id map first.
         let node = &self.g[self.node_ix[&id]];
         let keys = Self::node_key(node);
         for key in &keys {
@@ -350,6 +351,7 @@ impl Graph {
 
     /// Removes a node's entries from the indexes.
     fn unindex_node(&mut self, id: NodeId) {
+        // Callers check that the node exists first.
         let node = &self.g[self.node_ix[&id]];
         let keys = Self::node_key(node);
         let names = Self::node_names(node);
@@ -415,7 +417,12 @@ impl Graph {
                     r.id
                 )));
             };
-            let ix = self.rel_ix[&r.id];
+            let Some(&ix) = self.rel_ix.get(&r.id) else {
+                return Err(Error::Corrupt(format!(
+                    "relationship {} is not in the id map",
+                    r.id
+                )));
+            };
             if self.g.edge_endpoints(ix) != Some((*a, *b)) {
                 return Err(Error::Corrupt(format!(
                     "relationship {} is attached to the wrong nodes",

@@ -173,6 +173,7 @@ impl<'g> Txn<'g> {
     /// When the change would break a unique key, the node is left as it was.
     fn change_node(&mut self, id: NodeId, change: impl FnOnce(&mut Node)) -> Result<()> {
         self.node_exists(id)?;
+        // node_exists just checked the id map.
         let ix = self.graph.node_ix[&id];
         let before = self.graph.g[ix].clone();
         self.graph.unindex_node(id);
