@@ -1,6 +1,8 @@
 //! Import: counts, identity, provenance, idempotence, format equivalence, and
 //! every kind of bad input leaving the store unchanged.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -288,23 +290,11 @@ fn triples_and_jsonl_of_the_example_are_the_same_graph() {
     assert_eq!(dump(&a), dump(&b));
 }
 
-/// The shared folder, or `None` (after saying so) when the variable is unset.
-fn shared() -> Option<PathBuf> {
-    match std::env::var_os("CLAIMGRAPH_SHARED") {
-        Some(dir) => Some(PathBuf::from(dir)),
-        None if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("CLAIMGRAPH_SHARED must be set in CI")
-        }
-        None => {
-            eprintln!("CLAIMGRAPH_SHARED is not set: this test did not run");
-            None
-        }
-    }
-}
-
 #[test]
 fn triples_and_jsonl_of_a_generated_corpus_are_the_same_graph() {
-    let Some(shared) = shared() else { return };
+    let Some(shared) = common::shared("the generated-corpus import test") else {
+        return;
+    };
     let out = tempfile::tempdir().unwrap();
     let status = std::process::Command::new("python3")
         .arg(shared.join("bench/gen_corpus.py"))

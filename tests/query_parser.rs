@@ -1,24 +1,11 @@
 //! The query parser against the openCypher TCK, and round trips through the printer.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+mod common;
 
 use claimgraph::query::ast::{Clause, Statement};
 use claimgraph::query::parser::parse;
-
-/// The shared folder, or `None` (with a note) when the variable is unset outside CI.
-fn shared_dir() -> Option<PathBuf> {
-    match std::env::var_os("CLAIMGRAPH_SHARED") {
-        Some(dir) => Some(PathBuf::from(dir)),
-        None => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "CLAIMGRAPH_SHARED must be set in CI"
-            );
-            println!("CLAIMGRAPH_SHARED is not set: the TCK parser test did not run");
-            None
-        }
-    }
-}
 
 /// One query found in a feature file.
 struct TckQuery {
@@ -158,7 +145,9 @@ fn without_names(mut statement: Statement) -> Statement {
 
 #[test]
 fn tck_queries_parse_and_print_back() {
-    let Some(shared) = shared_dir() else { return };
+    let Some(shared) = common::shared("the TCK parser test") else {
+        return;
+    };
     let tck = shared.join("tck");
     let mut files = Vec::new();
     for list in ["tck-tier1-read.txt", "tck-tier1-write.txt"] {

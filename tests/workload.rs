@@ -2,29 +2,19 @@
 //! reference answers (Kuzu's, which Oxigraph and SQLite matched), kept in
 //! `tests/data/workload-1000.json`.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::Command;
 
 use claimgraph::{output, Database, Format, Params, Value};
 use serde_json::Value as Json;
 
-/// The shared material, or `None` (with a note) outside CI when it is absent.
-fn shared() -> Option<PathBuf> {
-    match std::env::var_os("CLAIMGRAPH_SHARED").filter(|s| !s.is_empty()) {
-        Some(p) => Some(PathBuf::from(p)),
-        None if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("CLAIMGRAPH_SHARED is not set: CI must point it at the shared material")
-        }
-        None => {
-            eprintln!("NOT RUN: set CLAIMGRAPH_SHARED to the shared material to run this test");
-            None
-        }
-    }
-}
-
 #[test]
 fn workload_answers_equal_the_reference_on_1000_articles() {
-    let Some(shared) = shared() else { return };
+    let Some(shared) = common::shared("the workload test") else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let status = Command::new("python3")
         .arg(shared.join("bench/gen_corpus.py"))
