@@ -16,6 +16,28 @@ pub enum Mode {
     Profile,
 }
 
+impl Statement {
+    /// The statement with the column names of unaliased projection items
+    /// cleared. Those names hold the source text as typed, which printing
+    /// normalises, so parse → print → parse is compared without them.
+    pub fn without_source_names(mut self) -> Statement {
+        let parts = std::iter::once(&mut self.query.first)
+            .chain(self.query.unions.iter_mut().map(|(_, q)| q));
+        for part in parts {
+            for clause in &mut part.clauses {
+                if let Clause::With(p) | Clause::Return(p) = clause {
+                    for item in &mut p.items {
+                        if item.alias.is_none() {
+                            item.name.clear();
+                        }
+                    }
+                }
+            }
+        }
+        self
+    }
+}
+
 /// A query: one or more single queries joined by `UNION` or `UNION ALL`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Query {
