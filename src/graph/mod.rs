@@ -5,9 +5,9 @@
 //! - (kind, key) → node: entity names, statement texts, article ids
 //!   ([`Graph::lookup_key`]);
 //! - name or alias → entities ([`Graph::resolve_name`]);
-//! - relationship key (start, type, end, article) ([`Graph::find_relationship`]),
-//!   answered through the adjacency of the less connected endpoint, which costs no
-//!   extra memory per relationship.
+//! - node → its relationships with their types as numbers ([`Graph::adjacent`],
+//!   see [`adjacency`]), which every walk and the relationship key
+//!   (start, type, end, article) ([`Graph::find_relationship`]) go through.
 //!
 //! Architecture invariant: petgraph indices never leave this module. Everything
 //! outside speaks of stable [`NodeId`]s and [`RelId`]s.
@@ -15,10 +15,14 @@
 //! All changes go through a [`Txn`], which keeps the indexes exact after every
 //! operation, records how to undo it, and commits to storage as one batch.
 
+pub mod adjacency;
 mod idmap;
 mod txn;
 
+use adjacency::{Adj, Adjacency, Types};
 use idmap::IdMap;
+
+pub use adjacency::TypeId;
 
 pub use txn::Txn;
 
@@ -27,7 +31,6 @@ use std::collections::BTreeSet;
 use rustc_hash::FxHashMap as HashMap;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
-use petgraph::Direction as PgDirection;
 
 use crate::error::{Error, Result};
 use crate::model::{Kind, Node, NodeId, RelId, Relationship, ALIASES_PROP};
@@ -43,7 +46,10 @@ pub struct Graph {
     by_label: HashMap<String, BTreeSet<NodeId>>,
     by_key: HashMap<(Kind, String), NodeId>,
     by_name: HashMap<String, Vec<NodeId>>,
-    type_counts: HashMap<String, usize>,
+    adj: Adjacency,
+    types: Types,
+    /// Relationships per type number.
+    type_counts: Vec<usize>,
     next_node_id: NodeId,
     next_rel_id: RelId,
 }
@@ -72,6 +78,16 @@ impl Graph {
         };
         graph.node_ix.reserve(snapshot.nodes.len());
         graph.rel_ix.reserve(snapshot.relationships.len());
+        let max_node = snapshot
+            .nodes
+            .iter()
+            .map(|n| n.id)
+            .max()
+            .map_or(0, |m| m + 1);
+        graph.adj.reserve_for(
+            usize::try_from(max_node.min(idmap::MAX_ID + 1)).unwrap_or(0),
+            snapshot.relationships.iter().map(|r| (r.start, r.end)),
+        );
         for node in snapshot.nodes {
             let id = node.id;
             if id >= graph.next_node_id {
@@ -95,18 +111,14 @@ impl Graph {
                     "relationship {id} joins node {start} to node {end}, and one of them is missing"
                 )));
             };
-            match graph.type_counts.get_mut(rel.rel_type.as_str()) {
-                Some(n) => *n += 1,
-                None => {
-                    graph.type_counts.insert(rel.rel_type.clone(), 1);
-                }
-            }
+            let ty = graph.count_type(&rel.rel_type, 1);
             let ix = graph.g.add_edge(a, b, rel);
             if graph.rel_ix.insert(id, ix)?.is_some() {
                 return Err(Error::Corrupt(format!(
                     "relationship id {id} is stored twice"
                 )));
             }
+            graph.adj.add(id, start, end, ty);
         }
         Ok(graph)
     }
@@ -167,13 +179,35 @@ impl Graph {
     pub fn type_counts(&self) -> impl Iterator<Item = (&str, usize)> + '_ {
         self.type_counts
             .iter()
+            .enumerate()
             .filter(|(_, n)| **n > 0)
-            .map(|(t, n)| (t.as_str(), *n))
+            .map(|(t, n)| (self.types.name(t as TypeId), *n))
     }
 
     /// How many relationships have type `rel_type`.
     pub fn type_count(&self, rel_type: &str) -> usize {
-        self.type_counts.get(rel_type).copied().unwrap_or(0)
+        self.type_id(rel_type)
+            .and_then(|t| self.type_counts.get(t as usize))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The number of relationship type `rel_type`, if any relationship ever had
+    /// it while the graph was open. No number: no relationship has the type.
+    #[inline]
+    pub fn type_id(&self, rel_type: &str) -> Option<TypeId> {
+        self.types.id(rel_type)
+    }
+
+    /// Adds `delta` to the count of `rel_type`, numbering the type if new.
+    fn count_type(&mut self, rel_type: &str, delta: isize) -> TypeId {
+        let ty = self.types.intern(rel_type);
+        if self.type_counts.len() <= ty as usize {
+            self.type_counts.resize(ty as usize + 1, 0);
+        }
+        let n = &mut self.type_counts[ty as usize];
+        *n = n.saturating_add_signed(delta);
+        ty
     }
 
     /// The node of `kind` whose key property (name, text or id) is `key`.
@@ -188,6 +222,19 @@ impl Graph {
         self.by_name.get(name).map_or(&[], Vec::as_slice)
     }
 
+    /// The relationships at a node, walked in `dir`, as adjacency entries:
+    /// newest first, outgoing before incoming for `Both` (a self-loop walked
+    /// `Both` comes twice). Reading an entry touches no relationship record.
+    #[inline]
+    pub fn adjacent(&self, id: NodeId, dir: Dir) -> impl Iterator<Item = Adj> + '_ {
+        let (out, inc): (&[Adj], &[Adj]) = match dir {
+            Dir::Out => (self.adj.out(id), &[]),
+            Dir::In => (&[], self.adj.inc(id)),
+            Dir::Both => (self.adj.out(id), self.adj.inc(id)),
+        };
+        out.iter().rev().chain(inc.iter().rev()).copied()
+    }
+
     /// The relationships at a node, walked in `dir`. Each comes with the node at
     /// its other end (for a self-loop walked `Both`, it comes twice).
     pub fn relationships_of(
@@ -195,33 +242,16 @@ impl Graph {
         id: NodeId,
         dir: Dir,
     ) -> impl Iterator<Item = (&Relationship, NodeId)> + '_ {
-        let ix = self.node_ix.get(&id).copied();
-        let out = matches!(dir, Dir::Out | Dir::Both);
-        let inc = matches!(dir, Dir::In | Dir::Both);
-        let outgoing = ix
-            .filter(|_| out)
-            .into_iter()
-            .flat_map(move |ix| self.g.edges_directed(ix, PgDirection::Outgoing))
-            .map(|e| (e.weight(), e.weight().end));
-        let incoming = ix
-            .filter(|_| inc)
-            .into_iter()
-            .flat_map(move |ix| self.g.edges_directed(ix, PgDirection::Incoming))
-            .map(|e| (e.weight(), e.weight().start));
-        outgoing.chain(incoming)
+        self.adjacent(id, dir)
+            .filter_map(move |a| Some((self.relationship(a.rel())?, a.other())))
     }
 
     /// How many relationships a node has in `dir`.
     pub fn degree(&self, id: NodeId, dir: Dir) -> usize {
-        let Some(&ix) = self.node_ix.get(&id) else {
-            return 0;
-        };
         match dir {
-            Dir::Out => self.g.edges_directed(ix, PgDirection::Outgoing).count(),
-            Dir::In => self.g.edges_directed(ix, PgDirection::Incoming).count(),
-            Dir::Both => {
-                self.g.edges(ix).count() + self.g.edges_directed(ix, PgDirection::Incoming).count()
-            }
+            Dir::Out => self.adj.out(id).len(),
+            Dir::In => self.adj.inc(id).len(),
+            Dir::Both => self.adj.out(id).len() + self.adj.inc(id).len(),
         }
     }
 
@@ -229,7 +259,8 @@ impl Graph {
     ///
     /// Walks the start's outgoing and the end's incoming relationships in
     /// lockstep and stops when either list is done, so the cost is twice the
-    /// smaller degree: a hub at one end does not slow the lookup down.
+    /// smaller degree: a hub at one end does not slow the lookup down. Only
+    /// entries of the right type and other end have their record read.
     pub fn find_relationship(
         &self,
         start: NodeId,
@@ -237,22 +268,24 @@ impl Graph {
         end: NodeId,
         article: Option<&str>,
     ) -> Option<RelId> {
-        let (Some(&a), Some(&b)) = (self.node_ix.get(&start), self.node_ix.get(&end)) else {
-            return None;
+        let ty = self.type_id(rel_type)?;
+        let found = |a: Adj, other: NodeId| {
+            a.ty() == ty
+                && a.other() == other
+                && self
+                    .relationship(a.rel())
+                    .is_some_and(|r| r.article() == article)
         };
-        let matches = |r: &Relationship| {
-            r.start == start && r.end == end && r.rel_type == rel_type && r.article() == article
-        };
-        let mut outgoing = self.g.edges_directed(a, PgDirection::Outgoing);
-        let mut incoming = self.g.edges_directed(b, PgDirection::Incoming);
+        let mut outgoing = self.adj.out(start).iter().rev();
+        let mut incoming = self.adj.inc(end).iter().rev();
         loop {
-            let r = outgoing.next()?.weight();
-            if matches(r) {
-                return Some(r.id);
+            let &a = outgoing.next()?;
+            if found(a, end) {
+                return Some(a.rel());
             }
-            let r = incoming.next()?.weight();
-            if matches(r) {
-                return Some(r.id);
+            let &a = incoming.next()?;
+            if found(a, start) {
+                return Some(a.rel());
             }
         }
     }
@@ -409,8 +442,16 @@ impl Graph {
             ));
         }
         let mut types: HashMap<String, usize> = HashMap::default();
+        let mut adj = Adjacency::default();
         for r in self.relationships() {
             *types.entry(r.rel_type.clone()).or_default() += 1;
+            let Some(ty) = self.type_id(&r.rel_type) else {
+                return Err(Error::Corrupt(format!(
+                    "relationship {} has a type the graph never numbered",
+                    r.id
+                )));
+            };
+            adj.add(r.id, r.start, r.end, ty);
             let (Some(a), Some(b)) = (self.node_ix.get(&r.start), self.node_ix.get(&r.end)) else {
                 return Err(Error::Corrupt(format!(
                     "relationship {} has a missing endpoint",
@@ -430,8 +471,15 @@ impl Graph {
                 )));
             }
         }
-        let mut counted: HashMap<String, usize> = self.type_counts.clone();
-        counted.retain(|_, n| *n > 0);
+        if adj.normalised() != self.adj.normalised() {
+            return Err(Error::Corrupt(
+                "the adjacency lists disagree with the relationships".into(),
+            ));
+        }
+        let counted: HashMap<String, usize> = self
+            .type_counts()
+            .map(|(t, n)| (t.to_string(), n))
+            .collect();
         if counted != types {
             return Err(Error::Corrupt(
                 "the type counts disagree with the relationships".into(),

@@ -135,11 +135,7 @@ impl<'g> Txn<'g> {
         }
         self.graph.next_rel_id += 1;
         self.stats.properties_set += properties.len() as u64;
-        *self
-            .graph
-            .type_counts
-            .entry(rel_type.to_string())
-            .or_default() += 1;
+        let ty = self.graph.count_type(rel_type, 1);
         let ix = self.graph.g.add_edge(
             a,
             b,
@@ -153,6 +149,7 @@ impl<'g> Txn<'g> {
         );
         // The id was checked against MAX_ID above.
         let _ = self.graph.rel_ix.insert(id, ix);
+        self.graph.adj.add(id, start, end, ty);
         self.undo.push(Undo::CreatedRel(id));
         self.dirty_rels.insert(id);
         self.stats.relationships_created += 1;
@@ -314,9 +311,8 @@ impl<'g> Txn<'g> {
                 "relationship {id} is indexed but absent"
             )));
         };
-        if let Some(n) = self.graph.type_counts.get_mut(&rel.rel_type) {
-            *n -= 1;
-        }
+        self.graph.count_type(&rel.rel_type, -1);
+        self.graph.adj.remove(id, rel.start, rel.end);
         self.undo.push(Undo::DeletedRel(rel));
         self.dirty_rels.insert(id);
         self.stats.relationships_deleted += 1;
@@ -433,9 +429,8 @@ impl<'g> Txn<'g> {
                 Undo::CreatedRel(id) => {
                     if let Some(ix) = g.rel_ix.remove(&id) {
                         if let Some(rel) = g.g.remove_edge(ix) {
-                            if let Some(n) = g.type_counts.get_mut(&rel.rel_type) {
-                                *n -= 1;
-                            }
+                            g.count_type(&rel.rel_type, -1);
+                            g.adj.remove(id, rel.start, rel.end);
                         }
                     }
                 }
@@ -473,10 +468,11 @@ impl<'g> Txn<'g> {
                     else {
                         continue;
                     };
-                    let id = rel.id;
-                    *g.type_counts.entry(rel.rel_type.clone()).or_default() += 1;
+                    let (id, start, end) = (rel.id, rel.start, rel.end);
+                    let ty = g.count_type(&rel.rel_type, 1);
                     let ix = g.g.add_edge(a, b, rel);
                     let _ = g.rel_ix.insert(id, ix);
+                    g.adj.add(id, start, end, ty);
                 }
             }
         }

@@ -264,7 +264,7 @@ fn run_part(
                     let mut grouper = project::Grouper::new(p);
                     // Identical input rows are matched once and counted with a weight.
                     let weighted = collapse(rows, env.cancel)?;
-                    let matched = match_into(&ctx, m, weighted, None, &mut |r, w| {
+                    let matched = match_into(&ctx, m, weighted, None, true, &mut |r, w| {
                         grouper.add(&ctx, &step.scope, &r, w)
                     })?;
                     let middle = Instant::now();
@@ -341,7 +341,7 @@ fn run_match(
     let mut out: Vec<Row> = Vec::new();
     let limit = MAX_VALUES / width.max(1);
     let rows = rows.into_iter().map(|r| (r, 1)).collect();
-    match_into(ctx, m, rows, wanted, &mut |r, _| {
+    match_into(ctx, m, rows, wanted, false, &mut |r, _| {
         out.push(r);
         if out.len() > limit {
             return Err(Error::ResourceLimit(format!(
@@ -353,13 +353,16 @@ fn run_match(
     Ok(out)
 }
 
-/// Matches every input row, passing each output row to `emit`, and stops after
-/// `limit` rows; returns how many rows were emitted.
+/// Matches every input row, passing each output row to `emit` with the number
+/// of rows it stands for, and stops after `limit` rows; returns how many rows
+/// were emitted. Only a `weighted` caller gets rows standing for several
+/// matches (see [`pattern::match_row`]).
 fn match_into(
     ctx: &Ctx,
     m: &plan::MatchOp,
     rows: Vec<(Row, u64)>,
     limit: Option<usize>,
+    weighted: bool,
     emit: &mut dyn FnMut(Row, u64) -> Result<()>,
 ) -> Result<usize> {
     let mut count = 0;
@@ -370,9 +373,9 @@ fn match_into(
         }
         ctx.cancel.check()?;
         let before = count;
-        pattern::match_row(ctx, m, &row, &mut |r| {
+        pattern::match_row(ctx, m, &row, weighted, &mut |r, w| {
             count += 1;
-            emit(r, weight)?;
+            emit(r, weight.saturating_mul(w))?;
             Ok(count < limit)
         })?;
         if m.optional && count == before {

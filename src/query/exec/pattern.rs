@@ -17,9 +17,9 @@ use super::plan::{self, MatchOp, PatternPlan, RelStep, Start};
 use super::values::{equals, Key, Val};
 use super::MAX_VALUES;
 use crate::error::{Error, Result};
-use crate::graph::Dir;
+use crate::graph::{adjacency::Adj, Dir, TypeId};
 use crate::model::{
-    normalise_text, Kind, NodeId, RelId, Relationship, ABOUT, ASSESSES, CLAIMS, DENIES, STATEMENT,
+    normalise_text, Kind, NodeId, RelId, ABOUT, ASSESSES, CLAIMS, DENIES, STATEMENT,
 };
 use crate::query::ast::{Direction, Expr, PathKind, PathPattern};
 use crate::value::Value;
@@ -33,13 +33,19 @@ enum Props {
 }
 
 /// Matches one `MATCH` for one input row, calling `emit` with each output row
-/// (the op's `keep` slots). `emit` returns `false` to stop early. Returns
-/// `false` when stopped.
+/// (the op's `keep` slots) and how many matches it stands for. `emit` returns
+/// `false` to stop early. Returns `false` when stopped.
+///
+/// With `weighted`, matches that differ only in slots nothing downstream reads
+/// may come as one row with their number (the last hop is then counted
+/// instead of enumerated, and those slots are null); without, every match is
+/// a row of its own with weight 1.
 pub fn match_row(
     ctx: &Ctx,
     op: &MatchOp,
     row: &[Val],
-    emit: &mut dyn FnMut(Vec<Val>) -> Result<bool>,
+    weighted: bool,
+    emit: &mut dyn FnMut(Vec<Val>, u64) -> Result<bool>,
 ) -> Result<bool> {
     let names_in = &op.work[..op.inputs];
     let frame = Frame::new(names_in, row);
@@ -62,7 +68,21 @@ pub fn match_row(
     };
     let mut node_props = Vec::new();
     let mut rel_props = Vec::new();
+    let mut types = Vec::new();
     for p in &op.patterns {
+        types.push(
+            p.rels
+                .iter()
+                .map(|r| {
+                    (!r.types.is_empty()).then(|| {
+                        r.types
+                            .iter()
+                            .filter_map(|t| ctx.graph.type_id(t))
+                            .collect::<Vec<TypeId>>()
+                    })
+                })
+                .collect::<Vec<_>>(),
+        );
         node_props.push(
             p.nodes
                 .iter()
@@ -87,12 +107,18 @@ pub fn match_row(
         op,
         node_props,
         rel_props,
+        types,
+        weighted,
         work,
         bound,
         used: Vec::new(),
         emit,
         steps: 0,
-        memo: FxHashSet::default(),
+        memo: op
+            .patterns
+            .iter()
+            .map(|p| p.rels.iter().map(|_| FxHashSet::default()).collect())
+            .collect(),
     };
     m.pattern(0)
 }
@@ -102,13 +128,22 @@ struct Matcher<'a, 'c, 'e> {
     op: &'a MatchOp,
     node_props: Vec<Vec<Props>>,
     rel_props: Vec<Vec<Props>>,
+    /// Per pattern and relationship step, the type numbers it may have; `None`
+    /// for any type. A type no relationship has ever had has no number: a
+    /// step naming only such types matches nothing.
+    types: Vec<Vec<Option<Vec<TypeId>>>>,
+    /// Whether `emit` takes rows that stand for several matches.
+    weighted: bool,
     work: Vec<Val>,
     bound: Vec<bool>,
     used: Vec<RelId>,
-    emit: &'e mut dyn FnMut(Vec<Val>) -> Result<bool>,
+    emit: &'e mut dyn FnMut(Vec<Val>, u64) -> Result<bool>,
     steps: usize,
     /// States already expanded, when the plan allows skipping repeats.
-    memo: FxHashSet<(usize, usize, MemoKey)>,
+    /// Per pattern and hop. The first pattern's sets whose states hold its
+    /// anchor are emptied when the anchor moves on: its candidates are
+    /// distinct, so such a state cannot come back, and the sets stay small.
+    memo: Vec<Vec<FxHashSet<MemoKey>>>,
 }
 
 /// The values of a matching state's slots, as a memo key. States made only of
@@ -172,7 +207,7 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
             return false;
         };
         let key = MemoKey::of(&memo[pi][h], &self.work);
-        !self.memo.insert((pi, h, key))
+        !self.memo[pi][h].insert(key)
     }
 
     /// Whether the state after hop `h` of pattern `pi` depends only on slots
@@ -196,7 +231,7 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
             return false;
         };
         let key = MemoKey::of(&memo[pi][h], &self.work);
-        self.memo.contains(&(pi, h, key))
+        self.memo[pi][h].contains(&key)
     }
 
     /// Whether every one of `filters` is true on the work row.
@@ -328,12 +363,22 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
         }
     }
 
-    fn rel_ok(&self, pi: usize, ri: usize, rel: &'c Relationship) -> Result<bool> {
-        let step = &self.op.patterns[pi].rels[ri];
-        if !step.types.is_empty() && !step.types.iter().any(|t| same_name(t, &rel.rel_type)) {
-            return Ok(false);
+    /// Whether the relationship of adjacency entry `a` fits relationship `ri`
+    /// of pattern `pi` (type, properties). Its record is only read for properties.
+    #[inline]
+    fn adj_ok(&self, pi: usize, ri: usize, a: Adj) -> Result<bool> {
+        if let Some(allowed) = &self.types[pi][ri] {
+            if !allowed.contains(&a.ty()) {
+                return Ok(false);
+            }
         }
-        self.props_match(&self.rel_props[pi][ri], &|k| rel.properties.get(k))
+        match &self.rel_props[pi][ri] {
+            Props::None => Ok(true),
+            props => match self.ctx.graph.relationship(a.rel()) {
+                Some(rel) => self.props_match(props, &|k| rel.properties.get(k)),
+                None => Ok(false),
+            },
+        }
     }
 
     fn bind(&mut self, slot: usize, v: Val) -> Option<bool> {
@@ -421,10 +466,22 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
             }
             _ => false,
         };
+        // The first pattern's memo sets whose states hold the anchor.
+        let forget: Vec<usize> = match &self.op.memo {
+            Some(memo) if pi == 0 => (0..p.rels.len())
+                .filter(|&h| memo[0][h].contains(&slot))
+                .collect(),
+            _ => Vec::new(),
+        };
         for id in candidates {
             self.tick()?;
             if !known && !self.node_ok(pi, anchor, id, key_skip)? {
                 continue;
+            }
+            for &h in &forget {
+                if !self.memo[0][h].is_empty() {
+                    self.memo[0][h].clear();
+                }
             }
             let Some(new) = self.bind(slot, Val::Node(id)) else {
                 continue;
@@ -491,22 +548,26 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
         let end_known = !self.bound[to_slot]
             && matches!(self.node_props[pi][to], Props::None)
             && self.labels_implied(&step.types, dir, &p.nodes[to].labels);
+        if !fixed && self.count_only(pi, h, rel_slot, to_slot) {
+            return self.count_hop(pi, ri, to, from_id, dir, end_known);
+        }
         let mut loops_seen: Vec<RelId> = Vec::new();
-        for (rel, other) in graph.relationships_of(from_id, dir) {
+        for a in graph.adjacent(from_id, dir) {
             self.tick()?;
-            if dir == Dir::Both && rel.start == rel.end {
-                if loops_seen.contains(&rel.id) {
+            let (rel, other) = (a.rel(), a.other());
+            if dir == Dir::Both && other == from_id {
+                if loops_seen.contains(&rel) {
                     continue;
                 }
-                loops_seen.push(rel.id);
+                loops_seen.push(rel);
             }
-            if self.used.contains(&rel.id) || !self.rel_ok(pi, ri, rel)? {
+            if self.used.contains(&rel) || !self.adj_ok(pi, ri, a)? {
                 continue;
             }
             if !end_known && !self.node_ok(pi, to, other, None)? {
                 continue;
             }
-            let Some(new_rel) = self.bind(rel_slot, Val::Rel(rel.id)) else {
+            let Some(new_rel) = self.bind(rel_slot, Val::Rel(rel)) else {
                 continue;
             };
             let Some(new_node) = self.bind(to_slot, Val::Node(other)) else {
@@ -518,7 +579,7 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
                 self.unbind(rel_slot, new_rel);
                 continue;
             }
-            self.used.push(rel.id);
+            self.used.push(rel);
             let go_on = self.hop(pi, h + 1)?;
             self.used.pop();
             self.unbind(to_slot, new_node);
@@ -532,6 +593,68 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
             }
         }
         Ok(true)
+    }
+
+    /// Whether hop `h` of pattern `pi` may be counted instead of enumerated:
+    /// it is the last hop of the last pattern, nothing after the `MATCH` reads
+    /// its relationship or end node, no filter or path waits for them, and the
+    /// rows may carry weights.
+    fn count_only(&self, pi: usize, h: usize, rel_slot: usize, to_slot: usize) -> bool {
+        let op = self.op;
+        let p = &op.patterns[pi];
+        let Some(needed) = &op.needed else {
+            return false;
+        };
+        self.weighted
+            && pi + 1 == op.patterns.len()
+            && h + 1 == p.rels.len()
+            && p.path_slot.is_none()
+            && op.memo.is_none()
+            && op.late.is_empty()
+            && self.early(pi, h + 1).is_empty()
+            && !self.bound[rel_slot]
+            && !self.bound[to_slot]
+            && !needed.get(rel_slot).copied().unwrap_or(true)
+            && !needed.get(to_slot).copied().unwrap_or(true)
+    }
+
+    /// The last hop, counted: one output row standing for every relationship
+    /// that completes the match.
+    fn count_hop(
+        &mut self,
+        pi: usize,
+        ri: usize,
+        to: usize,
+        from_id: NodeId,
+        dir: Dir,
+        end_known: bool,
+    ) -> Result<bool> {
+        let graph = self.ctx.graph;
+        let mut n: u64 = 0;
+        let mut loops_seen: Vec<RelId> = Vec::new();
+        for a in graph.adjacent(from_id, dir) {
+            let (rel, other) = (a.rel(), a.other());
+            if dir == Dir::Both && other == from_id {
+                if loops_seen.contains(&rel) {
+                    continue;
+                }
+                loops_seen.push(rel);
+            }
+            if (!self.used.is_empty() && self.used.contains(&rel)) || !self.adj_ok(pi, ri, a)? {
+                continue;
+            }
+            if !end_known && !self.node_ok(pi, to, other, None)? {
+                continue;
+            }
+            n += 1;
+        }
+        self.steps += n as usize;
+        self.tick()?;
+        if n == 0 {
+            return Ok(true);
+        }
+        let row: Vec<Val> = self.op.keep.iter().map(|&i| self.work[i].clone()).collect();
+        (self.emit)(row, n)
     }
 
     fn var_hop(
@@ -627,17 +750,18 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
         let expand = |m: &Self, at: NodeId, path: &[RelId]| -> Result<Vec<(RelId, NodeId)>> {
             let mut next = Vec::new();
             let mut loops_seen: Vec<RelId> = Vec::new();
-            for (rel, other) in graph.relationships_of(at, dir) {
-                if dir == Dir::Both && rel.start == rel.end {
-                    if loops_seen.contains(&rel.id) {
+            for a in graph.adjacent(at, dir) {
+                let (rel, other) = (a.rel(), a.other());
+                if dir == Dir::Both && other == at {
+                    if loops_seen.contains(&rel) {
                         continue;
                     }
-                    loops_seen.push(rel.id);
+                    loops_seen.push(rel);
                 }
-                if path.contains(&rel.id) || m.used.contains(&rel.id) || !m.rel_ok(pi, ri, rel)? {
+                if path.contains(&rel) || m.used.contains(&rel) || !m.adj_ok(pi, ri, a)? {
                     continue;
                 }
-                next.push((rel.id, other));
+                next.push((rel, other));
             }
             next.reverse();
             Ok(next)
@@ -751,12 +875,13 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
             }
             let mut next = Vec::new();
             for &at in &frontier {
-                for (rel, other) in graph.relationships_of(at, dir) {
+                for a in graph.adjacent(at, dir) {
                     self.tick()?;
-                    if !self.used.is_empty() && self.used.contains(&rel.id) {
+                    let other = a.other();
+                    if !self.used.is_empty() && self.used.contains(&a.rel()) {
                         continue;
                     }
-                    if !self.rel_ok(pi, ri, rel)? {
+                    if !self.adj_ok(pi, ri, a)? {
                         continue;
                     }
                     if other == from {
@@ -832,11 +957,11 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
             if last + 1 < lowest {
                 continue;
             }
-            for (rel, other) in graph.relationships_of(id, back) {
+            for a in graph.adjacent(id, back) {
                 self.tick()?;
-                if depth_of.get(&other) != Some(&last)
-                    || (!self.used.is_empty() && self.used.contains(&rel.id))
-                    || !self.rel_ok(pi, ri, rel)?
+                if depth_of.get(&a.other()) != Some(&last)
+                    || (!self.used.is_empty() && self.used.contains(&a.rel()))
+                    || !self.adj_ok(pi, ri, a)?
                 {
                     continue;
                 }
@@ -901,9 +1026,9 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
         dir: Dir,
     ) -> Result<Vec<(RelId, NodeId)>> {
         let mut steps = Vec::new();
-        for (rel, other) in self.ctx.graph.relationships_of(at, dir) {
-            if (self.used.is_empty() || !self.used.contains(&rel.id)) && self.rel_ok(pi, ri, rel)? {
-                steps.push((rel.id, other));
+        for a in self.ctx.graph.adjacent(at, dir) {
+            if (self.used.is_empty() || !self.used.contains(&a.rel())) && self.adj_ok(pi, ri, a)? {
+                steps.push((a.rel(), a.other()));
             }
         }
         Ok(steps)
@@ -944,7 +1069,7 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
             return Ok(true);
         }
         let row: Vec<Val> = self.op.keep.iter().map(|&i| self.work[i].clone()).collect();
-        (self.emit)(row)
+        (self.emit)(row, 1)
     }
 
     /// `shortestPath` / `allShortestPaths` over one relationship step.
@@ -1000,22 +1125,23 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
                 if d >= max {
                     continue;
                 }
-                for (rel, other) in graph.relationships_of(at, dir) {
+                for a in graph.adjacent(at, dir) {
                     self.tick()?;
-                    if !self.rel_ok(pi, 0, rel)? {
+                    if !self.adj_ok(pi, 0, a)? {
                         continue;
                     }
+                    let (rel, other) = (a.rel(), a.other());
                     match dist.get(&other) {
                         None => {
                             dist.insert(other, d + 1);
-                            parents.insert(other, vec![(rel.id, at)]);
+                            parents.insert(other, vec![(rel, at)]);
                             order.push(other);
                             queue.push_back(other);
                         }
                         Some(&od) if od == d + 1 && all => {
                             if let Some(ps) = parents.get_mut(&other) {
-                                if !ps.iter().any(|(r, _)| *r == rel.id) {
-                                    ps.push((rel.id, at));
+                                if !ps.iter().any(|(r, _)| *r == rel) {
+                                    ps.push((rel, at));
                                 }
                             }
                         }
@@ -1127,7 +1253,7 @@ pub fn pattern_exists(
 ) -> Result<bool> {
     let (op, vals) = inline_match(ctx, patterns, where_, frame)?;
     let mut found = false;
-    match_row(ctx, &op, &vals, &mut |_| {
+    match_row(ctx, &op, &vals, false, &mut |_, _| {
         found = true;
         Ok(false)
     })?;
@@ -1146,7 +1272,7 @@ pub fn pattern_comprehension(
     let names: Vec<String> = op.keep.iter().map(|&i| op.work[i].clone()).collect();
     let mut out = Vec::new();
     let mut err = None;
-    match_row(ctx, &op, &vals, &mut |row| {
+    match_row(ctx, &op, &vals, false, &mut |row, _| {
         let f = Frame::new(&names, &row);
         match eval(ctx, map, &f) {
             Ok(v) => {

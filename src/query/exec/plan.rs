@@ -108,6 +108,9 @@ pub struct MatchOp {
     /// per pattern and hop, the bound slots that decide what can still be
     /// matched and emitted. A state seen before is not expanded again.
     pub memo: Option<Vec<Vec<Vec<usize>>>>,
+    /// Per work slot, whether anything after the `MATCH` (the next clause, the
+    /// `WHERE`) reads it; `None` when that is not known.
+    pub needed: Option<Vec<bool>>,
 }
 
 /// How one path pattern is matched.
@@ -332,7 +335,7 @@ impl<'g> Planner<'g> {
                     let reach = next.is_some_and(multiplicity_irrelevant);
                     let mut m =
                         self.plan_match(&mut scope, *optional, patterns, where_.as_ref(), reach)?;
-                    if let (true, Some(Clause::With(p) | Clause::Return(p))) = (reach, next) {
+                    if let Some(Clause::With(p) | Clause::Return(p)) = next {
                         if !p.star {
                             let mut needed = HashSet::new();
                             for e in p
@@ -345,7 +348,10 @@ impl<'g> Planner<'g> {
                             {
                                 collect_names(e, &mut needed);
                             }
-                            m.memo = Some(memo_plan(&m, &needed));
+                            m.needed = Some(m.work.iter().map(|n| needed.contains(n)).collect());
+                            if reach {
+                                m.memo = Some(memo_plan(&m, &needed));
+                            }
                         }
                     }
                     Op::Match(m)
@@ -649,6 +655,7 @@ impl<'g> Planner<'g> {
             inputs,
             keep,
             memo: None,
+            needed: None,
         })
     }
 

@@ -46,7 +46,7 @@ pub fn run(
                 let mut found: Vec<Row> = Vec::new();
                 {
                     let ctx = env.ctx(txn.graph());
-                    pattern::match_row(&ctx, &m.matcher, &row, &mut |r| {
+                    pattern::match_row(&ctx, &m.matcher, &row, false, &mut |r, _| {
                         found.push(r);
                         Ok(true)
                     })?;
