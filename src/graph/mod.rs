@@ -255,6 +255,20 @@ impl Graph {
         }
     }
 
+    /// How many relationships of one of `types` a node has in `dir`.
+    pub fn degree_of_types(&self, id: NodeId, dir: Dir, types: &[TypeId]) -> usize {
+        let count = |list: &[Adj]| match types {
+            [] => 0,
+            [t] => list.iter().filter(|a| a.ty() == *t).count(),
+            _ => list.iter().filter(|a| types.contains(&a.ty())).count(),
+        };
+        match dir {
+            Dir::Out => count(self.adj.out(id)),
+            Dir::In => count(self.adj.inc(id)),
+            Dir::Both => count(self.adj.out(id)) + count(self.adj.inc(id)),
+        }
+    }
+
     /// The relationship with this key (start, type, end, article), if there is one.
     ///
     /// Walks the start's outgoing and the end's incoming relationships in

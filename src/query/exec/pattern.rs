@@ -631,6 +631,25 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
     ) -> Result<bool> {
         let graph = self.ctx.graph;
         let mut n: u64 = 0;
+        // The end node needs no check when the graph's rules imply its labels,
+        // or when it has no labels nor properties to match (`count_only` saw
+        // that it is not bound).
+        let to_step = &self.op.patterns[pi].nodes[to];
+        let end_free = end_known
+            || (to_step.labels.is_empty() && matches!(self.node_props[pi][to], Props::None));
+        let plain =
+            end_free && self.used.is_empty() && matches!(self.rel_props[pi][ri], Props::None);
+        match (&self.types[pi][ri], dir) {
+            // The common case: a degree by type, read straight off the list.
+            (Some(types), Dir::Out | Dir::In) if plain => {
+                let n = graph.degree_of_types(from_id, dir, types) as u64;
+                return self.emit_counted(n);
+            }
+            (None, Dir::Out | Dir::In) if plain => {
+                return self.emit_counted(graph.degree(from_id, dir) as u64);
+            }
+            _ => {}
+        }
         let mut loops_seen: Vec<RelId> = Vec::new();
         for a in graph.adjacent(from_id, dir) {
             let (rel, other) = (a.rel(), a.other());
@@ -648,8 +667,16 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
             }
             n += 1;
         }
-        self.steps += n as usize;
-        self.tick()?;
+        self.emit_counted(n)
+    }
+
+    /// Emits the current row standing for `n` matches, if there are any.
+    fn emit_counted(&mut self, n: u64) -> Result<bool> {
+        let before = self.steps;
+        self.steps = self.steps.saturating_add(n as usize).saturating_add(1);
+        if before / 4096 != self.steps / 4096 {
+            self.ctx.cancel.check()?;
+        }
         if n == 0 {
             return Ok(true);
         }

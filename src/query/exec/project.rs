@@ -61,6 +61,23 @@ pub fn finish(ctx: &Ctx, p: &ProjectOp, grouper: Grouper) -> Result<Vec<Row>> {
     after_projection(ctx, p, frame_names, outs)
 }
 
+/// Sort key `i` of a row: a column of its frame when `in_place` says where
+/// each key is, or else the key evaluated beside the row.
+fn sort_key<'r>(in_place: &Option<Vec<usize>>, row: &'r (Row, Out), i: usize) -> Option<&'r Val> {
+    match in_place {
+        Some(ix) => {
+            let at = *ix.get(i)?;
+            let extra = row.1.extra.len();
+            if at < extra {
+                row.1.extra.get(at)
+            } else {
+                row.1.vals.get(at - extra)
+            }
+        }
+        None => row.0.get(i),
+    }
+}
+
 /// DISTINCT, ORDER BY, SKIP, LIMIT and WHERE over projected rows.
 fn after_projection(
     ctx: &Ctx,
@@ -79,23 +96,42 @@ fn after_projection(
         v
     };
     if !p.order_by.is_empty() {
+        let skip = count_arg(ctx, p.skip.as_ref(), "SKIP")?;
+        let limit = count_arg(ctx, p.limit.as_ref(), "LIMIT")?;
+        let wanted = limit.map(|l| l.saturating_add(skip.unwrap_or(0)));
+        // Sort keys that are columns of the frame are compared where they
+        // are; others are evaluated once per row.
+        let in_place: Option<Vec<usize>> = p
+            .order_by
+            .iter()
+            .map(|(e, _)| match e {
+                Expr::Variable(v) => frame_names.iter().rposition(|n| n == v),
+                _ => None,
+            })
+            .collect();
         let mut keyed: Vec<(Row, Out)> = Vec::with_capacity(outs.len());
         for (i, o) in outs.into_iter().enumerate() {
             if i % 4096 == 4095 {
                 ctx.cancel.check()?;
             }
-            let vals = frame_vals(&o);
-            let frame = Frame::new(&frame_names, &vals);
-            let keys = p
-                .order_by
-                .iter()
-                .map(|(e, _)| eval(ctx, e, &frame))
-                .collect::<Result<Row>>()?;
+            let keys = if in_place.is_some() {
+                Vec::new()
+            } else {
+                let vals = frame_vals(&o);
+                let frame = Frame::new(&frame_names, &vals);
+                p.order_by
+                    .iter()
+                    .map(|(e, _)| eval(ctx, e, &frame))
+                    .collect::<Result<Row>>()?
+            };
             keyed.push((keys, o));
         }
-        let cmp = |a: &Row, b: &Row| {
+        let cmp = |a: &(Row, Out), b: &(Row, Out)| {
             for (i, (_, desc)) in p.order_by.iter().enumerate() {
-                let o = order(&a[i], &b[i]);
+                let o = match (sort_key(&in_place, a, i), sort_key(&in_place, b, i)) {
+                    (Some(x), Some(y)) => order(x, y),
+                    _ => Ordering::Equal,
+                };
                 let o = if *desc { o.reverse() } else { o };
                 if o != Ordering::Equal {
                     return o;
@@ -103,16 +139,13 @@ fn after_projection(
             }
             Ordering::Equal
         };
-        let skip = count_arg(ctx, p.skip.as_ref(), "SKIP")?;
-        let limit = count_arg(ctx, p.limit.as_ref(), "LIMIT")?;
-        let wanted = limit.map(|l| l.saturating_add(skip.unwrap_or(0)));
         match wanted {
             Some(k) if k < keyed.len() => {
                 // Only the first k rows are wanted: select them, then sort
                 // them. The input position breaks ties, as a stable sort would.
                 let mut indexed: Vec<(usize, (Row, Out))> = keyed.into_iter().enumerate().collect();
                 let by = |a: &(usize, (Row, Out)), b: &(usize, (Row, Out))| {
-                    cmp(&a.1 .0, &b.1 .0).then(a.0.cmp(&b.0))
+                    cmp(&a.1, &b.1).then(a.0.cmp(&b.0))
                 };
                 if k > 0 {
                     indexed.select_nth_unstable_by(k - 1, by);
@@ -122,7 +155,7 @@ fn after_projection(
                 outs = indexed.into_iter().map(|(_, (_, o))| o).collect();
             }
             _ => {
-                keyed.sort_by(|a, b| cmp(&a.0, &b.0));
+                keyed.sort_by(cmp);
                 outs = keyed.into_iter().map(|(_, o)| o).collect();
             }
         }
@@ -184,6 +217,11 @@ pub struct Grouper<'p> {
     key_slots: Option<Vec<usize>>,
     /// Group by the values of `key_slots`: a shortcut past evaluating the keys.
     by_slots: FxHashMap<Vec<Key>, usize>,
+    /// Rows looked up in `by_slots`, and how many found their group there:
+    /// when every row brings new slot values (say, one row per node), the
+    /// shortcut only costs, and it is dropped.
+    slot_lookups: usize,
+    slot_hits: usize,
     /// The values of `key_slots` in the last row added, and its group: rows
     /// from a MATCH often come in runs with the same key.
     last: Option<(Row, usize)>,
@@ -201,6 +239,8 @@ impl<'p> Grouper<'p> {
             rows: 0,
             key_slots: None,
             by_slots: FxHashMap::default(),
+            slot_lookups: 0,
+            slot_hits: 0,
             last: None,
         }
     }
@@ -245,17 +285,23 @@ impl<'p> Grouper<'p> {
                 return self.accumulate(ctx, g, &frame, weight);
             }
         }
+        const TRIAL: usize = 4096;
+        let shortcut = self.slot_lookups < TRIAL || self.slot_hits > 0;
         let slot_key: Option<Vec<Key>> = match &self.key_slots {
-            Some(slots) if !slots.is_empty() && slots.len() <= row.len() => {
+            Some(slots) if shortcut && !slots.is_empty() && slots.len() <= row.len() => {
                 Some(slots.iter().map(|&s| Key::of(&row[s])).collect())
             }
             _ => None,
         };
+        if slot_key.is_some() {
+            self.slot_lookups += 1;
+        }
         if let Some(g) = slot_key
             .as_ref()
             .and_then(|k| self.by_slots.get(k))
             .copied()
         {
+            self.slot_hits += 1;
             self.remember(row, g);
             return self.accumulate(ctx, g, &frame, weight);
         }
@@ -280,9 +326,13 @@ impl<'p> Grouper<'p> {
             }
         };
         if let Some(k) = slot_key {
-            self.by_slots.insert(k, g);
-            self.remember(row, g);
+            if self.slot_lookups >= TRIAL && self.slot_hits == 0 {
+                self.by_slots = FxHashMap::default();
+            } else {
+                self.by_slots.insert(k, g);
+            }
         }
+        self.remember(row, g);
         self.accumulate(ctx, g, &frame, weight)
     }
 
@@ -290,7 +340,10 @@ impl<'p> Grouper<'p> {
     fn remember(&mut self, row: &[Val], g: usize) {
         if let Some(slots) = &self.key_slots {
             if !slots.is_empty() && slots.len() <= row.len() {
-                let vals = slots.iter().map(|&s| row[s].clone()).collect();
+                // The buffer of the last row is reused.
+                let (mut vals, _) = self.last.take().unwrap_or_default();
+                vals.clear();
+                vals.extend(slots.iter().map(|&s| row[s].clone()));
                 self.last = Some((vals, g));
             }
         }
@@ -345,21 +398,27 @@ fn aggregate_outputs(
             .zip(&p.aggregates)
             .map(|(acc, a)| acc.finish(a))
             .collect::<Result<Row>>()?;
-        let mut inner_vals: Row = keys.clone();
+        // The frame starts with the keys, moved in and taken back below.
+        let mut inner_vals: Row = keys;
         inner_vals.extend(aggs.iter().cloned());
         for (j, &i) in key_items.iter().enumerate() {
             if matches!(p.items[i].1, Expr::Variable(_)) {
-                inner_vals.push(keys[j].clone());
+                inner_vals.push(inner_vals[j].clone());
             }
         }
         let frame = Frame::new(&inner_names, &inner_vals);
         let mut vals = Vec::with_capacity(p.items.len());
-        let mut k = 0;
         for (i, (_, e)) in p.items.iter().enumerate() {
-            if p.item_aggregates[i] {
-                vals.push(eval(ctx, e, &frame)?);
+            vals.push(if p.item_aggregates[i] {
+                eval(ctx, e, &frame)?
             } else {
-                vals.push(keys[k].clone());
+                Val::Null
+            });
+        }
+        let mut k = 0;
+        for (i, v) in vals.iter_mut().enumerate() {
+            if !p.item_aggregates[i] {
+                *v = std::mem::replace(&mut inner_vals[k], Val::Null);
                 k += 1;
             }
         }
