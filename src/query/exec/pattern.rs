@@ -117,7 +117,7 @@ pub fn match_row(
         memo: op
             .patterns
             .iter()
-            .map(|p| p.rels.iter().map(|_| FxHashSet::default()).collect())
+            .map(|p| p.rels.iter().map(|_| MemoSet::default()).collect())
             .collect(),
     };
     m.pattern(0)
@@ -143,7 +143,57 @@ struct Matcher<'a, 'c, 'e> {
     /// Per pattern and hop. The first pattern's sets whose states hold its
     /// anchor are emptied when the anchor moves on: its candidates are
     /// distinct, so such a state cannot come back, and the sets stay small.
-    memo: Vec<Vec<FxHashSet<MemoKey>>>,
+    memo: Vec<Vec<MemoSet>>,
+}
+
+/// A set of matching states. A state of one node, relationship or null (the
+/// commonest) is kept as one number, eight bytes with a cheap hash; others
+/// as [`MemoKey`]s. The choice is a function of the values, so equal states
+/// always land in the same place.
+#[derive(Default)]
+struct MemoSet {
+    one: FxHashSet<u64>,
+    other: FxHashSet<MemoKey>,
+}
+
+impl MemoSet {
+    /// A single-slot state as a number: ids are below 2^32 (the id map's
+    /// bound), so tags above them keep nodes, relationships and null apart.
+    fn single(slots: &[usize], work: &[Val]) -> Option<u64> {
+        match slots {
+            [s] => match &work[*s] {
+                Val::Node(id) => Some(*id),
+                Val::Rel(id) => Some(*id | 1 << 40),
+                Val::Null => Some(1 << 41),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Records a state; false when it was there already.
+    fn insert(&mut self, slots: &[usize], work: &[Val]) -> bool {
+        match Self::single(slots, work) {
+            Some(n) => self.one.insert(n),
+            None => self.other.insert(MemoKey::of(slots, work)),
+        }
+    }
+
+    fn contains(&self, slots: &[usize], work: &[Val]) -> bool {
+        match Self::single(slots, work) {
+            Some(n) => self.one.contains(&n),
+            None => self.other.contains(&MemoKey::of(slots, work)),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.one.is_empty() && self.other.is_empty()
+    }
+
+    fn clear(&mut self) {
+        self.one.clear();
+        self.other.clear();
+    }
 }
 
 /// The values of a matching state's slots, as a memo key. States made only of
@@ -206,8 +256,7 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
         let Some(memo) = &self.op.memo else {
             return false;
         };
-        let key = MemoKey::of(&memo[pi][h], &self.work);
-        !self.memo[pi][h].insert(key)
+        !self.memo[pi][h].insert(&memo[pi][h], &self.work)
     }
 
     /// Whether the state after hop `h` of pattern `pi` depends only on slots
@@ -230,8 +279,7 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
         let Some(memo) = &self.op.memo else {
             return false;
         };
-        let key = MemoKey::of(&memo[pi][h], &self.work);
-        self.memo[pi][h].contains(&key)
+        self.memo[pi][h].contains(&memo[pi][h], &self.work)
     }
 
     /// Whether every one of `filters` is true on the work row.
