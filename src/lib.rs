@@ -32,9 +32,12 @@
 //!    (undefined variables, unknown functions, misplaced aggregation) and each
 //!    pattern gets a starting point: a key index lookup, a label scan, or a
 //!    variable already bound. `EXPLAIN` prints this plan.
-//! 3. **Execute** ([`query::exec`]): operators walk the in-memory [`graph::Graph`],
-//!    checking the [`Cancel`] flag in every long loop. Writes go through one
-//!    [`graph::Txn`], which keeps the indexes exact and can be undone.
+//! 3. **Execute** ([`query::exec`]): operators walk the in-memory [`graph::Graph`]
+//!    through its adjacency lists, checking the [`Cancel`] flag in every long
+//!    loop. A match feeding an aggregation counts its last hop when nothing
+//!    reads that hop's ends, and one feeding `DISTINCT` skips states it has
+//!    seen. Writes go through one [`graph::Txn`], which keeps the indexes
+//!    exact and can be undone.
 //! 4. **Store** ([`storage`]): when the whole query has succeeded, the transaction
 //!    becomes one atomic batch in the [`storage::Storage`] backend (sled on
 //!    disk), flushed before the answer is returned. Any error before that rolls
@@ -49,7 +52,8 @@
 //! - [`value`], [`model`]: property values; nodes and relationships with stable
 //!   ids; the domain's labels, keys and stance rules.
 //! - [`storage`]: the `Storage` trait, with the sled and memory backends.
-//! - [`graph`]: petgraph plus indexes (label, key, name and alias), and `Txn`.
+//! - [`graph`]: petgraph plus indexes (label, key, name and alias, adjacency
+//!   lists with relationship types as numbers), and `Txn`.
 //! - [`import`]: `.triples` and `.jsonl`.
 //! - [`query`]: parser, AST, planner and executor.
 //! - [`db`]: [`Database`], the library API the CLI, the shell and tests use.
@@ -62,7 +66,8 @@
 //! - pest's types never leave the parser modules; the rest of the crate sees
 //!   only our AST and [`error::Diagnostic`]s.
 //! - Storage knows records, not graphs: it never sees petgraph indices, only
-//!   stable `u64` ids, which are never reused.
+//!   stable `u64` ids, which are never reused. Type numbers of the adjacency
+//!   lists live only in memory.
 //! - Every change to the graph goes through a `Txn`; a `Txn` commits to storage
 //!   as one batch or not at all, so the store holds all of an import or a
 //!   write query, or none of it, even after `kill -9`.
