@@ -16,7 +16,7 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use super::item::{Endpoint, EndpointKind, Item, ItemKind, Progress, Props, Report, Triple};
+use super::item::{Endpoint, EndpointKind, ItemKind, Items, Progress, Props, Report, Triple};
 use super::ImportSummary;
 use crate::graph::{Dir, Graph, Txn};
 use crate::model::{
@@ -28,7 +28,7 @@ use crate::value::{Properties, Value};
 /// Applies `items` through `txn`, reporting problems to `report`. Applying is the
 /// second half of the progress reported.
 pub(crate) fn apply(
-    mut items: Vec<Item<'_>>,
+    mut items: Items<'_>,
     txn: &mut Txn<'_>,
     report: &mut Report<'_>,
     progress: &mut Progress<'_>,
@@ -56,13 +56,13 @@ pub(crate) fn apply(
         article_ix: NO_ARTICLE,
         summary: ImportSummary::default(),
     };
-    for item in &mut items {
+    for item in items.iter_mut() {
         if let ItemKind::Entity { kind, name, props } = &mut item.kind {
             let props = std::mem::take(props);
             applier.declare_entity(item.at, *kind, name, props);
         }
     }
-    for item in &mut items {
+    for item in items.iter_mut() {
         if let ItemKind::Triple(t) = &mut item.kind {
             applier.resolve_inline_entity(&mut t.subject);
             applier.resolve_inline_entity(&mut t.object);

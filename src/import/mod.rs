@@ -13,6 +13,7 @@
 //! Both formats parse into the same items, so the same content imports the same.
 
 mod apply;
+mod fast;
 mod item;
 mod jsonl;
 mod triples;
@@ -99,7 +100,7 @@ fn parse_triples<'a>(
     source: &'a str,
     report: &mut Report<'_>,
     progress: &mut Progress<'_>,
-) -> Vec<item::Item<'a>> {
+) -> item::Items<'a> {
     const PARALLEL_FROM: usize = 1 << 20;
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -122,7 +123,7 @@ fn parse_triples<'a>(
         }
     }
     cuts.push(source.len());
-    let parts: Vec<(Vec<item::Item<'a>>, Diagnostics)> = std::thread::scope(|scope| {
+    let parts: Vec<(item::Items<'a>, Diagnostics)> = std::thread::scope(|scope| {
         let handles: Vec<_> = cuts
             .windows(2)
             .skip(1)
@@ -147,9 +148,9 @@ fn parse_triples<'a>(
         }
         parts
     });
-    let mut items = Vec::new();
+    let mut items = item::Items::new();
     for (part, diagnostics) in parts {
-        items.extend(part);
+        items.append(part);
         report.diagnostics.omitted += diagnostics.omitted;
         for d in diagnostics.items {
             report.diagnostics.push(d);

@@ -9,7 +9,10 @@ use std::collections::HashSet;
 use pest::error::{ErrorVariant, InputLocation};
 use pest::Parser;
 
-use super::item::{Endpoint, EndpointKind, Item, ItemKind, Progress, Prop, Props, Report, Triple};
+use super::fast;
+use super::item::{
+    Endpoint, EndpointKind, Item, ItemKind, Items, Progress, Prop, Props, Report, Triple,
+};
 use crate::model::Kind;
 use crate::value::Value;
 
@@ -25,7 +28,7 @@ pub(crate) fn parse<'a>(
     source: &'a str,
     report: &mut Report<'_>,
     progress: &mut Progress<'_>,
-) -> Vec<Item<'a>> {
+) -> Items<'a> {
     // A byte-order mark at the start is not content.
     let start = if source.starts_with('\u{feff}') { 3 } else { 0 };
     parse_range(source, start, source.len(), report, progress)
@@ -40,14 +43,54 @@ pub(crate) fn parse_range<'a>(
     end: usize,
     report: &mut Report<'_>,
     progress: &mut Progress<'_>,
-) -> Vec<Item<'a>> {
-    let mut items = Vec::new();
+) -> Items<'a> {
+    parse_range_with(source, start, end, report, progress, Paths::HandWritten)
+}
+
+/// Which parsers [`parse_range_with`] uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Paths {
+    /// The hand-written parser of [`super::fast`] for the lines it is sure of,
+    /// and pest for the rest.
+    HandWritten,
+    /// pest alone (the reference that the hand-written parser must agree with).
+    #[cfg_attr(not(test), allow(dead_code))]
+    PestOnly,
+}
+
+fn parse_range_with<'a>(
+    source: &'a str,
+    start: usize,
+    end: usize,
+    report: &mut Report<'_>,
+    progress: &mut Progress<'_>,
+    paths: Paths,
+) -> Items<'a> {
+    let mut items = Items::new();
     let mut pos = start;
+    // After the hand-written parser gives up on a line, pest parses a short
+    // block from there, so that a file of items it does not cover (maps that
+    // span lines, say) still goes through pest's block rule in a few calls.
+    let block_lines = match paths {
+        Paths::HandWritten => FALLBACK_BLOCK_LINES,
+        Paths::PestOnly => BLOCK_LINES,
+    };
     while pos < end {
         progress.tick(pos as u64 / 2);
+        if paths == Paths::HandWritten {
+            if let Some(line) = fast::line(source, pos, end) {
+                if line.next > pos {
+                    if let Some(item) = line.item {
+                        items.push(item);
+                    }
+                    pos = line.next;
+                    continue;
+                }
+            }
+        }
         let rest = &source[pos..end];
-        // The fast path: a block of lines, up to the first that does not parse.
-        let consumed = match TriplesParser::parse(Rule::block, block_slice(rest)) {
+        // pest's fast path: a block of lines, up to the first that does not parse.
+        let consumed = match TriplesParser::parse(Rule::block, block_slice(rest, block_lines)) {
             Ok(mut pairs) => match pairs.next() {
                 Some(block) => {
                     let end = block.as_span().end();
@@ -112,18 +155,22 @@ pub(crate) fn parse_range<'a>(
     items
 }
 
-/// The lines the fast path parses in one go.
+/// The lines pest's block rule parses in one go when it parses alone.
 const BLOCK_LINES: usize = 256;
 
-/// The start of `rest` up to and including its [`BLOCK_LINES`]th line break (or
-/// all of it): a bounded piece for one `block` parse. An item cut at its end
-/// fails there, and is then parsed alone on the whole text.
-fn block_slice(rest: &str) -> &str {
+/// The lines pest's block rule parses in one go after the hand-written parser
+/// gave up on the first of them.
+const FALLBACK_BLOCK_LINES: usize = 16;
+
+/// The start of `rest` up to and including its `lines`th line break (or all of
+/// it): a bounded piece for one `block` parse. An item cut at its end fails
+/// there, and is then parsed alone on the whole text.
+fn block_slice(rest: &str, lines: usize) -> &str {
     let cut = rest
         .bytes()
         .enumerate()
         .filter(|&(_, b)| b == b'\n')
-        .nth(BLOCK_LINES - 1)
+        .nth(lines.saturating_sub(1))
         .map_or(rest.len(), |(i, _)| i + 1);
     &rest[..cut]
 }
@@ -507,7 +554,7 @@ fn string<'a>(pair: Pair<'a>, base: usize, report: &mut Report<'_>) -> Option<Co
 
 /// Resolves the escapes of a string body that the grammar has accepted. Fails,
 /// with the offset of the escape, on a `\u` escape that is not a character.
-fn unescape(body: &str) -> Result<String, (usize, String)> {
+pub(super) fn unescape(body: &str) -> Result<String, (usize, String)> {
     let mut out = String::with_capacity(body.len());
     let mut chars = body.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -575,7 +622,7 @@ mod tests {
     fn parse_str(src: &str) -> (Vec<Item<'_>>, Vec<String>) {
         let mut report = Report::new("t.triples", src);
         let mut progress = Progress::new(None, src.len());
-        let items = parse(src, &mut report, &mut progress);
+        let items = parse(src, &mut report, &mut progress).into_iter().collect();
         let diags = report
             .finish()
             .items
