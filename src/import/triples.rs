@@ -49,7 +49,7 @@ pub(crate) fn parse_range<'a>(
 
 /// Which parsers [`parse_range_with`] uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Paths {
+pub(super) enum Paths {
     /// The hand-written parser of [`super::fast`] for the lines it is sure of,
     /// and pest for the rest.
     HandWritten,
@@ -58,7 +58,7 @@ enum Paths {
     PestOnly,
 }
 
-fn parse_range_with<'a>(
+pub(super) fn parse_range_with<'a>(
     source: &'a str,
     start: usize,
     end: usize,
