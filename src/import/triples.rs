@@ -632,6 +632,22 @@ mod tests {
         (items, diags)
     }
 
+    /// Like `parse_str`, by the given paths, and without a byte-order mark.
+    fn parse_str_with(src: &str, paths: Paths) -> (Vec<Item<'_>>, Vec<String>) {
+        let mut report = Report::new("t.triples", src);
+        let mut progress = Progress::new(None, src.len());
+        let items = parse_range_with(src, 0, src.len(), &mut report, &mut progress, paths)
+            .into_iter()
+            .collect();
+        let diags = report
+            .finish()
+            .items
+            .into_iter()
+            .map(|d| format!("{}:{}: {}", d.line, d.column, d.message))
+            .collect();
+        (items, diags)
+    }
+
     #[test]
     fn items_of_every_kind() {
         let src = "# c\narticle \"a\" {date: \"2023-04-03\",\n  n: [1, -2.5e3, true, null, 'x']}\n\
@@ -732,15 +748,17 @@ mod tests {
         // predicate. Once the fast path tried such a line 256 times (over a
         // minute in a debug build); now it takes a few passes.
         let src = format!("article \"a\"\n{}\n", "x".repeat(1 << 20));
-        let started = std::time::Instant::now();
-        let (items, diags) = parse_str(&src);
-        let elapsed = started.elapsed();
-        assert_eq!(items.len(), 1);
-        assert_eq!(diags.len(), 1, "{diags:?}");
-        assert!(
-            elapsed < std::time::Duration::from_secs(15),
-            "a bad line of 1 MB took {elapsed:?}"
-        );
+        for paths in [Paths::HandWritten, Paths::PestOnly] {
+            let started = std::time::Instant::now();
+            let (items, diags) = parse_str_with(&src, paths);
+            let elapsed = started.elapsed();
+            assert_eq!(items.len(), 1);
+            assert_eq!(diags.len(), 1, "{diags:?}");
+            assert!(
+                elapsed < std::time::Duration::from_secs(15),
+                "a bad line of 1 MB took {elapsed:?} ({paths:?})"
+            );
+        }
         // Lines past the first block are still read, and a map that spans the
         // end of a block still parses.
         let mut src = String::from("article \"a\"\n");
@@ -748,9 +766,21 @@ mod tests {
             src.push_str(&format!("actor \"A{i}\"\n"));
         }
         src.push_str("actor \"Z\" {k: 1,\n  m: 2}\nactor \"Last\"");
+        for paths in [Paths::HandWritten, Paths::PestOnly] {
+            let (items, diags) = parse_str_with(&src, paths);
+            assert!(diags.is_empty(), "{diags:?}");
+            assert_eq!(items.len(), BLOCK_LINES + 1);
+        }
+        // Items whose maps span lines, many in a row, go to pest in short
+        // blocks, which they cross.
+        let mut src = String::new();
+        for i in 0..(3 * FALLBACK_BLOCK_LINES) {
+            src.push_str(&format!("actor \"B{i}\" {{k: 1,\n  m: 2}}\n"));
+        }
         let (items, diags) = parse_str(&src);
         assert!(diags.is_empty(), "{diags:?}");
-        assert_eq!(items.len(), BLOCK_LINES + 1);
+        assert_eq!(items.len(), 3 * FALLBACK_BLOCK_LINES);
+        assert_eq!(items, parse_str_with(&src, Paths::PestOnly).0);
     }
 
     #[test]
