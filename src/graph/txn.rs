@@ -56,6 +56,21 @@ impl<'g> Txn<'g> {
         }
     }
 
+    /// Makes room for about `nodes` more nodes and `relationships` more
+    /// relationships, so that a bulk change (an import) grows the undo log
+    /// and, in an empty graph, the graph's storage once instead of by
+    /// doubling. A graph that holds records already is left to grow as it
+    /// needs: the change may add nothing to it.
+    pub fn reserve(&mut self, nodes: usize, relationships: usize) {
+        self.undo.reserve(nodes.saturating_add(relationships));
+        if self.graph.g.node_count() == 0 {
+            self.graph.g.reserve_nodes(nodes);
+            self.graph.g.reserve_edges(relationships);
+            self.graph.node_ix.reserve(nodes);
+            self.graph.rel_ix.reserve(relationships);
+        }
+    }
+
     /// The graph with this transaction's changes.
     pub fn graph(&self) -> &Graph {
         self.graph
