@@ -340,6 +340,12 @@ impl<'a> Cursor<'a> {
             } else {
                 self.scalar()?
             };
+            // Most maps hold one or two pairs: grow a small map one pair at a
+            // time (a vector's first growth makes room for four), and a
+            // large one by doubling.
+            if props.len() == props.capacity() && props.len() < 4 {
+                props.reserve_exact(1);
+            }
             props.push(Prop {
                 key: Cow::Borrowed(key),
                 value,

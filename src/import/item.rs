@@ -85,6 +85,8 @@ pub(crate) type Props<'a> = Vec<Prop<'a>>;
 #[derive(Debug, Default)]
 pub(crate) struct Items<'a> {
     chunks: Vec<Vec<Item<'a>>>,
+    /// How many of the items are triples.
+    triples: usize,
 }
 
 impl<'a> Items<'a> {
@@ -92,10 +94,16 @@ impl<'a> Items<'a> {
     const CHUNK: usize = 4096;
 
     pub fn new() -> Self {
-        Items { chunks: Vec::new() }
+        Items {
+            chunks: Vec::new(),
+            triples: 0,
+        }
     }
 
     pub fn push(&mut self, item: Item<'a>) {
+        if matches!(item.kind, ItemKind::Triple(_)) {
+            self.triples += 1;
+        }
         match self.chunks.last_mut() {
             Some(chunk) if chunk.len() < chunk.capacity() => chunk.push(item),
             _ => {
@@ -109,14 +117,16 @@ impl<'a> Items<'a> {
     /// Puts `other`'s items after these, without moving them.
     pub fn append(&mut self, mut other: Items<'a>) {
         self.chunks.append(&mut other.chunks);
+        self.triples += other.triples;
+    }
+
+    /// How many of the items are triples.
+    pub fn triples(&self) -> usize {
+        self.triples
     }
 
     pub fn len(&self) -> usize {
         self.chunks.iter().map(Vec::len).sum()
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &Item<'a>> {
-        self.chunks.iter().flatten()
     }
 
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Item<'a>> {
