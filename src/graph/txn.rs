@@ -11,15 +11,18 @@ use crate::storage::{BatchRef, Storage};
 use crate::value::{Properties, Value};
 
 /// How to take one change back.
+///
+/// Records are boxed so that a step is two words: a bulk import logs a step
+/// per node and relationship it creates, and those need only an id.
 enum Undo {
     CreatedNode(NodeId),
     CreatedRel(RelId),
     /// The node as it was before a change to its labels or properties.
-    ChangedNode(Node),
+    ChangedNode(Box<Node>),
     /// The relationship as it was before a change to its properties.
-    ChangedRel(Relationship),
-    DeletedNode(Node),
-    DeletedRel(Relationship),
+    ChangedRel(Box<Relationship>),
+    DeletedNode(Box<Node>),
+    DeletedRel(Box<Relationship>),
 }
 
 /// A transaction over a [`Graph`]. Reads through [`Txn::graph`] see its own writes.
@@ -202,7 +205,7 @@ impl<'g> Txn<'g> {
         if self.graph.g[ix].labels != before.labels {
             self.relabelled.insert(id);
         }
-        self.undo.push(Undo::ChangedNode(before));
+        self.undo.push(Undo::ChangedNode(Box::new(before)));
         self.dirty_nodes.insert(id);
         Ok(())
     }
@@ -282,7 +285,7 @@ impl<'g> Txn<'g> {
         } else {
             rel.properties.insert(key.to_string(), value);
         }
-        self.undo.push(Undo::ChangedRel(before));
+        self.undo.push(Undo::ChangedRel(Box::new(before)));
         self.dirty_rels.insert(id);
         self.stats.properties_set += 1;
         Ok(())
@@ -312,7 +315,7 @@ impl<'g> Txn<'g> {
                 .count() as u64;
         let before = rel.clone();
         rel.properties = properties;
-        self.undo.push(Undo::ChangedRel(before));
+        self.undo.push(Undo::ChangedRel(Box::new(before)));
         self.dirty_rels.insert(id);
         self.stats.properties_set += set;
         Ok(())
@@ -332,7 +335,7 @@ impl<'g> Txn<'g> {
         if let Some(n) = self.graph.type_counts.get_mut(&rel.rel_type) {
             *n -= 1;
         }
-        self.undo.push(Undo::DeletedRel(rel));
+        self.undo.push(Undo::DeletedRel(Box::new(rel)));
         self.dirty_rels.insert(id);
         self.stats.relationships_deleted += 1;
         Ok(())
@@ -365,7 +368,7 @@ impl<'g> Txn<'g> {
         let Some(node) = self.graph.g.remove_node(ix) else {
             return Err(Error::Corrupt(format!("node {id} is indexed but absent")));
         };
-        self.undo.push(Undo::DeletedNode(node));
+        self.undo.push(Undo::DeletedNode(Box::new(node)));
         self.dirty_nodes.insert(id);
         self.relabelled.remove(&id);
         self.stats.nodes_deleted += 1;
@@ -466,18 +469,18 @@ impl<'g> Txn<'g> {
                     let id = before.id;
                     if let Some(&ix) = g.node_ix.get(&id) {
                         g.unindex_node(id);
-                        g.g[ix] = before;
+                        g.g[ix] = *before;
                         let _ = g.index_node(id);
                     }
                 }
                 Undo::ChangedRel(before) => {
                     if let Some(&ix) = g.rel_ix.get(&before.id) {
-                        g.g[ix] = before;
+                        g.g[ix] = *before;
                     }
                 }
                 Undo::DeletedNode(node) => {
                     let id = node.id;
-                    let ix = g.g.add_node(node);
+                    let ix = g.g.add_node(*node);
                     // The id was in the map before: it fits.
                     let _ = g.node_ix.insert(id, ix);
                     let _ = g.index_node(id);
@@ -490,7 +493,7 @@ impl<'g> Txn<'g> {
                     };
                     let id = rel.id;
                     *g.type_counts.entry(rel.rel_type.clone()).or_default() += 1;
-                    let ix = g.g.add_edge(a, b, rel);
+                    let ix = g.g.add_edge(a, b, *rel);
                     let _ = g.rel_ix.insert(id, ix);
                 }
             }
