@@ -1,6 +1,12 @@
 //! The `.triples` parser: pest grammar in `grammar/triples.pest`, one item at a
 //! time, so that a syntax error is reported and parsing goes on at the next item.
 //!
+//! Each line is first offered to the hand-written parser of [`super::fast`],
+//! which takes the common one-line items and gives up on anything else; pest
+//! parses what it gives up on (a short block of lines from there), and every
+//! diagnostic comes from pest. The grammar stays the contract: the tests of
+//! `fast` check that both paths make the same items and errors.
+//!
 //! pest stays inside this module: what leaves it are [`Item`]s with byte offsets.
 
 use std::borrow::Cow;
