@@ -11,15 +11,18 @@ use crate::storage::{BatchRef, Storage};
 use crate::value::{Properties, Value};
 
 /// How to take one change back.
+///
+/// Records are boxed so that a step is two words: a bulk import logs a step
+/// per node and relationship it creates, and those need only an id.
 enum Undo {
     CreatedNode(NodeId),
     CreatedRel(RelId),
     /// The node as it was before a change to its labels or properties.
-    ChangedNode(Node),
+    ChangedNode(Box<Node>),
     /// The relationship as it was before a change to its properties.
-    ChangedRel(Relationship),
-    DeletedNode(Node),
-    DeletedRel(Relationship),
+    ChangedRel(Box<Relationship>),
+    DeletedNode(Box<Node>),
+    DeletedRel(Box<Relationship>),
 }
 
 /// A transaction over a [`Graph`]. Reads through [`Txn::graph`] see its own writes.
@@ -53,6 +56,21 @@ impl<'g> Txn<'g> {
             start_next_node,
             start_next_rel,
             committed: false,
+        }
+    }
+
+    /// Makes room for about `nodes` more nodes and `relationships` more
+    /// relationships, so that a bulk change (an import) grows the undo log
+    /// and, in an empty graph, the graph's storage once instead of by
+    /// doubling. A graph that holds records already is left to grow as it
+    /// needs: the change may add nothing to it.
+    pub fn reserve(&mut self, nodes: usize, relationships: usize) {
+        self.undo.reserve(nodes.saturating_add(relationships));
+        if self.graph.g.node_count() == 0 {
+            self.graph.g.reserve_nodes(nodes);
+            self.graph.g.reserve_edges(relationships);
+            self.graph.node_ix.reserve(nodes);
+            self.graph.rel_ix.reserve(relationships);
         }
     }
 
@@ -184,7 +202,7 @@ impl<'g> Txn<'g> {
         if self.graph.g[ix].labels != before.labels {
             self.relabelled.insert(id);
         }
-        self.undo.push(Undo::ChangedNode(before));
+        self.undo.push(Undo::ChangedNode(Box::new(before)));
         self.dirty_nodes.insert(id);
         Ok(())
     }
@@ -264,7 +282,7 @@ impl<'g> Txn<'g> {
         } else {
             rel.properties.insert(key.to_string(), value);
         }
-        self.undo.push(Undo::ChangedRel(before));
+        self.undo.push(Undo::ChangedRel(Box::new(before)));
         self.dirty_rels.insert(id);
         self.stats.properties_set += 1;
         Ok(())
@@ -294,7 +312,7 @@ impl<'g> Txn<'g> {
                 .count() as u64;
         let before = rel.clone();
         rel.properties = properties;
-        self.undo.push(Undo::ChangedRel(before));
+        self.undo.push(Undo::ChangedRel(Box::new(before)));
         self.dirty_rels.insert(id);
         self.stats.properties_set += set;
         Ok(())
@@ -313,7 +331,7 @@ impl<'g> Txn<'g> {
         };
         self.graph.count_type(&rel.rel_type, -1);
         self.graph.adj.remove(id, rel.start, rel.end);
-        self.undo.push(Undo::DeletedRel(rel));
+        self.undo.push(Undo::DeletedRel(Box::new(rel)));
         self.dirty_rels.insert(id);
         self.stats.relationships_deleted += 1;
         Ok(())
@@ -346,7 +364,7 @@ impl<'g> Txn<'g> {
         let Some(node) = self.graph.g.remove_node(ix) else {
             return Err(Error::Corrupt(format!("node {id} is indexed but absent")));
         };
-        self.undo.push(Undo::DeletedNode(node));
+        self.undo.push(Undo::DeletedNode(Box::new(node)));
         self.dirty_nodes.insert(id);
         self.relabelled.remove(&id);
         self.stats.nodes_deleted += 1;
@@ -446,18 +464,18 @@ impl<'g> Txn<'g> {
                     let id = before.id;
                     if let Some(&ix) = g.node_ix.get(&id) {
                         g.unindex_node(id);
-                        g.g[ix] = before;
+                        g.g[ix] = *before;
                         let _ = g.index_node(id);
                     }
                 }
                 Undo::ChangedRel(before) => {
                     if let Some(&ix) = g.rel_ix.get(&before.id) {
-                        g.g[ix] = before;
+                        g.g[ix] = *before;
                     }
                 }
                 Undo::DeletedNode(node) => {
                     let id = node.id;
-                    let ix = g.g.add_node(node);
+                    let ix = g.g.add_node(*node);
                     // The id was in the map before: it fits.
                     let _ = g.node_ix.insert(id, ix);
                     let _ = g.index_node(id);
@@ -470,7 +488,7 @@ impl<'g> Txn<'g> {
                     };
                     let (id, start, end) = (rel.id, rel.start, rel.end);
                     let ty = g.count_type(&rel.rel_type, 1);
-                    let ix = g.g.add_edge(a, b, rel);
+                    let ix = g.g.add_edge(a, b, *rel);
                     let _ = g.rel_ix.insert(id, ix);
                     g.adj.add(id, start, end, ty);
                 }

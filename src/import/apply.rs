@@ -13,10 +13,10 @@
 //! Every problem is reported with its position and applying goes on, so that
 //! one run finds every error; the caller commits only when there is none.
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 
-use super::item::{Endpoint, EndpointKind, Item, ItemKind, Progress, Props, Report, Triple};
+use super::item::{Endpoint, EndpointKind, ItemKind, Items, Progress, Props, Report, Triple};
 use super::ImportSummary;
 use crate::graph::{Dir, Graph, Txn};
 use crate::model::{
@@ -28,11 +28,15 @@ use crate::value::{Properties, Value};
 /// Applies `items` through `txn`, reporting problems to `report`. Applying is the
 /// second half of the progress reported.
 pub(crate) fn apply(
-    mut items: Vec<Item<'_>>,
+    mut items: Items<'_>,
     txn: &mut Txn<'_>,
     report: &mut Report<'_>,
     progress: &mut Progress<'_>,
 ) -> ImportSummary {
+    // Room for what the file may add, made once: the graph's storage and the
+    // transaction's undo log then never grow by copying themselves.
+    let triples = items.triples();
+    txn.reserve(items.len() - triples, triples);
     let graph = txn.graph();
     let existing_rels = graph.relationship_count();
     let mut applier = Applier {
@@ -40,29 +44,29 @@ pub(crate) fn apply(
         first_rel: graph.next_rel_id(),
         txn,
         report,
-        names: HashMap::new(),
-        labels: HashMap::new(),
+        names: HashMap::default(),
+        labels: HashMap::default(),
         article: None,
-        existing_nodes: HashSet::new(),
-        existing_articles: HashSet::new(),
-        existing_rels: HashSet::new(),
-        edge_keys: HashMap::new(),
-        scanned_pairs: HashSet::new(),
+        existing_nodes: HashSet::default(),
+        existing_articles: HashSet::default(),
+        existing_rels: HashSet::default(),
+        edge_keys: HashMap::with_capacity_and_hasher(triples, Default::default()),
+        scanned_pairs: HashSet::default(),
         scan_steps: 0,
         scan_budget: existing_rels,
         indexed_all: false,
-        types: HashMap::new(),
-        articles: HashMap::new(),
+        types: HashMap::default(),
+        articles: HashMap::default(),
         article_ix: NO_ARTICLE,
         summary: ImportSummary::default(),
     };
-    for item in &mut items {
+    for item in items.iter_mut() {
         if let ItemKind::Entity { kind, name, props } = &mut item.kind {
             let props = std::mem::take(props);
             applier.declare_entity(item.at, *kind, name, props);
         }
     }
-    for item in &mut items {
+    for item in items.iter_mut() {
         if let ItemKind::Triple(t) = &mut item.kind {
             applier.resolve_inline_entity(&mut t.subject);
             applier.resolve_inline_entity(&mut t.object);
@@ -471,7 +475,7 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
         self.scan_steps += steps;
         if self.scan_steps > self.scan_budget {
             self.indexed_all = true;
-            self.scanned_pairs = HashSet::new();
+            self.scanned_pairs = HashSet::default();
             for r in graph.relationships() {
                 learn(&mut self.edge_keys, &mut self.types, &mut self.articles, r);
             }
@@ -535,14 +539,17 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
                 }
             }
             None => {
-                let mut properties: Properties = t
+                // The triple's own `article` property was refused above.
+                let article = self
+                    .article
+                    .as_ref()
+                    .map(|a| (ARTICLE_PROP.to_string(), Value::from(a.as_str())));
+                let properties: Properties = t
                     .props
                     .into_iter()
                     .map(|p| (p.key.into_owned(), p.value))
+                    .chain(article)
                     .collect();
-                if let Some(article) = &self.article {
-                    properties.insert(ARTICLE_PROP.to_string(), Value::from(article.as_str()));
-                }
                 match self
                     .txn
                     .create_relationship(start, &rel_type, end, properties)

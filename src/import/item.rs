@@ -79,6 +79,70 @@ pub(crate) struct Prop<'a> {
 
 pub(crate) type Props<'a> = Vec<Prop<'a>>;
 
+/// Parsed items in file order, kept in chunks of a fixed capacity: a large
+/// file's items are written once where they stay, never copied into a bigger
+/// vector as they grow, and applying them frees each chunk once it is done.
+#[derive(Debug, Default)]
+pub(crate) struct Items<'a> {
+    chunks: Vec<Vec<Item<'a>>>,
+    /// How many of the items are triples.
+    triples: usize,
+}
+
+impl<'a> Items<'a> {
+    /// Items in a chunk: about half a megabyte of them.
+    const CHUNK: usize = 4096;
+
+    pub fn new() -> Self {
+        Items {
+            chunks: Vec::new(),
+            triples: 0,
+        }
+    }
+
+    pub fn push(&mut self, item: Item<'a>) {
+        if matches!(item.kind, ItemKind::Triple(_)) {
+            self.triples += 1;
+        }
+        match self.chunks.last_mut() {
+            Some(chunk) if chunk.len() < chunk.capacity() => chunk.push(item),
+            _ => {
+                let mut chunk = Vec::with_capacity(Self::CHUNK);
+                chunk.push(item);
+                self.chunks.push(chunk);
+            }
+        }
+    }
+
+    /// Puts `other`'s items after these, without moving them.
+    pub fn append(&mut self, mut other: Items<'a>) {
+        self.chunks.append(&mut other.chunks);
+        self.triples += other.triples;
+    }
+
+    /// How many of the items are triples.
+    pub fn triples(&self) -> usize {
+        self.triples
+    }
+
+    pub fn len(&self) -> usize {
+        self.chunks.iter().map(Vec::len).sum()
+    }
+
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Item<'a>> {
+        self.chunks.iter_mut().flatten()
+    }
+}
+
+impl<'a> IntoIterator for Items<'a> {
+    type Item = Item<'a>;
+    type IntoIter = std::iter::Flatten<std::vec::IntoIter<Vec<Item<'a>>>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.chunks.into_iter().flatten()
+    }
+}
+
 /// Collects the problems found in one file and positions them.
 pub(crate) struct Report<'s> {
     file: &'s str,

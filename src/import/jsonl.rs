@@ -15,7 +15,9 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value as Json};
 
-use super::item::{Endpoint, EndpointKind, Item, ItemKind, Progress, Prop, Props, Report, Triple};
+use super::item::{
+    Endpoint, EndpointKind, Item, ItemKind, Items, Progress, Prop, Props, Report, Triple,
+};
 use crate::model::Kind;
 use crate::value::Value;
 
@@ -25,8 +27,8 @@ pub(crate) fn parse(
     source: &str,
     report: &mut Report<'_>,
     progress: &mut Progress<'_>,
-) -> Vec<Item<'static>> {
-    let mut items = Vec::new();
+) -> Items<'static> {
+    let mut items = Items::new();
     let mut start = 0;
     for raw in source.split_inclusive('\n') {
         let line_start = start;

@@ -4,7 +4,9 @@
 //! 1. the bytes are checked to be UTF-8 (a bad byte is an error at its line and column);
 //! 2. the format's parser ([`triples`] or [`jsonl`]) turns them into a list of
 //!    items with byte offsets, reporting every syntax error and going on at the
-//!    next item;
+//!    next item (`.triples` lines go through a hand-written parser, `fast`,
+//!    and pest takes what it gives up on; a large file is parsed on several
+//!    threads);
 //! 3. [`apply`] applies the items to the graph in one transaction, reporting
 //!    every semantic error (unknown names, stance rules, bad dates) with its position;
 //! 4. only a file free of errors is committed, as one batch; otherwise the
@@ -13,6 +15,7 @@
 //! Both formats parse into the same items, so the same content imports the same.
 
 mod apply;
+mod fast;
 mod item;
 mod jsonl;
 mod triples;
@@ -99,7 +102,7 @@ fn parse_triples<'a>(
     source: &'a str,
     report: &mut Report<'_>,
     progress: &mut Progress<'_>,
-) -> Vec<item::Item<'a>> {
+) -> item::Items<'a> {
     const PARALLEL_FROM: usize = 1 << 20;
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -122,7 +125,7 @@ fn parse_triples<'a>(
         }
     }
     cuts.push(source.len());
-    let parts: Vec<(Vec<item::Item<'a>>, Diagnostics)> = std::thread::scope(|scope| {
+    let parts: Vec<(item::Items<'a>, Diagnostics)> = std::thread::scope(|scope| {
         let handles: Vec<_> = cuts
             .windows(2)
             .skip(1)
@@ -147,9 +150,9 @@ fn parse_triples<'a>(
         }
         parts
     });
-    let mut items = Vec::new();
+    let mut items = item::Items::new();
     for (part, diagnostics) in parts {
-        items.extend(part);
+        items.append(part);
         report.diagnostics.omitted += diagnostics.omitted;
         for d in diagnostics.items {
             report.diagnostics.push(d);
