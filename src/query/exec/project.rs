@@ -7,7 +7,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::eval::{eval, truthy, Ctx, Frame};
 use super::plan::{Aggregate, ProjectOp};
-use super::values::{order, Key, Val};
+use super::values::{order, HashedKey, Key, Val};
 use super::{Row, MAX_VALUES};
 use crate::error::{Error, Result};
 use crate::query::ast::Expr;
@@ -209,7 +209,7 @@ fn count_arg(ctx: &Ctx, e: Option<&Expr>, what: &str) -> Result<Option<usize>> {
 pub struct Grouper<'p> {
     p: &'p ProjectOp,
     key_items: Vec<usize>,
-    index: FxHashMap<Vec<Key>, usize>,
+    index: FxHashMap<HashedKey, usize>,
     groups: Vec<(Row, Vec<Acc>)>,
     rows: usize,
     /// The input slots the grouping keys read, once known; `Some(empty)` when
@@ -310,7 +310,7 @@ impl<'p> Grouper<'p> {
             .iter()
             .map(|&i| eval(ctx, &p.items[i].1, &frame))
             .collect::<Result<Row>>()?;
-        let k = Key::of_row(&keys);
+        let k = HashedKey::new(Key::of_row(&keys));
         let g = match self.index.get(&k) {
             Some(&g) => g,
             None => {

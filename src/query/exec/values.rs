@@ -327,6 +327,38 @@ fn float_order(x: f64, y: f64) -> Ordering {
     }
 }
 
+/// A row's key with its hash worked out once: a table that grows moves its
+/// entries by the stored number instead of reading every key again.
+#[derive(Debug, Eq)]
+pub struct HashedKey {
+    hash: u64,
+    key: Vec<Key>,
+}
+
+impl HashedKey {
+    pub fn new(key: Vec<Key>) -> Self {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        key.hash(&mut h);
+        HashedKey {
+            hash: h.finish(),
+            key,
+        }
+    }
+}
+
+impl PartialEq for HashedKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && self.key == other.key
+    }
+}
+
+impl std::hash::Hash for HashedKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
 /// A hashable form of a value, for grouping and `DISTINCT`: equal values (1 and
 /// 1.0 included) give equal keys, and null equals null.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
