@@ -73,19 +73,24 @@ pub(crate) fn apply(
         }
     }
     let half = progress.total() / 2;
-    for item in items {
-        progress.tick(half + item.at as u64 / 2);
-        match item.kind {
-            ItemKind::Article { id, props } => applier.article(item.at, id, props),
-            ItemKind::Entity { .. } => {}
-            ItemKind::Statement { label, text, props } => {
-                if let Some(id) = applier.statement(item.at, &text, props) {
-                    if let Some(label) = label {
-                        applier.labels.insert(label, id);
+    // Items are applied where they lie (moving each would copy it), and each
+    // chunk is freed once applied.
+    for mut chunk in items.into_chunks() {
+        for item in &mut chunk {
+            progress.tick(half + item.at as u64 / 2);
+            let at = item.at;
+            match &mut item.kind {
+                ItemKind::Article { id, props } => applier.article(at, id, std::mem::take(props)),
+                ItemKind::Entity { .. } => {}
+                ItemKind::Statement { label, text, props } => {
+                    if let Some(id) = applier.statement(at, text, std::mem::take(props)) {
+                        if let Some(label) = label.take() {
+                            applier.labels.insert(label, id);
+                        }
                     }
                 }
+                ItemKind::Triple(t) => applier.triple(t),
             }
-            ItemKind::Triple(t) => applier.triple(t),
         }
     }
     let mut summary = applier.summary;
@@ -344,9 +349,9 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
     }
 
     /// `article "ID" {props}`: opens a section.
-    fn article(&mut self, at: usize, id: Cow<'a, str>, props: Props<'_>) {
+    fn article(&mut self, at: usize, id: &str, props: Props<'_>) {
         self.labels.clear();
-        self.article_ix = intern(&mut self.articles, &id);
+        self.article_ix = intern(&mut self.articles, id);
         self.article = Some(id.to_string());
         if id.trim().is_empty() {
             self.report.error(at, "an article id cannot be empty");
@@ -368,11 +373,11 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
         if !ok {
             return;
         }
-        let existed = self.graph().lookup_key(Kind::Article, &id);
+        let existed = self.graph().lookup_key(Kind::Article, id);
         if let Some(node) = existed.filter(|&n| n < self.first_node) {
             self.existing_articles.insert(node);
         }
-        self.upsert(at, Kind::Article, &id, props);
+        self.upsert(at, Kind::Article, id, props);
     }
 
     /// `statement LABEL "TEXT" {props}`: the statement's node.
@@ -393,13 +398,13 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
     }
 
     /// A triple's endpoint, as a node.
-    fn endpoint(&mut self, endpoint: Endpoint<'_>) -> Option<NodeId> {
+    fn endpoint(&mut self, endpoint: &Endpoint<'_>) -> Option<NodeId> {
         let at = endpoint.at;
-        match endpoint.kind {
-            EndpointKind::Resolved(id) => Some(id),
+        match &endpoint.kind {
+            EndpointKind::Resolved(id) => Some(*id),
             EndpointKind::Unresolved => None,
-            EndpointKind::Entity(kind, name) => self.inline_entity(at, kind, &name),
-            EndpointKind::Statement(text) => self.statement(at, &text, Vec::new()),
+            EndpointKind::Entity(kind, name) => self.inline_entity(at, *kind, name),
+            EndpointKind::Statement(text) => self.statement(at, text, Vec::new()),
             EndpointKind::Label(label) => match self.labels.get(label.as_ref()) {
                 Some(&id) => Some(id),
                 None => {
@@ -412,7 +417,7 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
                     None
                 }
             },
-            EndpointKind::Name(name) => self.resolve_name(at, &name),
+            EndpointKind::Name(name) => self.resolve_name(at, name),
         }
     }
 
@@ -489,14 +494,14 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
     }
 
     /// `SUBJECT PREDICATE OBJECT {props}`: finds or creates the relationship.
-    fn triple(&mut self, t: Triple<'_>) {
+    fn triple(&mut self, t: &mut Triple<'_>) {
         let refused = !self.refuse_key(
             &t.props,
             ARTICLE_PROP,
             "it is set from the article section the triple is in",
         );
-        let subject = self.endpoint(t.subject);
-        let object = self.endpoint(t.object);
+        let subject = self.endpoint(&t.subject);
+        let object = self.endpoint(&t.object);
         let (Some(start), Some(end)) = (subject, object) else {
             return;
         };
@@ -525,7 +530,7 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
                 if rel < self.first_rel {
                     self.existing_rels.insert(rel);
                 }
-                for p in t.props {
+                for p in std::mem::take(&mut t.props) {
                     let current = self.graph().relationship(rel).and_then(|r| r.get(&p.key));
                     let unchanged = match current {
                         Some(c) => *c == p.value,
@@ -544,8 +549,7 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
                     .article
                     .as_ref()
                     .map(|a| (ARTICLE_PROP.to_string(), Value::from(a.as_str())));
-                let properties: Properties = t
-                    .props
+                let properties: Properties = std::mem::take(&mut t.props)
                     .into_iter()
                     .map(|p| (p.key.into_owned(), p.value))
                     .chain(article)

@@ -134,6 +134,13 @@ impl<'a> Items<'a> {
     }
 }
 
+impl<'a> Items<'a> {
+    /// The chunks, in file order.
+    pub fn into_chunks(self) -> Vec<Vec<Item<'a>>> {
+        self.chunks
+    }
+}
+
 impl<'a> IntoIterator for Items<'a> {
     type Item = Item<'a>;
     type IntoIter = std::iter::Flatten<std::vec::IntoIter<Vec<Item<'a>>>>;
