@@ -20,6 +20,11 @@ use std::time::Instant;
 use claimgraph::{output, Database, Params, Value};
 use serde_json::{json, Value as Json};
 
+// The in-process measurements run on the allocator the `claimgraph` binary
+// uses, so that they time what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct Args {
     corpus: PathBuf,
     runs: usize,

@@ -46,6 +46,16 @@ impl Database {
         Self::with_storage(Box::new(storage), Some(path.to_path_buf()))
     }
 
+    /// Closes the store without freeing the graph's memory, for a process
+    /// about to exit, which gives all of it back at once: freeing a large
+    /// graph record by record takes a noticeable part of a short command.
+    /// The storage is closed as usual; everything was durable already.
+    pub fn close_for_exit(self) {
+        let Database { graph, storage, .. } = self;
+        drop(storage);
+        std::mem::forget(graph);
+    }
+
     /// A store that lives in memory only.
     pub fn in_memory() -> Self {
         Database {

@@ -185,3 +185,50 @@ fn shortcuts_hold_on_the_example_articles() {
     }
     assert!(counted >= 4, "the examples answer most of the questions");
 }
+
+/// Groups found by node when a key property tells nodes apart: nodes of the
+/// kind without that property, or with a number in it, still share groups
+/// by value.
+#[test]
+fn groups_by_a_key_property_match_groups_by_value() {
+    let mut db = Database::in_memory();
+    db.query(
+        "CREATE (a:Actor {name: 'Ann'}), (b:Actor {name: 'Bo'}), (c:Actor), (d:Actor),
+                (e:Actor {name: 5}), (f:Actor {name: 5.0}), (g:Place {name: 'Ann'}),
+                (s1:Statement {text: 'one'}), (s2:Statement {text: 'two'}), (s3:Statement),
+                (a)-[:CLAIMS]->(s1), (a)-[:CLAIMS]->(s2), (b)-[:CLAIMS]->(s1),
+                (c)-[:CLAIMS]->(s1), (d)-[:CLAIMS]->(s2), (d)-[:DENIES]->(s3),
+                (e)-[:CLAIMS]->(s1), (f)-[:DENIES]->(s2), (s3)-[:ABOUT]->(g), (s1)-[:ABOUT]->(g)",
+        &Params::new(),
+    )
+    .expect("the graph is created");
+    let queries = [
+        "MATCH (a:Actor)-[:CLAIMS|DENIES]->(s) {w} RETURN a.name AS name, count(*) AS n",
+        "MATCH (a:Actor)-[:CLAIMS|DENIES]->(s) {w} RETURN a.name AS name, collect(s.text) AS texts",
+        "MATCH (a:Place)<-[:ABOUT]-(s) {w} RETURN a.name AS name, count(*) AS n",
+        "MATCH (a)-[]-(s) {w} RETURN a.name AS name, count(*) AS n",
+        "MATCH (a)-[:CLAIMS]->(s:Statement) {w} RETURN s.text AS text, count(a) AS n",
+        "MATCH (a)-[:CLAIMS]->(s:Statement) {w} RETURN s, s.text AS text, count(*) AS n",
+        "MATCH (a:Actor)-[:CLAIMS]->(s) {w} RETURN a.name AS name, a.name + '!' AS loud, count(*) AS n",
+        "OPTIONAL MATCH (a:Actor {name: 'nobody'})-[:CLAIMS]->(s) {w} RETURN a.name AS name, count(s) AS n",
+    ];
+    for q in queries {
+        let fast = answer(&mut db, &q.replace("{w} ", ""));
+        let plain = answer(&mut db, &q.replace("{w}", "WITH *"));
+        assert_eq!(fast, plain, "{q}");
+    }
+    // Two actors without a name share the null group; 5 and 5.0 share one too.
+    let by_name = answer(
+        &mut db,
+        "MATCH (a:Actor)-[:CLAIMS|DENIES]->() RETURN a.name AS name, count(*) AS n",
+    );
+    assert_eq!(
+        by_name,
+        [
+            "Int(5) | Int(2)",
+            "Null | Int(3)",
+            "String(\"Ann\") | Int(2)",
+            "String(\"Bo\") | Int(1)"
+        ]
+    );
+}

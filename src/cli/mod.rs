@@ -257,6 +257,7 @@ fn run(cli: Cli) -> Result<()> {
                 let summary = import_one(&mut db, file, format)?;
                 println!("{}", describe_import(file, &summary));
             }
+            db.close_for_exit();
             Ok(())
         }
         Some(Command::Query {
@@ -272,6 +273,8 @@ fn run(cli: Cli) -> Result<()> {
             let mut out = stdout.lock();
             output::write_result(&result, format, table_options(), &mut out)?;
             out.flush()?;
+            drop(result);
+            db.close_for_exit();
             Ok(())
         }
         Some(Command::Run {

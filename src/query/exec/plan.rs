@@ -174,6 +174,12 @@ pub struct ProjectOp {
     pub skip: Option<Expr>,
     pub limit: Option<Expr>,
     pub where_: Option<Expr>,
+    /// Set for an aggregation fed straight by a `MATCH` when its grouping
+    /// keys read one node variable only, and key item `.1` tells nodes apart:
+    /// it is the variable itself, or the key property (name, text, id) of a
+    /// kind the pattern gives the node, which is unique among nodes of that
+    /// kind when it is a string. Groups are then found by node.
+    pub node_keyed: Option<(String, usize)>,
 }
 
 impl ProjectOp {
@@ -445,6 +451,18 @@ impl<'g> Planner<'g> {
                     }
                 }
             };
+            let mut op = op;
+            if let (
+                Op::Project(p),
+                Some(Step {
+                    op: Op::Match(m), ..
+                }),
+            ) = (&mut op, steps.last())
+            {
+                if p.aggregating() {
+                    p.node_keyed = node_keyed(p, m);
+                }
+            }
             steps.push(Step {
                 op,
                 scope: scope.names(),
@@ -880,6 +898,7 @@ impl<'g> Planner<'g> {
             skip: p.skip.clone(),
             limit: p.limit.clone(),
             where_,
+            node_keyed: None,
         })
     }
 
@@ -1212,6 +1231,52 @@ pub fn hop_order(p: &PatternPlan) -> Vec<(usize, usize, usize)> {
             }
         })
         .collect()
+}
+
+/// Whether an aggregation's grouping keys tell the nodes of one variable of
+/// the `MATCH` feeding it apart (see [`ProjectOp::node_keyed`]): the
+/// variable, and the position among the key items of the item that does.
+fn node_keyed(p: &ProjectOp, m: &MatchOp) -> Option<(String, usize)> {
+    let keys: Vec<&Expr> = p
+        .items
+        .iter()
+        .zip(&p.item_aggregates)
+        .filter(|(_, agg)| !**agg)
+        .map(|((_, e), _)| e)
+        .collect();
+    let mut var: Option<&str> = None;
+    for e in &keys {
+        if is_volatile(e) {
+            return None;
+        }
+        for name in expr_names(e) {
+            match var {
+                None => var = Some(m.work.iter().find(|w| **w == name)?.as_str()),
+                Some(v) if v == name => {}
+                Some(_) => return None,
+            }
+        }
+    }
+    let var = var?;
+    // The labels the patterns give the variable: a match has all of them.
+    let labels: Vec<&String> = m
+        .patterns
+        .iter()
+        .flat_map(|pat| pat.nodes.iter())
+        .filter(|n| m.work[n.slot] == var)
+        .flat_map(|n| n.labels.iter())
+        .collect();
+    let telling = keys.iter().position(|e| match e {
+        Expr::Variable(v) => v == var,
+        Expr::Property(base, prop) => {
+            matches!(&**base, Expr::Variable(v) if v == var)
+                && labels
+                    .iter()
+                    .any(|l| Kind::from_label(l).is_some_and(|k| k.key_property() == prop))
+        }
+        _ => false,
+    })?;
+    Some((var.to_string(), telling))
 }
 
 /// For each pattern and hop, the slots bound so far that are still needed: by

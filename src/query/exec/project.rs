@@ -222,6 +222,8 @@ pub struct Grouper<'p> {
     /// shortcut only costs, and it is dropped.
     slot_lookups: usize,
     slot_hits: usize,
+    /// With [`ProjectOp::node_keyed`]: the group of each node seen.
+    by_node: FxHashMap<u64, usize>,
     /// The values of `key_slots` in the last row added, and its group: rows
     /// from a MATCH often come in runs with the same key.
     last: Option<(Row, usize)>,
@@ -241,6 +243,7 @@ impl<'p> Grouper<'p> {
             by_slots: FxHashMap::default(),
             slot_lookups: 0,
             slot_hits: 0,
+            by_node: FxHashMap::default(),
             last: None,
         }
     }
@@ -285,6 +288,37 @@ impl<'p> Grouper<'p> {
                 return self.accumulate(ctx, g, &frame, weight);
             }
         }
+        // Groups told apart by node: found by the node's id; a new node's
+        // group needs no lookup by value when its telling key is a string
+        // (unique among nodes of its kind) or the node itself.
+        let by_node = match (&p.node_keyed, &self.key_slots) {
+            (Some((_, telling)), Some(slots)) if slots.len() == 1 => match row.get(slots[0]) {
+                Some(Val::Node(id)) => Some((*id, *telling)),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some((id, telling)) = by_node {
+            if let Some(&g) = self.by_node.get(&id) {
+                self.remember(row, g);
+                return self.accumulate(ctx, g, &frame, weight);
+            }
+            let keys = self
+                .key_items
+                .iter()
+                .map(|&i| eval(ctx, &p.items[i].1, &frame))
+                .collect::<Result<Row>>()?;
+            if matches!(keys.get(telling), Some(Val::Str(_) | Val::Node(_))) {
+                let g = self.new_group(keys)?;
+                self.by_node.insert(id, g);
+                self.remember(row, g);
+                return self.accumulate(ctx, g, &frame, weight);
+            }
+            let g = self.group_by_value(keys)?;
+            self.by_node.insert(id, g);
+            self.remember(row, g);
+            return self.accumulate(ctx, g, &frame, weight);
+        }
         const TRIAL: usize = 4096;
         let shortcut = self.slot_lookups < TRIAL || self.slot_hits > 0;
         let slot_key: Option<Vec<Key>> = match &self.key_slots {
@@ -310,21 +344,7 @@ impl<'p> Grouper<'p> {
             .iter()
             .map(|&i| eval(ctx, &p.items[i].1, &frame))
             .collect::<Result<Row>>()?;
-        let k = HashedKey::new(Key::of_row(&keys));
-        let g = match self.index.get(&k) {
-            Some(&g) => g,
-            None => {
-                self.index.insert(k, self.groups.len());
-                self.groups
-                    .push((keys, p.aggregates.iter().map(Acc::new).collect()));
-                if self.groups.len().saturating_mul(p.items.len().max(1)) > MAX_VALUES {
-                    return Err(Error::ResourceLimit(format!(
-                        "the aggregation would hold more than {MAX_VALUES} values"
-                    )));
-                }
-                self.groups.len() - 1
-            }
-        };
+        let g = self.group_by_value(keys)?;
         if let Some(k) = slot_key {
             if self.slot_lookups >= TRIAL && self.slot_hits == 0 {
                 self.by_slots = FxHashMap::default();
@@ -334,6 +354,30 @@ impl<'p> Grouper<'p> {
         }
         self.remember(row, g);
         self.accumulate(ctx, g, &frame, weight)
+    }
+
+    /// The group with these key values, made if there is none.
+    fn group_by_value(&mut self, keys: Row) -> Result<usize> {
+        let k = HashedKey::new(Key::of_row(&keys));
+        if let Some(&g) = self.index.get(&k) {
+            return Ok(g);
+        }
+        let g = self.new_group(keys)?;
+        self.index.insert(k, g);
+        Ok(g)
+    }
+
+    /// A new group with these key values.
+    fn new_group(&mut self, keys: Row) -> Result<usize> {
+        let p = self.p;
+        self.groups
+            .push((keys, p.aggregates.iter().map(Acc::new).collect()));
+        if self.groups.len().saturating_mul(p.items.len().max(1)) > MAX_VALUES {
+            return Err(Error::ResourceLimit(format!(
+                "the aggregation would hold more than {MAX_VALUES} values"
+            )));
+        }
+        Ok(self.groups.len() - 1)
     }
 
     /// Records the key slots' values of `row` as the last seen, with group `g`.
@@ -391,6 +435,21 @@ fn aggregate_outputs(
             inner_names.push(v.clone());
         }
     }
+    // Aggregate items that are just an aggregate's value (the usual case)
+    // are taken as they are; others are evaluated in a frame of keys and values.
+    let direct: Vec<Option<usize>> = p
+        .items
+        .iter()
+        .map(|(_, e)| match e {
+            Expr::Variable(v) => p.aggregates.iter().position(|a| a.name == *v),
+            _ => None,
+        })
+        .collect();
+    let all_direct = p
+        .items
+        .iter()
+        .enumerate()
+        .all(|(i, _)| !p.item_aggregates[i] || direct[i].is_some());
     let mut outs = Vec::with_capacity(groups.len());
     for (keys, accs) in std::mem::take(groups) {
         let aggs = accs
@@ -398,6 +457,17 @@ fn aggregate_outputs(
             .zip(&p.aggregates)
             .map(|(acc, a)| acc.finish(a))
             .collect::<Result<Row>>()?;
+        if all_direct {
+            let mut keys = keys.into_iter();
+            let vals = (0..p.items.len())
+                .map(|i| match direct[i] {
+                    Some(j) if p.item_aggregates[i] => aggs[j].clone(),
+                    _ => keys.next().unwrap_or(Val::Null),
+                })
+                .collect();
+            outs.push(Out { vals, extra: aggs });
+            continue;
+        }
         // The frame starts with the keys, moved in and taken back below.
         let mut inner_vals: Row = keys;
         inner_vals.extend(aggs.iter().cloned());
