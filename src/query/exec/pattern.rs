@@ -232,6 +232,20 @@ impl MemoKey {
     }
 }
 
+/// Whether entry `a`, walked from `at` in `dir`, is a self-loop met for the
+/// second time: walked both ways, a loop is both outgoing and incoming.
+/// `seen` holds the loops met so far.
+fn loop_again(a: Adj, at: NodeId, dir: Dir, seen: &mut Vec<RelId>) -> bool {
+    if dir != Dir::Both || a.other() != at {
+        return false;
+    }
+    if seen.contains(&a.rel()) {
+        return true;
+    }
+    seen.push(a.rel());
+    false
+}
+
 /// String equality that rejects most different relationship types and labels
 /// by length and first byte before comparing the rest.
 #[inline]
@@ -603,16 +617,9 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
         for a in graph.adjacent(from_id, dir) {
             self.tick()?;
             let (rel, other) = (a.rel(), a.other());
-            if dir == Dir::Both && other == from_id {
-                if loops_seen.contains(&rel) {
-                    continue;
-                }
-                loops_seen.push(rel);
-            }
-            if self.used.contains(&rel) || !self.adj_ok(pi, ri, a)? {
-                continue;
-            }
-            if !end_known && !self.node_ok(pi, to, other, None)? {
+            if loop_again(a, from_id, dir, &mut loops_seen)
+                || !self.step_ok(pi, ri, to, a, end_known)?
+            {
                 continue;
             }
             let Some(new_rel) = self.bind(rel_slot, Val::Rel(rel)) else {
@@ -641,6 +648,16 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
             }
         }
         Ok(true)
+    }
+
+    /// Whether walking adjacency entry `a` completes relationship `ri` of
+    /// pattern `pi`, ending at node `to` (checked unless `end_known`): the
+    /// relationship is not used yet in this match, and it and the end fit.
+    fn step_ok(&self, pi: usize, ri: usize, to: usize, a: Adj, end_known: bool) -> Result<bool> {
+        if (!self.used.is_empty() && self.used.contains(&a.rel())) || !self.adj_ok(pi, ri, a)? {
+            return Ok(false);
+        }
+        Ok(end_known || self.node_ok(pi, to, a.other(), None)?)
     }
 
     /// Whether hop `h` of pattern `pi` may be counted instead of enumerated:
@@ -700,20 +717,11 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
         }
         let mut loops_seen: Vec<RelId> = Vec::new();
         for a in graph.adjacent(from_id, dir) {
-            let (rel, other) = (a.rel(), a.other());
-            if dir == Dir::Both && other == from_id {
-                if loops_seen.contains(&rel) {
-                    continue;
-                }
-                loops_seen.push(rel);
+            if !loop_again(a, from_id, dir, &mut loops_seen)
+                && self.step_ok(pi, ri, to, a, end_known)?
+            {
+                n += 1;
             }
-            if (!self.used.is_empty() && self.used.contains(&rel)) || !self.adj_ok(pi, ri, a)? {
-                continue;
-            }
-            if !end_known && !self.node_ok(pi, to, other, None)? {
-                continue;
-            }
-            n += 1;
         }
         self.emit_counted(n)
     }
@@ -827,11 +835,8 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
             let mut loops_seen: Vec<RelId> = Vec::new();
             for a in graph.adjacent(at, dir) {
                 let (rel, other) = (a.rel(), a.other());
-                if dir == Dir::Both && other == at {
-                    if loops_seen.contains(&rel) {
-                        continue;
-                    }
-                    loops_seen.push(rel);
+                if loop_again(a, at, dir, &mut loops_seen) {
+                    continue;
                 }
                 if path.contains(&rel) || m.used.contains(&rel) || !m.adj_ok(pi, ri, a)? {
                     continue;
