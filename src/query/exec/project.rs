@@ -299,23 +299,19 @@ impl<'p> Grouper<'p> {
             _ => None,
         };
         if let Some((id, telling)) = by_node {
-            if let Some(&g) = self.by_node.get(&id) {
-                self.remember(row, g);
-                return self.accumulate(ctx, g, &frame, weight);
-            }
-            let keys = self
-                .key_items
-                .iter()
-                .map(|&i| eval(ctx, &p.items[i].1, &frame))
-                .collect::<Result<Row>>()?;
-            if matches!(keys.get(telling), Some(Val::Str(_) | Val::Node(_))) {
-                let g = self.new_group(keys)?;
-                self.by_node.insert(id, g);
-                self.remember(row, g);
-                return self.accumulate(ctx, g, &frame, weight);
-            }
-            let g = self.group_by_value(keys)?;
-            self.by_node.insert(id, g);
+            let g = match self.by_node.get(&id) {
+                Some(&g) => g,
+                None => {
+                    let keys = self.eval_keys(ctx, &frame)?;
+                    let g = if matches!(keys.get(telling), Some(Val::Str(_) | Val::Node(_))) {
+                        self.new_group(keys)?
+                    } else {
+                        self.group_by_value(keys)?
+                    };
+                    self.by_node.insert(id, g);
+                    g
+                }
+            };
             self.remember(row, g);
             return self.accumulate(ctx, g, &frame, weight);
         }
@@ -339,11 +335,7 @@ impl<'p> Grouper<'p> {
             self.remember(row, g);
             return self.accumulate(ctx, g, &frame, weight);
         }
-        let keys = self
-            .key_items
-            .iter()
-            .map(|&i| eval(ctx, &p.items[i].1, &frame))
-            .collect::<Result<Row>>()?;
+        let keys = self.eval_keys(ctx, &frame)?;
         let g = self.group_by_value(keys)?;
         if let Some(k) = slot_key {
             if self.slot_lookups >= TRIAL && self.slot_hits == 0 {
@@ -354,6 +346,14 @@ impl<'p> Grouper<'p> {
         }
         self.remember(row, g);
         self.accumulate(ctx, g, &frame, weight)
+    }
+
+    /// The grouping keys' values for a row.
+    fn eval_keys(&self, ctx: &Ctx, frame: &Frame) -> Result<Row> {
+        self.key_items
+            .iter()
+            .map(|&i| eval(ctx, &self.p.items[i].1, frame))
+            .collect()
     }
 
     /// The group with these key values, made if there is none.
