@@ -290,41 +290,24 @@ fn diagnose_unclosed(source: &str, start: usize, at: usize) -> Option<(usize, St
     if line_start > start && starts_an_item(&source[line_start..]) {
         return None;
     }
-    let bytes = source.as_bytes();
     let mut open: Vec<(usize, u8)> = Vec::new();
-    let mut quote: Option<u8> = None;
-    let mut i = start;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match (quote, b) {
-            (_, b'\n') => {
-                quote = None;
-                // An item without open brackets ends at its line break.
-                if open.is_empty() {
-                    return None;
-                }
-            }
-            (Some(_), b'\\') => i += 1,
-            (Some(q), b) if b == q => quote = None,
-            (Some(_), _) => {}
-            (None, b'"' | b'\'') => quote = Some(b),
-            (None, b'{' | b'[') => open.push((i, b)),
-            (None, b'}' | b']') => {
-                open.pop();
-                if open.is_empty() {
-                    // The item's brackets are balanced; the error is something else.
-                    return None;
-                }
-            }
-            (None, b'#') => {
-                // A comment runs to the end of the line.
-                while i + 1 < bytes.len() && bytes[i + 1] != b'\n' {
-                    i += 1;
-                }
-            }
-            (None, _) => {}
+    let mut balanced = false;
+    scan_brackets(source, start, |mark| match mark {
+        // An item without open brackets ends at its line break.
+        Mark::LineBreak(_) => !open.is_empty(),
+        Mark::Open(i, b) => {
+            open.push((i, b));
+            true
         }
-        i += 1;
+        Mark::Close => {
+            open.pop();
+            // The item's brackets are balanced; the error is something else.
+            balanced = open.is_empty();
+            !balanced
+        }
+    });
+    if balanced {
+        return None;
     }
     let &(opened, bracket) = open.last()?;
     if opened > at {
@@ -342,39 +325,84 @@ fn diagnose_unclosed(source: &str, start: usize, at: usize) -> Option<(usize, St
 /// the next line after the error, unless the item has an open map or list there;
 /// then the first later line where it is closed, or that parses as an item by itself.
 fn recover(source: &str, start: usize, at: usize) -> usize {
-    let bytes = source.as_bytes();
     let mut depth: i64 = 0;
+    let mut resume = source.len();
+    scan_brackets(source, start, |mark| match mark {
+        Mark::LineBreak(i) => {
+            let next = i + 1;
+            let done =
+                i >= at && (depth <= 0 || next >= source.len() || starts_an_item(&source[next..]));
+            if done {
+                resume = next;
+            }
+            !done
+        }
+        Mark::Open(..) => {
+            depth += 1;
+            true
+        }
+        Mark::Close => {
+            depth -= 1;
+            true
+        }
+    });
+    resume
+}
+
+/// What [`scan_brackets`] meets outside strings and comments.
+enum Mark {
+    /// A line break, at this offset (it also ends any string).
+    LineBreak(usize),
+    /// `{` or `[`, at this offset.
+    Open(usize, u8),
+    /// `}` or `]`.
+    Close,
+}
+
+/// Walks `source` from `start`, skipping strings and `#` comments, and tells
+/// `on` of every line break and bracket until it returns `false`.
+fn scan_brackets(source: &str, start: usize, mut on: impl FnMut(Mark) -> bool) {
+    let bytes = source.as_bytes();
     let mut quote: Option<u8> = None;
     let mut i = start;
     while i < bytes.len() {
         let b = bytes[i];
-        match (quote, b) {
+        let mark = match (quote, b) {
             (_, b'\n') => {
                 quote = None;
-                if i >= at {
-                    let next = i + 1;
-                    if depth <= 0 || next >= bytes.len() || starts_an_item(&source[next..]) {
-                        return next;
-                    }
-                }
+                Some(Mark::LineBreak(i))
             }
-            (Some(_), b'\\') => i += 1,
-            (Some(q), b) if b == q => quote = None,
-            (Some(_), _) => {}
-            (None, b'"' | b'\'') => quote = Some(b),
-            (None, b'{' | b'[') => depth += 1,
-            (None, b'}' | b']') => depth -= 1,
+            (Some(_), b'\\') => {
+                i += 1;
+                None
+            }
+            (Some(q), b) if b == q => {
+                quote = None;
+                None
+            }
+            (Some(_), _) => None,
+            (None, b'"' | b'\'') => {
+                quote = Some(b);
+                None
+            }
+            (None, b'{' | b'[') => Some(Mark::Open(i, b)),
+            (None, b'}' | b']') => Some(Mark::Close),
             (None, b'#') => {
                 // A comment runs to the end of the line.
                 while i + 1 < bytes.len() && bytes[i + 1] != b'\n' {
                     i += 1;
                 }
+                None
             }
-            (None, _) => {}
+            (None, _) => None,
+        };
+        if let Some(mark) = mark {
+            if !on(mark) {
+                return;
+            }
         }
         i += 1;
     }
-    source.len()
 }
 
 /// Whether the text at the start of this line is a whole item line on its own.
@@ -740,6 +768,12 @@ mod tests {
         // Brackets that close leave the usual message, at the usual place.
         let (_, diags) = parse_str("actor \"B\" {aliases: [\"b\",]}, x\n");
         assert!(!diags[0].contains("never closed"), "{diags:?}");
+        // So do they when a second map opens after the first closed.
+        let (_, diags) = parse_str("actor \"A\" {a: 1} {b: 2");
+        assert!(
+            diags[0].starts_with("1:18: expected the end of the line"),
+            "{diags:?}"
+        );
         // An error before the open bracket is reported where it is.
         let (_, diags) = parse_str("\"A\" ??? s {quote: \"q\"");
         assert!(
