@@ -75,6 +75,13 @@ impl Database {
         })
     }
 
+    /// Detaches the database from its store: the graph stays as loaded, and
+    /// every later commit goes to memory only, so nothing reaches the disk
+    /// (what `import --dry-run` uses). The store's files and lock are released.
+    pub fn detach(&mut self) {
+        self.storage = Box::new(MemoryStorage::default());
+    }
+
     /// The store's directory, or `None` in memory.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()

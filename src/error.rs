@@ -40,6 +40,15 @@ pub enum Error {
     #[error("{0}")]
     ResourceLimit(String),
 
+    /// A command that only reads was pointed at a directory that holds no store.
+    #[error("no store at {}; `claimgraph import` creates one (or pass --store DIR)", path.display())]
+    NoStore { path: PathBuf },
+
+    /// A refusal whose reasons have been printed already, as it happened
+    /// (an import of several files): the command ends with status 1 and says no more.
+    #[error("refused")]
+    Reported,
+
     /// A second process has the store open.
     #[error("the store {} is in use by another process (only one process can open a store at a time)", path.display())]
     StoreLocked { path: PathBuf },

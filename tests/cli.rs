@@ -64,6 +64,14 @@ fn a_wrong_command_line_exits_2_and_a_refused_request_exits_1() {
 fn stats_json_has_the_shape_of_the_spec() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("db");
+    // An import of an empty file creates an empty store.
+    let nothing = dir.path().join("empty.triples");
+    std::fs::write(&nothing, "").unwrap();
+    claimgraph(&store)
+        .arg("import")
+        .arg(&nothing)
+        .assert()
+        .success();
     let empty = stats(&store);
     assert_eq!(
         empty,
@@ -124,8 +132,8 @@ fn import_reads_standard_input_and_reports_what_was_there() {
         second.contains("added 0 articles, 0 nodes, 0 relationships"),
         "{second}"
     );
-    // Without --format, standard input is refused.
-    claimgraph(&store).args(["import", "-"]).assert().code(1);
+    // Without --format, standard input is a wrong command line.
+    claimgraph(&store).args(["import", "-"]).assert().code(2);
 }
 
 /// A corpus big enough that its import takes a while: `articles` articles, each
@@ -218,4 +226,134 @@ fn an_import_killed_at_any_moment_leaves_all_or_nothing() {
     }
     eprintln!("{KILL_POINTS} kill points: {none} left nothing, {all} left everything");
     assert!(none > 0, "no kill point landed before the commit");
+}
+
+#[test]
+fn a_command_that_only_reads_refuses_a_missing_store_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("nowhere");
+    for args in [
+        vec!["stats"],
+        vec!["check"],
+        vec!["export", "--format", "json"],
+        vec!["query", "MATCH (n) RETURN count(n)"],
+    ] {
+        let out = claimgraph(&store).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("no store at"), "{args:?}: {err}");
+        assert!(err.contains("claimgraph import"), "{args:?}: {err}");
+        assert!(!store.exists(), "{args:?} created the store");
+    }
+    // A query that does not parse says so, rather than talking about the store.
+    let out = claimgraph(&store)
+        .args(["query", "MATCH (n RETURN n"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("no store at"));
+    // A query that writes creates the store, as import does.
+    claimgraph(&store)
+        .args(["query", "CREATE (:Actor {name: 'A'})"])
+        .assert()
+        .success();
+    assert_eq!(stats(&store)["nodes"], 1);
+}
+
+#[test]
+fn import_from_standard_input_without_a_format_is_a_command_line_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("db");
+    let out = claimgraph(&store)
+        .args(["import", "-"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--format"), "{err}");
+    assert!(!store.exists());
+}
+
+#[test]
+fn a_dry_run_checks_every_file_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("db");
+    let files = [
+        example("bakhmut.triples"),
+        example("bakhmut-followup.triples"),
+    ];
+    // Without a store: the files are checked against an empty graph, no store appears.
+    let out = claimgraph(&store)
+        .arg("import")
+        .arg("--dry-run")
+        .args(&files)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        text.matches("dry run: nothing written").count(),
+        2,
+        "{text}"
+    );
+    assert!(!store.exists());
+    // With a store: it keeps exactly what it held.
+    claimgraph(&store)
+        .arg("import")
+        .arg(&files[0])
+        .assert()
+        .success();
+    let before = stats(&store);
+    claimgraph(&store)
+        .arg("import")
+        .arg("--dry-run")
+        .arg(&files[1])
+        .assert()
+        .success();
+    assert_eq!(stats(&store), before);
+    // A bad file is refused as the import would refuse it.
+    let bad = dir.path().join("bad.triples");
+    std::fs::write(&bad, "article \"x\"\n\"Nobody\" claims s9\n").unwrap();
+    let out = claimgraph(&store)
+        .args(["import", "--dry-run"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.triples:2:"));
+    assert_eq!(stats(&store), before);
+}
+
+#[test]
+fn an_import_of_several_files_says_which_were_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("db");
+    let bad = dir.path().join("bad.triples");
+    std::fs::write(&bad, "article \"x\"\n\"Nobody\" claims s9\n").unwrap();
+    let out = claimgraph(&store)
+        .arg("import")
+        .arg(example("bakhmut.triples"))
+        .arg(&bad)
+        .arg(example("bakhmut-followup.triples"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.triples:2:"), "{err}");
+    assert!(err.contains("imported 1 of 3 files"), "{err}");
+    assert!(
+        err.contains("refused: ") && err.contains("bad.triples (nothing of it written)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("not attempted: ") && err.contains("bakhmut-followup.triples"),
+        "{err}"
+    );
+    // The first file is in the store, the rest is not.
+    assert_eq!(stats(&store)["articles"], 1);
 }

@@ -28,7 +28,9 @@ Examples:
   claimgraph export --format svg --output claims.svg
   claimgraph repl
 
-The store is a directory (default ./claimgraph.db, or $CLAIMGRAPH_STORE); it is created on first use.";
+The store is a directory (default ./claimgraph.db, or $CLAIMGRAPH_STORE). `import`, `run`,
+`repl` and a query that writes create it; a command that only reads refuses a store that does
+not exist.";
 
 /// A persistent knowledge-graph store for news claims, queried in openCypher.
 #[derive(Parser, Debug)]
@@ -61,6 +63,9 @@ pub enum Command {
         /// The format, when the extension does not say it (required for -).
         #[arg(long, value_enum)]
         format: Option<ImportFormatArg>,
+        /// Check the files fully, as an import would, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Run one query and print its result.
     Query {
@@ -220,6 +225,7 @@ pub fn main() -> ExitCode {
 /// caret), other errors get the `error: ` prefix.
 pub fn report(e: &Error) {
     match e {
+        Error::Reported => {}
         Error::Input(_) => eprintln!("{e}"),
         Error::Query {
             diagnostic: Some(d),
@@ -231,6 +237,103 @@ pub fn report(e: &Error) {
 
 fn open(store: &Path) -> Result<Database> {
     Database::open(store)
+}
+
+/// Whether `store` holds a store already: a directory with something in it.
+fn store_exists(store: &Path) -> bool {
+    std::fs::read_dir(store).is_ok_and(|mut entries| entries.next().is_some())
+}
+
+/// Opens a store for a command that only reads: one that does not exist is
+/// refused rather than created empty.
+fn open_existing(store: &Path) -> Result<Database> {
+    if !store_exists(store) {
+        return Err(Error::NoStore {
+            path: store.to_path_buf(),
+        });
+    }
+    open(store)
+}
+
+/// Opens a store for `query`: a query that writes may create it, one that only
+/// reads may not. A query that does not parse is reported as such first.
+fn open_for_query(store: &Path, query: &str) -> Result<Database> {
+    if store_exists(store) {
+        return open(store);
+    }
+    if crate::query::parser::parse(query)?.writes() {
+        open(store)
+    } else {
+        open_existing(store)
+    }
+}
+
+/// Imports each file as its own transaction, in order, and stops at the first
+/// one refused (later files often name what earlier ones declare). With more
+/// than one file, a summary on standard error says which were written.
+fn import_files(
+    db: &mut Database,
+    files: &[PathBuf],
+    format: Option<Format>,
+    dry_run: bool,
+) -> Result<()> {
+    let mut written = 0;
+    for (i, file) in files.iter().enumerate() {
+        match import_one(db, file, format) {
+            Ok(summary) => {
+                let line = describe_import(file, &summary);
+                if dry_run {
+                    println!("{line} [dry run: nothing written]");
+                } else {
+                    println!("{line}");
+                }
+                written += 1;
+            }
+            Err(e) => {
+                if files.len() > 1 {
+                    report(&e);
+                    eprintln!(
+                        "{}",
+                        describe_partial_import(&files[..i], file, &files[i + 1..], dry_run)
+                    );
+                    return Err(Error::Reported);
+                }
+                return Err(e);
+            }
+        }
+    }
+    if files.len() > 1 {
+        let what = if dry_run { "checked" } else { "imported" };
+        eprintln!("{what} all {written} files");
+    }
+    Ok(())
+}
+
+/// What a refused import of several files did: `imported 1 of 3 files: a.triples;
+/// refused: b.triples (nothing of it written); not attempted: c.triples`.
+fn describe_partial_import(
+    done: &[PathBuf],
+    refused: &Path,
+    rest: &[PathBuf],
+    dry_run: bool,
+) -> String {
+    let names = |fs: &[PathBuf]| {
+        fs.iter()
+            .map(|f| f.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let total = done.len() + 1 + rest.len();
+    let what = if dry_run { "checked" } else { "imported" };
+    let mut out = format!("{what} {} of {total} files", done.len());
+    if !done.is_empty() {
+        out += &format!(": {}", names(done));
+    }
+    out += &format!("; refused: {} (nothing of it written)", refused.display());
+    if !rest.is_empty() {
+        out += &format!("; not attempted: {}", names(rest));
+    }
+    out
 }
 
 fn params_of(args: ParamArgs) -> Params {
@@ -247,18 +350,36 @@ fn cancel_for(timeout: &TimeoutArg) -> Cancel {
 fn run(cli: Cli) -> Result<()> {
     let stdout = std::io::stdout();
     match cli.command {
-        Some(Command::Import { files, format }) => {
-            let mut db = open(&cli.store)?;
+        Some(Command::Import {
+            files,
+            format,
+            dry_run,
+        }) => {
             let format = format.map(|f| match f {
                 ImportFormatArg::Triples => Format::Triples,
                 ImportFormatArg::Jsonl => Format::Jsonl,
             });
-            for file in &files {
-                let summary = import_one(&mut db, file, format)?;
-                println!("{}", describe_import(file, &summary));
+            if format.is_none() && files.iter().any(|f| f == Path::new("-")) {
+                use clap::CommandFactory;
+                Cli::command()
+                    .error(
+                        clap::error::ErrorKind::MissingRequiredArgument,
+                        "reading an import from standard input (-) needs --format triples or --format jsonl",
+                    )
+                    .exit();
             }
+            // A dry run never creates a store: without one it checks against an empty graph.
+            let mut db = if dry_run && !store_exists(&cli.store) {
+                Database::in_memory()
+            } else {
+                open(&cli.store)?
+            };
+            if dry_run {
+                db.detach();
+            }
+            let result = import_files(&mut db, &files, format, dry_run);
             db.close_for_exit();
-            Ok(())
+            result
         }
         Some(Command::Query {
             query,
@@ -266,7 +387,7 @@ fn run(cli: Cli) -> Result<()> {
             format,
             timeout,
         }) => {
-            let mut db = open(&cli.store)?;
+            let mut db = open_for_query(&cli.store, &query)?;
             let cancel = cancel_for(&timeout);
             let result = db.query_with(&query, &params_of(params), &cancel)?;
             let format = ResultFormatArg::resolve(format);
@@ -299,7 +420,7 @@ fn run(cli: Cli) -> Result<()> {
             output,
             timeout,
         }) => {
-            let mut db = open(&cli.store)?;
+            let mut db = open_existing(&cli.store)?;
             crate::export::export_with(
                 &mut db,
                 query.as_deref(),
@@ -310,7 +431,7 @@ fn run(cli: Cli) -> Result<()> {
             )
         }
         Some(Command::Stats { format }) => {
-            let db = open(&cli.store)?;
+            let db = open_existing(&cli.store)?;
             let stats = db.stats();
             let json = match format {
                 Some(StatsFormatArg::Json) => true,
@@ -327,7 +448,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Check) => {
-            let db = open(&cli.store)?;
+            let db = open_existing(&cli.store)?;
             db.graph().verify_indexes()?;
             let stats = db.stats();
             println!(

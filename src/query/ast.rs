@@ -17,6 +17,24 @@ pub enum Mode {
 }
 
 impl Statement {
+    /// Whether the statement has a clause that changes the graph (`CREATE`,
+    /// `MERGE`, `SET`, `REMOVE`, `DELETE`) in any part of a `UNION`.
+    pub fn writes(&self) -> bool {
+        std::iter::once(&self.query.first)
+            .chain(self.query.unions.iter().map(|(_, q)| q))
+            .flat_map(|part| &part.clauses)
+            .any(|clause| {
+                matches!(
+                    clause,
+                    Clause::Create(_)
+                        | Clause::Merge { .. }
+                        | Clause::Set(_)
+                        | Clause::Remove(_)
+                        | Clause::Delete { .. }
+                )
+            })
+    }
+
     /// The statement with the column names of unaliased projection items
     /// cleared. Those names hold the source text as typed, which printing
     /// normalises, so parse → print → parse is compared without them.
