@@ -52,7 +52,7 @@ impl Database {
             .and_then(|storage| Self::with_storage(Box::new(storage), Some(path.to_path_buf())));
         opened.map_err(|e| match e {
             Error::Corrupt(why) => Error::Corrupt(damage_hint(path, why)),
-            e => e.during("opening it"),
+            e => e.during("this open"),
         })
     }
 

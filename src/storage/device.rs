@@ -68,14 +68,28 @@ pub fn is_read_only(path: &Path) -> bool {
     statvfs(path).is_some_and(|st| st.f_flag & libc::ST_RDONLY != 0)
 }
 
+/// The OS error code of `e`, looking inside an error that wraps another
+/// (sled wraps the errors of its I/O threads).
+fn os_code(e: &std::io::Error) -> Option<i32> {
+    e.raw_os_error().or_else(|| {
+        e.get_ref()
+            .and_then(|inner| inner.downcast_ref::<std::io::Error>())
+            .and_then(os_code)
+    })
+}
+
 /// Whether `e` says the device is full.
 pub fn is_no_space(e: &std::io::Error) -> bool {
-    matches!(e.raw_os_error(), Some(libc::ENOSPC | libc::EDQUOT))
+    matches!(os_code(e), Some(libc::ENOSPC | libc::EDQUOT))
+        || matches!(
+            e.kind(),
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+        )
 }
 
 /// Whether `e` says the medium takes no writes.
 pub fn is_read_only_error(e: &std::io::Error) -> bool {
-    matches!(e.raw_os_error(), Some(libc::EROFS))
+    os_code(e) == Some(libc::EROFS) || e.kind() == std::io::ErrorKind::ReadOnlyFilesystem
 }
 
 /// The error for an I/O failure on the device holding `store`, during `what`.
@@ -92,10 +106,15 @@ pub fn io_error(store: &Path, what: &str, e: std::io::Error) -> Error {
             what: what.to_string(),
         }
     } else {
+        // The OS's own error, not a wrapper's rendering of it.
+        let source = match os_code(&e) {
+            Some(code) => std::io::Error::from_raw_os_error(code),
+            None => e,
+        };
         Error::DeviceIo {
             store: store.to_path_buf(),
             what: what.to_string(),
-            source: e,
+            source,
         }
     }
 }

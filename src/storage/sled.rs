@@ -80,7 +80,7 @@ impl SledStorage {
             Err(e) if device::is_read_only_error(&e) => {
                 return Self::open_copy(path, ReadOnly::Medium)
             }
-            Err(e) => return Err(device::io_error(path, "opening it", e)),
+            Err(e) => return Err(device::io_error(path, "this open", e)),
         }
         let lock_path = path.join(LOCK_FILE);
         let lock = match OpenOptions::new()
@@ -103,7 +103,7 @@ impl SledStorage {
             Err(e) if device::is_read_only_error(&e) => {
                 return Self::open_copy(path, ReadOnly::Medium)
             }
-            Err(e) => return Err(device::io_error(path, "opening it", e)),
+            Err(e) => return Err(device::io_error(path, "this open", e)),
         }
         if device::free_bytes(path).is_some_and(|free| free < device::OPEN_RESERVE) {
             drop(lock);
@@ -139,7 +139,7 @@ impl SledStorage {
         } else if matches!(why, ReadOnly::Medium) {
             return Err(Error::ReadOnly {
                 store: path.to_path_buf(),
-                what: "creating it".into(),
+                what: "creating the store".into(),
             });
         }
         let db = open_sled(&copy_data, path)?;
@@ -259,7 +259,7 @@ impl SledStorage {
                 let db = self.db();
                 db.insert(META_FORMAT, &FORMAT_VERSION.to_be_bytes())
                     .and_then(|_| db.flush())
-                    .map_err(|e| write_error(&self.path, "creating it", e))?;
+                    .map_err(|e| write_error(&self.path, "creating the store", e))?;
                 Ok(())
             }
             None => Err(Error::Corrupt(format!(
@@ -332,7 +332,7 @@ fn open_sled(data: &Path, store: &Path) -> Result<sled::Db> {
             other => break other,
         }
     };
-    opened.map_err(|e| write_error(store, "opening it", e))
+    opened.map_err(|e| write_error(store, "this open", e))
 }
 
 /// Removes the snapshots sled began and did not finish. sled writes a
