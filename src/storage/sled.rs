@@ -105,7 +105,7 @@ impl SledStorage {
             }
             Err(e) => return Err(device::io_error(path, "this open", e)),
         }
-        if device::free_bytes(path).is_some_and(|free| free < device::OPEN_RESERVE) {
+        if device::too_full_to_open(path) {
             drop(lock);
             return Self::open_copy(path, ReadOnly::NoSpace);
         }
