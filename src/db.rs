@@ -3,14 +3,14 @@
 use std::path::{Path, PathBuf};
 
 use crate::cancel::Cancel;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::graph::{Graph, Txn};
 use crate::import::{self, Format, ImportSummary};
 use crate::query::{self, Params};
 use crate::result::{QueryResult, WriteStats};
 use crate::storage::memory::MemoryStorage;
 use crate::storage::sled::SledStorage;
-use crate::storage::Storage;
+use crate::storage::{BatchRef, Storage};
 
 /// An open store: the graph in memory over its durable records.
 ///
@@ -40,10 +40,38 @@ pub struct Stats {
 
 impl Database {
     /// Opens (or creates) the sled store in directory `path`.
+    ///
+    /// Opening never damages a store. On a read-only medium, or a device too
+    /// full for the store to be opened in place, it is read from a private
+    /// copy: queries, exports and backups work, and writes are refused with
+    /// the reason. A damaged store is refused with the files that were read
+    /// and what to do.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
-        let storage = SledStorage::open(path)?;
-        Self::with_storage(Box::new(storage), Some(path.to_path_buf()))
+        let opened = SledStorage::open(path)
+            .and_then(|storage| Self::with_storage(Box::new(storage), Some(path.to_path_buf())));
+        opened.map_err(|e| match e {
+            Error::Corrupt(why) => Error::Corrupt(damage_hint(path, why)),
+            e => e.during("this open"),
+        })
+    }
+
+    /// Writes a consistent copy of the store to `dest` (which must not
+    /// exist), a store that opens on its own; returns its size in bytes.
+    /// The copy holds every committed transaction, as a single batch.
+    pub fn backup(&self, dest: &Path) -> Result<u64> {
+        let mut nodes: Vec<_> = self.graph.nodes().collect();
+        nodes.sort_unstable_by_key(|n| n.id);
+        let mut relationships: Vec<_> = self.graph.relationships().collect();
+        relationships.sort_unstable_by_key(|r| r.id);
+        let records = BatchRef {
+            put_nodes: nodes,
+            put_relationships: relationships,
+            next_node_id: self.graph.next_node_id(),
+            next_rel_id: self.graph.next_rel_id(),
+            ..BatchRef::default()
+        };
+        crate::storage::backup::write(dest, &records)
     }
 
     /// Closes the store without freeing the graph's memory, for a process
@@ -126,6 +154,7 @@ impl Database {
         cancel: &Cancel,
     ) -> Result<QueryResult> {
         query::run(&mut self.graph, self.storage.as_mut(), text, params, cancel)
+            .map_err(|e| e.during("this write query"))
     }
 
     /// Imports one file (its format from its extension unless given) as one transaction.
@@ -160,6 +189,7 @@ impl Database {
             format,
             progress,
         )
+        .map_err(|e| e.during("this import"))
     }
 
     /// What the store holds.
@@ -173,4 +203,27 @@ impl Database {
             types: g.type_counts().map(|(t, n)| (t.to_string(), n)).collect(),
         }
     }
+}
+
+/// The damaged-store message: what is wrong, the files that were read, and
+/// what to do.
+fn damage_hint(path: &Path, why: String) -> String {
+    let files = crate::storage::sled::files_read(path);
+    let shown: Vec<String> = files
+        .iter()
+        .take(8)
+        .map(|f| f.display().to_string())
+        .collect();
+    let more = files.len().saturating_sub(shown.len());
+    let listed = if shown.is_empty() {
+        "no files".to_string()
+    } else if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    };
+    format!(
+        "{why}\n  files read: {listed}\n  restore a copy made with `claimgraph --store {store} backup DEST` (move it in place of {store}), or import its sources again",
+        store = path.display()
+    )
 }

@@ -69,6 +69,37 @@ pub enum Error {
     #[error("storage error: {0}")]
     Storage(#[from] sled::Error),
 
+    /// The device holding a store is full: the transaction that met it wrote
+    /// nothing. `what` names it ("this import"); `needed` is the room to free.
+    #[error("no space left on the device holding {}: nothing of {what} was written; {}", store.display(), free_hint(*needed))]
+    NoSpace {
+        store: PathBuf,
+        what: String,
+        needed: Option<u64>,
+    },
+
+    /// The device holding a store failed a read, a write or an fsync.
+    #[error("an I/O error on the device holding {} ({source}): nothing of {what} was written and the store holds what it held before; check the device, then run it again", store.display())]
+    DeviceIo {
+        store: PathBuf,
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A store on a read-only medium: it is read, never changed.
+    #[error("the store {} is on a read-only file system, so it was opened for reading only and {what} was refused (nothing was written); to change it, copy it to a writable place with `claimgraph --store {} backup COPY`", store.display(), store.display())]
+    ReadOnly { store: PathBuf, what: String },
+
+    /// A store whose backend met a storage error earlier in this process: it
+    /// writes nothing more until it is opened again.
+    #[error("the store {} met a storage error earlier ({cause}), so {what} was refused and nothing was written; open the store again", store.display())]
+    StoreUnusable {
+        store: PathBuf,
+        what: String,
+        cause: String,
+    },
+
     /// A file could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {
@@ -96,12 +127,36 @@ impl Error {
         Error::Constraint(message.into())
     }
 
+    /// Names the transaction a storage refusal belongs to ("this import",
+    /// "this write query"), for the message; other errors pass unchanged.
+    pub fn during(mut self, transaction: &str) -> Self {
+        if let Error::NoSpace { what, .. }
+        | Error::DeviceIo { what, .. }
+        | Error::ReadOnly { what, .. }
+        | Error::StoreUnusable { what, .. } = &mut self
+        {
+            *what = transaction.to_string();
+        }
+        self
+    }
+
     /// An error reading or writing `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
             source,
         }
+    }
+}
+
+/// "free 12 MB and run it again", rounding up so that freeing the figure is enough.
+fn free_hint(needed: Option<u64>) -> String {
+    match needed {
+        Some(bytes) => format!(
+            "free {} MB and run it again",
+            bytes.div_ceil(1 << 20).max(1)
+        ),
+        None => "free some space and run it again".to_string(),
     }
 }
 

@@ -112,7 +112,18 @@ pub enum Command {
         format: Option<StatsFormatArg>,
     },
     /// Verify that the store's records and indexes agree.
+    #[command(
+        after_help = "A damaged store is refused with the files that were read; restore a copy made with `backup`."
+    )]
     Check,
+    /// Write a consistent copy of the store to DEST, a new store that opens on its own.
+    #[command(
+        after_help = "DEST must not exist. Restore by moving the copy in place of the store (or open it with --store DEST)."
+    )]
+    Backup {
+        /// Where to write the copy (a directory that does not exist yet).
+        dest: PathBuf,
+    },
     /// The interactive shell (also what a bare `claimgraph` runs on a terminal).
     Repl,
 }
@@ -457,6 +468,23 @@ fn run(cli: Cli) -> Result<()> {
                 stats.nodes,
                 stats.relationships
             );
+            Ok(())
+        }
+        Some(Command::Backup { dest }) => {
+            let db = open(&cli.store)?;
+            let started = std::time::Instant::now();
+            let bytes = db.backup(&dest)?;
+            let stats = db.stats();
+            println!(
+                "{}: backed up to {} ({} nodes, {} relationships, {:.1} MB) in {:.2} s",
+                cli.store.display(),
+                dest.display(),
+                stats.nodes,
+                stats.relationships,
+                bytes as f64 / (1 << 20) as f64,
+                started.elapsed().as_secs_f64()
+            );
+            db.close_for_exit();
             Ok(())
         }
         Some(Command::Repl) => crate::repl::run(open(&cli.store)?),

@@ -5,6 +5,8 @@
 //! Storage knows records, not graphs: it loads every record at open and
 //! applies batches atomically. Indexes live in memory ([`crate::graph`]).
 
+pub mod backup;
+pub mod device;
 pub mod memory;
 pub mod sled;
 
