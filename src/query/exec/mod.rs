@@ -83,6 +83,7 @@ mod functions;
 mod pattern;
 pub mod plan;
 mod project;
+mod temporal_fns;
 mod values;
 mod write;
 
@@ -129,6 +130,7 @@ pub fn execute(
         regexes: &regexes,
         deleted: &deleted,
         committed: !plan.writes,
+        now: temporal_fns::statement_now(),
     };
     let mut profile = Vec::new();
     let (rows, stats) = if plan.writes {
@@ -169,6 +171,8 @@ struct Env<'a> {
     deleted: &'a RefCell<eval::Deleted>,
     /// Whether the statement only reads (see [`Ctx::committed`]).
     committed: bool,
+    /// When the statement started (see [`Ctx::now`]).
+    now: i128,
 }
 
 impl<'a> Env<'a> {
@@ -180,6 +184,7 @@ impl<'a> Env<'a> {
             regexes: self.regexes,
             deleted: self.deleted,
             committed: self.committed,
+            now: self.now,
         }
     }
 }
