@@ -94,6 +94,7 @@ pub mod query;
 pub mod repl;
 pub mod result;
 pub mod storage;
+pub mod temporal;
 pub mod value;
 
 pub use cancel::Cancel;

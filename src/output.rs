@@ -91,6 +91,7 @@ pub fn value_to_json(value: &ResultValue) -> Json {
         ResultValue::Int(i) => json!(i),
         ResultValue::Float(f) => Value::Float(*f).to_json(),
         ResultValue::String(s) => Json::String(s.clone()),
+        ResultValue::Temporal(t) => Json::String(t.to_string()),
         ResultValue::List(items) => Json::Array(items.iter().map(value_to_json).collect()),
         ResultValue::Map(map) => Json::Object(
             map.iter()
@@ -116,6 +117,7 @@ pub use crate::export::json::{node_to_json, relationship_to_json};
 pub fn value_to_text(value: &ResultValue) -> String {
     match value {
         ResultValue::String(s) => s.clone(),
+        ResultValue::Temporal(t) => t.to_string(),
         other => {
             let mut s = String::new();
             // Writing to a String cannot fail.
@@ -134,6 +136,7 @@ pub fn write_literal(value: &ResultValue, out: &mut String) -> std::fmt::Result 
         ResultValue::Int(i) => write!(out, "{i}"),
         ResultValue::Float(f) => format_float(*f, out),
         ResultValue::String(s) => quote_string(s, out),
+        ResultValue::Temporal(t) => write!(out, "{t}"),
         ResultValue::List(items) => {
             out.push('[');
             for (i, v) in items.iter().enumerate() {

@@ -24,6 +24,7 @@ pub enum ResultValue {
         nodes: Vec<Node>,
         relationships: Vec<Relationship>,
     },
+    Temporal(crate::temporal::Temporal),
 }
 
 /// What a write query changed, as in `cli.md`'s `"stats"`.

@@ -18,6 +18,9 @@ pub enum Value {
     String(String),
     List(Vec<Value>),
     Map(BTreeMap<String, Value>),
+    /// A date, time, datetime or duration. Added last, so that stores written
+    /// before temporal values existed keep decoding.
+    Temporal(crate::temporal::Temporal),
 }
 
 pub use crate::props::Properties;
@@ -63,6 +66,7 @@ impl Value {
                 .map(J::Number)
                 .unwrap_or(J::Null),
             Value::String(s) => J::String(s.clone()),
+            Value::Temporal(t) => J::String(t.to_string()),
             Value::List(items) => J::Array(items.iter().map(Value::to_json).collect()),
             Value::Map(map) => {
                 J::Object(map.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
@@ -127,6 +131,11 @@ impl fmt::Display for Value {
             Value::Int(i) => write!(f, "{i}"),
             Value::Float(x) => format_float(*x, f),
             Value::String(s) => quote_string(s, f),
+            Value::Temporal(t) => {
+                write!(f, "{}(", t.constructor())?;
+                quote_string(&t.to_string(), f)?;
+                f.write_str(")")
+            }
             Value::List(items) => {
                 f.write_str("[")?;
                 for (i, v) in items.iter().enumerate() {

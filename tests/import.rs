@@ -733,3 +733,55 @@ fn errors_anywhere_in_a_large_file_are_all_reported_in_order() {
     assert_eq!(lines, [17, 40_006, 80_003]);
     assert_eq!(db.stats().nodes, 0);
 }
+
+#[test]
+fn dates_are_typed_and_anything_else_is_refused_at_its_place() {
+    // Refused in both formats, each at its key, with a caret.
+    let mut db = with_bakhmut();
+    let text = "article \"x\" {date: \"yesterday\"}\nactor \"Yevgeny Prigozhin\"\n\
+                statement s \"t\"\n\"Yevgeny Prigozhin\" claims s {date: \"06/01/2023\"}\n";
+    let d = import_fails(&mut db, "bad.triples", text.as_bytes(), Format::Triples);
+    assert_eq!(positions(&d), ["1:14", "4:31"]);
+    assert!(d.items[0].message.contains("ISO 8601"), "{d}");
+    assert!(d.to_string().contains('^'), "{d}");
+    let text = concat!(
+        "{\"article\": {\"id\": \"x\", \"date\": \"2022-12\"}}\n",
+        "{\"triple\": {\"s\": \"Bakhmut\", \"p\": \"near\", \"o\": \"Wagner\", \"props\": {\"date\": \"yesterday\"}}}\n",
+    );
+    let d = import_fails(&mut db, "bad.jsonl", text.as_bytes(), Format::Jsonl);
+    assert_eq!(d.items.len(), 1, "{d}");
+    assert!(d.items[0].message.contains("yesterday"), "{d}");
+
+    // Accepted: a month, a week date, a datetime with its offset; stored typed.
+    let text = "article \"m\" {date: \"2022-12\"}\nactor \"A\"\nstatement s \"t\"\n\
+                \"A\" claims s {date: \"2022-W48-3\"}\n\"A\" denies statement \"u\" {date: \"2022-12-02T21:30:00+03:00\"}\n";
+    db.import_bytes("ok.triples", text.as_bytes(), Format::Triples, None)
+        .expect("ISO dates import");
+    let r = db
+        .query(
+            "MATCH (:Actor {name: 'A'})-[r]->() \
+             RETURN type(r) AS t, r.date AS d, article(r).date AS ad, \
+                    r.date > article(r).date AS later, article(r).date.month AS m ORDER BY t",
+            &Default::default(),
+        )
+        .unwrap();
+    let text: Vec<Vec<String>> = r
+        .rows
+        .iter()
+        .map(|row| row.iter().map(claimgraph::output::value_to_text).collect())
+        .collect();
+    assert_eq!(
+        text,
+        [
+            ["CLAIMS", "2022-11-30", "2022-12-01", "false", "12"],
+            // A datetime and a date do not compare: null, as in Neo4j.
+            [
+                "DENIES",
+                "2022-12-02T21:30+03:00",
+                "2022-12-01",
+                "null",
+                "12"
+            ],
+        ]
+    );
+}

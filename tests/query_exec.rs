@@ -429,7 +429,7 @@ fn functions() {
         "RETURN toUpper('ab') AS a, substring('hello', 1, 3) AS b, split('a,b', ',') AS c,
                 size([1, 2]) AS d, coalesce(null, 2) AS e, range(0, 10, 5) AS f, reverse('abc') AS g,
                 toInteger('42') AS h, toFloat('1.5') AS i, trim('  x ') AS j, replace('aa', 'a', 'b') AS k,
-                date('2024-3-1') < date('2024-12-01') AS l, 'abc' =~ 'a.c' AS m, head([1, 2]) AS n,
+                date('2024-03-01') < date('2024-12-01') AS l, 'abc' =~ 'a.c' AS m, head([1, 2]) AS n,
                 last([1, 2]) AS o, tail([1, 2]) AS p, abs(-3) AS q, left('abc', 2) AS r, toString(1.0) AS s",
     );
     let row = &r.rows[0];

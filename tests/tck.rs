@@ -3,7 +3,8 @@
 //! `tck_tier1` reads the tier-1 feature files listed in the TCK folder (from
 //! `$CLAIMGRAPH_TCK`, or `$CLAIMGRAPH_SHARED/tck`), runs every scenario on a fresh in-memory
 //! database, prints what passed per file and in total, and fails when a scenario listed in
-//! `tests/tck/passing.txt` no longer passes. `CLAIMGRAPH_TCK_UPDATE=1` rewrites that list
+//! `tests/tck/passing.txt` no longer passes. `tck_temporal` does the same for the temporal
+//! features (`expressions/temporal`, outside tier 1) with `tests/tck/passing-temporal.txt`. `CLAIMGRAPH_TCK_UPDATE=1` rewrites that list
 //! with what passes now; `CLAIMGRAPH_TCK_VERBOSE=1` prints why each scenario failed, and
 //! `CLAIMGRAPH_TCK_FILTER=text` runs only the scenarios whose key contains `text`.
 //!
@@ -48,13 +49,15 @@ enum Outcome {
     Hung,
 }
 
-/// Which tier-1 list a feature file came from.
+/// Which group a feature file came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Part {
     Read,
     Write,
     /// `features/clauses/call`, beyond tier 1: procedures.
     Call,
+    /// `features/expressions/temporal`, outside tier 1, with its own ratchet.
+    Temporal,
 }
 
 impl Part {
@@ -63,6 +66,7 @@ impl Part {
             Part::Read => "read",
             Part::Write => "write",
             Part::Call => "call",
+            Part::Temporal => "temp",
         }
     }
 }
@@ -80,8 +84,10 @@ fn tck_dir() -> Option<PathBuf> {
         .map(|shared| PathBuf::from(shared).join("tck"))
 }
 
-fn ratchet_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tck/passing.txt")
+fn ratchet_path(file: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/tck")
+        .join(file)
 }
 
 fn env_flag(name: &str) -> bool {
@@ -251,7 +257,7 @@ fn read_ratchet(path: &Path) -> Result<BTreeSet<String>, String> {
 
 fn write_ratchet(path: &Path, passing: &BTreeSet<String>) -> Result<(), String> {
     let mut text = String::from(
-        "# openCypher TCK tier-1 scenarios that pass: feature :: scenario [:: example row, from 1].\n\
+        "# openCypher TCK scenarios of this group that pass: feature :: scenario [:: example row, from 1].\n\
          # Regenerate with CLAIMGRAPH_TCK_UPDATE=1 (see tests/tck.rs) and review the diff.\n",
     );
     for key in passing {
@@ -338,21 +344,23 @@ fn load_files(
     cases
 }
 
-#[test]
-fn tck_tier1() {
-    let Some(tck) = tck_dir() else {
+/// Where the TCK is; `None` (after saying so) when it is not given outside CI.
+fn tck_or_skip(test: &str) -> Option<PathBuf> {
+    let tck = tck_dir();
+    if tck.is_none() {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!("the TCK did not run: set CLAIMGRAPH_SHARED (or CLAIMGRAPH_TCK) in CI");
         }
-        println!("tck_tier1 did not run: set CLAIMGRAPH_SHARED (or CLAIMGRAPH_TCK) to run the TCK");
+        println!("{test} did not run: set CLAIMGRAPH_SHARED (or CLAIMGRAPH_TCK) to run the TCK");
+    }
+    tck
+}
+
+#[test]
+fn tck_tier1() {
+    let Some(tck) = tck_or_skip("tck_tier1") else {
         return;
     };
-    install_panic_hook();
-    let started = Instant::now();
-    let update = env_flag("CLAIMGRAPH_TCK_UPDATE");
-    let verbose = env_flag("CLAIMGRAPH_TCK_VERBOSE");
-    let filter = std::env::var("CLAIMGRAPH_TCK_FILTER").unwrap_or_default();
-
     // Problems in the runner or the TCK files: reported, and they fail the test.
     let mut problems: Vec<String> = Vec::new();
     let mut cases = load_cases(&tck, "tck-tier1-read.txt", Part::Read, &mut problems);
@@ -365,6 +373,34 @@ fn tck_tier1() {
     for (folder, part) in EXTRA_FOLDERS {
         cases.extend(load_folder(&tck, folder, *part, &mut problems));
     }
+    run_group(&tck, "tier 1", cases, "passing.txt", problems);
+}
+
+/// The temporal features (`expressions/temporal`), a ratchet of their own in
+/// `tests/tck/passing-temporal.txt`.
+#[test]
+fn tck_temporal() {
+    let Some(tck) = tck_or_skip("tck_temporal") else {
+        return;
+    };
+    let mut problems: Vec<String> = Vec::new();
+    let cases = load_folder(&tck, "expressions/temporal", Part::Temporal, &mut problems);
+    run_group(&tck, "temporal", cases, "passing-temporal.txt", problems);
+}
+
+/// Runs a group's cases, prints the tallies, and checks (or rewrites) its ratchet.
+fn run_group(
+    tck: &Path,
+    title: &str,
+    mut cases: Vec<(Part, Case)>,
+    ratchet: &str,
+    mut problems: Vec<String>,
+) {
+    install_panic_hook();
+    let started = Instant::now();
+    let update = env_flag("CLAIMGRAPH_TCK_UPDATE");
+    let verbose = env_flag("CLAIMGRAPH_TCK_VERBOSE");
+    let filter = std::env::var("CLAIMGRAPH_TCK_FILTER").unwrap_or_default();
     let mut seen = BTreeSet::new();
     for (_, case) in &cases {
         if !seen.insert(case.key.clone()) {
@@ -385,23 +421,24 @@ fn tck_tier1() {
         outcomes.push((part, case, outcome));
     }
 
-    let bugs = print_summary(&tck, &outcomes, started, verbose);
-    let regressions = apply_ratchet(&outcomes, update, !filter.is_empty(), &mut problems);
+    let bugs = print_summary(tck, title, &outcomes, started, verbose);
+    let path = ratchet_path(ratchet);
+    let regressions = apply_ratchet(&outcomes, &path, update, !filter.is_empty(), &mut problems);
 
     let mut failure = String::new();
-    for (title, lines) in [
+    for (heading, lines) in [
         ("the TCK runner could not read everything:", &problems),
         (
             "the engine panicked or hung (a bug whether or not the scenario is in the ratchet):",
             &bugs,
         ),
         (
-            "scenarios listed in tests/tck/passing.txt no longer pass:",
+            &format!("scenarios listed in tests/tck/{ratchet} no longer pass:"),
             &regressions,
         ),
     ] {
         if !lines.is_empty() {
-            let _ = writeln!(failure, "{title}");
+            let _ = writeln!(failure, "{heading}");
             for line in lines {
                 let _ = writeln!(failure, "  {line}");
             }
@@ -414,6 +451,7 @@ fn tck_tier1() {
 /// panics and hangs, each on one line.
 fn print_summary(
     tck: &Path,
+    title: &str,
     outcomes: &[(Part, Case, Outcome)],
     started: Instant,
     verbose: bool,
@@ -451,7 +489,7 @@ fn print_summary(
             }
         }
     }
-    println!("openCypher TCK, tier 1 ({})", tck.display());
+    println!("openCypher TCK, {title} ({})", tck.display());
     for ((part, file), tally) in &per_file {
         println!("  {:<5} {file:<66} {tally}", part.name());
     }
@@ -475,6 +513,7 @@ fn print_summary(
 /// that did not run are not counted as lost.
 fn apply_ratchet(
     outcomes: &[(Part, Case, Outcome)],
+    path: &Path,
     update: bool,
     filtered: bool,
     problems: &mut Vec<String>,
@@ -484,8 +523,7 @@ fn apply_ratchet(
         .filter(|(_, _, o)| matches!(o, Outcome::Pass))
         .map(|(_, c, _)| c.key.clone())
         .collect();
-    let path = ratchet_path();
-    let listed = match read_ratchet(&path) {
+    let listed = match read_ratchet(path) {
         Ok(l) => l,
         Err(e) => {
             problems.push(e);
@@ -498,7 +536,7 @@ fn apply_ratchet(
             problems.push(format!("{} was not rewritten", path.display()));
             return Vec::new();
         }
-        if let Err(e) = write_ratchet(&path, &passing) {
+        if let Err(e) = write_ratchet(path, &passing) {
             problems.push(e);
         }
         println!(
@@ -522,7 +560,7 @@ fn apply_ratchet(
             Some(Outcome::Panic(m)) => regressions.push(format!("{key}: panicked: {m}")),
             Some(Outcome::Hung) => regressions.push(format!("{key}: hung")),
             None if !filtered => {
-                regressions.push(format!("{key}: not found among the tier-1 scenarios"))
+                regressions.push(format!("{key}: not found among the scenarios of its group"))
             }
             None => {}
         }

@@ -216,6 +216,9 @@ pub fn write_literal(out: &mut String, value: &Value) {
         Value::String(s) => {
             let _ = quote_string(s, out);
         }
+        Value::Temporal(_) => {
+            let _ = write!(out, "{value}");
+        }
         Value::List(items) => {
             out.push('[');
             for (i, v) in items.iter().enumerate() {

@@ -49,7 +49,9 @@ impl AttrType {
             Value::Bool(_) => Some(AttrType::Boolean),
             Value::Int(_) => Some(AttrType::Long),
             Value::Float(_) => Some(AttrType::Double),
-            Value::String(_) | Value::List(_) | Value::Map(_) => Some(AttrType::String),
+            Value::String(_) | Value::List(_) | Value::Map(_) | Value::Temporal(_) => {
+                Some(AttrType::String)
+            }
         }
     }
 
@@ -115,6 +117,7 @@ fn value_text(value: &Value, ty: AttrType) -> String {
         (Value::Int(i), _) => float_text(*i as f64),
         (Value::Float(f), _) => float_text(*f),
         (Value::String(s), _) => s.clone(),
+        (Value::Temporal(t), _) => t.to_string(),
         (other, _) => other.to_json().to_string(),
     }
 }

@@ -57,7 +57,7 @@ impl Scalar {
             Value::Int(_) => Some(Scalar::Long),
             Value::Float(_) => Some(Scalar::Double),
             Value::Bool(_) => Some(Scalar::Boolean),
-            Value::String(_) => Some(Scalar::String),
+            Value::String(_) | Value::Temporal(_) => Some(Scalar::String),
             Value::Null | Value::List(_) | Value::Map(_) => None,
         }
     }
@@ -89,7 +89,7 @@ impl ColumnType {
             Value::Int(_) => Some(ColumnType::Long),
             Value::Float(_) => Some(ColumnType::Double),
             Value::Bool(_) => Some(ColumnType::Boolean),
-            Value::String(_) => Some(ColumnType::String),
+            Value::String(_) | Value::Temporal(_) => Some(ColumnType::String),
             Value::Map(_) => Some(ColumnType::Json),
             Value::List(items) => {
                 let mut elem = Scalar::Unknown;
@@ -184,6 +184,7 @@ fn scalar_text(value: &Value) -> String {
         Value::Float(f) => float_text(*f),
         Value::Bool(b) => b.to_string(),
         Value::String(s) => s.clone(),
+        Value::Temporal(t) => t.to_string(),
         other => other.to_json().to_string(),
     }
 }

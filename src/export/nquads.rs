@@ -108,6 +108,13 @@ fn literals(value: &Value) -> Vec<Literal> {
             Value::Int(i) => Some(Literal::from(*i)),
             Value::Float(f) => Some(Literal::from(*f)),
             Value::String(s) => Some(Literal::new_simple_literal(s.as_str())),
+            Value::Temporal(t) => Some(Literal::new_typed_literal(
+                t.to_string(),
+                NamedNode::new_unchecked(format!(
+                    "http://www.w3.org/2001/XMLSchema#{}",
+                    t.xsd_type()
+                )),
+            )),
             Value::Null | Value::List(_) | Value::Map(_) => None,
         }
     };

@@ -73,7 +73,8 @@ impl Subgraph {
                 | ResultValue::Bool(_)
                 | ResultValue::Int(_)
                 | ResultValue::Float(_)
-                | ResultValue::String(_) => {}
+                | ResultValue::String(_)
+                | ResultValue::Temporal(_) => {}
             }
         }
         let mut relationships = Vec::with_capacity(rels.len());

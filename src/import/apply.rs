@@ -349,7 +349,7 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
     }
 
     /// `article "ID" {props}`: opens a section.
-    fn article(&mut self, at: usize, id: &str, props: Props<'_>) {
+    fn article(&mut self, at: usize, id: &str, mut props: Props<'_>) {
         self.labels.clear();
         self.article_ix = intern(&mut self.articles, id);
         self.article = Some(id.to_string());
@@ -357,20 +357,8 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
             self.report.error(at, "an article id cannot be empty");
             return;
         }
-        let mut ok = self.refuse_key(&props, ID_PROP, "the id is the quoted text after `article`");
-        for p in props.iter().filter(|p| p.key == "date") {
-            if !p.value.as_str().is_some_and(is_iso_date) {
-                self.report.error(
-                    p.at,
-                    format!(
-                        "the article date must be a calendar date written YYYY-MM-DD, not {}",
-                        p.value
-                    ),
-                );
-                ok = false;
-            }
-        }
-        if !ok {
+        let ok = self.refuse_key(&props, ID_PROP, "the id is the quoted text after `article`");
+        if !(self.typed_dates(&mut props, "article") && ok) {
             return;
         }
         let existed = self.graph().lookup_key(Kind::Article, id);
@@ -378,6 +366,40 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
             self.existing_articles.insert(node);
         }
         self.upsert(at, Kind::Article, id, props);
+    }
+
+    /// Turns the `date` property into a temporal value: any ISO 8601 date or
+    /// datetime that `date()` or `datetime()` accept. Reports anything else at
+    /// its key and says whether all was well.
+    fn typed_dates(&mut self, props: &mut Props<'_>, whose: &str) -> bool {
+        let mut ok = true;
+        for p in props.iter_mut().filter(|p| p.key == "date") {
+            let parsed = match &p.value {
+                Value::String(s) => crate::temporal::parse::date_or_datetime(s.trim()),
+                Value::Temporal(
+                    t @ (crate::temporal::Temporal::Date(_)
+                    | crate::temporal::Temporal::LocalDateTime { .. }
+                    | crate::temporal::Temporal::DateTime { .. }),
+                ) => Ok(t.clone()),
+                Value::Null => continue,
+                other => Err(format!("{other} is not a date")),
+            };
+            match parsed {
+                Ok(t) => p.value = Value::Temporal(t),
+                Err(_) => {
+                    self.report.error(
+                        p.at,
+                        format!(
+                            "the {whose} date must be an ISO 8601 date or date time (such as \
+                             2023-04-03, 2022-12, 2023-W14-1 or 2023-04-02T21:30:00+03:00), not {}",
+                            p.value
+                        ),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok
     }
 
     /// `statement LABEL "TEXT" {props}`: the statement's node.
@@ -499,7 +521,7 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
             &t.props,
             ARTICLE_PROP,
             "it is set from the article section the triple is in",
-        );
+        ) | !self.typed_dates(&mut t.props, "relationship");
         let subject = self.endpoint(&t.subject);
         let object = self.endpoint(&t.object);
         let (Some(start), Some(end)) = (subject, object) else {
@@ -644,48 +666,9 @@ fn keyword(kind: Kind) -> &'static str {
     }
 }
 
-/// Whether `s` is an ISO calendar date, `YYYY-MM-DD`.
-pub(crate) fn is_iso_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        let part = s.get(r)?;
-        part.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| part.parse().ok())?
-    };
-    let (Some(year), Some(month), Some(day)) = (num(0..4), num(5..7), num(8..10)) else {
-        return false;
-    };
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&day)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn iso_dates() {
-        assert!(is_iso_date("2023-04-03"));
-        assert!(is_iso_date("2024-02-29"));
-        assert!(!is_iso_date("2023-02-29"));
-        assert!(!is_iso_date("1900-02-29"));
-        assert!(!is_iso_date("2023-13-01"));
-        assert!(!is_iso_date("2023-4-03"));
-        assert!(!is_iso_date("03/04/2023"));
-        assert!(!is_iso_date("2023-04-00"));
-        assert!(!is_iso_date("+023-04-01"));
-    }
 
     #[test]
     fn aliases_merge_in_order_without_repeats() {

@@ -1510,11 +1510,17 @@ impl<'s> Builder<'s> {
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::function_name => {
-                    let token = self.next(&mut p.into_inner(), "a function name")?;
-                    name = match token.as_rule() {
-                        Rule::kw_exists => token.as_str().to_string(),
-                        _ => self.name_token(&token),
-                    };
+                    let mut parts = Vec::new();
+                    for token in p.into_inner() {
+                        parts.push(match token.as_rule() {
+                            Rule::kw_exists | Rule::namespace => token.as_str().to_string(),
+                            _ => self.name_token(&token),
+                        });
+                    }
+                    if parts.is_empty() {
+                        return Err(internal("a function name"));
+                    }
+                    name = parts.join(".");
                 }
                 Rule::kw_distinct => distinct = true,
                 Rule::expression => {

@@ -204,6 +204,7 @@ fn to_value(v: &ResultValue, depth: usize) -> Result<Value> {
         ResultValue::Int(i) => Value::Int(*i),
         ResultValue::Float(f) => Value::Float(*f),
         ResultValue::String(s) => Value::String(s.clone()),
+        ResultValue::Temporal(t) => Value::Temporal(t.clone()),
         ResultValue::List(items) => Value::List(
             items
                 .iter()

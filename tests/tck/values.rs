@@ -420,6 +420,7 @@ fn property_to_result(v: &Value) -> ResultValue {
         Value::Int(i) => ResultValue::Int(*i),
         Value::Float(f) => ResultValue::Float(*f),
         Value::String(s) => ResultValue::String(s.clone()),
+        Value::Temporal(t) => ResultValue::Temporal(t.clone()),
         Value::List(items) => ResultValue::List(items.iter().map(property_to_result).collect()),
         Value::Map(map) => ResultValue::Map(
             map.iter()
@@ -466,6 +467,8 @@ pub fn matches(expected: &Expected, actual: &ResultValue, how: Compare) -> bool 
         (Expected::Int(e), ResultValue::Int(a)) => e == a,
         (Expected::Float(e), ResultValue::Float(a)) => floats_match(*e, *a),
         (Expected::String(e), ResultValue::String(a)) => e == a,
+        // The TCK writes an expected temporal value as its ISO 8601 text.
+        (Expected::String(e), ResultValue::Temporal(a)) => *e == a.to_string(),
         (Expected::List(e), ResultValue::List(a)) => {
             if e.len() != a.len() {
                 false
@@ -717,6 +720,7 @@ fn render_into(f: &mut String, v: &ResultValue) -> fmt::Result {
         ResultValue::Int(i) => write!(f, "{i}"),
         ResultValue::Float(x) => write_float(f, *x),
         ResultValue::String(s) => write_string(f, s),
+        ResultValue::Temporal(t) => write!(f, "{t}"),
         ResultValue::List(items) => {
             f.push('[');
             for (i, item) in items.iter().enumerate() {

@@ -31,6 +31,9 @@ pub struct Ctx<'a> {
     /// rule checked at commit holds: a stance relationship (`CLAIMS`,
     /// `DENIES`, `ASSESSES`) ends at a `Statement`, and `ABOUT` starts at one.
     pub committed: bool,
+    /// When the statement started, in nanoseconds since the epoch: what
+    /// `date()`, `datetime.statement()` and the other "now" functions answer.
+    pub now: i128,
 }
 
 /// The records a statement deleted.
@@ -442,6 +445,7 @@ fn property(ctx: &Ctx, base: &Val, key: &str) -> Result<Val> {
             .and_then(|r| r.get(key))
             .map_or(Val::Null, Val::from),
         Val::Map(m) => m.get(key).cloned().unwrap_or(Val::Null),
+        Val::Temporal(t) => super::temporal_fns::property(t, key)?,
         v => {
             return Err(type_error(
                 "property access needs a node, relationship or map",
@@ -686,6 +690,9 @@ fn arith(op: BinaryOp, x: Val, y: Val) -> Result<Val> {
             })
         }
         (a, b) => {
+            if let Some(r) = super::temporal_fns::arith(op, &a, &b) {
+                return r;
+            }
             let symbol = match op {
                 B::Add => "+",
                 B::Sub => "-",
@@ -756,6 +763,9 @@ fn call(ctx: &Ctx, name: &str, args: &[Expr], frame: &Frame) -> Result<Val> {
 
 fn call_values(ctx: &Ctx, name: &str, lower: &str, mut vals: Vec<Val>) -> Result<Val> {
     let g = ctx.graph;
+    if super::temporal_fns::arity(lower).is_some() {
+        return super::temporal_fns::call(ctx.now, lower, &vals);
+    }
     let arg0 = vals.first().cloned().unwrap_or(Val::Null);
     // Functions that take nulls themselves.
     match lower {
@@ -813,6 +823,15 @@ fn call_values(ctx: &Ctx, name: &str, lower: &str, mut vals: Vec<Val>) -> Result
                     .map_or(Val::Null, |r| Val::Str(r.rel_type.clone())),
             },
             v => return Err(type_error("type needs a relationship", &v)),
+        },
+        "article" => match arg0 {
+            Val::Rel(id) if ctx.is_deleted_rel(id) => return Err(deleted_access("relationship")),
+            Val::Rel(id) => g
+                .relationship(id)
+                .and_then(|r| r.article())
+                .and_then(|a| g.lookup_key(crate::model::Kind::Article, a))
+                .map_or(Val::Null, Val::Node),
+            v => return Err(type_error("article needs a relationship", &v)),
         },
         "properties" => match arg0 {
             Val::Node(id) => Val::Map(
@@ -997,6 +1016,7 @@ fn call_values(ctx: &Ctx, name: &str, lower: &str, mut vals: Vec<Val>) -> Result
             Val::Int(_) | Val::Float(_) | Val::Bool(_) | Val::Str(_) => {
                 Val::Str(to_string_val(&arg0))
             }
+            Val::Temporal(t) => Val::Str(t.to_string()),
             _ if lower == "tostringornull" => Val::Null,
             v => return Err(type_error("toString needs a number, boolean or string", v)),
         },
@@ -1096,7 +1116,6 @@ fn call_values(ctx: &Ctx, name: &str, lower: &str, mut vals: Vec<Val>) -> Result
         }
         "degrees" => Val::Float(num(&arg0)?.to_degrees()),
         "radians" => Val::Float(num(&arg0)?.to_radians()),
-        "date" => Val::Str(parse_date(&string(&arg0)?)?),
         _ => {
             return Err(Error::query(format!("unknown function `{name}`")));
         }
@@ -1140,48 +1159,6 @@ fn range(vals: &[Val]) -> Result<Val> {
         x += step as i128;
     }
     Ok(Val::List(out))
-}
-
-/// Parses an ISO date (`2024-03-01`, `2024-3-1`, `20240301`, `2024-03`, `2024`)
-/// and writes it back as `YYYY-MM-DD`, so that dates compare in time order.
-fn parse_date(s: &str) -> Result<String> {
-    let t = s.trim();
-    let bad = || Error::query(format!("invalid argument value: `{s}` is not a date"));
-    let (y, m, d): (i64, u32, u32) = if t.len() == 8 && t.chars().all(|c| c.is_ascii_digit()) {
-        (
-            t[0..4].parse().map_err(|_| bad())?,
-            t[4..6].parse().map_err(|_| bad())?,
-            t[6..8].parse().map_err(|_| bad())?,
-        )
-    } else {
-        // A time part after `T` is ignored.
-        let day_part = t.split('T').next().unwrap_or(t);
-        let parts: Vec<&str> = day_part.split('-').collect();
-        let num = |p: &str| -> Result<i64> {
-            if p.is_empty() || !p.chars().all(|c| c.is_ascii_digit()) {
-                return Err(bad());
-            }
-            p.parse().map_err(|_| bad())
-        };
-        match parts.as_slice() {
-            [y] => (num(y)?, 1, 1),
-            [y, m] => (num(y)?, num(m)? as u32, 1),
-            [y, m, d] => (num(y)?, num(m)? as u32, num(d)? as u32),
-            _ => return Err(bad()),
-        }
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return Err(bad()),
-    };
-    if d == 0 || d > days || !(0..=9999).contains(&y) {
-        return Err(bad());
-    }
-    Ok(format!("{y:04}-{m:02}-{d:02}"))
 }
 
 /// A pseudo-random float in [0, 1), from a per-thread xorshift generator.
@@ -1235,13 +1212,5 @@ mod tests {
         assert!(!nesting_exceeds(&v, 20));
         let flat = Val::List((0..1000).map(Val::Int).collect());
         assert!(!nesting_exceeds(&flat, 1));
-    }
-
-    #[test]
-    fn dates_are_normalised() {
-        assert_eq!(parse_date("2024-3-1").unwrap(), "2024-03-01");
-        assert_eq!(parse_date("20240301").unwrap(), "2024-03-01");
-        assert!(parse_date("2023-02-29").is_err());
-        assert!(parse_date("yesterday").is_err());
     }
 }

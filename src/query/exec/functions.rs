@@ -7,12 +7,14 @@ pub fn arity(name: &str) -> Option<(usize, usize)> {
         "id" | "labels" | "type" | "properties" | "keys" | "startnode" | "endnode" | "nodes"
         | "relationships" | "length" | "size" | "head" | "last" | "tail" | "tolower"
         | "toupper" | "trim" | "ltrim" | "rtrim" | "reverse" | "tostring" | "tointeger"
-        | "tofloat" | "toboolean" | "abs" | "ceil" | "floor" | "sign" | "sqrt" | "date" | "exp"
-        | "log" | "log10" | "sin" | "cos" | "tan" | "asin" | "acos" | "atan" | "degrees"
-        | "radians" | "isempty" | "exists" | "tostringornull" | "tointegerornull"
-        | "tofloatornull" | "tobooleanornull" => (1, 1),
+        | "tofloat" | "toboolean" | "abs" | "ceil" | "floor" | "sign" | "sqrt" | "exp" | "log"
+        | "log10" | "sin" | "cos" | "tan" | "asin" | "acos" | "atan" | "degrees" | "radians"
+        | "isempty" | "exists" | "tostringornull" | "tointegerornull" | "tofloatornull"
+        | "tobooleanornull" => (1, 1),
         "round" => (1, 3),
         "rand" | "pi" | "e" | "timestamp" => (0, 0),
+        // The Article node a relationship came from (claims.md).
+        "article" => (1, 1),
         "range" => (2, 3),
         "coalesce" => (1, usize::MAX),
         "replace" => (3, 3),
@@ -21,7 +23,7 @@ pub fn arity(name: &str) -> Option<(usize, usize)> {
         // Aggregations.
         "count" | "collect" | "sum" | "avg" | "min" | "max" | "stdev" | "stdevp" => (1, 1),
         "percentiledisc" | "percentilecont" => (2, 2),
-        _ => return None,
+        _ => return super::temporal_fns::arity(name),
     })
 }
 

@@ -87,6 +87,7 @@ mod pattern;
 pub mod plan;
 pub mod procedures;
 mod project;
+mod temporal_fns;
 mod values;
 mod write;
 
@@ -148,6 +149,7 @@ pub fn execute_with(
         regexes: &regexes,
         deleted: &deleted,
         committed: !plan.writes,
+        now: temporal_fns::statement_now(),
     };
     let mut profile = Vec::new();
     let (rows, stats) = if plan.writes {
@@ -188,6 +190,8 @@ struct Env<'a> {
     deleted: &'a RefCell<eval::Deleted>,
     /// Whether the statement only reads (see [`Ctx::committed`]).
     committed: bool,
+    /// When the statement started (see [`Ctx::now`]).
+    now: i128,
 }
 
 impl<'a> Env<'a> {
@@ -199,6 +203,7 @@ impl<'a> Env<'a> {
             regexes: self.regexes,
             deleted: self.deleted,
             committed: self.committed,
+            now: self.now,
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::graph::Graph;
 use crate::model::{NodeId, RelId};
 use crate::result::ResultValue;
+use crate::temporal::Temporal;
 use crate::value::Value;
 
 /// A value while a query runs.
@@ -26,6 +27,7 @@ pub enum Val {
     Rel(RelId),
     /// A path: `nodes.len() == rels.len() + 1`.
     Path(Box<PathVal>),
+    Temporal(Temporal),
 }
 
 /// The elements of a path, in path order.
@@ -45,6 +47,7 @@ impl From<&Value> for Val {
             Value::String(s) => Val::Str(s.clone()),
             Value::List(items) => Val::List(items.iter().map(Val::from).collect()),
             Value::Map(m) => Val::Map(m.iter().map(|(k, v)| (k.clone(), Val::from(v))).collect()),
+            Value::Temporal(t) => Val::Temporal(t.clone()),
         }
     }
 }
@@ -67,6 +70,7 @@ impl Val {
             Val::Node(_) => "a node",
             Val::Rel(_) => "a relationship",
             Val::Path(_) => "a path",
+            Val::Temporal(t) => temporal_type_name(t),
         }
     }
 
@@ -78,6 +82,7 @@ impl Val {
             Val::Int(i) => Value::Int(*i),
             Val::Float(f) => Value::Float(*f),
             Val::Str(s) => Value::String(s.clone()),
+            Val::Temporal(t) => Value::Temporal(t.clone()),
             Val::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
@@ -111,6 +116,7 @@ impl Val {
             Val::Int(i) => ResultValue::Int(*i),
             Val::Float(f) => ResultValue::Float(*f),
             Val::Str(s) => ResultValue::String(s.clone()),
+            Val::Temporal(t) => ResultValue::Temporal(t.clone()),
             Val::List(items) => {
                 ResultValue::List(items.iter().map(|v| v.to_result(graph)).collect())
             }
@@ -138,6 +144,18 @@ impl Val {
                     .collect(),
             },
         }
+    }
+}
+
+/// The type name of a temporal value, for messages.
+fn temporal_type_name(t: &Temporal) -> &'static str {
+    match t {
+        Temporal::Date(_) => "a date",
+        Temporal::LocalTime(_) => "a local time",
+        Temporal::Time { .. } => "a time",
+        Temporal::LocalDateTime { .. } => "a local date time",
+        Temporal::DateTime { .. } => "a date time",
+        Temporal::Duration(_) => "a duration",
     }
 }
 
@@ -189,6 +207,7 @@ pub fn equals(a: &Val, b: &Val) -> Option<bool> {
         (Val::Node(x), Val::Node(y)) => Some(x == y),
         (Val::Rel(x), Val::Rel(y)) => Some(x == y),
         (Val::Path(x), Val::Path(y)) => Some(x == y),
+        (Val::Temporal(x), Val::Temporal(y)) => Some(x.equals(y)),
         _ => Some(false),
     }
 }
@@ -238,6 +257,7 @@ pub fn compare(a: &Val, b: &Val) -> Cmp {
         (Val::Float(x), Val::Int(y)) => of(cmp_int_float(*y, *x).map(Ordering::reverse)),
         (Val::Str(x), Val::Str(y)) => Cmp::Ord(x.cmp(y)),
         (Val::Bool(x), Val::Bool(y)) => Cmp::Ord(x.cmp(y)),
+        (Val::Temporal(x), Val::Temporal(y)) => x.compare(y).map_or(Cmp::Null, Cmp::Ord),
         (Val::List(x), Val::List(y)) => {
             for (p, q) in x.iter().zip(y) {
                 match compare(p, q) {
@@ -260,6 +280,7 @@ fn rank(v: &Val) -> u8 {
         Val::Rel(_) => 2,
         Val::List(_) => 3,
         Val::Path(_) => 4,
+        Val::Temporal(_) => 5,
         Val::Str(_) => 5,
         Val::Bool(_) => 6,
         Val::Int(_) | Val::Float(_) => 7,
@@ -314,6 +335,9 @@ pub fn order(a: &Val, b: &Val) -> Ordering {
         (Val::Node(x), Val::Node(y)) => x.cmp(y),
         (Val::Rel(x), Val::Rel(y)) => x.cmp(y),
         (Val::Path(x), Val::Path(y)) => x.nodes.cmp(&y.nodes).then_with(|| x.rels.cmp(&y.rels)),
+        (Val::Temporal(x), Val::Temporal(y)) => x.order(y),
+        (Val::Temporal(_), Val::Str(_)) => Ordering::Less,
+        (Val::Str(_), Val::Temporal(_)) => Ordering::Greater,
         _ => Ordering::Equal,
     }
 }
@@ -374,6 +398,7 @@ pub enum Key {
     Node(NodeId),
     Rel(RelId),
     Path(Vec<NodeId>, Vec<RelId>),
+    Temporal(Temporal),
 }
 
 impl Key {
@@ -397,6 +422,7 @@ impl Key {
             Val::Node(id) => Key::Node(*id),
             Val::Rel(id) => Key::Rel(*id),
             Val::Path(p) => Key::Path(p.nodes.clone(), p.rels.clone()),
+            Val::Temporal(t) => Key::Temporal(t.clone()),
         }
     }
 
