@@ -76,6 +76,7 @@
 //!   is bounded before recursive code runs, and long loops can be cancelled.
 
 pub mod cancel;
+pub mod claims;
 pub mod cli;
 pub mod db;
 pub mod error;
@@ -89,6 +90,7 @@ pub mod query;
 pub mod repl;
 pub mod result;
 pub mod storage;
+pub mod textmatch;
 pub mod value;
 
 pub use cancel::Cancel;
