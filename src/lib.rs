@@ -81,6 +81,7 @@
 //!   is bounded before recursive code runs, and long loops can be cancelled.
 
 pub mod cancel;
+pub mod claims;
 pub mod cli;
 pub mod db;
 pub mod error;
@@ -95,6 +96,7 @@ pub mod repl;
 pub mod result;
 pub mod storage;
 pub mod temporal;
+pub mod textmatch;
 pub mod value;
 
 pub use cancel::Cancel;

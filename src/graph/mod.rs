@@ -5,6 +5,8 @@
 //! - (kind, key) → node: entity names, statement texts, article ids
 //!   ([`Graph::lookup_key`]);
 //! - name or alias → entities ([`Graph::resolve_name`]);
+//! - folded words of names, aliases and statement texts → nodes, for
+//!   forgiving look-ups ([`Graph::text_index`], built lazily, dropped on change);
 //! - node → its relationships with their types as numbers ([`Graph::adjacent`],
 //!   see [`adjacency`]), which every walk and the relationship key
 //!   (start, type, end, article) ([`Graph::find_relationship`]) go through.
@@ -27,6 +29,7 @@ pub use adjacency::TypeId;
 pub use txn::Txn;
 
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -35,6 +38,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use crate::error::{Error, Result};
 use crate::model::{Kind, Node, NodeId, RelId, Relationship, ALIASES_PROP};
 use crate::storage::Snapshot;
+use crate::textmatch::TextIndex;
 use crate::value::Value;
 
 /// The graph and its indexes.
@@ -52,6 +56,9 @@ pub struct Graph {
     type_counts: Vec<usize>,
     next_node_id: NodeId,
     next_rel_id: RelId,
+    /// The forgiving text index, built on first use and dropped whenever a
+    /// node changes, so it is never stale.
+    text: OnceLock<TextIndex>,
 }
 
 /// Which way to walk from a node.
@@ -222,6 +229,12 @@ impl Graph {
         self.by_name.get(name).map_or(&[], Vec::as_slice)
     }
 
+    /// The index of names, aliases and statement texts that forgiving look-ups
+    /// use (see [`crate::textmatch`]). Built on first use after a change.
+    pub fn text_index(&self) -> &TextIndex {
+        self.text.get_or_init(|| TextIndex::build(self.nodes()))
+    }
+
     /// The relationships at a node, walked in `dir`, as adjacency entries:
     /// newest first, outgoing before incoming for `Both` (a self-loop walked
     /// `Both` comes twice). Reading an entry touches no relationship record.
@@ -365,6 +378,7 @@ impl Graph {
     /// is already taken by another node.
     fn index_node(&mut self, id: NodeId) -> Result<()> {
         // Callers add the node to the graph and the id map first.
+        self.text.take();
         let node = &self.g[self.node_ix[&id]];
         let keys = Self::node_key(node);
         for key in &keys {
@@ -399,6 +413,7 @@ impl Graph {
     /// Removes a node's entries from the indexes.
     fn unindex_node(&mut self, id: NodeId) {
         // Callers check that the node exists first.
+        self.text.take();
         let node = &self.g[self.node_ix[&id]];
         let keys = Self::node_key(node);
         let names = Self::node_names(node);

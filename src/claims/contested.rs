@@ -1,0 +1,104 @@
+//! `claims.contested`: statements that are both claimed and denied.
+
+use std::collections::BTreeSet;
+
+use super::{cmp_dates, date_key, node_key, stance_date, stances_on};
+use crate::error::Result;
+use crate::graph::{Dir, Graph};
+use crate::model::{NodeId, CLAIMS, DENIES, STATEMENT};
+use crate::value::Value;
+
+/// One row of `claims.contested`. Counts are of distinct nodes (articles: of
+/// distinct article ids).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Contested {
+    pub statement: NodeId,
+    pub claimants: usize,
+    pub deniers: usize,
+    pub assessors: usize,
+    pub articles: usize,
+    /// The earliest and latest dates of the stances counted.
+    pub first: Option<Value>,
+    pub last: Option<Value>,
+}
+
+/// Statements with at least one claimant and one denier, counting only the
+/// stances dated within `[since, until]` when a bound is given (a stance
+/// without a date then does not count). Most contested first (claimants plus
+/// deniers, descending), ties by statement text.
+pub fn contested(
+    graph: &Graph,
+    since: Option<&Value>,
+    until: Option<&Value>,
+) -> Result<Vec<Contested>> {
+    let since = since.and_then(date_key);
+    let until = until.and_then(date_key);
+    let bounded = since.is_some() || until.is_some();
+    let (Some(claims), Some(denies)) = (graph.type_id(CLAIMS), graph.type_id(DENIES)) else {
+        return Ok(Vec::new());
+    };
+    let mut rows = Vec::new();
+    for statement in graph.nodes_with_label(STATEMENT) {
+        // A cheap look at the adjacency types first: most statements are
+        // not contested, and this reads no relationship record.
+        let (mut claimed, mut denied) = (false, false);
+        for a in graph.adjacent(statement, Dir::In) {
+            claimed |= a.ty() == claims;
+            denied |= a.ty() == denies;
+        }
+        if !(claimed && denied) {
+            continue;
+        }
+        let mut who: [BTreeSet<NodeId>; 3] = Default::default();
+        let mut articles: BTreeSet<&str> = BTreeSet::new();
+        let (mut first, mut last): (Option<Value>, Option<Value>) = (None, None);
+        for (rel, stance) in stances_on(graph, statement) {
+            let date = stance_date(graph, rel);
+            if bounded {
+                let Some(key) = date.as_ref().and_then(date_key) else {
+                    continue;
+                };
+                if since.as_ref().is_some_and(|s| key < *s)
+                    || until.as_ref().is_some_and(|u| key > *u)
+                {
+                    continue;
+                }
+            }
+            // Claims, denies, assesses: 0, 1, 2.
+            who[stance as usize].insert(rel.start);
+            if let Some(a) = rel.article() {
+                articles.insert(a);
+            }
+            if date.as_ref().and_then(date_key).is_some() {
+                if first.is_none() || cmp_dates(&date, &first).is_lt() {
+                    first.clone_from(&date);
+                }
+                if last.is_none() || cmp_dates(&date, &last).is_gt() {
+                    last.clone_from(&date);
+                }
+            }
+        }
+        let [claimants, deniers, assessors] = who.map(|s| s.len());
+        if claimants == 0 || deniers == 0 {
+            continue;
+        }
+        rows.push((
+            Contested {
+                statement,
+                claimants,
+                deniers,
+                assessors,
+                articles: articles.len(),
+                first,
+                last,
+            },
+            node_key(graph, statement),
+        ));
+    }
+    rows.sort_by(|(a, ka), (b, kb)| {
+        (b.claimants + b.deniers)
+            .cmp(&(a.claimants + a.deniers))
+            .then_with(|| ka.cmp(kb))
+    });
+    Ok(rows.into_iter().map(|(r, _)| r).collect())
+}

@@ -1,0 +1,232 @@
+//! Questions about claims, answered directly over the [`Graph`]: who took
+//! which stance on a statement ([`stance()`]), which statements are contested
+//! ([`contested()`]), what an entity said or what was said about it, in date
+//! order ([`timeline()`]), who said a thing first ([`first()`]), and forgiving
+//! look-ups of names and texts ([`find()`], [`entity()`], [`similar()`]).
+//!
+//! The columns, orderings and tie-breaks are those of `claims.md` in the
+//! shared specification; the query language's procedures of the same names
+//! call these functions. Every count is of distinct nodes, never of paths:
+//! a statement claimed by one actor in three articles has one claimant and
+//! three articles.
+//!
+//! A stance is a `CLAIMS`, `DENIES` or `ASSESSES` relationship; its date is the
+//! relationship's `date`, else its article's `date`, else none. Dates are read
+//! and compared in one place ([`stance_date`], [`date_key`]).
+
+mod contested;
+mod find;
+mod stance;
+mod timeline;
+
+pub use contested::{contested, Contested};
+pub use find::{entity, find, parse_kind, similar, Similar};
+pub use stance::{first, stance, First, StanceRow};
+pub use timeline::{timeline, TimelineRow};
+
+use crate::error::{Error, Result};
+use crate::graph::{Dir, Graph};
+use crate::model::{self, Kind, Node, NodeId, Relationship, ARTICLE, ASSESSES, CLAIMS, DENIES};
+use crate::value::Value;
+
+/// A statement or entity argument: a node, or a string that names it.
+#[derive(Clone, Copy, Debug)]
+pub enum Target<'a> {
+    Node(NodeId),
+    Text(&'a str),
+}
+
+/// The three stances.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stance {
+    Claims,
+    Denies,
+    Assesses,
+}
+
+impl Stance {
+    /// The stance of a relationship type, if it is one.
+    pub fn of_type(rel_type: &str) -> Option<Stance> {
+        match rel_type {
+            CLAIMS => Some(Stance::Claims),
+            DENIES => Some(Stance::Denies),
+            ASSESSES => Some(Stance::Assesses),
+            _ => None,
+        }
+    }
+
+    /// The word the procedures yield: `claims`, `denies` or `assesses`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Stance::Claims => "claims",
+            Stance::Denies => "denies",
+            Stance::Assesses => "assesses",
+        }
+    }
+}
+
+/// A date as the procedures compare it. Dates are ISO strings today, which
+/// sort as strings; this is the one place that reads them.
+pub fn date_key(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// Orders two optional dates, the missing ones last.
+pub fn cmp_dates(a: &Option<Value>, b: &Option<Value>) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match (a.as_ref().and_then(date_key), b.as_ref().and_then(date_key)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+/// The Article node a relationship came from, if it names one that exists.
+pub fn article_of(graph: &Graph, rel: &Relationship) -> Option<NodeId> {
+    graph.lookup_key(Kind::Article, rel.article()?)
+}
+
+/// The article's own `date`, if the relationship has an article with one.
+pub fn article_date(graph: &Graph, rel: &Relationship) -> Option<Value> {
+    let article = graph.node(article_of(graph, rel)?)?;
+    debug_assert!(article.has_label(ARTICLE));
+    article
+        .get("date")
+        .filter(|v| !matches!(v, Value::Null))
+        .cloned()
+}
+
+/// A stance's date: the relationship's `date`, else its article's, else none.
+pub fn stance_date(graph: &Graph, rel: &Relationship) -> Option<Value> {
+    match rel.get("date") {
+        Some(v) if !matches!(v, Value::Null) => Some(v.clone()),
+        _ => article_date(graph, rel),
+    }
+}
+
+/// The key of a node (name, text or id), for ties and for display.
+pub fn node_key(graph: &Graph, id: NodeId) -> String {
+    graph
+        .node(id)
+        .and_then(|n| {
+            let kind = Kind::of(n)?;
+            n.get(kind.key_property()).and_then(Value::as_str)
+        })
+        .map_or_else(|| id.to_string(), str::to_string)
+}
+
+/// The stances on a statement: (relationship, who, stance).
+fn stances_on(graph: &Graph, statement: NodeId) -> impl Iterator<Item = (&Relationship, Stance)> {
+    graph
+        .relationships_of(statement, Dir::In)
+        .filter_map(|(r, _)| Some((r, Stance::of_type(&r.rel_type)?)))
+}
+
+/// A string property of a relationship, if it is a string.
+fn string_prop(rel: &Relationship, key: &str) -> Option<String> {
+    rel.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+/// A procedure's refusal, naming the procedure.
+fn refused(procedure: &str, message: impl std::fmt::Display) -> Error {
+    Error::query(format!("{procedure}: {message}"))
+}
+
+/// `, did you mean "a", "b"?` for the nearest of `found`, or nothing.
+fn did_you_mean(names: &[String]) -> String {
+    if names.is_empty() {
+        return String::new();
+    }
+    let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    format!("; did you mean {}?", quoted.join(", "))
+}
+
+/// Resolves a statement argument: a Statement node, or a string equal to a
+/// statement's text once white space is collapsed.
+pub fn resolve_statement(graph: &Graph, procedure: &str, target: Target<'_>) -> Result<NodeId> {
+    match target {
+        Target::Node(id) => match graph.node(id) {
+            Some(n) if Kind::of(n) == Some(Kind::Statement) => Ok(id),
+            Some(n) => Err(refused(
+                procedure,
+                format!("expects a Statement, not {}", describe(n)),
+            )),
+            None => Err(refused(procedure, "the node given has been deleted")),
+        },
+        Target::Text(text) => {
+            let text = model::normalise_text(text);
+            graph.lookup_key(Kind::Statement, &text).ok_or_else(|| {
+                let near: Vec<String> = graph
+                    .text_index()
+                    .find(&text, &[Kind::Statement])
+                    .into_iter()
+                    .take(3)
+                    .map(|f| f.matched)
+                    .collect();
+                refused(
+                    procedure,
+                    format!("no statement has the text {text:?}{}", did_you_mean(&near)),
+                )
+            })
+        }
+    }
+}
+
+/// Resolves an entity argument: an Actor, Organisation or Place node, or a
+/// name or alias as [`entity()`] resolves it.
+pub fn resolve_entity(graph: &Graph, procedure: &str, target: Target<'_>) -> Result<NodeId> {
+    match target {
+        Target::Node(id) => match graph.node(id) {
+            Some(n) if Kind::of(n).is_some_and(Kind::is_entity) => Ok(id),
+            Some(n) => Err(refused(
+                procedure,
+                format!(
+                    "expects an Actor, Organisation or Place, not {}",
+                    describe(n)
+                ),
+            )),
+            None => Err(refused(procedure, "the node given has been deleted")),
+        },
+        Target::Text(name) => match entity(graph, name, None)? {
+            Some(id) => Ok(id),
+            None => {
+                let near: Vec<String> = find(graph, name, Some(ENTITY_KINDS))
+                    .into_iter()
+                    .take(3)
+                    .map(|f| f.matched)
+                    .collect();
+                Err(refused(
+                    procedure,
+                    format!(
+                        "no actor, organisation or place is named {name:?}{}",
+                        did_you_mean(&near)
+                    ),
+                ))
+            }
+        },
+    }
+}
+
+/// The kinds that are entities.
+pub const ENTITY_KINDS: &[Kind] = &[Kind::Actor, Kind::Organisation, Kind::Place];
+
+fn describe(node: &Node) -> String {
+    if node.labels.is_empty() {
+        "a node without labels".into()
+    } else {
+        format!("a :{} node", node.labels.join(":"))
+    }
+}
+
+/// Sorts by an optional date (missing last), then the given keys.
+fn by_date_then<T, K: Ord>(
+    rows: &mut [T],
+    date: impl Fn(&T) -> &Option<Value>,
+    then: impl Fn(&T) -> K,
+) {
+    rows.sort_by(|a, b| cmp_dates(date(a), date(b)).then_with(|| then(a).cmp(&then(b))));
+}

@@ -1,0 +1,94 @@
+//! `claims.stance` and `claims.first`: the stances on one statement.
+
+use super::{
+    article_date, article_of, by_date_then, cmp_dates, node_key, resolve_statement, stance_date,
+    stances_on, string_prop, Stance, Target,
+};
+use crate::error::Result;
+use crate::graph::Graph;
+use crate::model::{NodeId, RelId};
+use crate::value::Value;
+
+/// One row of `claims.stance`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StanceRow {
+    pub who: NodeId,
+    pub stance: Stance,
+    /// The stance's date (see [`super::stance_date`]).
+    pub date: Option<Value>,
+    /// The Article node it came from.
+    pub article: Option<NodeId>,
+    pub quote: Option<String>,
+    pub verdict: Option<String>,
+    pub relationship: RelId,
+}
+
+/// Every claim, denial and assessment of a statement, by date (missing
+/// dates last), then by who (their name), then by relationship id.
+pub fn stance(graph: &Graph, statement: Target<'_>) -> Result<Vec<StanceRow>> {
+    let statement = resolve_statement(graph, "claims.stance", statement)?;
+    let mut rows: Vec<(StanceRow, String)> = stances_on(graph, statement)
+        .map(|(r, stance)| {
+            let row = StanceRow {
+                who: r.start,
+                stance,
+                date: stance_date(graph, r),
+                article: article_of(graph, r),
+                quote: string_prop(r, "quote"),
+                verdict: string_prop(r, "verdict"),
+                relationship: r.id,
+            };
+            (row, node_key(graph, r.start))
+        })
+        .collect();
+    by_date_then(
+        &mut rows,
+        |(r, _)| &r.date,
+        |(r, who)| (who.clone(), r.relationship),
+    );
+    Ok(rows.into_iter().map(|(r, _)| r).collect())
+}
+
+/// One row of `claims.first`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct First {
+    /// 1 for the first claim.
+    pub rank: usize,
+    pub who: NodeId,
+    /// The claim's date (see [`super::stance_date`]).
+    pub date: Option<Value>,
+    pub article: Option<NodeId>,
+    pub relationship: RelId,
+}
+
+/// The `CLAIMS` relationships of a statement in the order it spread: by the
+/// relationship's own date, then its article's date (missing ones last),
+/// then who, then relationship id.
+pub fn first(graph: &Graph, statement: Target<'_>) -> Result<Vec<First>> {
+    let statement = resolve_statement(graph, "claims.first", statement)?;
+    let mut rows: Vec<_> = stances_on(graph, statement)
+        .filter(|(_, s)| *s == Stance::Claims)
+        .map(|(r, _)| {
+            let own = r.get("date").filter(|v| !matches!(v, Value::Null)).cloned();
+            let of_article = article_date(graph, r);
+            (own, of_article, node_key(graph, r.start), r)
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        cmp_dates(&a.0, &b.0)
+            .then_with(|| cmp_dates(&a.1, &b.1))
+            .then_with(|| a.2.cmp(&b.2))
+            .then_with(|| a.3.id.cmp(&b.3.id))
+    });
+    Ok(rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, (own, of_article, _, r))| First {
+            rank: i + 1,
+            who: r.start,
+            date: own.or(of_article),
+            article: article_of(graph, r),
+            relationship: r.id,
+        })
+        .collect())
+}

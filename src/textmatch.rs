@@ -1,0 +1,422 @@
+//! Forgiving text matching: the index behind `claims.find`, `entity()` and
+//! `claims.similar`, and the "did you mean" of imports.
+//!
+//! Text is *folded* before it is compared: decomposed (NFKD), stripped of
+//! combining marks (so `é` is `e`), lower-cased, and every run of characters
+//! that are not letters or digits becomes one space. `"Donald Trump"`,
+//! `"donald-trump"` and `"DONALD  TRUMP!"` all fold to `donald trump`.
+//!
+//! A folded text is a bag of words; order does not count. Two words match when
+//! they are equal or, for words of four letters or more, within a small edit
+//! distance (Damerau–Levenshtein: one edit up to five letters, two beyond), so
+//! `trmup` finds `trump`. Candidates for a misspelt word come from an index of
+//! letter bigrams, so a look-up never compares against the whole vocabulary.
+//!
+//! The score of a text for a query (see [`TextIndex::find`]) is
+//! `recall × (3 + precision) / 4`, where `recall` is the summed word similarity
+//! divided by the number of query words and `precision` the same sum divided
+//! by the number of the text's words: 1 for the same words, a little less for
+//! a longer name that holds every query word, less again for misspellings.
+//! Texts that match fewer than half the query words are left out.
+//!
+//! [`similarity`](TextIndex::similar) between two statements is the Jaccard
+//! index of their sets of folded words (1 when they fold to the same words, as
+//! `"On abortion"` and `"On abortion."` do).
+//!
+//! The index is built from the nodes alone (it depends on [`crate::model`],
+//! not on the graph), so the graph can keep one and drop it when a node
+//! changes.
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::model::{Kind, Node, NodeId, ALIASES_PROP};
+use crate::value::Value;
+
+/// Folds a text for comparison: no diacritics, lower case, words separated by
+/// one space, punctuation gone.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.nfkd().filter(|c| !is_combining_mark(*c)) {
+        if c.is_alphanumeric() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.extend(c.to_lowercase());
+        } else {
+            space = true;
+        }
+    }
+    out
+}
+
+/// The folded words of a text, without repeats, in order of first appearance.
+pub fn words(text: &str) -> Vec<String> {
+    let mut seen = HashSet::default();
+    fold(text)
+        .split(' ')
+        .filter(|w| !w.is_empty() && seen.insert(w.to_string()))
+        .map(str::to_string)
+        .collect()
+}
+
+/// How alike two folded words are, in [0, 1]; 0 when they are too far apart
+/// to count as a misspelling of each other.
+pub fn word_similarity(a: &str, b: &str) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    let len = a.chars().count().max(b.chars().count());
+    let allowed = match len {
+        0..=3 => 0,
+        4..=5 => 1,
+        _ => 2,
+    };
+    let d = strsim::damerau_levenshtein(a, b);
+    if d > allowed {
+        0.0
+    } else {
+        1.0 - d as f64 / len as f64
+    }
+}
+
+/// The candidates among `names` that are nearest to `wanted`, best first, at
+/// most `limit`: names whose folded words match (see the module docs). Used
+/// for "did you mean" over small sets such as kind words or predicates.
+pub fn nearest<'a>(
+    wanted: &str,
+    names: impl IntoIterator<Item = &'a str>,
+    limit: usize,
+) -> Vec<&'a str> {
+    let query = words(wanted);
+    let mut scored: Vec<(f64, &str)> = names
+        .into_iter()
+        .filter_map(|name| {
+            let s = score_words(&query, &words(name), word_similarity);
+            (s > 0.0).then_some((s, name))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(limit).map(|(_, n)| n).collect()
+}
+
+/// The score of a text's words for the query's words (see the module docs).
+fn score_words(query: &[String], text: &[String], sim: impl Fn(&str, &str) -> f64) -> f64 {
+    if query.is_empty() || text.is_empty() {
+        return 0.0;
+    }
+    let total: f64 = query
+        .iter()
+        .map(|q| text.iter().map(|t| sim(q, t)).fold(0.0, f64::max))
+        .sum();
+    combine(total, query.len(), text.len())
+}
+
+fn combine(total: f64, query_words: usize, text_words: usize) -> f64 {
+    let recall = total / query_words as f64;
+    if recall < 0.5 {
+        return 0.0;
+    }
+    let precision = (total / text_words as f64).min(1.0);
+    (recall * (3.0 + precision) / 4.0).min(1.0)
+}
+
+/// One searchable text: an entity's name or alias, or a statement's text.
+#[derive(Debug)]
+struct Entry {
+    node: NodeId,
+    kind: Kind,
+    /// The name, alias or text, as stored.
+    text: String,
+    /// The node's key (name or text), for ties.
+    key: String,
+    /// Its folded words, as numbers into the vocabulary.
+    words: Box<[u32]>,
+}
+
+/// A match of [`TextIndex::find`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Found {
+    pub node: NodeId,
+    pub kind: Kind,
+    pub score: f64,
+    /// The name, alias or text that matched.
+    pub matched: String,
+}
+
+/// Word and bigram indexes over entity names, aliases and statement texts.
+#[derive(Debug, Default)]
+pub struct TextIndex {
+    entries: Vec<Entry>,
+    vocab: Vec<String>,
+    word_ids: HashMap<String, u32>,
+    /// Word → the entries that hold it.
+    postings: Vec<Vec<u32>>,
+    /// Letter bigram of a padded word → the words that hold it.
+    bigrams: HashMap<(char, char), Vec<u32>>,
+    /// Lower-cased name or alias → entries, for `entity()`.
+    by_lower: HashMap<String, Vec<u32>>,
+}
+
+fn bigrams_of(word: &str) -> Vec<(char, char)> {
+    let chars: Vec<char> = std::iter::once('\u{2}')
+        .chain(word.chars())
+        .chain(std::iter::once('\u{3}'))
+        .collect();
+    let mut grams: Vec<(char, char)> = chars.windows(2).map(|w| (w[0], w[1])).collect();
+    grams.sort_unstable();
+    grams.dedup();
+    grams
+}
+
+impl TextIndex {
+    /// Indexes the names and aliases of actors, organisations and places, and
+    /// the texts of statements.
+    pub fn build<'a>(nodes: impl Iterator<Item = &'a Node>) -> Self {
+        let mut index = TextIndex::default();
+        for node in nodes {
+            let Some(kind) = Kind::of(node) else { continue };
+            if !(kind.is_entity() || kind == Kind::Statement) {
+                continue;
+            }
+            let Some(key) = node.get(kind.key_property()).and_then(Value::as_str) else {
+                continue;
+            };
+            index.add(node.id, kind, key, key);
+            if kind.is_entity() {
+                if let Some(Value::List(aliases)) = node.get(ALIASES_PROP) {
+                    for alias in aliases.iter().filter_map(Value::as_str) {
+                        if alias != key {
+                            index.add(node.id, kind, alias, key);
+                        }
+                    }
+                }
+            }
+        }
+        index
+    }
+
+    fn add(&mut self, node: NodeId, kind: Kind, text: &str, key: &str) {
+        let ix = self.entries.len() as u32;
+        let words: Box<[u32]> = words(text).into_iter().map(|w| self.word_id(w)).collect();
+        for &w in words.iter() {
+            self.postings[w as usize].push(ix);
+        }
+        if kind.is_entity() {
+            self.by_lower
+                .entry(text.to_lowercase())
+                .or_default()
+                .push(ix);
+        }
+        self.entries.push(Entry {
+            node,
+            kind,
+            text: text.to_string(),
+            key: key.to_string(),
+            words,
+        });
+    }
+
+    fn word_id(&mut self, word: String) -> u32 {
+        if let Some(&id) = self.word_ids.get(&word) {
+            return id;
+        }
+        let id = self.vocab.len() as u32;
+        for g in bigrams_of(&word) {
+            self.bigrams.entry(g).or_default().push(id);
+        }
+        self.word_ids.insert(word.clone(), id);
+        self.vocab.push(word);
+        self.postings.push(Vec::new());
+        id
+    }
+
+    /// The vocabulary words that `query` may be a spelling of, with their
+    /// similarity: the word itself, and words that share enough bigrams and
+    /// are within the allowed edit distance.
+    fn candidates(&self, query: &str) -> Vec<(u32, f64)> {
+        let mut out = Vec::new();
+        if let Some(&id) = self.word_ids.get(query) {
+            out.push((id, 1.0));
+        }
+        let len = query.chars().count();
+        if len < 4 {
+            return out;
+        }
+        let grams = bigrams_of(query);
+        let needed = (grams.len() / 3).max(1);
+        let mut shared: HashMap<u32, usize> = HashMap::default();
+        for g in &grams {
+            if let Some(ws) = self.bigrams.get(g) {
+                for &w in ws {
+                    *shared.entry(w).or_default() += 1;
+                }
+            }
+        }
+        for (w, n) in shared {
+            if n < needed || out.first().is_some_and(|&(id, _)| id == w) {
+                continue;
+            }
+            let word = &self.vocab[w as usize];
+            if word.chars().count().abs_diff(len) > 2 {
+                continue;
+            }
+            let s = word_similarity(query, word);
+            if s > 0.0 {
+                out.push((w, s));
+            }
+        }
+        out
+    }
+
+    /// Entities (of `kinds`) and statements whose name, alias or text matches
+    /// `text`, best first; ties by the node's key. Each node comes once, with
+    /// its best-matching name.
+    pub fn find(&self, text: &str, kinds: &[Kind]) -> Vec<Found> {
+        let query = words(text);
+        if query.is_empty() {
+            return Vec::new();
+        }
+        // Entry → summed similarity of the query words it holds.
+        let mut totals: HashMap<u32, f64> = HashMap::default();
+        for q in &query {
+            // Per query word, each entry counts its best word once.
+            let mut best: HashMap<u32, f64> = HashMap::default();
+            for (w, s) in self.candidates(q) {
+                for &e in &self.postings[w as usize] {
+                    let b = best.entry(e).or_default();
+                    *b = b.max(s);
+                }
+            }
+            for (e, s) in best {
+                *totals.entry(e).or_default() += s;
+            }
+        }
+        let folded = fold(text);
+        let mut per_node: HashMap<NodeId, (f64, u32)> = HashMap::default();
+        for (e, total) in totals {
+            let entry = &self.entries[e as usize];
+            if !kinds.contains(&entry.kind) {
+                continue;
+            }
+            let mut score = combine(total, query.len(), entry.words.len());
+            if score <= 0.0 {
+                continue;
+            }
+            if score >= 1.0 && fold(&entry.text) != folded {
+                // Same words in another order or with repeats: just under a
+                // match of the very text.
+                score = 0.999;
+            }
+            let slot = per_node.entry(entry.node).or_insert((score, e));
+            if score > slot.0
+                || (score == slot.0 && entry.text < self.entries[slot.1 as usize].text)
+            {
+                *slot = (score, e);
+            }
+        }
+        let mut found: Vec<(f64, &Entry)> = per_node
+            .into_values()
+            .map(|(s, e)| (s, &self.entries[e as usize]))
+            .collect();
+        found.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| a.1.key.cmp(&b.1.key))
+                .then_with(|| a.1.node.cmp(&b.1.node))
+        });
+        found
+            .into_iter()
+            .map(|(score, e)| Found {
+                node: e.node,
+                kind: e.kind,
+                score,
+                matched: e.text.clone(),
+            })
+            .collect()
+    }
+
+    /// The entities of `kinds` with a name or alias equal to `name` ignoring
+    /// case, in id order, each once.
+    pub fn entities_named(&self, name: &str, kinds: &[Kind]) -> Vec<NodeId> {
+        let mut ids: Vec<NodeId> = self
+            .by_lower
+            .get(&name.to_lowercase())
+            .into_iter()
+            .flatten()
+            .map(|&e| &self.entries[e as usize])
+            .filter(|e| kinds.contains(&e.kind))
+            .map(|e| e.node)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// Other statements by the Jaccard index of their folded word sets with
+    /// `statement`'s, best first (ties by text), at most `limit`.
+    pub fn similar(&self, statement: NodeId, limit: usize) -> Vec<(NodeId, f64)> {
+        let Some(entry) = self
+            .entries
+            .iter()
+            .find(|e| e.node == statement && e.kind == Kind::Statement)
+        else {
+            return Vec::new();
+        };
+        let mut shared: HashMap<u32, usize> = HashMap::default();
+        for &w in entry.words.iter() {
+            for &e in &self.postings[w as usize] {
+                *shared.entry(e).or_default() += 1;
+            }
+        }
+        let mut found: Vec<(f64, &Entry)> = shared
+            .into_iter()
+            .map(|(e, n)| (&self.entries[e as usize], n))
+            .filter(|(e, _)| e.kind == Kind::Statement && e.node != statement)
+            .map(|(e, n)| {
+                let union = entry.words.len() + e.words.len() - n;
+                (n as f64 / union as f64, e)
+            })
+            .collect();
+        found.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.key.cmp(&b.1.key)));
+        found
+            .into_iter()
+            .take(limit)
+            .map(|(s, e)| (e.node, s))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_drops_case_diacritics_and_punctuation() {
+        assert_eq!(fold("Donald-Trump"), "donald trump");
+        assert_eq!(fold("  Zelenskyy, Volodymyr!  "), "zelenskyy volodymyr");
+        assert_eq!(fold("Artëmivsk"), "artemivsk");
+        assert_eq!(fold("Ça   va?"), "ca va");
+        assert_eq!(fold("--"), "");
+    }
+
+    #[test]
+    fn word_similarity_allows_small_misspellings_only() {
+        assert_eq!(word_similarity("trump", "trump"), 1.0);
+        assert!((word_similarity("trmup", "trump") - 0.8).abs() < 1e-9);
+        assert_eq!(word_similarity("cat", "cot"), 0.0);
+        assert_eq!(word_similarity("maliar", "smith"), 0.0);
+        assert!(word_similarity("prigozhin", "prigojin") > 0.7);
+    }
+
+    #[test]
+    fn nearest_ranks_and_drops_the_far() {
+        let kinds = ["actor", "organisation", "place", "statement", "article"];
+        assert_eq!(nearest("statment", kinds, 3), ["statement"]);
+        assert_eq!(nearest("acter", kinds, 3), ["actor"]);
+        assert!(nearest("zzz", kinds, 3).is_empty());
+    }
+}

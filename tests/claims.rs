@@ -1,0 +1,788 @@
+//! The claims functions (`claimgraph::claims`): answers worked out by hand on
+//! the example articles, and the same answers computed independently (from
+//! the source file, or by plain Cypher) on a generated corpus and on LIAR.
+
+mod common;
+#[path = "common/liar.rs"]
+mod liar;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Command;
+
+use claimgraph::claims::{self, Target};
+use claimgraph::model::Kind;
+use claimgraph::{Database, Format, ResultValue, Value};
+
+fn bakhmut() -> Database {
+    let mut db = Database::in_memory();
+    for name in ["bakhmut.triples", "bakhmut-followup.triples"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(name);
+        db.import_file(&path, None, None).unwrap();
+    }
+    db
+}
+
+fn key(db: &Database, id: u64) -> String {
+    claims::node_key(db.graph(), id)
+}
+
+fn date(v: &Option<Value>) -> String {
+    v.as_ref()
+        .and_then(claims::date_key)
+        .unwrap_or_else(|| "-".into())
+}
+
+fn article(db: &Database, a: Option<u64>) -> String {
+    a.map_or_else(|| "-".into(), |a| key(db, a))
+}
+
+const FLAG: &str = "bakhmut-flag-2023-04-03";
+const WITHDRAWAL: &str = "bakhmut-withdrawal-2023-05-05";
+
+#[test]
+fn stance_of_the_legal_sense_claim() {
+    let db = bakhmut();
+    let rows = claims::stance(
+        db.graph(),
+        Target::Text("Bakhmut is Russian  in a legal sense"),
+    )
+    .unwrap();
+    let seen: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            (
+                key(&db, r.who),
+                r.stance.word(),
+                date(&r.date),
+                article(&db, r.article),
+                r.quote.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let yermak_quote = "calmly respond to the fakes of those who invent a \u{2018}victory\u{2019} that does not exist in reality";
+    assert_eq!(
+        seen,
+        [
+            (
+                "Yevgeny Prigozhin".into(),
+                "claims",
+                "2023-04-02".into(),
+                FLAG.into(),
+                "in a legal sense".into()
+            ),
+            (
+                "Andriy Yermak".into(),
+                "denies",
+                "2023-04-03".into(),
+                FLAG.into(),
+                yermak_quote.into()
+            ),
+            (
+                "General Staff of the Ukrainian Armed Forces".into(),
+                "denies",
+                "2023-04-03".into(),
+                FLAG.into(),
+                String::new()
+            ),
+            (
+                "Hanna Maliar".into(),
+                "denies",
+                "2023-04-03".into(),
+                FLAG.into(),
+                "a funny fake".into()
+            ),
+        ]
+    );
+    // The relationship column names the very records.
+    for r in &rows {
+        let rel = db.graph().relationship(r.relationship).unwrap();
+        assert_eq!(
+            (rel.start, rel.rel_type.to_lowercase()),
+            (r.who, r.stance.word().to_string())
+        );
+    }
+    // A node argument gives the same rows.
+    let s1 = db
+        .graph()
+        .lookup_key(Kind::Statement, "Bakhmut is Russian in a legal sense")
+        .unwrap();
+    assert_eq!(claims::stance(db.graph(), Target::Node(s1)).unwrap(), rows);
+    // Verdicts: ISW assessed s6 in both articles.
+    let s6 = claims::stance(
+        db.graph(),
+        Target::Text("Ukraine still controls a large portion of Bakhmut"),
+    )
+    .unwrap();
+    let seen: Vec<_> = s6
+        .iter()
+        .map(|r| {
+            (
+                key(&db, r.who),
+                date(&r.date),
+                article(&db, r.article),
+                r.verdict.clone(),
+            )
+        })
+        .collect();
+    let isw = "Institute for the Study of War".to_string();
+    let supported = Some("supported".to_string());
+    assert_eq!(
+        seen,
+        [
+            (
+                isw.clone(),
+                "2023-04-03".into(),
+                FLAG.into(),
+                supported.clone()
+            ),
+            (isw, "2023-05-05".into(), WITHDRAWAL.into(), supported),
+        ]
+    );
+}
+
+#[test]
+fn an_unknown_statement_is_refused_with_the_nearest() {
+    let db = bakhmut();
+    let err = claims::stance(
+        db.graph(),
+        Target::Text("Bakhmut is Russian in the legal sense"),
+    )
+    .unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("claims.stance"), "{msg}");
+    assert!(
+        msg.contains("did you mean \"Bakhmut is Russian in a legal sense\""),
+        "{msg}"
+    );
+    let maliar = claims::entity(db.graph(), "Hanna Maliar", None)
+        .unwrap()
+        .unwrap();
+    let err = claims::first(db.graph(), Target::Node(maliar)).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("expects a Statement, not a :Actor node"),
+        "{err}"
+    );
+}
+
+#[test]
+fn contested_statements_of_the_examples() {
+    let db = bakhmut();
+    let show = |rows: Vec<claims::Contested>| -> Vec<(String, usize, usize, usize, usize, String, String)> {
+        rows.iter()
+            .map(|r| {
+                (key(&db, r.statement), r.claimants, r.deniers, r.assessors, r.articles, date(&r.first), date(&r.last))
+            })
+            .collect()
+    };
+    let s1 = "Bakhmut is Russian in a legal sense".to_string();
+    let w2 = "The Russian Ministry of Defence is withholding ammunition from Wagner".to_string();
+    assert_eq!(
+        show(claims::contested(db.graph(), None, None).unwrap()),
+        [
+            (
+                s1.clone(),
+                1,
+                3,
+                0,
+                1,
+                "2023-04-02".into(),
+                "2023-04-03".into()
+            ),
+            (
+                w2.clone(),
+                1,
+                1,
+                0,
+                1,
+                "2023-05-05".into(),
+                "2023-05-05".into()
+            ),
+        ]
+    );
+    let since = Value::from("2023-05-01");
+    assert_eq!(
+        show(claims::contested(db.graph(), Some(&since), None).unwrap()),
+        [(w2, 1, 1, 0, 1, "2023-05-05".into(), "2023-05-05".into())]
+    );
+    // Until 2 April only Prigozhin's claim is in the window: nothing is contested.
+    let until = Value::from("2023-04-02");
+    assert!(claims::contested(db.graph(), None, Some(&until))
+        .unwrap()
+        .is_empty());
+    let (from, to) = (Value::from("2023-04-01"), Value::from("2023-04-30"));
+    assert_eq!(
+        show(claims::contested(db.graph(), Some(&from), Some(&to)).unwrap()),
+        [(s1, 1, 3, 0, 1, "2023-04-02".into(), "2023-04-03".into())]
+    );
+}
+
+#[test]
+fn timelines_of_an_actor_and_a_place() {
+    let db = bakhmut();
+    let show = |rows: Vec<claims::TimelineRow>| -> Vec<String> {
+        rows.iter()
+            .map(|r| {
+                format!(
+                    "{} {} {} | {} | {}",
+                    date(&r.date),
+                    key(&db, r.who),
+                    r.stance.word(),
+                    key(&db, r.statement),
+                    article(&db, r.article)
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        show(claims::timeline(db.graph(), Target::Text("hanna maliar")).unwrap()),
+        [
+            format!("2023-04-03 Hanna Maliar denies | Bakhmut is Russian in a legal sense | {FLAG}"),
+            format!("2023-05-05 Hanna Maliar claims | The threat to withdraw is an attempt to shift the blame for Russian losses | {WITHDRAWAL}"),
+        ]
+    );
+    let bakhmut = show(claims::timeline(db.graph(), Target::Text("Bakhmut")).unwrap());
+    let first: Vec<&str> = bakhmut
+        .iter()
+        .take(4)
+        .map(|s| s.split(" | ").nth(1).unwrap())
+        .collect();
+    assert_eq!(
+        first,
+        [
+            "Bakhmut is Russian in a legal sense",
+            "Ukrainian forces are holding Bakhmut",
+            "Ukrainian soldiers are still concentrated in western areas of Bakhmut",
+            "Wagner raised the Russian flag above the city hall in Bakhmut",
+        ]
+    );
+    // s1: 4 stances, s2, s3, s5: 1 each, s6: 2 (one per article), s7, s8, s9: 1
+    // each, w1: 1; s10 has none.
+    assert_eq!(bakhmut.len(), 13, "{bakhmut:#?}");
+    assert!(bakhmut[12].starts_with("2023-05-05"), "{bakhmut:#?}");
+    assert_eq!(
+        bakhmut
+            .iter()
+            .filter(|l| l.starts_with("2023-04-02"))
+            .count(),
+        4
+    );
+    // Prigozhin: his five claims, and the stance on w4, which is about him.
+    let prigozhin = show(claims::timeline(db.graph(), Target::Text("Wagner chief")).unwrap());
+    assert_eq!(prigozhin.len(), 7, "{prigozhin:#?}");
+    assert!(prigozhin
+        .iter()
+        .any(|l| l.contains("Hanna Maliar claims | The threat")));
+    // An unknown name is refused with the nearest one.
+    let err = claims::timeline(db.graph(), Target::Text("Hana Maliar")).unwrap_err();
+    assert!(
+        err.to_string().contains("did you mean \"Hanna Maliar\"?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn first_orders_by_relationship_date_then_article_date() {
+    let mut db = Database::in_memory();
+    let text = br#"
+article "a1" {date: "2023-01-02"}
+actor "B"
+"B" claims statement "The bridge is down"
+article "a0" {date: "2023-01-01"}
+actor "C"
+"C" claims statement "The bridge is down" {date: "2023-01-05"}
+article "a2"
+actor "A"
+"A" claims statement "The bridge is down"
+organisation "D" denies statement "The bridge is down"
+article "a3" {date: "2023-01-02"}
+actor "A2"
+"A2" claims statement "The bridge is down"
+"#;
+    db.import_bytes("t.triples", text, Format::Triples, None)
+        .unwrap();
+    let rows = claims::first(db.graph(), Target::Text("The bridge is down")).unwrap();
+    let seen: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.rank,
+                key(&db, r.who),
+                date(&r.date),
+                article(&db, r.article),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (1, "C".into(), "2023-01-05".into(), "a0".into()),
+            (2, "A2".into(), "2023-01-02".into(), "a3".into()),
+            (3, "B".into(), "2023-01-02".into(), "a1".into()),
+            (4, "A".into(), "-".into(), "a2".into()),
+        ]
+    );
+}
+
+#[test]
+fn find_and_entity_forgive_case_accents_order_and_typos() {
+    let mut db = bakhmut();
+    db.import_bytes(
+        "extra.triples",
+        "place \"Artëmivsk\"\nstatement s \"On abortion\"\nstatement t \"On abortion.\"\nstatement u \"Abortion policy is on the ballot\"\n"
+            .as_bytes(),
+        Format::Triples,
+        None,
+    )
+    .unwrap();
+    let g = db.graph();
+    let top = |text: &str, kinds: Option<&[Kind]>| -> (String, f64, String) {
+        let found = claims::find(g, text, kinds);
+        let f = found
+            .first()
+            .unwrap_or_else(|| panic!("nothing found for {text:?}"));
+        assert!(f.score > 0.0 && f.score <= 1.0);
+        assert!(
+            found.windows(2).all(|w| w[0].score >= w[1].score),
+            "{found:?}"
+        );
+        (key(&db, f.node), f.score, f.matched.clone())
+    };
+    // Each actor of the examples from a misspelling, and the alias that matched.
+    let cases = [
+        ("Yevgeny Prigozin", "Yevgeny Prigozhin", "Yevgeny Prigozhin"),
+        ("prigozhin", "Yevgeny Prigozhin", "Prigozhin"),
+        ("Hana Maliar", "Hanna Maliar", "Hanna Maliar"),
+        ("Maliar Hanna", "Hanna Maliar", "Hanna Maliar"),
+        ("Andrij Yermak", "Andriy Yermak", "Andriy Yermak"),
+        (
+            "Volodimir Zelenski",
+            "Volodymyr Zelensky",
+            "Volodymyr Zelensky",
+        ),
+        (
+            "president zelenskiy",
+            "Volodymyr Zelensky",
+            "President Zelensky",
+        ),
+        ("Vladlen Tatarski", "Vladlen Tatarsky", "Vladlen Tatarsky"),
+        ("Sergey Shoigu", "Sergei Shoigu", "Sergei Shoigu"),
+        ("Valeri Gerasimov", "Valery Gerasimov", "Valery Gerasimov"),
+        ("artemivsk", "Artëmivsk", "Artëmivsk"),
+        ("isw", "Institute for the Study of War", "ISW"),
+        (
+            "russian mod",
+            "Ministry of Defence of the Russian Federation",
+            "Russian MoD",
+        ),
+    ];
+    for (query, want, matched) in cases {
+        let (got, _, m) = top(query, Some(claims::ENTITY_KINDS));
+        assert_eq!((got.as_str(), m.as_str()), (want, matched), "for {query:?}");
+    }
+    // The very name scores 1; a misspelling less; the same words reordered in between.
+    assert_eq!(top("Hanna Maliar", None).1, 1.0);
+    let reordered = top("Maliar Hanna", None).1;
+    let misspelt = top("Hana Maliar", None).1;
+    assert!(
+        misspelt < reordered && reordered < 1.0,
+        "{misspelt} {reordered}"
+    );
+    // A kind narrows the search; without one statements come too.
+    let (s, _, _) = top("flag city hall Bakhmut", None);
+    assert_eq!(
+        s,
+        "Wagner raised the Russian flag above the city hall in Bakhmut"
+    );
+    assert!(claims::find(g, "flag city hall", Some(&[Kind::Place])).is_empty());
+    assert!(claims::find(g, "zzzz qqqq", None).is_empty());
+    let ministries = claims::find(g, "ministry of defence", Some(&[Kind::Organisation]));
+    assert!(ministries.len() >= 3, "{ministries:?}");
+
+    // entity(): exact name or alias ignoring case, else none.
+    let named = |n: &str| claims::entity(g, n, None).unwrap().map(|id| key(&db, id));
+    assert_eq!(named("hanna maliar").as_deref(), Some("Hanna Maliar"));
+    assert_eq!(named("MR. PRIGOZHIN").as_deref(), Some("Yevgeny Prigozhin"));
+    assert_eq!(named("Hana Maliar"), None);
+    assert_eq!(
+        claims::entity(g, "Bakhmut", Some(Kind::Actor)).unwrap(),
+        None
+    );
+    assert_eq!(claims::parse_kind("entity", "PLACE").unwrap(), Kind::Place);
+    let err = claims::parse_kind("entity", "plac").unwrap_err();
+    assert!(err.to_string().contains("did you mean \"place\""), "{err}");
+
+    // similar(): the same words first, with score 1, then rewordings.
+    let similar = claims::similar(g, Target::Text("On abortion"), 10).unwrap();
+    let seen: Vec<_> = similar
+        .iter()
+        .map(|s| (key(&db, s.node), s.score))
+        .collect();
+    assert_eq!(seen[0], ("On abortion.".to_string(), 1.0));
+    assert_eq!(seen[1].0, "Abortion policy is on the ballot");
+    assert!((seen[1].1 - 2.0 / 6.0).abs() < 1e-9, "{seen:?}");
+}
+
+#[test]
+fn entity_names_the_ambiguous() {
+    let mut db = Database::in_memory();
+    let text = b"actor \"Mercury\"\nplace \"mercury\"\n";
+    db.import_bytes("t.triples", text, Format::Triples, None)
+        .unwrap();
+    let err = claims::entity(db.graph(), "MERCURY", None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("names 2 entities")
+            && err.contains("Actor \"Mercury\"")
+            && err.contains("Place \"mercury\""),
+        "{err}"
+    );
+    let place = claims::entity(db.graph(), "MERCURY", Some(Kind::Place))
+        .unwrap()
+        .unwrap();
+    assert_eq!(key(&db, place), "mercury");
+}
+
+#[test]
+fn the_text_index_follows_writes_and_rollbacks() {
+    let mut db = bakhmut();
+    assert!(claims::find(db.graph(), "Oleksii Reznikov", None).is_empty());
+    db.query(
+        "CREATE (:Actor {name: 'Oleksii Reznikov'})",
+        &Default::default(),
+    )
+    .unwrap();
+    assert_eq!(claims::find(db.graph(), "oleksii reznikov", None).len(), 1);
+    // A failed write rolls back: the index forgets what it saw.
+    let err = db.query(
+        "CREATE (:Actor {name: 'Kyrylo Budanov'}) WITH 1 AS x RETURN 1 / 0",
+        &Default::default(),
+    );
+    assert!(err.is_err());
+    assert!(claims::find(db.graph(), "Kyrylo Budanov", None).is_empty());
+    db.query(
+        "MATCH (a:Actor {name: 'Oleksii Reznikov'}) SET a.aliases = ['Reznikov']",
+        &Default::default(),
+    )
+    .unwrap();
+    assert!(claims::entity(db.graph(), "reznikov", None)
+        .unwrap()
+        .is_some());
+    db.query(
+        "MATCH (a:Actor {name: 'Oleksii Reznikov'}) DELETE a",
+        &Default::default(),
+    )
+    .unwrap();
+    assert!(claims::find(db.graph(), "Oleksii Reznikov", None).is_empty());
+    assert_eq!(claims::entity(db.graph(), "reznikov", None).unwrap(), None);
+}
+
+/// One stance from the source file, for the independent computations.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Said {
+    statement: String,
+    stance: String,
+    who: String,
+    article: String,
+    date: Option<String>,
+}
+
+/// The distinct-count summary of `claims.contested`, computed from a list of stances.
+type Summary = BTreeMap<String, (usize, usize, usize, usize, Option<String>, Option<String>)>;
+
+fn contested_from(said: &BTreeSet<Said>) -> Summary {
+    let mut by: BTreeMap<&str, Vec<&Said>> = BTreeMap::new();
+    for s in said {
+        by.entry(&s.statement).or_default().push(s);
+    }
+    by.into_iter()
+        .filter_map(|(text, ss)| {
+            let who = |k: &str| {
+                ss.iter()
+                    .filter(|s| s.stance == k)
+                    .map(|s| &s.who)
+                    .collect::<BTreeSet<_>>()
+                    .len()
+            };
+            let (c, d, a) = (who("claims"), who("denies"), who("assesses"));
+            let articles = ss.iter().map(|s| &s.article).collect::<BTreeSet<_>>().len();
+            let dates: BTreeSet<&String> = ss.iter().filter_map(|s| s.date.as_ref()).collect();
+            (c > 0 && d > 0).then(|| {
+                let first = dates.first().map(|d| d.to_string());
+                let last = dates.last().map(|d| d.to_string());
+                (text.to_string(), (c, d, a, articles, first, last))
+            })
+        })
+        .collect()
+}
+
+fn contested_of(db: &Database) -> (Summary, Vec<(usize, String)>) {
+    let rows = claims::contested(db.graph(), None, None).unwrap();
+    let order = rows
+        .iter()
+        .map(|r| (r.claimants + r.deniers, key(db, r.statement)))
+        .collect();
+    let summary = rows
+        .iter()
+        .map(|r| {
+            let d = |v: &Option<Value>| v.as_ref().and_then(claims::date_key);
+            (
+                key(db, r.statement),
+                (
+                    r.claimants,
+                    r.deniers,
+                    r.assessors,
+                    r.articles,
+                    d(&r.first),
+                    d(&r.last),
+                ),
+            )
+        })
+        .collect();
+    (summary, order)
+}
+
+fn assert_contested_order(order: &[(usize, String)]) {
+    assert!(
+        order
+            .windows(2)
+            .all(|w| w[0].0 > w[1].0 || (w[0].0 == w[1].0 && w[0].1 < w[1].1)),
+        "most contested first, ties by text"
+    );
+}
+
+#[test]
+fn contested_stance_and_first_agree_with_the_corpus_file_and_cypher() {
+    let Some(shared) = common::shared("the claims corpus test") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let status = Command::new("python3")
+        .arg(shared.join("bench/gen_corpus.py"))
+        .args(["--articles", "600", "--out"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("python3 runs");
+    assert!(status.success());
+    let file = dir.path().join("corpus.jsonl");
+    let mut db = Database::in_memory();
+    db.import_file(&file, None, None).unwrap();
+
+    // Independently, from the file: every stance, keyed as the store keys
+    // relationships (who, type, statement, article).
+    let mut said = BTreeSet::new();
+    let (mut current, mut day) = (String::new(), String::new());
+    for line in std::fs::read_to_string(&file).unwrap().lines() {
+        let j: serde_json::Value = serde_json::from_str(line).unwrap();
+        if let Some(a) = j.get("article") {
+            current = a["id"].as_str().unwrap().to_string();
+            day = a["date"].as_str().unwrap().to_string();
+        } else if let Some(t) = j.get("triple") {
+            let p = t["p"].as_str().unwrap();
+            if matches!(p, "claims" | "denies" | "assesses") {
+                let own = t["props"]["date"].as_str().map(str::to_string);
+                said.insert(Said {
+                    statement: t["o"]["text"].as_str().unwrap().to_string(),
+                    stance: p.to_string(),
+                    who: t["s"]["name"].as_str().unwrap().to_string(),
+                    article: current.clone(),
+                    date: Some(own.unwrap_or_else(|| day.clone())),
+                });
+            }
+        }
+    }
+    let want = contested_from(&said);
+    let (got, order) = contested_of(&db);
+    assert!(
+        want.len() > 100,
+        "the corpus has contested statements: {}",
+        want.len()
+    );
+    assert_eq!(got, want);
+    assert_contested_order(&order);
+
+    // The same counts by plain Cypher, distinct nodes.
+    let cypher = "MATCH (c)-[:CLAIMS]->(s:Statement)<-[:DENIES]-(d) \
+                  WITH s, count(DISTINCT c) AS claimants, count(DISTINCT d) AS deniers \
+                  OPTIONAL MATCH (s)<-[:ASSESSES]-(x) \
+                  RETURN s.text, claimants, deniers, count(DISTINCT x) AS assessors";
+    let result = db.query(cypher, &Default::default()).unwrap();
+    let by_cypher: BTreeMap<String, (usize, usize, usize)> = result
+        .rows
+        .iter()
+        .map(|r| {
+            let n = |v: &ResultValue| match v {
+                ResultValue::Int(i) => *i as usize,
+                other => panic!("{other:?}"),
+            };
+            let ResultValue::String(t) = &r[0] else {
+                panic!()
+            };
+            (t.clone(), (n(&r[1]), n(&r[2]), n(&r[3])))
+        })
+        .collect();
+    let ours: BTreeMap<String, (usize, usize, usize)> = got
+        .iter()
+        .map(|(t, v)| (t.clone(), (v.0, v.1, v.2)))
+        .collect();
+    assert_eq!(ours, by_cypher);
+
+    // stance() and first() of the most repeated statements, against the file.
+    for (_, text) in order.iter().take(25) {
+        let rows = claims::stance(db.graph(), Target::Text(text)).unwrap();
+        let mut got: Vec<Said> = rows
+            .iter()
+            .map(|r| Said {
+                statement: text.clone(),
+                stance: r.stance.word().into(),
+                who: key(&db, r.who),
+                article: article(&db, r.article),
+                date: r.date.as_ref().and_then(claims::date_key),
+            })
+            .collect();
+        let dates: Vec<_> = got.iter().map(|s| s.date.clone()).collect();
+        assert!(dates.windows(2).all(|w| w[0] <= w[1]), "by date: {dates:?}");
+        got.sort();
+        let want: Vec<Said> = said
+            .iter()
+            .filter(|s| &s.statement == text)
+            .cloned()
+            .collect();
+        assert_eq!(got, want);
+        let first = claims::first(db.graph(), Target::Text(text)).unwrap();
+        let claimed = want.iter().filter(|s| s.stance == "claims").count();
+        assert_eq!(first.len(), claimed);
+        let earliest = want
+            .iter()
+            .filter(|s| s.stance == "claims")
+            .map(|s| &s.date)
+            .min()
+            .unwrap();
+        assert_eq!(&first[0].date.as_ref().and_then(claims::date_key), earliest);
+    }
+
+    // timeline() of the hub actor: its own stances, and those on statements about it.
+    let params: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("params.json")).unwrap())
+            .unwrap();
+    let actor = params["actor"].as_str().unwrap();
+    let rows = claims::timeline(db.graph(), Target::Text(actor)).unwrap();
+    let own = said.iter().filter(|s| s.who == actor).count();
+    assert_eq!(
+        rows.len(),
+        own,
+        "the hub actor has no statements about it in this corpus"
+    );
+    assert!(rows
+        .windows(2)
+        .all(|w| claims::cmp_dates(&w[0].date, &w[1].date).is_le()));
+    let place = params["place"].as_str().unwrap();
+    let about = db
+        .query(
+            "MATCH (:Place {name: $p})<-[:ABOUT]-(s)<-[r]-() WHERE type(r) IN ['CLAIMS', 'DENIES', 'ASSESSES'] \
+             RETURN count(DISTINCT r)",
+            &[("p".to_string(), Value::from(place))].into_iter().collect(),
+        )
+        .unwrap();
+    let ResultValue::Int(n) = about.rows[0][0] else {
+        panic!()
+    };
+    assert_eq!(
+        claims::timeline(db.graph(), Target::Text(place))
+            .unwrap()
+            .len() as i64,
+        n
+    );
+}
+
+#[test]
+fn claims_on_liar() {
+    let Some(shared) = common::shared("the claims LIAR test") else {
+        return;
+    };
+    let rows = liar::rows(&shared);
+    let mut db = Database::in_memory();
+    db.import_bytes(
+        "liar.jsonl",
+        liar::jsonl(&rows).as_bytes(),
+        Format::Jsonl,
+        None,
+    )
+    .unwrap();
+    let g = db.graph();
+
+    // find(): donald-trump from his name as people write it.
+    for query in [
+        "Donald Trump",
+        "donald trump",
+        "Donald Trmup",
+        "TRUMP, Donald",
+    ] {
+        let found = claims::find(g, query, Some(&[Kind::Actor]));
+        let top = found
+            .first()
+            .unwrap_or_else(|| panic!("nothing for {query:?}"));
+        assert_eq!(
+            top.matched,
+            "donald-trump",
+            "for {query:?}: {:?}",
+            &found[..found.len().min(3)]
+        );
+    }
+    assert_eq!(
+        claims::entity(g, "Donald-Trump", None)
+            .unwrap()
+            .map(|id| key(&db, id))
+            .as_deref(),
+        Some("donald-trump")
+    );
+
+    // contested(): every statement claimed and rated false or pants-fire,
+    // computed from the rows.
+    let mut said = BTreeSet::new();
+    for r in rows
+        .iter()
+        .filter(|r| !r.speaker.is_empty() && !r.text.trim().is_empty())
+    {
+        let text = r.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut push = |stance: &str, who: &str| {
+            said.insert(Said {
+                statement: text.clone(),
+                stance: stance.into(),
+                who: who.into(),
+                article: r.article(),
+                date: None,
+            });
+        };
+        push("claims", &r.speaker);
+        push(if r.denied() { "denies" } else { "assesses" }, "PolitiFact");
+    }
+    let want = contested_from(&said);
+    let (got, order) = contested_of(&db);
+    assert!(want.len() > 3000, "{}", want.len());
+    assert_eq!(got, want);
+    assert_contested_order(&order);
+
+    // The speaker's claims, counted once each, whatever the number of paths.
+    let trump = claims::entity(g, "donald-trump", Some(Kind::Actor))
+        .unwrap()
+        .unwrap();
+    let timeline = claims::timeline(g, Target::Node(trump)).unwrap();
+    let by_file = said.iter().filter(|s| s.who == "donald-trump").count();
+    assert_eq!(timeline.len(), by_file);
+
+    // similar(): LIAR's "On abortion" is there twice, with two speakers: one
+    // statement node; its nearest others share words with it.
+    let similar = claims::similar(g, Target::Text("On abortion"), 5).unwrap();
+    assert!(!similar.is_empty());
+    assert!(similar.iter().all(|s| s.score > 0.0 && s.score <= 1.0));
+    assert!(similar.windows(2).all(|w| w[0].score >= w[1].score));
+    assert!(similar
+        .iter()
+        .all(|s| key(&db, s.node).to_lowercase().contains("abortion") || s.score < 0.5));
+}
