@@ -78,6 +78,12 @@ fn os_code(e: &std::io::Error) -> Option<i32> {
     })
 }
 
+/// Whether `e` comes from the operating system (rather than from a reader
+/// that found bytes it did not expect).
+pub fn is_os_error(e: &std::io::Error) -> bool {
+    os_code(e).is_some()
+}
+
 /// Whether `e` says the device is full.
 pub fn is_no_space(e: &std::io::Error) -> bool {
     matches!(os_code(e), Some(libc::ENOSPC | libc::EDQUOT))

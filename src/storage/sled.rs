@@ -13,6 +13,14 @@
 //! the current records (again in one atomic `sled::Batch`).
 //!
 //! A lock file in the store's directory keeps a second process out.
+//!
+//! Faults: a commit is checked against the device's free room first, runs on
+//! a thread of its own bounded in time once the device is full (sled's
+//! writers otherwise wait for ever for a buffer a full disk never takes), and
+//! after any failure the store writes nothing more; closing it does not wait
+//! for ever either. Opening removes the snapshots sled left unfinished, and
+//! reads a private copy of the store when its medium is read-only or its
+//! device too full for sled's recovery, refusing writes then.
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
@@ -297,7 +305,7 @@ fn read_error(path: &Path, e: sled::Error) -> Error {
 /// I/O error or a read-only medium in words; anything else as a read error.
 fn write_error(path: &Path, what: &str, e: sled::Error) -> Error {
     match e {
-        sled::Error::Io(io) => device::io_error(path, what, io),
+        sled::Error::Io(io) if device::is_os_error(&io) => device::io_error(path, what, io),
         e => read_error(path, e),
     }
 }
