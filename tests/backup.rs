@@ -5,30 +5,16 @@
 #[path = "common/stores.rs"]
 mod stores;
 
-use std::path::Path;
-use std::process::{Command, Stdio};
-
 use claimgraph::Database;
-use stores::{check, example, records};
-
-fn claimgraph(store: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_claimgraph"));
-    cmd.arg("--store").arg(store);
-    cmd.env_remove("CLAIMGRAPH_STORE");
-    cmd.env("RUST_BACKTRACE", "0");
-    cmd.stdin(Stdio::null());
-    cmd
-}
+use stores::{check, claimgraph, example, records, store_with_one_article};
 
 const QUESTION: &str = "MATCH (a)-[r]->(s:Statement) RETURN a.name AS who, type(r) AS how, s.text AS what ORDER BY who, how, what";
 
 #[test]
 fn a_backup_made_while_the_store_is_open_answers_like_it_and_opens_alone() {
     let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store");
+    let store = store_with_one_article(&dir.path().join("store"));
     let mut db = Database::open(&store).unwrap();
-    db.import_file(&example("bakhmut.triples"), None, None)
-        .unwrap();
     db.query(
         "MATCH (a:Actor {name: 'Yevgeny Prigozhin'}) SET a.note = 'after the import'",
         &Default::default(),
@@ -102,11 +88,7 @@ fn a_backup_made_while_the_store_is_open_answers_like_it_and_opens_alone() {
 #[test]
 fn a_damaged_store_names_backup_and_the_files_read() {
     let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store");
-    let mut db = Database::open(&store).unwrap();
-    db.import_file(&example("bakhmut.triples"), None, None)
-        .unwrap();
-    drop(db);
+    let store = store_with_one_article(&dir.path().join("store"));
     // Reopened, sled writes a snapshot of its recovery.
     drop(Database::open(&store).unwrap());
     // A snapshot that cannot be read: the newest sled finds.
@@ -140,11 +122,7 @@ fn an_unfinished_snapshot_left_by_a_full_disk_does_not_damage_the_store() {
     // sled writes `snap.N.generating` and renames it when whole; a full disk
     // or a kill leaves it empty, and sled would read it as the newest.
     let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store");
-    let mut db = Database::open(&store).unwrap();
-    db.import_file(&example("bakhmut.triples"), None, None)
-        .unwrap();
-    drop(db);
+    let store = store_with_one_article(&dir.path().join("store"));
     let before = records(&store);
     std::fs::write(
         store.join("data").join("snap.FFFFFFFFFFFFFFFF.generating"),

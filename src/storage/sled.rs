@@ -311,13 +311,25 @@ fn write_error(path: &Path, what: &str, e: sled::Error) -> Error {
 }
 
 /// Takes the store's lock file, refusing a store another process has open.
+/// A lock still held for a moment (a process that is ending, or a child just
+/// forked by this one, which holds its copy of the lock until it runs its
+/// program) is waited for, briefly.
 fn lock_store(lock: &File, path: &Path, lock_path: &Path) -> Result<()> {
-    match lock.try_lock() {
-        Ok(()) => Ok(()),
-        Err(std::fs::TryLockError::WouldBlock) => Err(Error::StoreLocked {
-            path: path.to_path_buf(),
-        }),
-        Err(std::fs::TryLockError::Error(e)) => Err(Error::io(lock_path, e)),
+    let mut attempts = 0;
+    loop {
+        match lock.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(std::fs::TryLockError::WouldBlock) if attempts < 25 => {
+                attempts += 1;
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::StoreLocked {
+                    path: path.to_path_buf(),
+                })
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(lock_path, e)),
+        }
     }
 }
 
