@@ -230,7 +230,7 @@ impl Database {
 
 /// The damaged-store message: what is wrong, the files that were read, and
 /// what to do.
-fn damage_hint(path: &Path, why: String) -> String {
+pub fn damage_hint(path: &Path, why: String) -> String {
     let files = crate::storage::sled::files_read(path);
     let shown: Vec<String> = files
         .iter()

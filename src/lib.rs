@@ -51,7 +51,9 @@
 //!
 //! - [`value`], [`model`]: property values; nodes and relationships with stable
 //!   ids; the domain's labels, keys and stance rules.
-//! - [`storage`]: the `Storage` trait, with the sled and memory backends.
+//! - [`storage`]: the `Storage` trait, with the sled and memory backends;
+//!   [`storage::device`] (free room, read-only media, storage errors in words,
+//!   the time bound on a commit) and [`storage::backup`] (`backup DEST`).
 //! - [`graph`]: petgraph plus indexes (label, key, name and alias, adjacency
 //!   lists with relationship types as numbers), and `Txn`.
 //! - [`import`]: `.triples` and `.jsonl`.
@@ -77,6 +79,19 @@
 //!   as one batch or not at all, so the store holds all of an import or a
 //!   write query, or none of it, even after `kill -9`.
 //! - The store carries a format version, checked on open.
+//! - A full disk, an I/O error or a read-only medium fails the transaction
+//!   that met it, promptly and with its cause ([`Error::NoSpace`],
+//!   [`Error::DeviceIo`], [`Error::ReadOnly`]), and nothing else: a commit
+//!   checks the room for its batch before writing, waits for sled at most a
+//!   moment once the device is full, and after a failure the store writes
+//!   nothing more until it is reopened ([`Error::StoreUnusable`]).
+//! - Opening never damages a store: snapshots sled left unfinished are
+//!   removed before it starts (sled would read one as the newest); on a
+//!   read-only medium or a device too full for sled's recovery the store is
+//!   read from a private copy and writes are refused; the log is compacted
+//!   only when the device has room for a second copy of the records.
+//! - A backup is written beside its destination and renamed into place when
+//!   complete: it exists whole or not at all.
 //! - No user input reaches a panic: errors are values with positions, nesting
 //!   is bounded before recursive code runs, and long loops can be cancelled.
 

@@ -24,7 +24,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use claimgraph::{Database, Format};
-use stores::{all_or_nothing, check, copy_dir, example, records};
+use stores::{all_or_nothing, check, copy_dir, example, records, store_with_one_article};
 
 // ---- the fault layer ----
 
@@ -326,10 +326,8 @@ fn run_child(op: Op, kind: &str, at: u64, errno: i32, mode: &str, store: &Path) 
 /// A store holding one article, with a log long enough that opening it
 /// compacts (so that an open writes as much as it ever does).
 fn base_store(dir: &Path) -> PathBuf {
-    let base = dir.join("base");
+    let base = store_with_one_article(&dir.join("base"));
     let mut db = Database::open(&base).unwrap();
-    db.import_file(&example("bakhmut.triples"), None, None)
-        .unwrap();
     for i in 0..70 {
         db.query(&format!("CREATE (:Probe {{n: {i}}})"), &Default::default())
             .unwrap();

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use claimgraph::storage::device::free_bytes;
 use claimgraph::Database;
-use stores::{all_or_nothing, check, example, records};
+use stores::{all_or_nothing, check, claimgraph, example, records, store_with_one_article};
 
 /// The size of the smallest file system; each point adds a little.
 const DISK: u64 = 6 << 20;
@@ -72,16 +72,6 @@ fn mounting_allowed(scratch: &Path) -> bool {
             false
         }
     }
-}
-
-fn claimgraph(store: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_claimgraph"));
-    cmd.arg("--store").arg(store);
-    cmd.env_remove("CLAIMGRAPH_STORE");
-    cmd.env_remove("CLAIMGRAPH_SKIP_ROOM_CHECK");
-    cmd.env("RUST_BACKTRACE", "0");
-    cmd.stdin(Stdio::null());
-    cmd
 }
 
 /// Runs `cmd`, killing it (and failing) past `limit`.
@@ -175,11 +165,7 @@ fn imports_on_a_filling_disk_end_promptly_and_lose_nothing() {
     payload(&input);
 
     // What the store holds before and after the import, on an ordinary disk.
-    let reference = scratch.path().join("reference");
-    let mut db = Database::open(&reference).unwrap();
-    db.import_file(&example("bakhmut.triples"), None, None)
-        .unwrap();
-    drop(db);
+    let reference = store_with_one_article(&scratch.path().join("reference"));
     let before = records(&reference);
     let small = dir_size(&reference);
     let mut db = Database::open(&reference).unwrap();
@@ -355,11 +341,7 @@ fn a_store_on_a_read_only_file_system_is_read_and_never_changed() {
         return;
     }
     let mount = Mount::new(&scratch.path().join("disk"), 16 << 20).unwrap();
-    let store = mount.dir.join("store");
-    let mut db = Database::open(&store).unwrap();
-    db.import_file(&example("bakhmut.triples"), None, None)
-        .unwrap();
-    drop(db);
+    let store = store_with_one_article(&mount.dir.join("store"));
     let before = records(&store);
     let status = Command::new("mount")
         .args(["-o", "remount,ro"])

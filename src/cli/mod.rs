@@ -460,7 +460,10 @@ fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Check) => {
             let db = open_existing(&cli.store)?;
-            db.graph().verify_indexes()?;
+            db.graph().verify_indexes().map_err(|e| match e {
+                Error::Corrupt(why) => Error::Corrupt(crate::db::damage_hint(&cli.store, why)),
+                e => e,
+            })?;
             let stats = db.stats();
             println!(
                 "{}: ok ({} nodes, {} relationships; records and indexes agree)",

@@ -71,11 +71,29 @@ pub fn is_read_only(path: &Path) -> bool {
 /// The OS error code of `e`, looking inside an error that wraps another
 /// (sled wraps the errors of its I/O threads).
 fn os_code(e: &std::io::Error) -> Option<i32> {
-    e.raw_os_error().or_else(|| {
-        e.get_ref()
-            .and_then(|inner| inner.downcast_ref::<std::io::Error>())
-            .and_then(os_code)
-    })
+    e.raw_os_error()
+        .or_else(|| {
+            e.get_ref()
+                .and_then(|inner| inner.downcast_ref::<std::io::Error>())
+                .and_then(os_code)
+        })
+        .or_else(|| {
+            // Some of sled's threads hand on the error's rendering only:
+            // `Os { code: 28, kind: StorageFull, ... }`.
+            let text = e.to_string();
+            let at = text.find("Os { code: ")? + "Os { code: ".len();
+            let digits: String = text[at..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.parse().ok()
+        })
+}
+
+/// Whether `e` comes from the operating system (rather than from a reader
+/// that found bytes it did not expect).
+pub fn is_os_error(e: &std::io::Error) -> bool {
+    os_code(e).is_some()
 }
 
 /// Whether `e` says the device is full.

@@ -13,6 +13,14 @@
 //! the current records (again in one atomic `sled::Batch`).
 //!
 //! A lock file in the store's directory keeps a second process out.
+//!
+//! Faults: a commit is checked against the device's free room first, runs on
+//! a thread of its own bounded in time once the device is full (sled's
+//! writers otherwise wait for ever for a buffer a full disk never takes), and
+//! after any failure the store writes nothing more; closing it does not wait
+//! for ever either. Opening removes the snapshots sled left unfinished, and
+//! reads a private copy of the store when its medium is read-only or its
+//! device too full for sled's recovery, refusing writes then.
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
@@ -297,19 +305,31 @@ fn read_error(path: &Path, e: sled::Error) -> Error {
 /// I/O error or a read-only medium in words; anything else as a read error.
 fn write_error(path: &Path, what: &str, e: sled::Error) -> Error {
     match e {
-        sled::Error::Io(io) => device::io_error(path, what, io),
+        sled::Error::Io(io) if device::is_os_error(&io) => device::io_error(path, what, io),
         e => read_error(path, e),
     }
 }
 
 /// Takes the store's lock file, refusing a store another process has open.
+/// A lock still held for a moment (a process that is ending, or a child just
+/// forked by this one, which holds its copy of the lock until it runs its
+/// program) is waited for, briefly.
 fn lock_store(lock: &File, path: &Path, lock_path: &Path) -> Result<()> {
-    match lock.try_lock() {
-        Ok(()) => Ok(()),
-        Err(std::fs::TryLockError::WouldBlock) => Err(Error::StoreLocked {
-            path: path.to_path_buf(),
-        }),
-        Err(std::fs::TryLockError::Error(e)) => Err(Error::io(lock_path, e)),
+    let mut attempts = 0;
+    loop {
+        match lock.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(std::fs::TryLockError::WouldBlock) if attempts < 25 => {
+                attempts += 1;
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::StoreLocked {
+                    path: path.to_path_buf(),
+                })
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(lock_path, e)),
+        }
     }
 }
 

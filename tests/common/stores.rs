@@ -15,6 +15,27 @@ pub fn example(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The binary on the store at `store`, as a user runs it: no store from the
+/// environment, no backtraces, no standard input.
+pub fn claimgraph(store: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_claimgraph"));
+    cmd.arg("--store").arg(store);
+    cmd.env_remove("CLAIMGRAPH_STORE");
+    cmd.env_remove("CLAIMGRAPH_SKIP_ROOM_CHECK");
+    cmd.env("RUST_BACKTRACE", "0");
+    cmd.stdin(std::process::Stdio::null());
+    cmd
+}
+
+/// A closed store at `dir` holding the first example article.
+pub fn store_with_one_article(dir: &Path) -> PathBuf {
+    let mut db = Database::open(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    db.import_file(&example("bakhmut.triples"), None, None)
+        .unwrap();
+    drop(db);
+    dir.to_path_buf()
+}
+
 /// Copies a closed store directory, file by file.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("creating a directory");
