@@ -4,8 +4,12 @@
 //! Errors about user input (a query, an import file) carry [`Diagnostic`]s:
 //! a position, the offending line and a caret under the spot.
 
+mod code;
+
 use std::fmt;
 use std::path::PathBuf;
+
+pub use self::code::{Code, Detail, ErrorKind, Phase};
 
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -25,6 +29,8 @@ pub enum Error {
         message: String,
         /// Where in the query, when known.
         diagnostic: Option<Box<Diagnostic>>,
+        /// The TCK's kind, detail and phase.
+        code: Code,
     },
 
     /// A write that would break a rule of the domain model (unique keys, stance rules,
@@ -114,11 +120,105 @@ pub enum Error {
 }
 
 impl Error {
-    /// A query error with no position.
+    /// A query error with no position; its detail is the one whose phrase
+    /// starts the message (see [`Detail`]), if any.
     pub fn query(message: impl Into<String>) -> Self {
+        let message = message.into();
+        let code = Code::new(Detail::of_message(&message));
+        Error::Query {
+            message,
+            diagnostic: None,
+            code,
+        }
+    }
+
+    /// A query error with this TCK detail; the kind follows from the detail and the phase.
+    pub fn coded(detail: Detail, message: impl Into<String>) -> Self {
         Error::Query {
             message: message.into(),
             diagnostic: None,
+            code: Code::new(detail),
+        }
+    }
+
+    /// A query error with this TCK kind and detail, whatever the phase.
+    pub fn typed(kind: ErrorKind, detail: Detail, message: impl Into<String>) -> Self {
+        let mut code = Code::new(detail);
+        code.kind = Some(kind);
+        Error::Query {
+            message: message.into(),
+            diagnostic: None,
+            code,
+        }
+    }
+
+    /// The error with its phase set, unless it had one.
+    pub fn in_phase(mut self, phase: Phase) -> Self {
+        if let Error::Query { code, .. } = &mut self {
+            code.phase.get_or_insert(phase);
+        }
+        self
+    }
+
+    /// The error pointing at `offset` of the query `text`, unless it points somewhere already.
+    pub fn at_offset(mut self, text: &str, offset: usize) -> Self {
+        if let Error::Query {
+            message,
+            diagnostic,
+            ..
+        } = &mut self
+        {
+            if diagnostic.is_none() {
+                *diagnostic = Some(Box::new(Diagnostic::at_offset(
+                    None,
+                    text,
+                    offset,
+                    message.clone(),
+                )));
+            }
+        }
+        self
+    }
+
+    /// The kind, detail and phase of an error about a query or a write; `None`
+    /// for errors of the store, the files or the limits.
+    pub fn code(&self) -> Option<Code> {
+        match self {
+            Error::Query { code, .. } => Some(*code),
+            Error::Input(d) => {
+                // The parser's own refusals are syntax errors; some have a detail of their own.
+                let detail = d
+                    .items
+                    .first()
+                    .map(|i| Detail::of_message(&i.message))
+                    .filter(|d| *d != Detail::Other)
+                    .unwrap_or(Detail::UnexpectedSyntax);
+                let mut code = Code::new(detail);
+                code.phase = Some(Phase::CompileTime);
+                code.kind = Some(ErrorKind::SyntaxError);
+                Some(code)
+            }
+            Error::Constraint(message) => {
+                let detail = if message.starts_with("cannot delete node") {
+                    Detail::DeleteConnectedNode
+                } else {
+                    Detail::Other
+                };
+                let mut code = Code::new(detail);
+                code.phase = Some(Phase::Runtime);
+                code.kind = Some(ErrorKind::ConstraintVerificationFailed);
+                Some(code)
+            }
+            _ => None,
+        }
+    }
+
+    /// The first place the error points at: its diagnostic, if any.
+    pub fn diagnostic(&self) -> Option<&Diagnostic> {
+        match self {
+            Error::Input(d) => d.items.first(),
+            Error::Query { diagnostic, .. } => diagnostic.as_deref(),
+            _ => None,
         }
     }
 

@@ -672,17 +672,24 @@ fn relocate(e: Error, file: &str, first_line: usize) -> Error {
         Error::Query {
             message,
             diagnostic: Some(mut d),
+            code,
         } => {
             shift(&mut d);
             Error::Query {
                 message,
                 diagnostic: Some(d),
+                code,
             }
         }
         Error::Query {
             message,
             diagnostic: None,
-        } => Error::query(format!("{file}:{first_line}: {message}")),
+            code,
+        } => Error::Query {
+            message: format!("{file}:{first_line}: {message}"),
+            diagnostic: None,
+            code,
+        },
         Error::Constraint(message) => Error::Constraint(format!(
             "{message} (in the statement at {file}:{first_line})"
         )),

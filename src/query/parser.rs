@@ -268,6 +268,19 @@ fn syntax_error(text: &str, error: &pest::error::Error<Rule>) -> Error {
             } else {
                 format!("expected {}, found {found}", join_or(&words))
             };
+            // Inside a relationship's brackets, where a length may come.
+            if positives.iter().any(|r| {
+                matches!(
+                    r,
+                    Rule::range
+                        | Rule::range_bounds
+                        | Rule::range_min
+                        | Rule::range_max
+                        | Rule::range_exact
+                )
+            }) {
+                message = format!("invalid relationship pattern: {message}");
+            }
             if words.contains(&VARIABLE) && starts_with_reserved(&text[offset.min(text.len())..]) {
                 message.push_str(&format!(
                     " ({found} is a reserved word; to use it as a name, put it in backquotes)"

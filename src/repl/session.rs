@@ -154,9 +154,11 @@ impl Session {
             Error::Query {
                 message,
                 diagnostic: Some(d),
+                code,
             } => Error::Query {
                 message,
                 diagnostic: Some(Box::new(relocate(*d, line, expr_at, PREFIX.len()))),
+                code,
             },
             other => other,
         })

@@ -312,21 +312,34 @@ impl ErrorClass {
             _ => ErrorClass::Other,
         }
     }
+}
 
-    /// Whether this kind of error answers an expected error of `phase`.
-    ///
-    /// The TCK's compile-time errors (its "SyntaxError" covers undefined variables and
-    /// misplaced aggregates too) may come from the parser or the planner. An error the TCK
-    /// raises at run time is about a query that is well formed, so the parser refusing it
-    /// is not the expected behaviour.
-    pub fn answers(self, phase: Phase) -> bool {
-        matches!(
-            (self, phase),
-            (ErrorClass::Input, Phase::Compile | Phase::Any)
-                | (ErrorClass::Query, _)
-                | (ErrorClass::Constraint, Phase::Runtime | Phase::Any)
-        )
+/// Checks an error's kind, detail and phase against the TCK's expectation;
+/// `Err` says what differs.
+pub fn check_error(e: &Error, kind: &str, phase: Phase, detail: &str) -> Result<(), String> {
+    let Some(code) = e.code() else {
+        return Err(format!(
+            "expected {kind} ({detail}), got {:?} error: {}",
+            ErrorClass::of(e),
+            one_line_error(e)
+        ));
+    };
+    let got_kind = code.kind().to_string();
+    let got_detail = code.detail.name().unwrap_or("no detail");
+    let got_phase = code.phase();
+    let phase_ok = match phase {
+        Phase::Any => true,
+        Phase::Compile => got_phase == claimgraph::error::Phase::CompileTime,
+        Phase::Runtime => got_phase == claimgraph::error::Phase::Runtime,
+    };
+    if got_kind != kind || got_detail != detail || !phase_ok {
+        return Err(format!(
+            "expected {kind} at {phase:?}: {detail}; got {got_kind} at {}: {got_detail}: {}",
+            got_phase.name(),
+            one_line_error(e)
+        ));
     }
+    Ok(())
 }
 
 /// The expected rows of a result table.
@@ -508,7 +521,7 @@ impl Case {
 /// What the last query returned.
 enum Answer {
     Rows(QueryResult),
-    Failed(ErrorClass, String),
+    Failed(ErrorClass, String, Error),
 }
 
 fn short(query: &str) -> String {
@@ -560,7 +573,7 @@ pub fn run_case(
                 stats = result.as_ref().ok().and_then(|r| r.stats);
                 answer = Some(match result {
                     Ok(r) => Answer::Rows(r),
-                    Err(e) => Answer::Failed(ErrorClass::of(&e), one_line_error(&e)),
+                    Err(e) => Answer::Failed(ErrorClass::of(&e), one_line_error(&e), e),
                 });
             }
             Action::Control(query) => {
@@ -577,14 +590,14 @@ pub fn run_case(
             }
             Action::Rows(expected) => match &answer {
                 None => return Err("a result is expected before any query ran".into()),
-                Some(Answer::Failed(class, message)) => {
+                Some(Answer::Failed(class, message, _)) => {
                     return Err(format!("expected rows, got {class:?} error: {message}"))
                 }
                 Some(Answer::Rows(result)) => check_rows(expected, result)?,
             },
             Action::Empty => match &answer {
                 None => return Err("a result is expected before any query ran".into()),
-                Some(Answer::Failed(class, message)) => {
+                Some(Answer::Failed(class, message, _)) => {
                     return Err(format!(
                         "expected an empty result, got {class:?} error: {message}"
                     ))
@@ -622,12 +635,8 @@ pub fn run_case(
                         result.rows.len()
                     ))
                 }
-                Some(Answer::Failed(class, message)) => {
-                    if !class.answers(*phase) {
-                        return Err(format!(
-                            "expected {kind} ({detail}) at {phase:?}, got {class:?} error: {message}"
-                        ));
-                    }
+                Some(Answer::Failed(_, _, error)) => {
+                    check_error(error, kind, *phase, detail)?;
                     // A refused query must leave the graph as it was.
                     if let Some(e) = effects.filter(|e| *e != SideEffects::default()) {
                         return Err(format!("the failed query still changed the graph: {e}"));

@@ -660,16 +660,37 @@ fn parameters_reach_the_engine() {
 
 #[test]
 fn expected_errors_need_the_right_kind_and_no_writes() {
-    let error = |phase| Action::Error {
-        kind: "SyntaxError".into(),
+    let coded = |kind: &str, phase, detail: &str| Action::Error {
+        kind: kind.into(),
         phase,
-        detail: "X".into(),
+        detail: detail.into(),
     };
+    let error = |phase| coded("SyntaxError", phase, "UnexpectedSyntax");
     let exec = |q: &str| Action::Execute(q.into());
     use runner::Phase::{Any, Compile, Runtime};
     assert!(run(&[exec("RETURN 1 ORDER"), error(Compile)]).is_ok());
-    assert!(run(&[exec("RETURN x"), error(Compile)]).is_ok());
-    assert!(run(&[exec("RETURN x"), error(Runtime)]).is_ok());
+    let undefined = |phase| coded("SyntaxError", phase, "UndefinedVariable");
+    assert!(run(&[exec("RETURN x"), undefined(Compile)]).is_ok());
+    assert!(
+        run(&[exec("RETURN x"), undefined(Runtime)]).is_err(),
+        "an error raised before running is not a run-time error"
+    );
+    assert!(
+        run(&[
+            exec("RETURN x"),
+            coded("SyntaxError", Compile, "UnknownFunction")
+        ])
+        .is_err(),
+        "the detail must match"
+    );
+    assert!(
+        run(&[
+            exec("RETURN x"),
+            coded("TypeError", Compile, "UndefinedVariable")
+        ])
+        .is_err(),
+        "the kind must match"
+    );
     assert!(
         run(&[exec("RETURN 1 ORDER"), error(Runtime)]).is_err(),
         "a run-time error is not answered by the parser refusing the text"

@@ -83,6 +83,7 @@
 mod call;
 mod eval;
 mod functions;
+mod params;
 mod pattern;
 pub mod plan;
 pub mod procedures;
@@ -103,7 +104,7 @@ use self::values::Key;
 use super::ast::{Mode, Statement};
 use super::Params;
 use crate::cancel::Cancel;
-use crate::error::{Error, Result};
+use crate::error::{Error, Phase, Result};
 use crate::graph::{Graph, Txn};
 use crate::result::{QueryResult, ResultValue};
 use crate::storage::Storage;
@@ -132,7 +133,12 @@ pub fn execute_with(
     params: &Params,
     cancel: &Cancel,
 ) -> Result<QueryResult> {
-    let plan = plan::plan_with(graph, registry, &statement.query)?;
+    // Errors found before the graph is touched are compile-time errors; the rest are runtime.
+    let compile = |e: Error| e.in_phase(Phase::CompileTime);
+    let plan = plan::plan_with(graph, registry, &statement.query).map_err(compile)?;
+    if statement.mode != Mode::Explain {
+        params::check(&statement.query, registry, params).map_err(compile)?;
+    }
     if statement.mode == Mode::Explain {
         return Ok(QueryResult {
             columns: plan.columns.clone(),
@@ -141,6 +147,19 @@ pub fn execute_with(
             plan: Some(plan.to_string()),
         });
     }
+    run_planned(graph, storage, statement, &plan, params, cancel)
+        .map_err(|e| e.in_phase(Phase::Runtime))
+}
+
+/// Runs a planned statement.
+fn run_planned(
+    graph: &mut Graph,
+    storage: &mut dyn Storage,
+    statement: &Statement,
+    plan: &Plan,
+    params: &Params,
+    cancel: &Cancel,
+) -> Result<QueryResult> {
     let regexes = RefCell::new(HashMap::new());
     let deleted = RefCell::new(eval::Deleted::default());
     let env = Env {
@@ -156,7 +175,7 @@ pub fn execute_with(
         let mut txn = graph.begin();
         let rows = {
             let mut access = Access::Write(&mut txn);
-            let rows = run_plan(&plan, &mut access, &env, &mut profile)?;
+            let rows = run_plan(plan, &mut access, &env, &mut profile)?;
             to_results(rows, access.graph(), cancel)?
         };
         cancel.check()?;
@@ -165,7 +184,7 @@ pub fn execute_with(
         (rows, Some(stats))
     } else {
         let mut access = Access::Read(graph);
-        let rows = run_plan(&plan, &mut access, &env, &mut profile)?;
+        let rows = run_plan(plan, &mut access, &env, &mut profile)?;
         (to_results(rows, access.graph(), cancel)?, None)
     };
     let plan_text = (statement.mode == Mode::Profile).then(|| {

@@ -16,7 +16,7 @@ use super::eval::{build_path, eval, truthy, Ctx, Frame};
 use super::plan::{self, MatchOp, PatternPlan, RelStep, Start};
 use super::values::{equals, Key, Val};
 use super::MAX_VALUES;
-use crate::error::{Error, Result};
+use crate::error::{Detail, Error, Result};
 use crate::graph::{adjacency::Adj, Dir, TypeId};
 use crate::model::{
     normalise_text, Kind, NodeId, RelId, ABOUT, ASSESSES, CLAIMS, DENIES, STATEMENT,
@@ -59,7 +59,7 @@ pub fn match_row(
                     "invalid argument type: a pattern's properties must be a map, not {}",
                     v.type_name()
                 ))),
-                Err(Error::Query { message, .. }) if message.starts_with("undefined variable") => {
+                Err(Error::Query { code, .. }) if code.detail == Detail::UndefinedVariable => {
                     Ok(Props::Lazy(x.clone()))
                 }
                 Err(e) => Err(e),

@@ -12,7 +12,7 @@ use std::fmt;
 use super::call::{self, CallOp};
 use super::functions;
 use super::procedures::Registry;
-use crate::error::{Error, Result};
+use crate::error::{Detail, Error, Result};
 use crate::graph::Graph;
 use crate::model::Kind;
 use crate::query::ast::*;
@@ -586,6 +586,23 @@ impl<'g> Planner<'g> {
                     return Err(Error::query(format!("variable already bound: `{p}`")));
                 }
             }
+            let props = std::iter::once(&pattern.start.properties).chain(
+                pattern
+                    .steps
+                    .iter()
+                    .flat_map(|(r, n)| [&r.properties, &n.properties]),
+            );
+            if let Some(Some(Expr::Parameter(name))) = props
+                .into_iter()
+                .find(|p| matches!(p, Some(Expr::Parameter(_))))
+            {
+                return Err(Error::coded(
+                    Detail::InvalidParameterUse,
+                    format!(
+                        "invalid parameter use: a pattern to match cannot take its properties from `${name}`; write a map such as {{name: ${name}.name}}"
+                    ),
+                ));
+            }
             let declare = |scope: &mut Scope, v: &str, kind: VarKind| -> Result<()> {
                 match scope.get(v) {
                     Some(VarKind::List) if kind == VarKind::RelList => Ok(()),
@@ -838,10 +855,16 @@ impl<'g> Planner<'g> {
                 items.push((n.clone(), Expr::Variable(n.clone())));
             }
         }
+        let mut no_alias = None;
         for item in &p.items {
             check_expr(&item.expr, scope, ExprCtx::projection(), 0)?;
-            if !is_return && item.alias.is_none() && !matches!(item.expr, Expr::Variable(_)) {
-                return Err(Error::query(format!(
+            if !is_return
+                && item.alias.is_none()
+                && !matches!(item.expr, Expr::Variable(_))
+                && no_alias.is_none()
+            {
+                // Raised after ORDER BY is checked, whose errors the TCK expects first.
+                no_alias = Some(Error::query(format!(
                     "no expression alias: `{}` in WITH must be given a name with AS",
                     item.name
                 )));
@@ -933,7 +956,28 @@ impl<'g> Planner<'g> {
                 let mut allowed = key_vars.clone();
                 allowed.extend(items.iter().map(|(n, _)| n.clone()));
                 allowed.extend(aggregates.iter().map(|a| a.name.clone()));
-                check_grouping_vars(&substitute_items(&r, &simple_keys), &allowed)?;
+                check_grouping_vars(&substitute_items(&r, &simple_keys), &allowed).map_err(
+                    |e| {
+                        // A variable that no projected item uses is not in scope at all.
+                        let projected: HashSet<String> = items
+                            .iter()
+                            .flat_map(|(_, x)| expr_names(x))
+                            .collect();
+                        let mut free = Vec::new();
+                        free_vars(&r, &mut free, &mut Vec::new(), 0);
+                        match free.iter().find(|v| {
+                            !allowed.contains(v) && !projected.contains(*v) && !is_hidden(v)
+                        }) {
+                            Some(v) => Error::coded(
+                                Detail::UndefinedVariable,
+                                format!(
+                                    "undefined variable `{v}`: ORDER BY after aggregation can only use the projected columns"
+                                ),
+                            ),
+                            None => e,
+                        }
+                    },
+                )?;
                 substitute_items(&r, &items)
             } else {
                 let substituted = substitute_items(&s.expr, &items);
@@ -952,12 +996,17 @@ impl<'g> Planner<'g> {
             };
             order_by.push((r, s.descending));
         }
-        for e in p.skip.iter().chain(p.limit.iter()) {
+        if let Some(e) = no_alias {
+            return Err(e);
+        }
+        for (what, e) in [("SKIP", &p.skip), ("LIMIT", &p.limit)] {
+            let Some(e) = e else { continue };
             check_expr(e, &Scope::default(), ExprCtx::plain(), 0).map_err(|_| {
                 Error::query(
                     "non-constant expression: SKIP and LIMIT take a constant or a parameter",
                 )
             })?;
+            check_count_literal(e, what)?;
         }
         let where_ = match &p.where_ {
             Some(w) => {
@@ -1077,6 +1126,11 @@ impl<'g> Planner<'g> {
                 }
             }
             for (rel, _) in &pattern.steps {
+                if let Some(v) = &rel.variable {
+                    if scope.get(v).is_some() {
+                        return Err(Error::query(format!("variable already bound: `{v}`")));
+                    }
+                }
                 if rel.types.len() != 1 {
                     return Err(Error::query(
                         "no single relationship type: a created relationship needs exactly one type",
@@ -1211,16 +1265,43 @@ fn walk_children(e: &Expr, free: &mut Vec<String>, local: &mut Vec<String>, dept
     }
 }
 
+/// Refuses a negative or fractional number written as `SKIP` or `LIMIT`
+/// (a parameter is checked when the query runs).
+fn check_count_literal(e: &Expr, what: &str) -> Result<()> {
+    let (negative, literal) = match e {
+        Expr::Unary(UnaryOp::Neg, x) => match &**x {
+            Expr::Literal(l) => (true, l),
+            _ => return Ok(()),
+        },
+        Expr::Literal(l) => (false, l),
+        _ => return Ok(()),
+    };
+    match literal {
+        Literal::Int(n) if (*n < 0) != negative && *n != 0 => Err(Error::coded(
+            Detail::NegativeIntegerArgument,
+            format!("negative integer argument: {what} cannot be negative"),
+        )),
+        Literal::Float(_) => Err(Error::coded(
+            Detail::InvalidArgumentType,
+            format!("invalid argument type: {what} needs an integer, not a float"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// `ORDER BY` after `DISTINCT` or aggregation can only see what was projected.
 fn order_by_error(e: Error, aggregating: bool) -> Error {
     match e {
-        Error::Query { message, .. } if message.starts_with("undefined variable") => {
+        Error::Query { message, code, .. } if code.detail == Detail::UndefinedVariable => {
             if aggregating {
-                Error::query(format!(
-                    "ambiguous aggregation expression: ORDER BY after aggregation can only use projected columns ({message})"
-                ))
+                Error::coded(
+                    Detail::UndefinedVariable,
+                    format!(
+                        "{message}: ORDER BY after aggregation can only use the projected columns"
+                    ),
+                )
             } else {
-                Error::query(message)
+                Error::coded(Detail::UndefinedVariable, message)
             }
         }
         other => other,
@@ -1690,7 +1771,7 @@ fn visit_depth(e: &Expr, f: &mut dyn FnMut(&Expr), depth: usize) {
     }
 }
 
-fn visit_pattern(p: &PathPattern, go: &mut dyn FnMut(&Expr)) {
+pub(super) fn visit_pattern(p: &PathPattern, go: &mut dyn FnMut(&Expr)) {
     if let Some(x) = &p.start.properties {
         go(x);
     }

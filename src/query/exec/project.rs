@@ -9,7 +9,7 @@ use super::eval::{eval, truthy, Ctx, Frame};
 use super::plan::{Aggregate, ProjectOp};
 use super::values::{order, HashedKey, Key, Val};
 use super::{Row, MAX_VALUES};
-use crate::error::{Error, Result};
+use crate::error::{Detail, Error, ErrorKind, Result};
 use crate::query::ast::Expr;
 
 /// One output row, with the frame its ORDER BY and WHERE see.
@@ -197,10 +197,15 @@ fn count_arg(ctx: &Ctx, e: Option<&Expr>, what: &str) -> Result<Option<usize>> {
         Val::Int(_) => Err(Error::query(format!(
             "negative integer argument: {what} cannot be negative"
         ))),
-        v => Err(Error::query(format!(
-            "invalid argument type: {what} needs an integer, not {}",
-            v.type_name()
-        ))),
+        // The TCK calls this a syntax error even when a parameter brings the value.
+        v => Err(Error::typed(
+            ErrorKind::SyntaxError,
+            Detail::InvalidArgumentType,
+            format!(
+                "invalid argument type: {what} needs an integer, not {}",
+                v.type_name()
+            ),
+        )),
     }
 }
 

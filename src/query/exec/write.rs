@@ -164,7 +164,7 @@ fn check_merge_nulls(
             // Values that refer to the pattern's own variables are not checked here.
             if let Ok(Val::Null) = eval(&ctx, x, &frame) {
                 return Err(Error::query(format!(
-                    "invalid argument value: MERGE cannot use a null value for property `{k}`"
+                    "merge read own writes: MERGE cannot use a null value for property `{k}`"
                 )));
             }
         }
