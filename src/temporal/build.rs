@@ -342,6 +342,9 @@ fn date_from(kind: Kind, base: Option<i64>, int: &IntOf) -> Result<i64, String> 
     if base.is_none() && year.is_none() {
         return Err(e("`year` must be given"));
     }
+    if year.is_some_and(|y| !(-999_999_999..=999_999_999).contains(&y)) {
+        return Err(e("`year` must be between -999999999 and 999999999"));
+    }
     if week_keys {
         let (by, bw, bd) = base.map_or((0, 1, 1), |d| {
             let (wy, w) = iso_week(d);
@@ -433,8 +436,11 @@ fn time_from(kind: Kind, base: Option<i64>, int: &IntOf) -> Result<i64, String> 
         let ok = (0..1000).contains(&ms)
             && (0..1_000_000).contains(&us)
             && (0..1_000_000_000).contains(&ns);
+        if !ok {
+            return Err(err(kind, "a sub-second component is out of range"));
+        }
         let total = kept + ms * 1_000_000 + us * 1000 + ns;
-        if !ok || total >= NANOS_PER_SECOND {
+        if total >= NANOS_PER_SECOND {
             return Err(err(kind, "a sub-second component is out of range"));
         }
         total
