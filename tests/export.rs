@@ -1264,6 +1264,10 @@ fn temporal_values_keep_their_type_where_the_format_has_one() {
     export::neo4j_csv::write_dir(&sub, dir.path()).unwrap();
     let nodes = std::fs::read_to_string(dir.path().join("nodes.csv")).unwrap();
     assert!(
+        nodes.lines().next().unwrap().contains("date:date"),
+        "{nodes}"
+    );
+    assert!(
         nodes.contains(",2023-04-03,") || nodes.contains(",2023-04-03\n"),
         "{nodes}"
     );
