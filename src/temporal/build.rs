@@ -279,7 +279,14 @@ fn place(
             }
         };
     match (source, target) {
-        (Some((_, offset)), Some(target)) => {
+        (Some((source, offset)), Some(target)) => {
+            // A named zone's offset is the one in force at the new wall-clock time.
+            let offset = match source {
+                Zone::Named(name) if kind == Kind::DateTime => {
+                    zone::resolve_local(&name, days, nanos)?.2
+                }
+                _ => offset,
+            };
             let instant = days as i128 * NANOS_PER_DAY as i128 + nanos as i128
                 - offset as i128 * NANOS_PER_SECOND as i128;
             let t = from_instant(instant, Some(&target), Kind::DateTime)?;
