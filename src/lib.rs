@@ -51,6 +51,10 @@
 //!
 //! - [`value`], [`model`]: property values; nodes and relationships with stable
 //!   ids; the domain's labels, keys and stance rules.
+//! - [`temporal`]: openCypher's dates, times, datetimes and durations: ISO 8601
+//!   parsing, construction from maps, components, arithmetic, `between` and
+//!   `truncate`; named zones from the compiled-in tz database. The query
+//!   functions over them are in `query::exec::temporal_fns`.
 //! - [`storage`]: the `Storage` trait, with the sled and memory backends;
 //!   [`storage::device`] (free room, read-only media, storage errors in words,
 //!   the time bound on a commit) and [`storage::backup`] (`backup DEST`).
@@ -92,6 +96,10 @@
 //!   only when the device has room for a second copy of the records.
 //! - A backup is written beside its destination and renamed into place when
 //!   complete: it exists whole or not at all.
+//! - Stored values only ever gain enum variants at the end (`Value::Temporal`
+//!   came last), so the bytes of an older store decode unchanged.
+//! - An article's and a relationship's `date` are temporal values (a date or a
+//!   datetime): imports convert the ISO text and refuse anything else.
 //! - No user input reaches a panic: errors are values with positions, nesting
 //!   is bounded before recursive code runs, and long loops can be cancelled.
 

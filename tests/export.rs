@@ -1213,3 +1213,62 @@ fn the_command_line_exports_every_format_to_a_file() {
         .failure()
         .stderr(predicates::str::contains("--output"));
 }
+
+// ---------------------------------------------------------------------------
+// Temporal values
+
+/// Dates are typed literals in N-Quads, constructor calls in the Cypher script (which
+/// rebuilds them typed), and ISO 8601 text in JSON and CSV.
+#[test]
+fn temporal_values_keep_their_type_where_the_format_has_one() {
+    // Imported, so that the dates are typed (the fixture writes plain strings).
+    let mut db = Database::in_memory();
+    db.import_file(&examples_dir().join("bakhmut.triples"), None, None)
+        .expect("the example article imports");
+    let sub = whole(&db);
+
+    let nquads = String::from_utf8(render(&sub, ExportFormat::Nquads)).unwrap();
+    assert!(
+        nquads.contains("\"2023-04-03\"^^<http://www.w3.org/2001/XMLSchema#date>"),
+        "no typed date literal in the N-Quads"
+    );
+    assert!(
+        !nquads.contains("\"2023-04-03\" "),
+        "a date as a plain literal"
+    );
+
+    let script = String::from_utf8(render(&sub, ExportFormat::Cypher)).unwrap();
+    assert!(script.contains("date('2023-04-03')"), "no constructor call");
+    let mut back = run_script(&script);
+    let r = back
+        .query(
+            "MATCH (a:Article) RETURN a.date AS d, a.date.year AS y",
+            &Params::new(),
+        )
+        .unwrap();
+    assert_eq!(r.rows.len(), 1);
+    assert!(
+        matches!(r.rows[0][0], claimgraph::ResultValue::Temporal(_)),
+        "the date came back as {:?}",
+        r.rows[0][0]
+    );
+    assert_eq!(r.rows[0][1], claimgraph::ResultValue::Int(2023));
+
+    let json: Json = serde_json::from_slice(&render(&sub, ExportFormat::Json)).unwrap();
+    assert!(
+        json.to_string().contains("\"date\":\"2023-04-03\""),
+        "{json}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    export::neo4j_csv::write_dir(&sub, dir.path()).unwrap();
+    let nodes = std::fs::read_to_string(dir.path().join("nodes.csv")).unwrap();
+    assert!(
+        nodes.lines().next().unwrap().contains("date:date"),
+        "{nodes}"
+    );
+    assert!(
+        nodes.contains(",2023-04-03,") || nodes.contains(",2023-04-03\n"),
+        "{nodes}"
+    );
+}

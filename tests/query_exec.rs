@@ -987,3 +987,40 @@ fn order_by_with_limit_keeps_the_full_sort_prefix() {
     );
     assert_eq!(grouped.rows, all.rows[..3].to_vec());
 }
+
+#[test]
+fn temporal_values_out_of_range_are_errors_not_panics() {
+    let mut db = Database::in_memory();
+    for q in [
+        "RETURN date({year: 9223372036854775807})",
+        "RETURN localtime({hour: 1, minute: 2, second: 3, millisecond: 9223372036854775807})",
+        "RETURN duration({years: 9223372036854775807})",
+        "RETURN duration({seconds: 9223372036854775807}) * 9223372036854775807",
+        "RETURN duration({days: 1.0e300})",
+        "RETURN date('+999999999-12-31') + duration({years: 1})",
+        "RETURN datetime({epochSeconds: 9223372036854775807, timezone: 'Europe/Paris'})",
+        "RETURN datetime('2015-07-21T21:40[Nowhere/Atlantis]')",
+        "RETURN duration('P\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}')",
+        "RETURN date('2015-02-30')",
+        "RETURN date.truncate('fortnight', date('2015-02-03'))",
+        "RETURN date('2015-07-21').hour",
+    ] {
+        let e = fail(&mut db, q);
+        assert!(!e.to_string().is_empty(), "{q}");
+    }
+}
+
+#[test]
+fn now_is_fixed_within_one_statement() {
+    let mut db = Database::in_memory();
+    let r = run(
+        &mut db,
+        "UNWIND range(1, 2000) AS i WITH datetime() AS a, datetime.statement() AS b, \
+         localtime.transaction() AS c RETURN count(DISTINCT a) AS a, count(DISTINCT b) AS b, \
+         count(DISTINCT c) AS c, collect(DISTINCT a = b)[0] AS same",
+    );
+    assert_eq!(
+        r.rows,
+        [vec![R::Int(1), R::Int(1), R::Int(1), R::Bool(true)]]
+    );
+}

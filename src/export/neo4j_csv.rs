@@ -36,6 +36,8 @@ enum ColumnType {
     Boolean,
     String,
     Array(Scalar),
+    /// A temporal type, by the name neo4j-admin gives it (`date`, `datetime`, ...).
+    Temporal(&'static str),
     /// Anything else, written as JSON text (strings as themselves).
     Json,
 }
@@ -89,7 +91,8 @@ impl ColumnType {
             Value::Int(_) => Some(ColumnType::Long),
             Value::Float(_) => Some(ColumnType::Double),
             Value::Bool(_) => Some(ColumnType::Boolean),
-            Value::String(_) | Value::Temporal(_) => Some(ColumnType::String),
+            Value::String(_) => Some(ColumnType::String),
+            Value::Temporal(t) => Some(ColumnType::Temporal(t.constructor())),
             Value::Map(_) => Some(ColumnType::Json),
             Value::List(items) => {
                 let mut elem = Scalar::Unknown;
@@ -122,6 +125,7 @@ impl ColumnType {
             ColumnType::Boolean => ":boolean".into(),
             ColumnType::String | ColumnType::Json => String::new(),
             ColumnType::Array(s) => format!(":{}[]", s.name()),
+            ColumnType::Temporal(name) => format!(":{name}"),
         }
     }
 }

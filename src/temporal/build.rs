@@ -279,7 +279,14 @@ fn place(
             }
         };
     match (source, target) {
-        (Some((_, offset)), Some(target)) => {
+        (Some((source, offset)), Some(target)) => {
+            // A named zone's offset is the one in force at the new wall-clock time.
+            let offset = match source {
+                Zone::Named(name) if kind == Kind::DateTime => {
+                    zone::resolve_local(&name, days, nanos)?.2
+                }
+                _ => offset,
+            };
             let instant = days as i128 * NANOS_PER_DAY as i128 + nanos as i128
                 - offset as i128 * NANOS_PER_SECOND as i128;
             let t = from_instant(instant, Some(&target), Kind::DateTime)?;
@@ -341,6 +348,9 @@ fn date_from(kind: Kind, base: Option<i64>, int: &IntOf) -> Result<i64, String> 
     let invalid = || e("the components do not name a valid date");
     if base.is_none() && year.is_none() {
         return Err(e("`year` must be given"));
+    }
+    if year.is_some_and(|y| !(-999_999_999..=999_999_999).contains(&y)) {
+        return Err(e("`year` must be between -999999999 and 999999999"));
     }
     if week_keys {
         let (by, bw, bd) = base.map_or((0, 1, 1), |d| {
@@ -433,8 +443,11 @@ fn time_from(kind: Kind, base: Option<i64>, int: &IntOf) -> Result<i64, String> 
         let ok = (0..1000).contains(&ms)
             && (0..1_000_000).contains(&us)
             && (0..1_000_000_000).contains(&ns);
+        if !ok {
+            return Err(err(kind, "a sub-second component is out of range"));
+        }
         let total = kept + ms * 1_000_000 + us * 1000 + ns;
-        if !ok || total >= NANOS_PER_SECOND {
+        if total >= NANOS_PER_SECOND {
             return Err(err(kind, "a sub-second component is out of range"));
         }
         total

@@ -225,7 +225,9 @@ pub fn scale_int(d: &Duration, factor: i64) -> Result<Duration, String> {
     Duration::new(
         d.months.checked_mul(factor).ok_or_else(overflow)?,
         d.days.checked_mul(factor).ok_or_else(overflow)?,
-        d.total_nanos() * factor as i128,
+        d.total_nanos()
+            .checked_mul(factor as i128)
+            .ok_or_else(overflow)?,
     )
     .ok_or_else(overflow)
 }

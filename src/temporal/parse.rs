@@ -350,7 +350,7 @@ pub fn duration(text: &str) -> Result<Temporal, String> {
     // The alternative form: P2012-02-02T14:37:21.545.
     if body.len() >= 10
         && body.as_bytes()[4] == b'-'
-        && body[..4].bytes().all(|c| c.is_ascii_digit())
+        && body.as_bytes()[..4].iter().all(u8::is_ascii_digit)
     {
         let ldt = local_datetime(body).map_err(|_| err())?;
         let Temporal::LocalDateTime { nanos, .. } = ldt else {
@@ -392,6 +392,9 @@ pub fn duration(text: &str) -> Result<Temporal, String> {
             .ok_or_else(err)?;
         let number = rest[..end].replace(',', ".");
         let unit = rest.as_bytes()[end];
+        if !unit.is_ascii() {
+            return Err(err());
+        }
         rest = &rest[end + 1..];
         if number.is_empty() {
             return Err(err());
