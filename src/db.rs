@@ -6,6 +6,7 @@ use crate::cancel::Cancel;
 use crate::error::Result;
 use crate::graph::{Graph, Txn};
 use crate::import::{self, Format, ImportSummary};
+use crate::query::procedures::{Procedure, Registry};
 use crate::query::{self, Params};
 use crate::result::{QueryResult, WriteStats};
 use crate::storage::memory::MemoryStorage;
@@ -24,6 +25,8 @@ pub struct Database {
     graph: Graph,
     storage: Box<dyn Storage>,
     path: Option<PathBuf>,
+    /// The procedures `CALL` can run: the built-in ones and any registered.
+    procedures: Registry,
 }
 
 /// Counts of what a store holds, as `stats` prints them.
@@ -62,6 +65,7 @@ impl Database {
             graph: Graph::new(),
             storage: Box::new(MemoryStorage::default()),
             path: None,
+            procedures: Registry::builtin(),
         }
     }
 
@@ -72,6 +76,7 @@ impl Database {
             graph,
             storage,
             path,
+            procedures: Registry::builtin(),
         })
     }
 
@@ -118,7 +123,25 @@ impl Database {
         params: &Params,
         cancel: &Cancel,
     ) -> Result<QueryResult> {
-        query::run(&mut self.graph, self.storage.as_mut(), text, params, cancel)
+        query::run_with(
+            &mut self.graph,
+            self.storage.as_mut(),
+            &self.procedures,
+            text,
+            params,
+            cancel,
+        )
+    }
+
+    /// Adds a procedure that `CALL` can run, replacing one of the same name
+    /// (see [`crate::query::procedures`]).
+    pub fn register_procedure(&mut self, procedure: Procedure) {
+        self.procedures.register(procedure);
+    }
+
+    /// The procedures `CALL` can run.
+    pub fn procedures(&self) -> &Registry {
+        &self.procedures
     }
 
     /// Imports one file (its format from its extension unless given) as one transaction.

@@ -56,6 +56,11 @@
 //!   lists with relationship types as numbers), and `Txn`.
 //! - [`import`]: `.triples` and `.jsonl`.
 //! - [`query`]: parser, AST, planner and executor.
+//!   - `CALL ... YIELD`: parsed in [`query::parser`], checked against the
+//!     procedure's declaration and run per row in `query/exec/call.rs`; the
+//!     registry of procedures, and how to add one, in [`query::procedures`]
+//!     (the `db.*` family in `query/exec/procedures/db.rs`). The shell's
+//!     `:schema` prints `db.schema()` (`repl/schema.rs`).
 //! - [`db`]: [`Database`], the library API the CLI, the shell and tests use.
 //! - [`output`], [`export`], [`repl`], [`cli`]: what users see.
 //!

@@ -53,6 +53,8 @@ enum Outcome {
 enum Part {
     Read,
     Write,
+    /// `features/clauses/call`, beyond tier 1: procedures.
+    Call,
 }
 
 impl Part {
@@ -60,9 +62,13 @@ impl Part {
         match self {
             Part::Read => "read",
             Part::Write => "write",
+            Part::Call => "call",
         }
     }
 }
+
+/// The folders of feature files run beside the tier-1 lists.
+const EXTRA_FOLDERS: &[(&str, Part)] = &[("clauses/call", Part::Call)];
 
 /// Where the TCK is, or `None` when neither variable is set.
 fn tck_dir() -> Option<PathBuf> {
@@ -265,12 +271,48 @@ fn load_cases(tck: &Path, list: &str, part: Part, problems: &mut Vec<String>) ->
             return Vec::new();
         }
     };
-    let mut cases = Vec::new();
-    for file in listing
+    let files: Vec<String> = listing
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-    {
+        .map(str::to_string)
+        .collect();
+    load_files(tck, &files, part, problems)
+}
+
+/// Loads the cases of every feature file in `folder` (under `features`), by name.
+fn load_folder(
+    tck: &Path,
+    folder: &str,
+    part: Part,
+    problems: &mut Vec<String>,
+) -> Vec<(Part, Case)> {
+    let dir = tck.join("features").join(folder);
+    let mut files: Vec<String> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".feature"))
+            .map(|n| format!("{folder}/{n}"))
+            .collect(),
+        Err(e) => {
+            problems.push(format!("cannot read {}: {e}", dir.display()));
+            return Vec::new();
+        }
+    };
+    files.sort();
+    load_files(tck, &files, part, problems)
+}
+
+fn load_files(
+    tck: &Path,
+    files: &[String],
+    part: Part,
+    problems: &mut Vec<String>,
+) -> Vec<(Part, Case)> {
+    let mut cases = Vec::new();
+    for file in files {
+        let file = file.as_str();
         let path = tck.join("features").join(file);
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
@@ -320,6 +362,9 @@ fn tck_tier1() {
         Part::Write,
         &mut problems,
     ));
+    for (folder, part) in EXTRA_FOLDERS {
+        cases.extend(load_folder(&tck, folder, *part, &mut problems));
+    }
     let mut seen = BTreeSet::new();
     for (_, case) in &cases {
         if !seen.insert(case.key.clone()) {

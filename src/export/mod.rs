@@ -199,9 +199,11 @@ fn write_clause(statement: &crate::query::ast::Statement) -> Option<&'static str
             Clause::Remove(_) => Some("REMOVE"),
             Clause::Delete { detach: true, .. } => Some("DETACH DELETE"),
             Clause::Delete { .. } => Some("DELETE"),
-            Clause::Match { .. } | Clause::Unwind { .. } | Clause::With(_) | Clause::Return(_) => {
-                None
-            }
+            Clause::Match { .. }
+            | Clause::Unwind { .. }
+            | Clause::With(_)
+            | Clause::Return(_)
+            | Clause::Call(_) => None,
         })
 }
 

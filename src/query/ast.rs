@@ -77,6 +77,42 @@ pub enum Clause {
         detach: bool,
         exprs: Vec<Expr>,
     },
+    Call(Call),
+}
+
+/// `CALL name(args) [YIELD columns [WHERE pred]]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    /// The procedure's full name, as typed: `db.labels`.
+    pub procedure: String,
+    /// `None` when the call has no parentheses: a standalone call then takes
+    /// its arguments from the parameters of the same names.
+    pub args: Option<Vec<Expr>>,
+    /// `None` without `YIELD`.
+    pub yield_: Option<Yield>,
+}
+
+/// What a `CALL` yields.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Yield {
+    /// `YIELD *` (standalone calls only).
+    pub star: bool,
+    pub items: Vec<YieldItem>,
+    pub where_: Option<Expr>,
+}
+
+/// `column [AS alias]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct YieldItem {
+    pub column: String,
+    pub alias: Option<String>,
+}
+
+impl YieldItem {
+    /// The variable the column is bound to.
+    pub fn variable(&self) -> &str {
+        self.alias.as_deref().unwrap_or(&self.column)
+    }
 }
 
 /// The body of `WITH` and `RETURN`.

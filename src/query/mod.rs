@@ -9,6 +9,8 @@ pub mod parser;
 pub mod print;
 pub mod script;
 
+pub use exec::procedures;
+
 use std::collections::BTreeMap;
 
 use crate::cancel::Cancel;
@@ -21,8 +23,8 @@ use crate::value::Value;
 /// Query parameters by name (without the `$`).
 pub type Params = BTreeMap<String, Value>;
 
-/// Parses, plans and runs one statement. A statement that writes commits as one
-/// transaction, or not at all.
+/// Parses, plans and runs one statement, with the built-in procedures. A
+/// statement that writes commits as one transaction, or not at all.
 pub fn run(
     graph: &mut Graph,
     storage: &mut dyn Storage,
@@ -30,6 +32,25 @@ pub fn run(
     params: &Params,
     cancel: &Cancel,
 ) -> Result<QueryResult> {
+    run_with(
+        graph,
+        storage,
+        procedures::Registry::builtin_shared(),
+        text,
+        params,
+        cancel,
+    )
+}
+
+/// [`run`], `CALL` naming the procedures of `registry`.
+pub fn run_with(
+    graph: &mut Graph,
+    storage: &mut dyn Storage,
+    registry: &procedures::Registry,
+    text: &str,
+    params: &Params,
+    cancel: &Cancel,
+) -> Result<QueryResult> {
     let statement = parser::parse(text)?;
-    exec::execute(graph, storage, &statement, params, cancel)
+    exec::execute_with(graph, storage, registry, &statement, params, cancel)
 }

@@ -296,7 +296,11 @@ fn describe(rule: Rule) -> Option<&'static str> {
         EOI => END,
         statement | query | single_query | clause | match_clause | unwind_clause | with_clause
         | return_clause | create_clause | merge_clause | set_clause | remove_clause
-        | delete_clause => "a clause such as MATCH or RETURN",
+        | delete_clause | call_clause => "a clause such as MATCH or RETURN",
+        procedure_name | name_part => "a procedure name such as `db.labels`",
+        call_args => "`(`",
+        yield_clause => "YIELD",
+        yield_item => "a column to yield",
         union => "UNION",
         semicolon => "`;`",
         expression
@@ -391,6 +395,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         kw_asc | kw_ascending => "ASC",
         kw_desc | kw_descending => "DESC",
         kw_by => "BY",
+        kw_call => "CALL",
         kw_case => "CASE",
         kw_count => "COUNT",
         kw_create => "CREATE",
@@ -422,6 +427,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         kw_when => "WHEN",
         kw_where => "WHERE",
         kw_with => "WITH",
+        kw_yield => "YIELD",
         _ => return None,
     })
 }
@@ -564,6 +570,7 @@ impl<'s> Builder<'s> {
                     | Clause::Set(_)
                     | Clause::Remove(_)
                     | Clause::Delete { .. }
+                    | Clause::Call(_)
             )
         ) {
             return Err(self.error_at(
@@ -699,8 +706,61 @@ impl<'s> Builder<'s> {
                 }
                 Ok(Clause::Delete { detach, exprs })
             }
+            Rule::call_clause => self.call(clause).map(Clause::Call),
             _ => Err(internal("a known clause")),
         }
+    }
+
+    fn call(&self, pair: Pair<'_>) -> Result<Call> {
+        let mut call = Call {
+            procedure: String::new(),
+            args: None,
+            yield_: None,
+        };
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::procedure_name => {
+                    let parts = p
+                        .into_inner()
+                        .map(|part| self.name(part))
+                        .collect::<Result<Vec<_>>>()?;
+                    call.procedure = parts.join(".");
+                }
+                Rule::call_args => {
+                    let mut args = Vec::new();
+                    for a in p.into_inner() {
+                        if a.as_rule() == Rule::expression {
+                            args.push(self.expression(a)?.0);
+                        }
+                    }
+                    call.args = Some(args);
+                }
+                Rule::yield_clause => {
+                    let mut y = Yield {
+                        star: false,
+                        items: Vec::new(),
+                        where_: None,
+                    };
+                    for q in p.into_inner() {
+                        match q.as_rule() {
+                            Rule::star => y.star = true,
+                            Rule::yield_item => {
+                                let mut inner = q.into_inner().filter(|r| !is_noise(r.as_rule()));
+                                let column =
+                                    self.name(inner.next().ok_or_else(|| internal("a column"))?)?;
+                                let alias = inner.next().map(|a| self.name(a)).transpose()?;
+                                y.items.push(YieldItem { column, alias });
+                            }
+                            Rule::where_clause => y.where_ = Some(self.where_clause(q)?.0),
+                            _ => {}
+                        }
+                    }
+                    call.yield_ = Some(y);
+                }
+                _ => {}
+            }
+        }
+        Ok(call)
     }
 
     fn where_clause(&self, pair: Pair<'_>) -> Result<Built> {
@@ -1739,6 +1799,8 @@ fn is_noise(rule: Rule) -> bool {
             | kw_then
             | kw_union
             | kw_unwind
+            | kw_call
+            | kw_yield
             | kw_when
             | kw_where
             | kw_with
@@ -1758,6 +1820,7 @@ fn clause_name(clause: &Clause) -> &'static str {
         Clause::Set(_) => "SET",
         Clause::Remove(_) => "REMOVE",
         Clause::Delete { .. } => "DELETE",
+        Clause::Call(_) => "CALL",
     }
 }
 

@@ -698,7 +698,45 @@ impl Display for Clause {
                 f.write_str("DELETE ")?;
                 comma_list(f, exprs)
             }
+            Clause::Call(call) => write!(f, "{call}"),
         }
+    }
+}
+
+impl Display for Call {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str("CALL ")?;
+        for (i, part) in self.procedure.split('.').enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            write_name(part, f)?;
+        }
+        if let Some(args) = &self.args {
+            f.write_str("(")?;
+            comma_list(f, args)?;
+            f.write_str(")")?;
+        }
+        if let Some(y) = &self.yield_ {
+            f.write_str(" YIELD ")?;
+            if y.star {
+                f.write_str("*")?;
+            }
+            for (i, item) in y.items.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                write_name(&item.column, f)?;
+                if let Some(alias) = &item.alias {
+                    f.write_str(" AS ")?;
+                    name(f, alias)?;
+                }
+            }
+            if let Some(w) = &y.where_ {
+                write!(f, " WHERE {w}")?;
+            }
+        }
+        Ok(())
     }
 }
 

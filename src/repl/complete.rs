@@ -22,6 +22,7 @@ pub const KEYWORDS: &[&str] = &[
     "ASC",
     "ASCENDING",
     "BY",
+    "CALL",
     "CASE",
     "CONTAINS",
     "CREATE",
@@ -61,6 +62,7 @@ pub const KEYWORDS: &[&str] = &[
     "WHERE",
     "WITH",
     "XOR",
+    "YIELD",
 ];
 
 /// The functions of the query language, as they are usually spelled.

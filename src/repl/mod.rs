@@ -12,6 +12,7 @@
 mod complete;
 mod helper;
 mod lex;
+mod schema;
 mod session;
 
 use std::io::{self, BufRead, IsTerminal, Write};

@@ -2,7 +2,6 @@
 //! and the `:commands` that change them. Scripts (`claimgraph run`) use the same
 //! session, so a script may hold `:param` lines too.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -26,9 +25,6 @@ pub enum Flow {
 
 /// The most rows a table shows in the shell unless `:max_rows` says otherwise.
 pub const DEFAULT_MAX_ROWS: usize = 100;
-
-/// How many nodes and relationships `:schema` reads for property keys.
-const SCHEMA_SCAN_LIMIT: usize = 1_000_000;
 
 /// How deeply nested a parameter value may be.
 const MAX_VALUE_DEPTH: usize = 256;
@@ -164,74 +160,6 @@ impl Session {
             },
             other => other,
         })
-    }
-
-    fn print_schema(&self, out: &mut dyn Write) -> Result<()> {
-        let graph = self.db.graph();
-        let mut node_keys: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        for node in graph.nodes().take(SCHEMA_SCAN_LIMIT) {
-            for label in &node.labels {
-                node_keys
-                    .entry(label)
-                    .or_default()
-                    .extend(node.properties.keys().map(String::as_str));
-            }
-        }
-        let mut rel_keys: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        for rel in graph.relationships().take(SCHEMA_SCAN_LIMIT) {
-            rel_keys
-                .entry(&rel.rel_type)
-                .or_default()
-                .extend(rel.properties.keys().map(String::as_str));
-        }
-        let labels: Vec<(&str, usize)> = graph.label_counts().collect();
-        let types: Vec<(&str, usize)> = graph.type_counts().collect();
-        let width = labels
-            .iter()
-            .chain(&types)
-            .map(|(n, _)| n.chars().count())
-            .max()
-            .unwrap_or(0);
-        let count_width = labels
-            .iter()
-            .chain(&types)
-            .map(|(_, c)| c.to_string().len())
-            .max()
-            .unwrap_or(1);
-        let keys_of = |keys: Option<&BTreeSet<&str>>| match keys {
-            Some(k) if !k.is_empty() => k.iter().copied().collect::<Vec<_>>().join(", "),
-            _ => "-".to_string(),
-        };
-        writeln!(out, "Node labels ({}):", labels.len())?;
-        if labels.is_empty() {
-            writeln!(out, "  (none yet: :import a file or CREATE some nodes)")?;
-        }
-        for (label, count) in &labels {
-            writeln!(
-                out,
-                "  {label:<width$}  {count:>count_width$}  keys: {}",
-                keys_of(node_keys.get(label))
-            )?;
-        }
-        writeln!(out, "Relationship types ({}):", types.len())?;
-        if types.is_empty() {
-            writeln!(out, "  (none yet)")?;
-        }
-        for (rel_type, count) in &types {
-            writeln!(
-                out,
-                "  {rel_type:<width$}  {count:>count_width$}  keys: {}",
-                keys_of(rel_keys.get(rel_type))
-            )?;
-        }
-        if graph.node_count() > SCHEMA_SCAN_LIMIT || graph.relationship_count() > SCHEMA_SCAN_LIMIT
-        {
-            writeln!(
-                out,
-                "(property keys from the first {SCHEMA_SCAN_LIMIT} nodes and relationships)"
-            )?;
-        }
-        Ok(())
     }
 }
 
@@ -477,7 +405,7 @@ pub fn run_command(session: &mut Session, line: &str, out: &mut dyn Write) -> Re
                 }
             }
         }
-        "schema" => session.print_schema(out)?,
+        "schema" => super::schema::print(&mut session.db, out)?,
         "param" => command_param(session, line, args_at, out)?,
         "params" => match args {
             "" => {
@@ -754,6 +682,8 @@ mod tests {
         assert!(text.contains("Place"), "{text}");
         assert!(text.contains("keys: name"), "{text}");
         assert!(text.contains("NEAR"), "{text}");
+        assert!(text.contains("key: name"), "{text}");
+        assert!(text.contains("(Place)->(Organisation)"), "{text}");
     }
 
     #[test]

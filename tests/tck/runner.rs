@@ -15,6 +15,8 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use claimgraph::query::exec::Val;
+use claimgraph::query::procedures::{Procedure, Type};
 use claimgraph::{Cancel, Database, Error, Params, QueryResult, WriteStats};
 
 use super::gherkin::{Scenario, Step};
@@ -26,6 +28,44 @@ pub trait Engine {
     fn execute(&mut self, query: &str, params: &Params) -> Result<QueryResult, Error>;
     /// The graph as it is now, for measuring side effects.
     fn state(&self) -> GraphState;
+    /// Defines a procedure for `there exists a procedure SIGNATURE:` from its table.
+    fn define_procedure(&mut self, _signature: &str, _table: &[Vec<String>]) -> Result<(), String> {
+        Err("this engine cannot define procedures".into())
+    }
+}
+
+/// Reads `name(arg :: TYPE?, ...) :: (out :: TYPE?, ...)` into the name, the
+/// arguments and the outputs.
+#[allow(clippy::type_complexity)]
+pub fn parse_signature(
+    signature: &str,
+) -> Result<(String, Vec<(String, Type)>, Vec<(String, Type)>), String> {
+    let bad = || format!("`{signature}` is not a procedure signature");
+    let sig = signature.trim().trim_end_matches(':').trim();
+    let open = sig.find('(').ok_or_else(bad)?;
+    let name = sig[..open].trim().to_string();
+    let close = open + sig[open..].find(')').ok_or_else(bad)?;
+    let rest = sig[close + 1..]
+        .trim()
+        .strip_prefix("::")
+        .ok_or_else(bad)?
+        .trim();
+    let outs = rest
+        .strip_prefix('(')
+        .and_then(|r| r.strip_suffix(')'))
+        .ok_or_else(bad)?;
+    let fields = |text: &str| -> Result<Vec<(String, Type)>, String> {
+        text.split(',')
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+            .map(|f| {
+                let (n, t) = f.split_once("::").ok_or_else(bad)?;
+                let ty = Type::parse(t).ok_or_else(|| format!("unknown type `{}`", t.trim()))?;
+                Ok((n.trim().to_string(), ty))
+            })
+            .collect()
+    };
+    Ok((name, fields(&sig[open + 1..close])?, fields(outs)?))
 }
 
 /// The real engine: an in-memory database, each query under a timeout.
@@ -47,6 +87,63 @@ impl Engine for DbEngine {
     fn execute(&mut self, query: &str, params: &Params) -> Result<QueryResult, Error> {
         let cancel = Cancel::with_timeout(self.timeout);
         self.db.query_with(query, params, &cancel)
+    }
+
+    fn define_procedure(&mut self, signature: &str, table: &[Vec<String>]) -> Result<(), String> {
+        let (name, args, outs) = parse_signature(signature)?;
+        let mut rows = table.iter();
+        let header: Vec<&str> = rows
+            .next()
+            .map(|h| {
+                h.iter()
+                    .map(String::as_str)
+                    .filter(|c| !c.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if header.len() != args.len() + outs.len() {
+            return Err(format!(
+                "the table of `{name}` has {} columns for {} arguments and {} outputs",
+                header.len(),
+                args.len(),
+                outs.len()
+            ));
+        }
+        // Each output column's place in the table.
+        let places = outs
+            .iter()
+            .map(|(o, _)| {
+                header[args.len()..]
+                    .iter()
+                    .position(|h| h == o)
+                    .map(|i| i + args.len())
+                    .ok_or_else(|| format!("the table of `{name}` has no column `{o}`"))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let mut data: Vec<Vec<Val>> = Vec::new();
+        for row in rows.filter(|r| r.iter().any(|c| !c.is_empty())) {
+            data.push(
+                row.iter()
+                    .map(|c| values::parse_value(c)?.to_param().map(|v| Val::from(&v)))
+                    .collect::<Result<Vec<_>, String>>()?,
+            );
+        }
+        let n = args.len();
+        let mut procedure = Procedure::new(name, "a procedure of the TCK", move |_, given| {
+            Ok(data
+                .iter()
+                .filter(|row| row[..n] == *given)
+                .map(|row| places.iter().map(|&i| row[i].clone()).collect())
+                .collect())
+        });
+        for (a, ty) in args {
+            procedure = procedure.arg(a, ty);
+        }
+        for (o, ty) in outs {
+            procedure = procedure.output(o, ty);
+        }
+        self.db.register_procedure(procedure);
+        Ok(())
     }
 
     fn state(&self) -> GraphState {
@@ -252,6 +349,11 @@ pub enum Action {
     Setup(String),
     /// `And parameters are:`.
     Parameters(Params),
+    /// `And there exists a procedure SIGNATURE:` with the table of its rows.
+    Procedure {
+        signature: String,
+        table: Vec<Vec<String>>,
+    },
     /// `When executing query:`: the query under test; its side effects are measured.
     Execute(String),
     /// `When executing control query:`: a check of the graph after the query under test.
@@ -330,6 +432,12 @@ pub fn interpret(step: &Step) -> Result<Action, String> {
             return Ok(Action::Effects(SideEffects::from_table(&table()?)?))
         }
         _ => {}
+    }
+    if let Some(signature) = text.strip_prefix("there exists a procedure ") {
+        return Ok(Action::Procedure {
+            signature: signature.to_string(),
+            table: table()?,
+        });
     }
     if let Some(name) = text
         .strip_prefix("the ")
@@ -443,6 +551,7 @@ pub fn run_case(
                 })?;
             }
             Action::Parameters(p) => params = p.clone(),
+            Action::Procedure { signature, table } => engine.define_procedure(signature, table)?,
             Action::Execute(query) => {
                 let before = engine.state();
                 let result = engine.execute(query, &params);

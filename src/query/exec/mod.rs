@@ -66,6 +66,8 @@
 //! | `invalid delete` | SyntaxError: InvalidDelete |
 //! | `non-constant expression` | SyntaxError: NonConstantExpression |
 //! | `missing parameter` | ParameterMissing: MissingParameter |
+//! | `procedure not found` | ProcedureError: ProcedureNotFound |
+//! | `unexpected syntax` | SyntaxError: UnexpectedSyntax |
 //! | `invalid argument type` | TypeError: InvalidArgumentType |
 //! | `invalid property type` | TypeError: InvalidPropertyType |
 //! | `map element access by non-string` | TypeError: MapElementAccessByNonString |
@@ -78,13 +80,17 @@
 //! [`Error::Cancelled`], broken domain rules (a node deleted while it still has
 //! relationships, a duplicate key) [`Error::Constraint`].
 
+mod call;
 mod eval;
 mod functions;
 mod pattern;
 pub mod plan;
+pub mod procedures;
 mod project;
 mod values;
 mod write;
+
+pub use self::values::{PathVal, Val};
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -92,7 +98,7 @@ use std::time::Instant;
 
 use self::eval::{eval, Ctx, Frame};
 use self::plan::{Op, Part, Plan, StepProfile};
-use self::values::{Key, Val};
+use self::values::Key;
 use super::ast::{Mode, Statement};
 use super::Params;
 use crate::cancel::Cancel;
@@ -104,7 +110,7 @@ use crate::storage::Storage;
 /// The most values (rows × columns, list items) a query may hold at once.
 pub const MAX_VALUES: usize = 50_000_000;
 
-/// Plans and runs a parsed statement.
+/// Plans and runs a parsed statement, with the built-in procedures.
 pub fn execute(
     graph: &mut Graph,
     storage: &mut dyn Storage,
@@ -112,7 +118,20 @@ pub fn execute(
     params: &Params,
     cancel: &Cancel,
 ) -> Result<QueryResult> {
-    let plan = plan::plan(graph, &statement.query)?;
+    let registry = procedures::Registry::builtin_shared();
+    execute_with(graph, storage, registry, statement, params, cancel)
+}
+
+/// Plans and runs a parsed statement, `CALL` naming the procedures of `registry`.
+pub fn execute_with(
+    graph: &mut Graph,
+    storage: &mut dyn Storage,
+    registry: &procedures::Registry,
+    statement: &Statement,
+    params: &Params,
+    cancel: &Cancel,
+) -> Result<QueryResult> {
+    let plan = plan::plan_with(graph, registry, &statement.query)?;
     if statement.mode == Mode::Explain {
         return Ok(QueryResult {
             columns: plan.columns.clone(),
@@ -308,6 +327,10 @@ fn run_part(
             Op::Project(p) => {
                 let ctx = env.ctx(access.graph());
                 project::run(&ctx, p, scope, rows)?
+            }
+            Op::Call(c) => {
+                let ctx = env.ctx(access.graph());
+                call::run(&ctx, c, scope, &step.scope, rows)?
             }
             write_op => match access {
                 Access::Write(txn) => write::run(txn, env, write_op, scope, &step.scope, rows)?,

@@ -9,7 +9,9 @@
 use std::collections::HashSet;
 use std::fmt;
 
+use super::call::{self, CallOp};
 use super::functions;
+use super::procedures::Registry;
 use crate::error::{Error, Result};
 use crate::graph::Graph;
 use crate::model::Kind;
@@ -84,6 +86,7 @@ pub enum Op {
     Set(Vec<SetItem>),
     Remove(Vec<RemoveItem>),
     Delete { detach: bool, exprs: Vec<Expr> },
+    Call(CallOp),
 }
 
 /// `MATCH` / `OPTIONAL MATCH`: the work row is the input row followed by one
@@ -212,17 +215,29 @@ pub struct MergeOp {
     pub on_match: Vec<SetItem>,
 }
 
-/// Plans a statement.
+/// Plans a statement, with the built-in procedures.
 pub fn plan(graph: &Graph, query: &Query) -> Result<Plan> {
+    plan_with(graph, Registry::builtin_shared(), query)
+}
+
+/// Plans a statement, `CALL` naming the procedures of `registry`.
+pub fn plan_with(graph: &Graph, registry: &Registry, query: &Query) -> Result<Plan> {
     let mut parts = Vec::new();
     let mut union_all = Vec::new();
     let mut writes = false;
-    let first = Planner::new(graph).plan_single(&query.first)?;
+    let standalone =
+        query.unions.is_empty() && matches!(query.first.clauses.as_slice(), [Clause::Call(_)]);
+    let mut planner = Planner::new(graph);
+    planner.registry = Some(registry);
+    planner.standalone = standalone;
+    let first = planner.plan_single(&query.first)?;
     let columns = first.1.clone();
     writes |= first.2;
     parts.push(first.0);
     for (all, single) in &query.unions {
-        let (part, cols, w) = Planner::new(graph).plan_single(single)?;
+        let mut planner = Planner::new(graph);
+        planner.registry = Some(registry);
+        let (part, cols, w) = planner.plan_single(single)?;
         if cols != columns {
             return Err(Error::query(format!(
                 "different columns in union: [{}] and [{}]",
@@ -263,12 +278,12 @@ pub fn plan_inline(
 
 /// The variables in scope, with what they hold.
 #[derive(Clone, Default)]
-struct Scope {
+pub(super) struct Scope {
     vars: Vec<(String, VarKind)>,
 }
 
 impl Scope {
-    fn get(&self, name: &str) -> Option<VarKind> {
+    pub(super) fn get(&self, name: &str) -> Option<VarKind> {
         self.vars
             .iter()
             .rev()
@@ -280,7 +295,7 @@ impl Scope {
         self.vars.iter().map(|(n, _)| n.clone()).collect()
     }
 
-    fn add(&mut self, name: &str, kind: VarKind) {
+    pub(super) fn add(&mut self, name: &str, kind: VarKind) {
         self.vars.push((name.to_string(), kind));
     }
 }
@@ -288,6 +303,10 @@ impl Scope {
 struct Planner<'g> {
     graph: &'g Graph,
     hidden: usize,
+    /// The procedures `CALL` may name; `None` inside expressions, where no `CALL` can be.
+    registry: Option<&'g Registry>,
+    /// Whether the statement is one `CALL` and nothing else.
+    standalone: bool,
 }
 
 /// Whether a name is hidden (made up by the planner).
@@ -297,7 +316,12 @@ pub fn is_hidden(name: &str) -> bool {
 
 impl<'g> Planner<'g> {
     fn new(graph: &'g Graph) -> Self {
-        Planner { graph, hidden: 0 }
+        Planner {
+            graph,
+            hidden: 0,
+            registry: None,
+            standalone: false,
+        }
     }
 
     fn hidden_name(&mut self, what: &str) -> String {
@@ -325,7 +349,9 @@ impl<'g> Planner<'g> {
                         "invalid clause composition: RETURN must be the last clause",
                     ))
                 }
-                Clause::Match { .. } | Clause::Unwind { .. } | Clause::With(_) if last => {
+                Clause::Match { .. } | Clause::Unwind { .. } | Clause::With(_) | Clause::Call(_)
+                    if last && !self.may_end_with(clause) =>
+                {
                     return Err(Error::query(
                         "invalid clause composition: a query cannot end with MATCH, UNWIND or WITH; add a RETURN",
                     ))
@@ -374,6 +400,14 @@ impl<'g> Planner<'g> {
                         expr: expr.clone(),
                         variable: variable.clone(),
                     }
+                }
+                Clause::Call(c) => {
+                    let registry = self
+                        .registry
+                        .ok_or_else(|| Error::query("CALL cannot be used inside an expression"))?;
+                    let op = call::plan(registry, &mut scope, c, self.standalone)?;
+                    writes |= op.procedure.writes;
+                    Op::Call(op)
                 }
                 Clause::With(p) => Op::Project(self.plan_projection(&mut scope, p, false)?),
                 Clause::Return(p) => Op::Project(self.plan_projection(&mut scope, p, true)?),
@@ -468,11 +502,57 @@ impl<'g> Planner<'g> {
                 scope: scope.names(),
             });
         }
+        // A standalone call returns what it yields; one that yields nothing returns no rows.
+        let items = match steps.last() {
+            Some(Step {
+                op: Op::Call(c), ..
+            }) if self.standalone => c.variables.clone(),
+            _ => Vec::new(),
+        };
+        if !items.is_empty() {
+            let projection = Projection {
+                distinct: false,
+                star: false,
+                items: items
+                    .into_iter()
+                    .map(|v| ProjectionItem {
+                        expr: Expr::Variable(v.clone()),
+                        alias: None,
+                        name: v,
+                    })
+                    .collect(),
+                order_by: Vec::new(),
+                skip: None,
+                limit: None,
+                where_: None,
+            };
+            let op = Op::Project(self.plan_projection(&mut scope, &projection, true)?);
+            steps.push(Step {
+                op,
+                scope: scope.names(),
+            });
+        }
         let columns = match q.clauses.last() {
             Some(Clause::Return(_)) => scope.names(),
+            Some(Clause::Call(_)) if self.standalone => scope.names(),
             _ => Vec::new(),
         };
         Ok((Part { steps }, columns, writes))
+    }
+
+    /// Whether a query may end with this clause: a standalone `CALL`, or a
+    /// call of a procedure that yields nothing.
+    fn may_end_with(&self, clause: &Clause) -> bool {
+        match clause {
+            Clause::Call(c) => {
+                self.standalone
+                    || self
+                        .registry
+                        .and_then(|r| r.get(&c.procedure))
+                        .is_some_and(|p| p.outputs.is_empty())
+            }
+            _ => false,
+        }
     }
 
     fn plan_match(
@@ -1720,20 +1800,20 @@ fn map_depth(e: &Expr, f: &mut dyn FnMut(&Expr) -> Option<Expr>, depth: usize) -
 
 /// Where an expression appears, which decides what it may contain.
 #[derive(Clone, Copy)]
-struct ExprCtx {
+pub(super) struct ExprCtx {
     aggregates: bool,
     /// Whether a bare pattern may be used as a predicate here.
     patterns: bool,
 }
 
 impl ExprCtx {
-    fn plain() -> Self {
+    pub(super) fn plain() -> Self {
         ExprCtx {
             aggregates: false,
             patterns: false,
         }
     }
-    fn predicate() -> Self {
+    pub(super) fn predicate() -> Self {
         ExprCtx {
             aggregates: false,
             patterns: true,
@@ -1791,7 +1871,7 @@ fn check_set_item(item: &SetItem, scope: &Scope) -> Result<()> {
 }
 
 /// Checks variables, functions and aggregation in an expression.
-fn check_expr(e: &Expr, scope: &Scope, ctx: ExprCtx, depth: usize) -> Result<()> {
+pub(super) fn check_expr(e: &Expr, scope: &Scope, ctx: ExprCtx, depth: usize) -> Result<()> {
     if depth > MAX_DEPTH {
         return Err(Error::query(format!(
             "the expression nests more than {MAX_DEPTH} levels deep"
@@ -2112,6 +2192,17 @@ fn describe(op: &Op) -> String {
             s
         }
         Op::Unwind { expr, variable } => format!("Unwind {} AS {variable}", show(expr)),
+        Op::Call(c) => {
+            let args: Vec<String> = c.args.iter().map(show).collect();
+            let mut s = format!("ProcedureCall {}({})", c.procedure.name, args.join(", "));
+            if !c.variables.is_empty() {
+                s.push_str(&format!(" YIELD {}", c.variables.join(", ")));
+            }
+            if let Some(w) = &c.where_ {
+                s.push_str(&format!(" where {}", show(w)));
+            }
+            s
+        }
         Op::Project(p) => {
             let mut s = String::from(if p.is_return { "Return" } else { "With" });
             if p.distinct {

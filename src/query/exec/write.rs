@@ -135,7 +135,7 @@ pub fn run(
             }
             Ok(rows)
         }
-        Op::Match(_) | Op::Unwind { .. } | Op::Project(_) => Err(Error::query(
+        Op::Match(_) | Op::Unwind { .. } | Op::Project(_) | Op::Call(_) => Err(Error::query(
             "invalid clause composition: not a write clause",
         )),
     }
