@@ -911,3 +911,94 @@ fn the_procedures_yield_what_the_functions_return() {
         .unwrap_err();
     assert!(err.to_string().contains("unknown kind \"persn\""), "{err}");
 }
+
+/// Runs shell commands on a session over the examples, returning the output.
+fn shell(db: Database, lines: &[&str]) -> (String, Vec<String>) {
+    let mut session = claimgraph::repl::Session::new(db);
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for line in lines {
+        if let Err(e) = claimgraph::repl::run_command(&mut session, line, &mut out) {
+            errors.push(e.to_string());
+        }
+    }
+    (String::from_utf8(out).unwrap(), errors)
+}
+
+/// The cells of each table row that mentions `needle`.
+fn cells_of<'a>(text: &'a str, needle: &str) -> Vec<Vec<&'a str>> {
+    text.lines()
+        .filter(|l| l.starts_with('│') && l.contains(needle))
+        .map(|l| l.trim_matches('│').split('┆').map(str::trim).collect())
+        .collect()
+}
+
+#[test]
+fn the_shell_commands_print_tables_and_resolve_like_find() {
+    let (out, errors) = shell(
+        bakhmut(),
+        &[
+            ":contested",
+            ":stance legal sense Bakhmut",
+            ":timeline hana maliar",
+            ":first 'Bakhmut is Russian in a legal sense'",
+            ":contested 2023-05-01",
+            ":help",
+            ":help timeline",
+            ":timeline Zzzz Qqqq",
+            ":stance",
+            ":contestd",
+        ],
+    );
+    assert_eq!(
+        cells_of(&out, "Bakhmut is Russian in a legal sense ")[0],
+        [
+            "Bakhmut is Russian in a legal sense",
+            "1",
+            "3",
+            "0",
+            "1",
+            "2023-04-02",
+            "2023-04-03"
+        ]
+    );
+    assert!(
+        out.contains("Statement: \"Bakhmut is Russian in a legal sense\""),
+        "{out}"
+    );
+    let maliar = cells_of(&out, "a funny fake");
+    assert_eq!(
+        maliar[0][..4],
+        ["2023-04-03", "Hanna Maliar", "denies", FLAG]
+    );
+    assert!(out.contains("Entity: \"Hanna Maliar\""), "{out}");
+    let timeline = cells_of(&out, "Hanna Maliar ┆");
+    assert!(
+        timeline
+            .iter()
+            .any(|r| r[2] == "claims" && r[4] == WITHDRAWAL),
+        "{timeline:?}"
+    );
+    assert_eq!(
+        cells_of(&out, "Yevgeny Prigozhin ┆ 2023-04-02")[0],
+        ["1", "Yevgeny Prigozhin", "2023-04-02", FLAG]
+    );
+    // Since 1 May only w2 is contested: one row in the second table.
+    assert!(out.contains("\n1 row\n"), "{out}");
+    for command in [
+        ":contested",
+        ":stance TEXT",
+        ":timeline NAME",
+        ":first TEXT",
+    ] {
+        assert!(out.contains(command), "{command} is in :help");
+    }
+    assert!(
+        out.contains("CALL claims.timeline(entity :: ANY) :: (date :: ANY"),
+        "{out}"
+    );
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert!(errors[0].contains("no actor, organisation or place matches \"Zzzz Qqqq\""));
+    assert!(errors[1].contains(":stance needs a statement"));
+    assert!(errors[2].contains("did you mean :contested?"), "{errors:?}");
+}
