@@ -786,3 +786,219 @@ fn claims_on_liar() {
         .iter()
         .all(|s| key(&db, s.node).to_lowercase().contains("abortion") || s.score < 0.5));
 }
+
+/// The rows of a query, as JSON-like strings.
+fn rows_of(db: &mut Database, cypher: &str) -> Vec<Vec<String>> {
+    let result = db
+        .query(cypher, &Default::default())
+        .unwrap_or_else(|e| panic!("{cypher}: {e}"));
+    result
+        .rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|v| match v {
+                    ResultValue::String(s) => s.clone(),
+                    ResultValue::Null => "-".into(),
+                    other => format!("{other:?}"),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_procedures_yield_what_the_functions_return() {
+    let mut db = bakhmut();
+    let s1 = "Bakhmut is Russian in a legal sense";
+    let direct: Vec<Vec<String>> = claims::stance(db.graph(), Target::Text(s1))
+        .unwrap()
+        .iter()
+        .map(|r| {
+            vec![
+                key(&db, r.who),
+                r.stance.word().into(),
+                date(&r.date),
+                article(&db, r.article),
+                r.quote.clone().unwrap_or_else(|| "-".into()),
+                r.verdict.clone().unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    let called = rows_of(
+        &mut db,
+        &format!(
+            "CALL claims.stance('{s1}') YIELD who, stance, date, article, quote, verdict, relationship \
+             WHERE type(relationship) = toUpper(stance) \
+             RETURN coalesce(who.name, who.text), stance, date, article.id, quote, verdict"
+        ),
+    );
+    assert_eq!(called, direct);
+    assert_eq!(called.len(), 4);
+
+    let called = rows_of(
+        &mut db,
+        "CALL claims.contested('2023-04-01') YIELD statement, claimants, deniers, assessors, articles, first, last \
+         RETURN statement.text, toString(claimants), toString(deniers), toString(assessors), toString(articles), first, last",
+    );
+    assert_eq!(
+        called,
+        [
+            [s1, "1", "3", "0", "1", "2023-04-02", "2023-04-03"],
+            [
+                "The Russian Ministry of Defence is withholding ammunition from Wagner",
+                "1",
+                "1",
+                "0",
+                "1",
+                "2023-05-05",
+                "2023-05-05"
+            ],
+        ]
+    );
+    let called = rows_of(
+        &mut db,
+        "CALL claims.timeline(entity('hanna maliar', 'actor')) YIELD date, stance, who, statement, article \
+         RETURN date, stance, who.name, statement.text, article.id",
+    );
+    assert_eq!(called.len(), 2);
+    assert_eq!(
+        called[0],
+        ["2023-04-03", "denies", "Hanna Maliar", s1, FLAG]
+    );
+    let called = rows_of(
+        &mut db,
+        &format!(
+            "CALL claims.first('{s1}') YIELD rank, who, date RETURN toString(rank), who.name, date"
+        ),
+    );
+    assert_eq!(called, [["1", "Yevgeny Prigozhin", "2023-04-02"]]);
+    let called = rows_of(
+        &mut db,
+        "CALL claims.find('Volodimir Zelenski', 'ACTOR') YIELD node, score, matched \
+         RETURN node.name, matched, score > 0.7 AND score < 1.0 AS partial LIMIT 1",
+    );
+    assert_eq!(called[0][..2], ["Volodymyr Zelensky", "Volodymyr Zelensky"]);
+    assert_eq!(called[0][2], "Bool(true)");
+    let called = rows_of(
+        &mut db,
+        "CALL claims.similar('Ukraine still controls a large portion of Bakhmut', 1) YIELD node, score \
+         RETURN node.text, score > 0",
+    );
+    assert_eq!(called.len(), 1);
+    let called = rows_of(
+        &mut db,
+        "RETURN entity('WAGNER GROUP').name, entity('nobody'), entity('Bakhmut', 'actor')",
+    );
+    assert_eq!(called, [["Wagner", "-", "-"]]);
+    // Refusals name the procedure and the nearest statement or kind.
+    let err = db
+        .query(
+            "CALL claims.first('Bakhmut is Russian') YIELD rank RETURN rank",
+            &Default::default(),
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("did you mean \"Bakhmut is Russian in a legal sense\""),
+        "{err}"
+    );
+    let err = db
+        .query(
+            "CALL claims.find('x', 'persn') YIELD node RETURN node",
+            &Default::default(),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("unknown kind \"persn\""), "{err}");
+}
+
+/// Runs shell commands on a session over the examples, returning the output.
+fn shell(db: Database, lines: &[&str]) -> (String, Vec<String>) {
+    let mut session = claimgraph::repl::Session::new(db);
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for line in lines {
+        if let Err(e) = claimgraph::repl::run_command(&mut session, line, &mut out) {
+            errors.push(e.to_string());
+        }
+    }
+    (String::from_utf8(out).unwrap(), errors)
+}
+
+/// The cells of each table row that mentions `needle`.
+fn cells_of<'a>(text: &'a str, needle: &str) -> Vec<Vec<&'a str>> {
+    text.lines()
+        .filter(|l| l.starts_with('│') && l.contains(needle))
+        .map(|l| l.trim_matches('│').split('┆').map(str::trim).collect())
+        .collect()
+}
+
+#[test]
+fn the_shell_commands_print_tables_and_resolve_like_find() {
+    let (out, errors) = shell(
+        bakhmut(),
+        &[
+            ":contested",
+            ":stance legal sense Bakhmut",
+            ":timeline hana maliar",
+            ":first 'Bakhmut is Russian in a legal sense'",
+            ":contested 2023-05-01",
+            ":help",
+            ":help timeline",
+            ":timeline Zzzz Qqqq",
+            ":stance",
+            ":contestd",
+        ],
+    );
+    assert_eq!(
+        cells_of(&out, "Bakhmut is Russian in a legal sense ")[0],
+        [
+            "Bakhmut is Russian in a legal sense",
+            "1",
+            "3",
+            "0",
+            "1",
+            "2023-04-02",
+            "2023-04-03"
+        ]
+    );
+    assert!(
+        out.contains("Statement: \"Bakhmut is Russian in a legal sense\""),
+        "{out}"
+    );
+    let maliar = cells_of(&out, "a funny fake");
+    assert_eq!(
+        maliar[0][..4],
+        ["2023-04-03", "Hanna Maliar", "denies", FLAG]
+    );
+    assert!(out.contains("Entity: \"Hanna Maliar\""), "{out}");
+    let timeline = cells_of(&out, "Hanna Maliar ┆");
+    assert!(
+        timeline
+            .iter()
+            .any(|r| r[2] == "claims" && r[4] == WITHDRAWAL),
+        "{timeline:?}"
+    );
+    assert_eq!(
+        cells_of(&out, "Yevgeny Prigozhin ┆ 2023-04-02")[0],
+        ["1", "Yevgeny Prigozhin", "2023-04-02", FLAG]
+    );
+    // Since 1 May only w2 is contested: one row in the second table.
+    assert!(out.contains("\n1 row\n"), "{out}");
+    for command in [
+        ":contested",
+        ":stance TEXT",
+        ":timeline NAME",
+        ":first TEXT",
+    ] {
+        assert!(out.contains(command), "{command} is in :help");
+    }
+    assert!(
+        out.contains("CALL claims.timeline(entity :: ANY) :: (date :: ANY"),
+        "{out}"
+    );
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert!(errors[0].contains("no actor, organisation or place matches \"Zzzz Qqqq\""));
+    assert!(errors[1].contains(":stance needs a statement"));
+    assert!(errors[2].contains("did you mean :contested?"), "{errors:?}");
+}

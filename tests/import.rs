@@ -124,6 +124,19 @@ fn the_example_article_has_the_counts_worked_out_by_hand() {
             nodes_existing: 0,
             relationships_added: BAKHMUT_RELS as u64,
             relationships_existing: 0,
+            new_types: [
+                "ABOUT",
+                "ASSESSES",
+                "CLAIMS",
+                "DENIES",
+                "DIED_IN",
+                "FIGHTS_IN",
+                "LEADS",
+                "MEMBER_OF",
+                "WORKS_FOR"
+            ]
+            .map(String::from)
+            .to_vec(),
         }
     );
     let stats = db.stats();
@@ -190,6 +203,7 @@ fn importing_again_changes_nothing() {
             nodes_existing: BAKHMUT_NODES as u64,
             relationships_added: 0,
             relationships_existing: BAKHMUT_RELS as u64,
+            new_types: Vec::new(),
         }
     );
     assert_eq!((db.stats(), dump(&db)), before);
@@ -213,6 +227,7 @@ fn the_followup_reuses_entities_by_name_and_alias() {
             nodes_existing: 6,
             relationships_added: FOLLOWUP_RELS as u64,
             relationships_existing: 0,
+            new_types: Vec::new(),
         }
     );
     let stats = db.stats();

@@ -552,10 +552,16 @@ fn count(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// `examples/bakhmut.triples: added 1 article, 14 nodes, 20 relationships (already there: 0 nodes, 0 relationships)`
+/// `examples/bakhmut.triples: added 1 article, 14 nodes, 20 relationships (already there: 0 nodes, 0 relationships)`,
+/// then `; new relationship types: LEADS, MEMBER_OF` when the import created types.
 pub fn describe_import(file: &Path, s: &ImportSummary) -> String {
+    let new_types = if s.new_types.is_empty() {
+        String::new()
+    } else {
+        format!("; new relationship types: {}", s.new_types.join(", "))
+    };
     format!(
-        "{}: added {}, {}, {} (already there: {}, {}, {})",
+        "{}: added {}, {}, {} (already there: {}, {}, {}){new_types}",
         file.display(),
         count(s.articles_added, "article", "articles"),
         count(s.nodes_added, "node", "nodes"),

@@ -17,12 +17,13 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
 
 use super::item::{Endpoint, EndpointKind, ItemKind, Items, Progress, Props, Report, Triple};
-use super::ImportSummary;
+use super::{suggest, ImportSummary};
 use crate::graph::{Dir, Graph, Txn};
 use crate::model::{
     normalise_text, stance_rule_violation, Kind, NodeId, RelId, ALIASES_PROP, ARTICLE_PROP,
     ID_PROP, NAME_PROP, TEXT_PROP,
 };
+use crate::textmatch::TextIndex;
 use crate::value::{Properties, Value};
 
 /// Applies `items` through `txn`, reporting problems to `report`. Applying is the
@@ -59,6 +60,7 @@ pub(crate) fn apply(
         articles: HashMap::default(),
         article_ix: NO_ARTICLE,
         summary: ImportSummary::default(),
+        names_index: None,
     };
     for item in items.iter_mut() {
         if let ItemKind::Entity { kind, name, props } = &mut item.kind {
@@ -94,6 +96,7 @@ pub(crate) fn apply(
         }
     }
     let mut summary = applier.summary;
+    summary.new_types.sort();
     summary.nodes_existing = applier.existing_nodes.len() as u64;
     summary.articles_existing = applier.existing_articles.len() as u64;
     summary.relationships_existing = applier.existing_rels.len() as u64;
@@ -133,7 +136,13 @@ struct Applier<'t, 'g, 'r, 's, 'a> {
     /// The interned current article, or [`NO_ARTICLE`].
     article_ix: u32,
     summary: ImportSummary,
+    /// The entities' names and aliases, for "did you mean", built at the
+    /// first unknown name (every entity of the file exists by then).
+    names_index: Option<TextIndex>,
 }
+
+/// The kinds a quoted name may name.
+const ENTITY_KINDS: &[Kind] = &[Kind::Actor, Kind::Organisation, Kind::Place];
 
 /// The interned article of relationships outside any article section.
 const NO_ARTICLE: u32 = u32::MAX;
@@ -419,8 +428,9 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
         self.upsert(at, Kind::Statement, &text, props)
     }
 
-    /// A triple's endpoint, as a node.
-    fn endpoint(&mut self, endpoint: &Endpoint<'_>) -> Option<NodeId> {
+    /// A triple's endpoint, as a node. A name that names nothing gets the
+    /// nearest names of `kinds` as suggestions.
+    fn endpoint(&mut self, endpoint: &Endpoint<'_>, kinds: &[Kind]) -> Option<NodeId> {
         let at = endpoint.at;
         match &endpoint.kind {
             EndpointKind::Resolved(id) => Some(*id),
@@ -439,12 +449,12 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
                     None
                 }
             },
-            EndpointKind::Name(name) => self.resolve_name(at, name),
+            EndpointKind::Name(name) => self.resolve_name(at, name, kinds),
         }
     }
 
     /// A quoted name: the file's entities first, then the store's.
-    fn resolve_name(&mut self, at: usize, name: &str) -> Option<NodeId> {
+    fn resolve_name(&mut self, at: usize, name: &str, kinds: &[Kind]) -> Option<NodeId> {
         let graph = self.txn.graph();
         let ids = match self.names.get(name) {
             Some(ids) => ids.as_slice(),
@@ -456,9 +466,16 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
                 self.touch(id);
                 return Some(id);
             }
-            [] => format!(
-                "no entity is named \"{name}\" in this file or in the store; declare it first, e.g. actor \"{name}\""
-            ),
+            [] => {
+                let index = self.names_index.get_or_insert_with(|| {
+                    TextIndex::build(
+                        graph
+                            .nodes()
+                            .filter(|n| Kind::of(n).is_some_and(Kind::is_entity)),
+                    )
+                });
+                suggest::unknown_name(index, name, kinds)
+            }
             many => {
                 let mut kinds: Vec<Kind> = many
                     .iter()
@@ -486,6 +503,31 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
         };
         self.report.error(at, message);
         None
+    }
+
+    /// `statment t1 "..."` reads as a triple whose subject is an unbound label
+    /// near a kind word and whose object names nothing: it is a declaration
+    /// with a misspelt kind, and that is the one error reported.
+    fn misspelt_kind(&mut self, t: &Triple<'_>) -> bool {
+        let EndpointKind::Label(label) = &t.subject.kind else {
+            return false;
+        };
+        if self.labels.contains_key(label.as_ref()) {
+            return false;
+        }
+        let EndpointKind::Name(name) = &t.object.kind else {
+            return false;
+        };
+        if self.names.contains_key(name.as_ref()) || !self.graph().resolve_name(name).is_empty() {
+            return false;
+        }
+        if suggest::near_kind(label).is_none() {
+            return false;
+        }
+        let message =
+            suggest::unknown_kind(label, "actor, organisation, place, statement or article");
+        self.report.error(t.subject.at, message);
+        true
     }
 
     /// Makes sure `edge_keys` holds the relationships that were in the store
@@ -522,8 +564,24 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
             ARTICLE_PROP,
             "it is set from the article section the triple is in",
         ) | !self.typed_dates(&mut t.props, "relationship");
-        let subject = self.endpoint(&t.subject);
-        let object = self.endpoint(&t.object);
+        if let Some(meant) = suggest::stance_near_miss(&t.predicate) {
+            self.report.error(
+                t.predicate_at,
+                suggest::predicate_message(&t.predicate, meant),
+            );
+            return;
+        }
+        if self.misspelt_kind(t) {
+            return;
+        }
+        let stance = matches!(&*t.predicate, "claims" | "denies" | "assesses");
+        let subject_kinds: &[Kind] = if stance {
+            &[Kind::Actor, Kind::Organisation]
+        } else {
+            ENTITY_KINDS
+        };
+        let subject = self.endpoint(&t.subject, subject_kinds);
+        let object = self.endpoint(&t.object, ENTITY_KINDS);
         let (Some(start), Some(end)) = (subject, object) else {
             return;
         };
@@ -576,11 +634,15 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
                     .map(|p| (p.key.into_owned(), p.value))
                     .chain(article)
                     .collect();
+                let new_type = self.graph().type_count(&rel_type) == 0;
                 match self
                     .txn
                     .create_relationship(start, &rel_type, end, properties)
                 {
                     Ok(rel) => {
+                        if new_type {
+                            self.summary.new_types.push(rel_type.clone());
+                        }
                         self.edge_keys.insert(key, rel);
                         self.summary.relationships_added += 1;
                     }

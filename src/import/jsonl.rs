@@ -18,6 +18,7 @@ use serde_json::{Map, Value as Json};
 use super::item::{
     Endpoint, EndpointKind, Item, ItemKind, Items, Progress, Prop, Props, Report, Triple,
 };
+use super::suggest;
 use crate::model::Kind;
 use crate::value::Value;
 
@@ -121,12 +122,7 @@ impl Line<'_, '_, '_> {
             "statement" => self.statement(body, tag_at)?,
             "triple" => ItemKind::Triple(self.triple(body, tag_at)?),
             other => {
-                self.error(
-                    tag_at,
-                    format!(
-                        "unknown item \"{other}\": expected article, entity, statement or triple"
-                    ),
-                );
+                self.error(tag_at, suggest::unknown_item(other));
                 return None;
             }
         };
@@ -183,9 +179,7 @@ impl Line<'_, '_, '_> {
                 let at = self.key_at("kind");
                 self.error(
                     at,
-                    format!(
-                        "unknown entity kind \"{word}\": expected actor, organisation or place"
-                    ),
+                    suggest::unknown_kind(word, "actor, organisation or place"),
                 );
                 None
             }
@@ -293,7 +287,13 @@ impl Line<'_, '_, '_> {
                         match Kind::from_keyword(&kind).filter(|k| k.is_entity()) {
                             Some(kind) => EndpointKind::Entity(kind, Cow::Owned(name)),
                             None => {
-                                self.error(at, format!("unknown entity kind \"{kind}\": expected actor, organisation or place"));
+                                self.error(
+                                    at,
+                                    suggest::unknown_kind(
+                                        &kind,
+                                        "actor, organisation, place or statement",
+                                    ),
+                                );
                                 return None;
                             }
                         }

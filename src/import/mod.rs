@@ -18,6 +18,7 @@ mod apply;
 mod fast;
 mod item;
 mod jsonl;
+mod suggest;
 mod triples;
 
 use std::path::Path;
@@ -54,7 +55,7 @@ impl Format {
 /// Node counts include articles and statements; the article counts single
 /// out the articles among them. "Existing" counts distinct records that the
 /// file refers to and that were in the store before the import.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ImportSummary {
     pub articles_added: u64,
     pub articles_existing: u64,
@@ -62,6 +63,9 @@ pub struct ImportSummary {
     pub nodes_existing: u64,
     pub relationships_added: u64,
     pub relationships_existing: u64,
+    /// The relationship types that no relationship of the store had before
+    /// this import, by name.
+    pub new_types: Vec<String>,
 }
 
 /// Imports one file's bytes as one transaction. `progress`, when given, is called

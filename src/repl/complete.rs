@@ -133,6 +133,10 @@ pub const COMMANDS: &[(&str, &[&str])] = &[
     (":format", &["table", "json", "csv"]),
     (":timing", &["on", "off"]),
     (":max_rows", &[]),
+    (":contested", &[]),
+    (":stance", &[]),
+    (":timeline", &[]),
+    (":first", &[]),
     (":quit", &[]),
 ];
 

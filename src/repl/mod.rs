@@ -9,6 +9,7 @@
 //! When standard input is not a terminal the same loop reads it as a script,
 //! without prompts, and reports errors as it goes.
 
+mod claims;
 mod complete;
 mod helper;
 mod lex;

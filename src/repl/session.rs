@@ -392,13 +392,21 @@ pub fn run_command(session: &mut Session, line: &str, out: &mut dyn Write) -> Re
             let topic = args.trim_start_matches(':');
             if topic.is_empty() {
                 writeln!(out, "Commands:")?;
-                let width = HELP.iter().map(|(c, _)| c.len()).max().unwrap_or(0);
-                for (command, what) in HELP {
+                let all = || HELP.iter().chain(super::claims::HELP);
+                let width = all().map(|(c, _)| c.len()).max().unwrap_or(0);
+                for (command, what) in all() {
                     writeln!(out, "  {command:<width$}  {what}")?;
                 }
+                writeln!(
+                    out,
+                    "  (:help claims lists the claims procedures and their YIELD columns)"
+                )?;
                 writeln!(out, "{HELP_KEYS}")?;
             } else {
-                match more_help(topic) {
+                match more_help(topic)
+                    .map(str::to_string)
+                    .or_else(|| super::claims::more_help(topic))
+                {
                     Some(text) => writeln!(out, "{text}")?,
                     None => {
                         return Err(Error::query(format!(
@@ -497,17 +505,25 @@ pub fn run_command(session: &mut Session, line: &str, out: &mut dyn Write) -> Re
                 session.max_rows = (n > 0).then_some(n);
             }
         },
+        claims if super::claims::is_command(claims) => {
+            super::claims::run(&session.db, claims, args, out)?
+        }
         "quit" | "exit" | "q" => return Ok(Flow::Quit),
         "" => return Err(Error::query("a command name follows ':' (see :help)")),
         other => {
             let known: Vec<&str> = HELP
                 .iter()
+                .chain(super::claims::HELP)
                 .map(|(c, _)| c.split_whitespace().next().unwrap_or(c))
                 .collect();
             // Every command name starts with the one-byte ':'.
             let close = known
                 .iter()
-                .find(|k| k[1..].starts_with(other) || other.starts_with(&k[1..]));
+                .find(|k| k[1..].starts_with(other) || other.starts_with(&k[1..]))
+                .or_else(|| {
+                    let near = crate::textmatch::nearest(other, known.iter().map(|k| &k[1..]), 1);
+                    known.iter().find(|k| near.first() == Some(&&k[1..]))
+                });
             let hint = match close {
                 Some(k) => format!("; did you mean {k}?"),
                 None => String::new(),

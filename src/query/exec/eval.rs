@@ -742,6 +742,17 @@ fn arg_int(v: &Val, what: &str) -> Result<i64> {
     }
 }
 
+/// `entity(name [, kind])`: the one entity that a name or alias names
+/// ignoring case (see [`crate::claims::entity`]), or null.
+fn entity(g: &crate::graph::Graph, name: &str, kind: Option<&Val>) -> Result<Val> {
+    let kind = match kind {
+        None | Some(Val::Null) => None,
+        Some(Val::Str(k)) => Some(crate::claims::parse_kind("entity", k)?),
+        Some(v) => return Err(type_error("entity needs its kind as a string", v)),
+    };
+    Ok(crate::claims::entity(g, name, kind)?.map_or(Val::Null, Val::Node))
+}
+
 /// Calls a scalar function.
 fn call(ctx: &Ctx, name: &str, args: &[Expr], frame: &Frame) -> Result<Val> {
     let lower = name.to_lowercase();
@@ -928,6 +939,7 @@ fn call_values(ctx: &Ctx, name: &str, lower: &str, mut vals: Vec<Val>) -> Result
             },
             v => return Err(type_error(&format!("{name} needs a list"), &v)),
         },
+        "entity" => entity(g, &string(&arg0)?, vals.get(1))?,
         "tolower" => Val::Str(string(&arg0)?.to_lowercase()),
         "toupper" => Val::Str(string(&arg0)?.to_uppercase()),
         "trim" => Val::Str(string(&arg0)?.trim().to_string()),

@@ -20,6 +20,7 @@ pub fn arity(name: &str) -> Option<(usize, usize)> {
         "replace" => (3, 3),
         "substring" => (2, 3),
         "split" | "left" | "right" | "atan2" => (2, 2),
+        "entity" => (1, 2),
         // Aggregations.
         "count" | "collect" | "sum" | "avg" | "min" | "max" | "stdev" | "stdevp" => (1, 1),
         "percentiledisc" | "percentilecont" => (2, 2),

@@ -21,6 +21,7 @@
 //!
 //! Libraries and tests may add their own with [`crate::Database::register_procedure`].
 
+mod claims;
 mod db;
 
 use std::collections::BTreeMap;
@@ -252,6 +253,7 @@ impl Registry {
     pub fn builtin() -> Self {
         let mut r = Registry::empty();
         db::register(&mut r);
+        claims::register(&mut r);
         r
     }
 
