@@ -800,6 +800,7 @@ fn rows_of(db: &mut Database, cypher: &str) -> Vec<Vec<String>> {
                 .map(|v| match v {
                     ResultValue::String(s) => s.clone(),
                     ResultValue::Null => "-".into(),
+                    ResultValue::Temporal(t) => t.to_string(),
                     other => format!("{other:?}"),
                 })
                 .collect()

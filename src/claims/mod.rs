@@ -65,10 +65,13 @@ impl Stance {
     }
 }
 
-/// A date as the procedures compare it. Dates are ISO strings today, which
-/// sort as strings; this is the one place that reads them.
+/// A date as the procedures compare it: its ISO 8601 text, which sorts in
+/// time order for dates and for datetimes given in one offset. Imports store
+/// dates as temporal values; a store written before that holds the same text
+/// as strings. This is the one place that reads them.
 pub fn date_key(value: &Value) -> Option<String> {
     match value {
+        Value::Temporal(t) => Some(t.to_string()),
         Value::String(s) => Some(s.clone()),
         _ => None,
     }
