@@ -11,7 +11,7 @@ use super::pattern;
 use super::values::{compare, equals, Cmp, PathVal, Val};
 use super::MAX_VALUES;
 use crate::cancel::Cancel;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Subject};
 use crate::graph::Graph;
 use crate::model::{Node, NodeId, RelId, Relationship};
 use crate::query::ast::*;
@@ -193,7 +193,9 @@ pub fn eval(ctx: &Ctx, e: &Expr, frame: &Frame) -> Result<Val> {
             ),
             v => return Err(type_error("a label test needs a node", &v)),
         },
-        Expr::Function { name, args, .. } => call(ctx, name, args, frame)?,
+        Expr::Function { name, args, .. } => {
+            call(ctx, name, args, frame).map_err(|e| e.about(Subject::Function(name.clone())))?
+        }
         Expr::CountStar => {
             return Err(Error::query(
                 "invalid aggregation: count(*) is not allowed here",
