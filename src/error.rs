@@ -5,6 +5,7 @@
 //! a position, the offending line and a caret under the spot.
 
 mod code;
+mod json;
 
 use std::fmt;
 use std::path::PathBuf;

@@ -149,6 +149,8 @@ pub enum Subject {
     Variable(String),
     /// A function call, by name (matched without case, as functions are).
     Function(String),
+    /// `$name`.
+    Parameter(String),
 }
 
 impl Subject {
@@ -157,6 +159,7 @@ impl Subject {
         match (self, other) {
             (Subject::Variable(a), Subject::Variable(b)) => a == b,
             (Subject::Function(a), Subject::Function(b)) => a.eq_ignore_ascii_case(b),
+            (Subject::Parameter(a), Subject::Parameter(b)) => a == b,
             _ => false,
         }
     }

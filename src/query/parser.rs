@@ -1356,11 +1356,13 @@ impl<'s> Builder<'s> {
             Rule::kw_false => Ok((Expr::Literal(Literal::Bool(false)), 1)),
             Rule::kw_null => Ok((Expr::Literal(Literal::Null), 1)),
             Rule::parameter => {
+                let at = pair.as_span().start();
                 let name = self.next(&mut pair.into_inner(), "a parameter name")?;
                 let name = match name.as_rule() {
                     Rule::param_index => name.as_str().to_string(),
                     _ => self.name_token(&name),
                 };
+                self.place(Subject::Parameter(name.clone()), at);
                 Ok((Expr::Parameter(name), 1))
             }
             Rule::count_star => {
