@@ -113,15 +113,20 @@ fn type_error(what: &str, v: &Val) -> Error {
 }
 
 /// Evaluates an expression in a frame.
+/// The value of a literal.
+pub fn literal(l: &Literal) -> Val {
+    match l {
+        Literal::Null => Val::Null,
+        Literal::Bool(b) => Val::Bool(*b),
+        Literal::Int(i) => Val::Int(*i),
+        Literal::Float(f) => Val::Float(*f),
+        Literal::String(s) => Val::Str(s.clone()),
+    }
+}
+
 pub fn eval(ctx: &Ctx, e: &Expr, frame: &Frame) -> Result<Val> {
     Ok(match e {
-        Expr::Literal(l) => match l {
-            Literal::Null => Val::Null,
-            Literal::Bool(b) => Val::Bool(*b),
-            Literal::Int(i) => Val::Int(*i),
-            Literal::Float(f) => Val::Float(*f),
-            Literal::String(s) => Val::Str(s.clone()),
-        },
+        Expr::Literal(l) => literal(l),
         Expr::List(items) => Val::List(
             items
                 .iter()
