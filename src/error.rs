@@ -5,11 +5,12 @@
 //! a position, the offending line and a caret under the spot.
 
 mod code;
+mod json;
 
 use std::fmt;
 use std::path::PathBuf;
 
-pub use self::code::{Code, Detail, ErrorKind, Phase};
+pub use self::code::{Code, Detail, ErrorKind, Phase, Subject};
 
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -160,6 +161,14 @@ impl Error {
         self
     }
 
+    /// The error marked as being about `subject`, unless it is about something already.
+    pub fn about(mut self, subject: Subject) -> Self {
+        if let Error::Query { code, .. } = &mut self {
+            code.subject.get_or_insert(subject);
+        }
+        self
+    }
+
     /// The error pointing at `offset` of the query `text`, unless it points somewhere already.
     pub fn at_offset(mut self, text: &str, offset: usize) -> Self {
         if let Error::Query {
@@ -184,7 +193,7 @@ impl Error {
     /// for errors of the store, the files or the limits.
     pub fn code(&self) -> Option<Code> {
         match self {
-            Error::Query { code, .. } => Some(*code),
+            Error::Query { code, .. } => Some(code.clone()),
             Error::Input(d) => {
                 // The parser's own refusals are syntax errors; some have a detail of their own.
                 let detail = d

@@ -67,6 +67,13 @@
 //!     registry of procedures, and how to add one, in [`query::procedures`]
 //!     (the `db.*` family in `query/exec/procedures/db.rs`). The shell's
 //!     `:schema` prints `db.schema()` (`repl/schema.rs`).
+//! - [`error`]: the one error type. A query error's TCK kind, detail and phase
+//!   are an [`error::Code`] (`error/code.rs`); the phase is set where planning
+//!   ends in `query/exec/mod.rs` (`execute_with`); an error about a variable,
+//!   function or parameter gets its caret in `query/mod.rs` (`locate`), from
+//!   the places the parser records ([`query::parser::Places`]); the JSON form
+//!   of `--format json` is `error/json.rs`. Parameters are checked before
+//!   running in `query/exec/params.rs`.
 //! - [`db`]: [`Database`], the library API the CLI, the shell and tests use.
 //! - [`output`], [`export`], [`repl`], [`cli`]: what users see.
 //!

@@ -6,18 +6,11 @@ use claimgraph::query::exec::Val;
 use claimgraph::query::procedures::{Procedure, Type};
 use claimgraph::{Database, Error, Params, QueryResult, ResultValue as R, Value};
 
-fn run(db: &mut Database, q: &str) -> QueryResult {
-    match db.query(q, &Params::new()) {
-        Ok(r) => r,
-        Err(e) => panic!("{q}\n{e}"),
-    }
-}
+mod common;
+use common::run;
 
 fn fail(db: &mut Database, q: &str) -> String {
-    match db.query(q, &Params::new()) {
-        Ok(r) => panic!("{q} should fail, got {:?}", r.rows),
-        Err(e) => e.to_string(),
-    }
+    common::fail(db, q).to_string()
 }
 
 /// The first column of every row.

@@ -1,21 +1,10 @@
 //! The query executor through the library API: every clause, null semantics,
 //! errors, plans and cancellation, on small graphs built with CREATE.
 
-use claimgraph::{Cancel, Database, Error, Params, QueryResult, ResultValue as R, Value};
+use claimgraph::{Cancel, Database, Error, Params, ResultValue as R, Value};
 
-fn run(db: &mut Database, q: &str) -> QueryResult {
-    match db.query(q, &Params::new()) {
-        Ok(r) => r,
-        Err(e) => panic!("{q}\n{e}"),
-    }
-}
-
-fn fail(db: &mut Database, q: &str) -> Error {
-    match db.query(q, &Params::new()) {
-        Ok(r) => panic!("{q} should fail, got {:?}", r.rows),
-        Err(e) => e,
-    }
-}
+mod common;
+use common::{fail, run};
 
 fn s(x: &str) -> R {
     R::String(x.to_string())

@@ -242,6 +242,37 @@ fn a_syntax_error_shows_a_caret_and_the_session_goes_on() {
 }
 
 #[test]
+fn semantic_and_runtime_errors_show_a_caret_under_the_offending_part() {
+    let fixture = Fixture::new();
+    let mut shell = fixture.shell();
+    for (query, part) in [
+        ("MATCH (n) RETURN m", "m"),
+        ("MATCH (a) WHERE count(a) > 1 RETURN a", "count"),
+        ("RETURN toUpper(1)", "toUpper"),
+        ("RETURN nosuchfunction(1)", "nosuchfunction"),
+    ] {
+        shell.enter(&format!("{query};"));
+        let error = shell.expect("^");
+        assert!(error.contains("error:"), "{error}");
+        let lines: Vec<&str> = error.lines().collect();
+        let query_line = lines
+            .iter()
+            .rposition(|l| l.contains(&format!("| {query}")))
+            .unwrap_or_else(|| panic!("the query line of {query}: {error}"));
+        let caret_line = lines.last().expect("the caret line");
+        let caret = caret_line.chars().count() - 1;
+        let expected = lines[query_line]
+            .find(&format!("| {query}"))
+            .expect("the bar")
+            + 2
+            + query.find(part).expect("the part");
+        assert_eq!(caret, expected, "{query}: {error}");
+        shell.prompt();
+    }
+    shell.leave();
+}
+
+#[test]
 fn tab_completes_a_label_and_an_entity_name() {
     let fixture = Fixture::new().with_people();
     let mut shell = fixture.shell();

@@ -223,13 +223,39 @@ impl From<ExportFormatArg> for ExportFormat {
 /// Runs the command line and returns the process's exit status.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let json_errors = wants_json_errors(&cli);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            report(&e);
+            if json_errors {
+                eprintln!("{}", e.to_json());
+            } else {
+                report(&e);
+            }
             ExitCode::from(1)
         }
     }
+}
+
+/// Whether the command asked for `--format json`, so that a refusal is a JSON object too.
+fn wants_json_errors(cli: &Cli) -> bool {
+    matches!(
+        &cli.command,
+        Some(
+            Command::Query {
+                format: Some(ResultFormatArg::Json),
+                ..
+            } | Command::Run {
+                format: Some(ResultFormatArg::Json),
+                ..
+            } | Command::Stats {
+                format: Some(StatsFormatArg::Json),
+            } | Command::Export {
+                format: ExportFormatArg::Json,
+                ..
+            }
+        )
+    )
 }
 
 /// Prints an error on stderr: diagnostics render themselves (`error: ...` with a

@@ -143,14 +143,38 @@ impl Detail {
     }
 }
 
+/// What in the query an error is about, to find its place in the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Subject {
+    Variable(String),
+    /// A function call, by name (matched without case, as functions are).
+    Function(String),
+    /// `$name`.
+    Parameter(String),
+}
+
+impl Subject {
+    /// Whether both name the same thing.
+    pub fn same(&self, other: &Subject) -> bool {
+        match (self, other) {
+            (Subject::Variable(a), Subject::Variable(b)) => a == b,
+            (Subject::Function(a), Subject::Function(b)) => a.eq_ignore_ascii_case(b),
+            (Subject::Parameter(a), Subject::Parameter(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
 /// The kind, detail and phase of one query error.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Code {
     pub detail: Detail,
     /// Set when the raise site names the kind; otherwise it follows from detail and phase.
     pub kind: Option<ErrorKind>,
     /// Set where the error leaves planning or running.
     pub phase: Option<Phase>,
+    /// What the error is about, when the raise site knows.
+    pub subject: Option<Subject>,
 }
 
 impl Code {
@@ -159,6 +183,7 @@ impl Code {
             detail,
             kind: None,
             phase: None,
+            subject: None,
         }
     }
 

@@ -14,7 +14,7 @@ pub use exec::procedures;
 use std::collections::BTreeMap;
 
 use crate::cancel::Cancel;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::graph::Graph;
 use crate::result::QueryResult;
 use crate::storage::Storage;
@@ -51,6 +51,23 @@ pub fn run_with(
     params: &Params,
     cancel: &Cancel,
 ) -> Result<QueryResult> {
-    let statement = parser::parse(text)?;
+    let (statement, places) = parser::parse_with_places(text)?;
     exec::execute_with(graph, storage, registry, &statement, params, cancel)
+        .map_err(|e| locate(e, text, &places))
+}
+
+/// Points an error raised after parsing at the name it is about.
+fn locate(e: Error, text: &str, places: &parser::Places) -> Error {
+    let at = match &e {
+        Error::Query {
+            diagnostic: None,
+            code,
+            ..
+        } => code.subject.as_ref().and_then(|s| places.of(s)),
+        _ => None,
+    };
+    match at {
+        Some(offset) => e.at_offset(text, offset),
+        None => e,
+    }
 }

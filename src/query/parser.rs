@@ -27,8 +27,10 @@ use pest::iterators::{Pair as PestPair, Pairs as PestPairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 use pest::Parser as _;
 
+use std::cell::RefCell;
+
 use super::ast::*;
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{Diagnostic, Error, Result, Subject};
 
 /// The deepest nesting of brackets, parentheses and braces a query may have.
 pub const MAX_NESTING: usize = 200;
@@ -73,6 +75,12 @@ const PARSER_STACK: usize = 64 * 1024 * 1024;
 
 /// Parses one statement.
 pub fn parse(text: &str) -> Result<Statement> {
+    parse_with_places(text).map(|(s, _)| s)
+}
+
+/// Parses one statement, with where each variable and function is named in
+/// the text (for errors found after parsing, see [`Places`]).
+pub fn parse_with_places(text: &str) -> Result<(Statement, Places)> {
     std::thread::scope(|scope| {
         let spawned = std::thread::Builder::new()
             .name("query-parser".to_string())
@@ -89,14 +97,18 @@ pub fn parse(text: &str) -> Result<Statement> {
 }
 
 /// Parses one statement on the current thread.
-fn parse_here(text: &str) -> Result<Statement> {
+fn parse_here(text: &str) -> Result<(Statement, Places)> {
     prescan(text)?;
     let mut pairs =
         CypherParser::parse(Rule::statement, text).map_err(|e| syntax_error(text, &e))?;
     check_nesting(text, &pairs)?;
-    let builder = Builder { src: text };
+    let builder = Builder {
+        src: text,
+        places: RefCell::new(Places::default()),
+    };
     let statement = builder.next(&mut pairs, "a statement")?;
-    builder.statement(statement)
+    let statement = builder.statement(statement)?;
+    Ok((statement, builder.places.into_inner()))
 }
 
 // ------------------------------------------------------------------ prescan
@@ -483,12 +495,36 @@ fn found_at(text: &str, offset: usize) -> String {
 
 // ----------------------------------------------------------------- builder
 
+/// Where each variable and function of a statement is named, by byte offset,
+/// in the order of the text: the positions of errors that the planner and the
+/// executor raise about a name (the AST itself carries no positions, so that
+/// parse → print → parse compares equal).
+#[derive(Clone, Debug, Default)]
+pub struct Places(Vec<(Subject, usize)>);
+
+impl Places {
+    /// The first place where `subject` is named.
+    pub fn of(&self, subject: &Subject) -> Option<usize> {
+        self.0
+            .iter()
+            .find(|(s, _)| s.same(subject))
+            .map(|(_, at)| *at)
+    }
+}
+
 /// Turns pest's pairs into the AST. Holds the source for positions.
 struct Builder<'s> {
     src: &'s str,
+    /// Where names are used, in the order of the text.
+    places: RefCell<Places>,
 }
 
 impl<'s> Builder<'s> {
+    /// Records that `subject` is named at byte `offset`.
+    fn place(&self, subject: Subject, offset: usize) {
+        self.places.borrow_mut().0.push((subject, offset));
+    }
+
     /// An error at byte `offset` of the query.
     fn error_at(&self, offset: usize, message: impl Into<String>) -> Error {
         Diagnostic::at_offset(None, self.src, offset, message).into()
@@ -1320,15 +1356,25 @@ impl<'s> Builder<'s> {
             Rule::kw_false => Ok((Expr::Literal(Literal::Bool(false)), 1)),
             Rule::kw_null => Ok((Expr::Literal(Literal::Null), 1)),
             Rule::parameter => {
+                let at = pair.as_span().start();
                 let name = self.next(&mut pair.into_inner(), "a parameter name")?;
                 let name = match name.as_rule() {
                     Rule::param_index => name.as_str().to_string(),
                     _ => self.name_token(&name),
                 };
+                self.place(Subject::Parameter(name.clone()), at);
                 Ok((Expr::Parameter(name), 1))
             }
-            Rule::count_star => Ok((Expr::CountStar, 1)),
-            Rule::variable => Ok((Expr::Variable(self.name(pair)?), 1)),
+            Rule::count_star => {
+                self.place(Subject::Function("count".into()), pair.as_span().start());
+                Ok((Expr::CountStar, 1))
+            }
+            Rule::variable => {
+                let at = pair.as_span().start();
+                let name = self.name(pair)?;
+                self.place(Subject::Variable(name.clone()), at);
+                Ok((Expr::Variable(name), 1))
+            }
             Rule::parenthesized => {
                 let e = self.next_significant(&mut pair.into_inner(), "an expression")?;
                 self.expression(e)
@@ -1523,6 +1569,7 @@ impl<'s> Builder<'s> {
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::function_name => {
+                    let at = p.as_span().start();
                     let mut parts = Vec::new();
                     for token in p.into_inner() {
                         parts.push(match token.as_rule() {
@@ -1534,6 +1581,7 @@ impl<'s> Builder<'s> {
                         return Err(internal("a function name"));
                     }
                     name = parts.join(".");
+                    self.place(Subject::Function(name.clone()), at);
                 }
                 Rule::kw_distinct => distinct = true,
                 Rule::expression => {

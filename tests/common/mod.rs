@@ -2,9 +2,30 @@
 
 use std::path::PathBuf;
 
+use claimgraph::{Database, Error, Params, QueryResult};
+
+/// Runs a query that must succeed.
+#[allow(dead_code)]
+pub fn run(db: &mut Database, q: &str) -> QueryResult {
+    match db.query(q, &Params::new()) {
+        Ok(r) => r,
+        Err(e) => panic!("{q}\n{e}"),
+    }
+}
+
+/// Runs a query that must fail, and gives its error.
+#[allow(dead_code)]
+pub fn fail(db: &mut Database, q: &str) -> Error {
+    match db.query(q, &Params::new()) {
+        Ok(r) => panic!("{q} should fail, got {:?}", r.rows),
+        Err(e) => e,
+    }
+}
+
 /// The shared material (specs, TCK, bench generator) from `CLAIMGRAPH_SHARED`.
 /// When it is unset the test cannot run: in CI (`CI=true`) that is a failure,
 /// elsewhere the test says plainly that it did not run and the caller returns.
+#[allow(dead_code)]
 pub fn shared(test: &str) -> Option<PathBuf> {
     match std::env::var_os("CLAIMGRAPH_SHARED").filter(|v| !v.is_empty()) {
         Some(dir) => Some(PathBuf::from(dir)),

@@ -11,13 +11,13 @@
 
 use std::sync::Arc;
 
-use super::eval::{eval, Ctx, Frame};
+use super::eval::{eval, literal, Ctx, Frame};
 use super::plan::{check_expr, ExprCtx, Scope, VarKind};
 use super::procedures::{ProcCtx, Procedure, Registry};
 use super::values::Val;
 use super::MAX_VALUES;
 use crate::error::{Error, Result};
-use crate::query::ast::{Call, Expr, Literal};
+use crate::query::ast::{Call, Expr};
 
 /// A planned `CALL`.
 #[derive(Debug)]
@@ -37,16 +37,6 @@ impl CallOp {
     /// Whether the procedure has no outputs: each input row then passes once.
     pub fn void(&self) -> bool {
         self.procedure.outputs.is_empty()
-    }
-}
-
-fn literal_val(l: &Literal) -> Val {
-    match l {
-        Literal::Null => Val::Null,
-        Literal::Bool(b) => Val::Bool(*b),
-        Literal::Int(i) => Val::Int(*i),
-        Literal::Float(f) => Val::Float(*f),
-        Literal::String(s) => Val::Str(s.clone()),
     }
 }
 
@@ -102,7 +92,7 @@ pub fn plan(
     for (arg, decl) in args.iter().zip(&procedure.args) {
         check_expr(arg, scope, ExprCtx::plain(), 0)?;
         if let Expr::Literal(l) = arg {
-            let v = literal_val(l);
+            let v = literal(l);
             if decl.ty.admit(v.clone()).is_none() {
                 return Err(Error::query(format!(
                     "invalid argument type: `{name}` takes {} for `{}`, not {}",

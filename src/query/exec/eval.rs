@@ -11,7 +11,7 @@ use super::pattern;
 use super::values::{compare, equals, Cmp, PathVal, Val};
 use super::MAX_VALUES;
 use crate::cancel::Cancel;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Subject};
 use crate::graph::Graph;
 use crate::model::{Node, NodeId, RelId, Relationship};
 use crate::query::ast::*;
@@ -116,15 +116,20 @@ fn type_error(what: &str, v: &Val) -> Error {
 }
 
 /// Evaluates an expression in a frame.
+/// The value of a literal.
+pub fn literal(l: &Literal) -> Val {
+    match l {
+        Literal::Null => Val::Null,
+        Literal::Bool(b) => Val::Bool(*b),
+        Literal::Int(i) => Val::Int(*i),
+        Literal::Float(f) => Val::Float(*f),
+        Literal::String(s) => Val::Str(s.clone()),
+    }
+}
+
 pub fn eval(ctx: &Ctx, e: &Expr, frame: &Frame) -> Result<Val> {
     Ok(match e {
-        Expr::Literal(l) => match l {
-            Literal::Null => Val::Null,
-            Literal::Bool(b) => Val::Bool(*b),
-            Literal::Int(i) => Val::Int(*i),
-            Literal::Float(f) => Val::Float(*f),
-            Literal::String(s) => Val::Str(s.clone()),
-        },
+        Expr::Literal(l) => literal(l),
         Expr::List(items) => Val::List(
             items
                 .iter()
@@ -196,7 +201,9 @@ pub fn eval(ctx: &Ctx, e: &Expr, frame: &Frame) -> Result<Val> {
             ),
             v => return Err(type_error("a label test needs a node", &v)),
         },
-        Expr::Function { name, args, .. } => call(ctx, name, args, frame)?,
+        Expr::Function { name, args, .. } => {
+            call(ctx, name, args, frame).map_err(|e| e.about(Subject::Function(name.clone())))?
+        }
         Expr::CountStar => {
             return Err(Error::query(
                 "invalid aggregation: count(*) is not allowed here",

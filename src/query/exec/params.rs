@@ -4,7 +4,7 @@
 
 use super::plan::{visit_expr, visit_pattern};
 use super::procedures::Registry;
-use crate::error::{Detail, Error, Result};
+use crate::error::{Detail, Error, Result, Subject};
 use crate::query::ast::{Call, Clause, Expr, Query, RemoveItem, SetItem};
 use crate::query::Params;
 
@@ -95,7 +95,8 @@ pub fn check(query: &Query, registry: &Registry, params: &Params) -> Result<()> 
             return Err(Error::coded(
                 Detail::MissingParameter,
                 format!("missing parameter `${name}`: give it with --param {name}=VALUE (or :param {name} => VALUE in the shell)"),
-            ));
+            )
+            .about(Subject::Parameter(name)));
         }
     }
     Ok(())

@@ -12,7 +12,7 @@ use std::fmt;
 use super::call::{self, CallOp};
 use super::functions;
 use super::procedures::Registry;
-use crate::error::{Detail, Error, Result};
+use crate::error::{Detail, Error, Result, Subject};
 use crate::graph::Graph;
 use crate::model::Kind;
 use crate::query::ast::*;
@@ -1932,9 +1932,9 @@ fn check_argument_kind(lower: &str, name: &str, v: &str, kind: Option<VarKind>) 
 }
 
 fn check_var(v: &str, scope: &Scope) -> Result<VarKind> {
-    scope
-        .get(v)
-        .ok_or_else(|| Error::query(format!("undefined variable `{v}`")))
+    scope.get(v).ok_or_else(|| {
+        Error::query(format!("undefined variable `{v}`")).about(Subject::Variable(v.into()))
+    })
 }
 
 fn check_set_item(item: &SetItem, scope: &Scope) -> Result<()> {
@@ -1953,6 +1953,15 @@ fn check_set_item(item: &SetItem, scope: &Scope) -> Result<()> {
 
 /// Checks variables, functions and aggregation in an expression.
 pub(super) fn check_expr(e: &Expr, scope: &Scope, ctx: ExprCtx, depth: usize) -> Result<()> {
+    // An error about a call points at the function, unless a part of it is to blame.
+    check_expr_here(e, scope, ctx, depth).map_err(|err| match e {
+        Expr::Function { name, .. } => err.about(Subject::Function(name.clone())),
+        Expr::CountStar => err.about(Subject::Function("count".into())),
+        _ => err,
+    })
+}
+
+fn check_expr_here(e: &Expr, scope: &Scope, ctx: ExprCtx, depth: usize) -> Result<()> {
     if depth > MAX_DEPTH {
         return Err(Error::query(format!(
             "the expression nests more than {MAX_DEPTH} levels deep"
