@@ -60,7 +60,15 @@
 //!   the time bound on a commit) and [`storage::backup`] (`backup DEST`).
 //! - [`graph`]: petgraph plus indexes (label, key, name and alias, adjacency
 //!   lists with relationship types as numbers), and `Txn`.
-//! - [`import`]: `.triples` and `.jsonl`.
+//! - [`import`]: `.triples` and `.jsonl`; "did you mean" for unknown names,
+//!   misspelt kind words and near misses of the stance predicates.
+//! - [`textmatch`]: text folding (case, diacritics, punctuation), word
+//!   similarity and the index of names, aliases and statement texts behind
+//!   forgiving look-ups.
+//! - [`claims`]: the questions about claims over the graph (stance,
+//!   contested, timeline, first, find, entity, similar), which the `claims.*`
+//!   procedures, the `entity()` function and the shell's `:contested`,
+//!   `:stance`, `:timeline` and `:first` call.
 //! - [`query`]: parser, AST, planner and executor.
 //!   - `CALL ... YIELD`: parsed in [`query::parser`], checked against the
 //!     procedure's declaration and run per row in `query/exec/call.rs`; the
@@ -107,6 +115,9 @@
 //!   came last), so the bytes of an older store decode unchanged.
 //! - An article's and a relationship's `date` are temporal values (a date or a
 //!   datetime): imports convert the ISO text and refuse anything else.
+//! - The graph's text index ([`graph::Graph::text_index`]) is derived: built
+//!   from the nodes on first use and dropped by every node change, so it can
+//!   never disagree with the records; claims counts are of distinct nodes.
 //! - No user input reaches a panic: errors are values with positions, nesting
 //!   is bounded before recursive code runs, and long loops can be cancelled.
 

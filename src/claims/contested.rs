@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{cmp_dates, date_key, node_key, stance_date, stances_on};
+use super::{cmp_dates, date_key, node_key, stances_on, Dates};
 use crate::error::Result;
 use crate::graph::{Dir, Graph};
 use crate::model::{NodeId, CLAIMS, DENIES, STATEMENT};
@@ -38,6 +38,7 @@ pub fn contested(
         return Ok(Vec::new());
     };
     let mut rows = Vec::new();
+    let mut dates = Dates::new(graph);
     for statement in graph.nodes_with_label(STATEMENT) {
         // A cheap look at the adjacency types first: most statements are
         // not contested, and this reads no relationship record.
@@ -53,7 +54,7 @@ pub fn contested(
         let mut articles: BTreeSet<&str> = BTreeSet::new();
         let (mut first, mut last): (Option<Value>, Option<Value>) = (None, None);
         for (rel, stance) in stances_on(graph, statement) {
-            let date = stance_date(graph, rel);
+            let date = dates.of(rel).cloned();
             if bounded {
                 let Some(key) = date.as_ref().and_then(date_key) else {
                     continue;

@@ -111,6 +111,37 @@ pub fn stance_date(graph: &Graph, rel: &Relationship) -> Option<Value> {
     }
 }
 
+/// Stance dates with each article's date looked up once: what the
+/// procedures that read many stances use.
+pub struct Dates<'g> {
+    graph: &'g Graph,
+    articles: rustc_hash::FxHashMap<&'g str, Option<&'g Value>>,
+}
+
+impl<'g> Dates<'g> {
+    pub fn new(graph: &'g Graph) -> Self {
+        Dates {
+            graph,
+            articles: Default::default(),
+        }
+    }
+
+    /// A stance's date, as [`stance_date`] reads it.
+    pub fn of(&mut self, rel: &'g Relationship) -> Option<&'g Value> {
+        match rel.get("date") {
+            Some(v) if !matches!(v, Value::Null) => Some(v),
+            _ => {
+                let id = rel.article()?;
+                let graph = self.graph;
+                *self.articles.entry(id).or_insert_with(|| {
+                    let article = graph.node(graph.lookup_key(Kind::Article, id)?)?;
+                    article.get("date").filter(|v| !matches!(v, Value::Null))
+                })
+            }
+        }
+    }
+}
+
 /// The key of a node (name, text or id), for ties and for display.
 pub fn node_key(graph: &Graph, id: NodeId) -> String {
     graph

@@ -61,6 +61,7 @@ pub(crate) fn apply(
         article_ix: NO_ARTICLE,
         summary: ImportSummary::default(),
         names_index: None,
+        free_predicates: HashSet::default(),
     };
     for item in items.iter_mut() {
         if let ItemKind::Entity { kind, name, props } = &mut item.kind {
@@ -139,6 +140,8 @@ struct Applier<'t, 'g, 'r, 's, 'a> {
     /// The entities' names and aliases, for "did you mean", built at the
     /// first unknown name (every entity of the file exists by then).
     names_index: Option<TextIndex>,
+    /// Predicates already found not to be near misses of a stance predicate.
+    free_predicates: HashSet<String>,
 }
 
 /// The kinds a quoted name may name.
@@ -564,12 +567,15 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
             ARTICLE_PROP,
             "it is set from the article section the triple is in",
         ) | !self.typed_dates(&mut t.props, "relationship");
-        if let Some(meant) = suggest::stance_near_miss(&t.predicate) {
-            self.report.error(
-                t.predicate_at,
-                suggest::predicate_message(&t.predicate, meant),
-            );
-            return;
+        if !self.free_predicates.contains(&*t.predicate) {
+            if let Some(meant) = suggest::stance_near_miss(&t.predicate) {
+                self.report.error(
+                    t.predicate_at,
+                    suggest::predicate_message(&t.predicate, meant),
+                );
+                return;
+            }
+            self.free_predicates.insert(t.predicate.to_string());
         }
         if self.misspelt_kind(t) {
             return;

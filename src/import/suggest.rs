@@ -29,6 +29,38 @@ const STEMS: [(&str, &str); 6] = [
     ("abou", "about"),
 ];
 
+/// A line that starts with a word and a quoted string (`acter "Bob"`) can
+/// only be a declaration: when the parse fails at the string, the word is an
+/// unknown kind, and that is the error, with the nearest kind word.
+pub(super) fn diagnose_kind(source: &str, first: usize, at: usize) -> Option<(usize, String)> {
+    // A kind word is short: look at the start of the line only.
+    let line = &source[first..];
+    let mut cut = line.len().min(64);
+    while !line.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let line = &line[..cut];
+    let word_len = line
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        .count();
+    let word = &line[..word_len];
+    let after = line[word_len..].trim_start_matches([' ', '\t']);
+    let quote = first + (line.len() - after.len());
+    let starts_with_letter = word.bytes().next().is_some_and(|b| b.is_ascii_alphabetic());
+    (starts_with_letter
+        && quote == at
+        && word_len < line.len() - after.len()
+        && (after.starts_with('"') || after.starts_with('\''))
+        && Kind::from_keyword(word).is_none())
+    .then(|| {
+        (
+            first,
+            unknown_kind(word, "actor, organisation, place, statement or article"),
+        )
+    })
+}
+
 /// The kind word nearest to `word`, when `word` is a misspelling of one.
 pub(super) fn near_kind(word: &str) -> Option<&'static str> {
     let lower = word.to_lowercase();

@@ -145,7 +145,7 @@ pub(super) fn parse_range_with<'a>(
                         InputLocation::Span((p, _)) => p,
                     };
                 let first = end - rest.trim_start_matches([' ', '\t']).len();
-                let (at, message) = match diagnose_kind(source, first, at)
+                let (at, message) = match suggest::diagnose_kind(source, first, at)
                     .or_else(|| diagnose_string(source, at))
                 {
                     Some(found) => found,
@@ -241,38 +241,6 @@ fn describe(rule: Rule) -> &'static str {
         Rule::EOI => "the end of the line",
         _ => "something else",
     }
-}
-
-/// A line that starts with a word and a quoted string (`acter "Bob"`) can
-/// only be a declaration: when the parse fails at the string, the word is an
-/// unknown kind, and that is the error, with the nearest kind word.
-fn diagnose_kind(source: &str, first: usize, at: usize) -> Option<(usize, String)> {
-    // A kind word is short: look at the start of the line only.
-    let line = &source[first..];
-    let mut cut = line.len().min(64);
-    while !line.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    let line = &line[..cut];
-    let word_len = line
-        .bytes()
-        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-        .count();
-    let word = &line[..word_len];
-    let after = line[word_len..].trim_start_matches([' ', '\t']);
-    let quote = first + (line.len() - after.len());
-    let starts_with_letter = word.bytes().next().is_some_and(|b| b.is_ascii_alphabetic());
-    (starts_with_letter
-        && quote == at
-        && word_len < line.len() - after.len()
-        && (after.starts_with('"') || after.starts_with('\''))
-        && Kind::from_keyword(word).is_none())
-    .then(|| {
-        (
-            first,
-            suggest::unknown_kind(word, "actor, organisation, place, statement or article"),
-        )
-    })
 }
 
 /// When a syntax error sits on an opening quote, the string itself is usually

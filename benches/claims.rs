@@ -1,0 +1,110 @@
+//! The claims procedures on a generated corpus, in process.
+//!
+//! ```text
+//! cargo bench --bench claims -- --corpus DIR [--runs 20]
+//! ```
+//!
+//! DIR is what `gen_corpus.py --out DIR` wrote. Imports corpus.jsonl into an
+//! in-memory store (timed), then times, as the median of `--runs` calls after
+//! one warm-up: `claims.find` of names as people mistype them, the first
+//! `claims.find` after an import (which builds the text index),
+//! `claims.contested()`, and `claims.stance` of the most contested statements.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use claimgraph::claims::{self, Target};
+use claimgraph::{Database, Format};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
+    f();
+    median(
+        (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box(f());
+                t.elapsed()
+            })
+            .collect(),
+    )
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let (mut corpus, mut runs) = (None, 20);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--corpus" => corpus = args.next().map(PathBuf::from),
+            "--runs" => runs = args.next().and_then(|r| r.parse().ok()).expect("--runs N"),
+            "--bench" => {}
+            other => panic!("unknown argument {other}"),
+        }
+    }
+    let corpus = corpus.expect("--corpus DIR (what gen_corpus.py --out DIR wrote)");
+    let file = corpus.join("corpus.jsonl");
+    let mut db = Database::in_memory();
+    let t = Instant::now();
+    db.import_file(&file, Some(Format::Jsonl), None)
+        .expect("the corpus imports");
+    println!("import corpus.jsonl: {}", ms(t.elapsed()));
+    let g = db.graph();
+    println!(
+        "nodes {}, relationships {}",
+        g.node_count(),
+        g.relationship_count()
+    );
+
+    let t = Instant::now();
+    let first = claims::find(g, "Irina Sokolova", None);
+    println!(
+        "claims.find, first call (builds the index): {} ({} found)",
+        ms(t.elapsed()),
+        first.len()
+    );
+    for query in [
+        "Irina Sokolova 0",
+        "irina sokolva",
+        "Sokolova Irina 0",
+        "Bakhmut 3",
+        "Ministry of Defence 7",
+    ] {
+        let n = claims::find(g, query, None).len();
+        println!(
+            "claims.find({query:?}): {} ({n} found)",
+            ms(time(runs, || claims::find(g, query, None)))
+        );
+    }
+    let contested = claims::contested(g, None, None).unwrap();
+    println!(
+        "claims.contested(): {} ({} statements)",
+        ms(time(runs.min(5), || claims::contested(g, None, None).unwrap())),
+        contested.len()
+    );
+    let mut stance = Vec::new();
+    for c in contested.iter().take(runs) {
+        let t = Instant::now();
+        std::hint::black_box(claims::stance(g, Target::Node(c.statement)).unwrap());
+        stance.push(t.elapsed());
+    }
+    println!(
+        "claims.stance (most contested statements): {}",
+        ms(median(stance))
+    );
+    let top = contested[0].statement;
+    println!(
+        "claims.similar: {}",
+        ms(time(runs, || claims::similar(g, Target::Node(top), 10).unwrap()))
+    );
+}
