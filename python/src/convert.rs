@@ -44,6 +44,18 @@ pub fn value_to_py(py: Python<'_>, value: &Value) -> PyResult<Py<PyAny>> {
     })
 }
 
+/// A record of counts (write stats, an import summary, store stats) as a
+/// dict, through its serde form: its field names are its keys.
+pub fn counts<'py>(
+    py: Python<'py>,
+    record: &impl serde::Serialize,
+) -> PyResult<Bound<'py, PyDict>> {
+    let json = serde_json::to_value(record)
+        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
+    let value = value_to_py(py, &Value::from_json(&json))?;
+    Ok(value.into_bound(py).cast_into::<PyDict>()?)
+}
+
 /// A result value as a Python object.
 pub fn result_to_py(py: Python<'_>, value: &ResultValue) -> PyResult<Py<PyAny>> {
     Ok(match value {

@@ -18,7 +18,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
-use crate::convert::from_py;
+use crate::convert::{counts, from_py};
 use crate::errors::{self, to_pyerr, StoreError, StoreInUse};
 use crate::result::QueryResultPy;
 
@@ -303,7 +303,7 @@ impl Database {
         let summary = self.run(py, &Cancel::new(), move |engine, _| {
             Ok(engine.import_file(&path, format, None)?)
         })?;
-        summary_dict(py, &summary)
+        counts(py, &summary)
     }
 
     /// Imports JSON Lines records given as dicts (`{"article": {...}}`,
@@ -332,7 +332,7 @@ impl Database {
         let summary = self.run(py, &Cancel::new(), move |engine, _| {
             Ok(engine.import_bytes("records", text.as_bytes(), Format::Jsonl, None)?)
         })?;
-        summary_dict(py, &summary)
+        counts(py, &summary)
     }
 
     /// Exports the whole graph, or the subgraph of `query`'s rows, in `format`
@@ -381,13 +381,7 @@ impl Database {
     /// nodes per label and relationships per type.
     fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let stats = self.run(py, &Cancel::new(), |engine, _| Ok(engine.stats()))?;
-        let d = PyDict::new(py);
-        d.set_item("nodes", stats.nodes)?;
-        d.set_item("relationships", stats.relationships)?;
-        d.set_item("articles", stats.articles)?;
-        d.set_item("labels", stats.labels)?;
-        d.set_item("types", stats.types)?;
-        Ok(d)
+        counts(py, &stats)
     }
 
     /// For the benchmark (`python/bench.py`): runs `text` `n` times in the
@@ -434,18 +428,4 @@ impl Database {
     fn __repr__(&self) -> String {
         format!("<claimgraph.Database {:?}>", self.path())
     }
-}
-
-fn summary_dict<'py>(
-    py: Python<'py>,
-    s: &claimgraph::ImportSummary,
-) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("articles_added", s.articles_added)?;
-    d.set_item("articles_existing", s.articles_existing)?;
-    d.set_item("nodes_added", s.nodes_added)?;
-    d.set_item("nodes_existing", s.nodes_existing)?;
-    d.set_item("relationships_added", s.relationships_added)?;
-    d.set_item("relationships_existing", s.relationships_existing)?;
-    Ok(d)
 }

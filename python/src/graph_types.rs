@@ -24,6 +24,22 @@ fn item(py: Python<'_>, props: &Py<PyDict>, key: &str) -> PyResult<Py<PyAny>> {
     }
 }
 
+fn contains(py: Python<'_>, props: &Py<PyDict>, key: &str) -> PyResult<bool> {
+    props.bind(py).contains(key)
+}
+
+fn get_or(
+    py: Python<'_>,
+    props: &Py<PyDict>,
+    key: &str,
+    default: Option<Py<PyAny>>,
+) -> PyResult<Py<PyAny>> {
+    Ok(match props.bind(py).get_item(key)? {
+        Some(v) => v.unbind(),
+        None => default.unwrap_or_else(|| py.None()),
+    })
+}
+
 fn repr_props(py: Python<'_>, props: &Py<PyDict>) -> PyResult<String> {
     Ok(props.bind(py).repr()?.to_string())
 }
@@ -66,16 +82,13 @@ impl Node {
     }
 
     fn __contains__(&self, py: Python<'_>, key: &str) -> PyResult<bool> {
-        self.props.bind(py).contains(key)
+        contains(py, &self.props, key)
     }
 
     /// One property, or `default` when the node does not have it.
     #[pyo3(signature = (key, default=None))]
     fn get(&self, py: Python<'_>, key: &str, default: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
-        Ok(match self.props.bind(py).get_item(key)? {
-            Some(v) => v.unbind(),
-            None => default.unwrap_or_else(|| py.None()),
-        })
+        get_or(py, &self.props, key, default)
     }
 
     /// The names of the node's properties.
@@ -141,16 +154,13 @@ impl Relationship {
     }
 
     fn __contains__(&self, py: Python<'_>, key: &str) -> PyResult<bool> {
-        self.props.bind(py).contains(key)
+        contains(py, &self.props, key)
     }
 
     /// One property, or `default` when the relationship does not have it.
     #[pyo3(signature = (key, default=None))]
     fn get(&self, py: Python<'_>, key: &str, default: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
-        Ok(match self.props.bind(py).get_item(key)? {
-            Some(v) => v.unbind(),
-            None => default.unwrap_or_else(|| py.None()),
-        })
+        get_or(py, &self.props, key, default)
     }
 
     /// The names of the relationship's properties.

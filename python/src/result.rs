@@ -5,13 +5,13 @@ use std::sync::Arc;
 
 use claimgraph::export::Subgraph;
 use claimgraph::graph::Graph;
-use claimgraph::{QueryResult, WriteStats};
+use claimgraph::QueryResult;
 use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::arrow;
-use crate::convert::result_to_py;
+use crate::convert::{counts, result_to_py};
 use crate::database::Shared;
 use crate::graph_types::{Node, Relationship};
 
@@ -43,18 +43,6 @@ impl QueryResultPy {
 /// A subgraph's nodes and relationships, as Python objects.
 type SubgraphParts = (Vec<Py<Node>>, Vec<Py<Relationship>>);
 
-pub fn stats_dict<'py>(py: Python<'py>, s: &WriteStats) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("nodes_created", s.nodes_created)?;
-    d.set_item("nodes_deleted", s.nodes_deleted)?;
-    d.set_item("relationships_created", s.relationships_created)?;
-    d.set_item("relationships_deleted", s.relationships_deleted)?;
-    d.set_item("properties_set", s.properties_set)?;
-    d.set_item("labels_added", s.labels_added)?;
-    d.set_item("labels_removed", s.labels_removed)?;
-    Ok(d)
-}
-
 #[pymethods]
 impl QueryResultPy {
     /// The column names, in order.
@@ -66,7 +54,7 @@ impl QueryResultPy {
     /// What a write query changed (a dict of counts), or `None` for a read.
     #[getter]
     fn stats<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        self.result.stats.map(|s| stats_dict(py, &s)).transpose()
+        self.result.stats.map(|s| counts(py, &s)).transpose()
     }
 
     /// The plan, for `EXPLAIN` and `PROFILE`; `None` otherwise.
