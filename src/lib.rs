@@ -84,6 +84,12 @@
 //!   running in `query/exec/params.rs`.
 //! - [`db`]: [`Database`], the library API the CLI, the shell and tests use.
 //! - [`output`], [`export`], [`repl`], [`cli`]: what users see.
+//! - `python/` (a member crate of the workspace, built by maturin from
+//!   `pyproject.toml`): the `claimgraph` Python module over [`Database`]. It runs
+//!   engine work on a worker thread with the GIL released and trips the query's
+//!   [`Cancel`] on Ctrl-C; converts values in one module both ways; builds
+//!   scalar result columns as Arrow arrays. This crate never depends on it, so
+//!   no pyo3 is compiled unless the module is built.
 //!
 //! # Architecture invariants
 //!

@@ -186,7 +186,7 @@ pub fn select(
 }
 
 /// The first clause of a statement that writes, named as the user typed it.
-fn write_clause(statement: &crate::query::ast::Statement) -> Option<&'static str> {
+pub fn write_clause(statement: &crate::query::ast::Statement) -> Option<&'static str> {
     use crate::query::ast::Clause;
     let query = &statement.query;
     std::iter::once(&query.first)
@@ -226,7 +226,7 @@ pub fn write(subgraph: &Subgraph, format: ExportFormat, out: &mut dyn Write) -> 
 /// Writes `path` through a temporary file in the same directory, renamed into
 /// place only when `fill` succeeds; on failure the temporary file is removed and
 /// whatever was at `path` before is left as it was.
-pub(crate) fn write_file_atomically(
+pub fn write_file_atomically(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> Result<()>,
 ) -> Result<()> {

@@ -1,0 +1,431 @@
+//! `Database`: one open store, shared by the Python threads that use it.
+//!
+//! Engine work runs on a worker thread with the GIL released, while the calling
+//! thread waits and polls for signals: a `KeyboardInterrupt` trips the query's
+//! [`Cancel`] flag, the engine stops and rolls back, and the interrupt is
+//! raised. One mutex around the engine lets several threads share a database;
+//! their calls run one at a time.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::time::Duration;
+
+use claimgraph::export::{self, ExportFormat};
+use claimgraph::{Cancel, Format, Params};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+
+use crate::convert::{counts, from_py};
+use crate::errors::{self, to_pyerr, StoreError, StoreInUse};
+use crate::result::QueryResultPy;
+
+type Engine = claimgraph::Database;
+
+/// The engine behind a `Database`, `None` once closed.
+pub struct Shared {
+    engine: Mutex<Option<Engine>>,
+    read_only: bool,
+    /// The store's directory, canonical, while it is open; `None` in memory.
+    path: Option<PathBuf>,
+}
+
+impl Shared {
+    /// The engine, whatever a panicking thread left behind: every change goes
+    /// through a transaction, so a panic mid-query has left nothing half done.
+    pub fn lock(&self) -> MutexGuard<'_, Option<Engine>> {
+        self.engine.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        if let Some(path) = &self.path {
+            open_paths().remove(path);
+        }
+    }
+}
+
+/// The stores this process has open: a second `Database` on one of them is
+/// refused, as a second process is.
+fn open_paths() -> MutexGuard<'static, HashSet<PathBuf>> {
+    static OPEN: OnceLock<Mutex<HashSet<PathBuf>>> = OnceLock::new();
+    OPEN.get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+}
+
+/// Why engine work did not give a value.
+enum Failure {
+    Engine(claimgraph::Error),
+    Closed,
+    Panicked,
+}
+
+impl From<claimgraph::Error> for Failure {
+    fn from(e: claimgraph::Error) -> Self {
+        Failure::Engine(e)
+    }
+}
+
+/// A claimgraph store, opened in this process.
+///
+/// `Database(path)` opens (or creates) the store in directory `path`;
+/// `Database(":memory:")` keeps everything in memory. Use it as a context
+/// manager, or call `close()`.
+#[pyclass(module = "claimgraph", frozen)]
+pub struct Database {
+    shared: Arc<Shared>,
+}
+
+impl Database {
+    /// Runs `work` on the engine off the Python thread, with the GIL released,
+    /// polling for signals until it ends; a signal's exception (KeyboardInterrupt)
+    /// cancels the work and is raised once it has stopped.
+    fn run<T: Send>(
+        &self,
+        py: Python<'_>,
+        cancel: &Cancel,
+        work: impl FnOnce(&mut Engine, &Cancel) -> Result<T, Failure> + Send,
+    ) -> PyResult<T> {
+        let shared = &*self.shared;
+        let (outcome, interrupt) = std::thread::scope(|scope| {
+            let (done_tx, mut done_rx) = mpsc::channel::<()>();
+            let worker_cancel = cancel.clone();
+            let worker = scope.spawn(move || {
+                let outcome = match shared.lock().as_mut() {
+                    Some(engine) => work(engine, &worker_cancel),
+                    None => Err(Failure::Closed),
+                };
+                let _ = done_tx.send(());
+                outcome
+            });
+            let mut interrupt = None;
+            loop {
+                // The receiver is not `Sync`: it goes into the detached closure and back.
+                let (waited, rx) = py.detach(move || {
+                    let waited = done_rx.recv_timeout(Duration::from_millis(20));
+                    (waited, done_rx)
+                });
+                done_rx = rx;
+                match waited {
+                    Ok(()) | Err(RecvTimeoutError::Disconnected) => break,
+                    Err(RecvTimeoutError::Timeout) => {}
+                }
+                if interrupt.is_none() {
+                    if let Err(e) = py.check_signals() {
+                        cancel.cancel();
+                        interrupt = Some(e);
+                    }
+                }
+            }
+            let outcome = py
+                .detach(|| worker.join())
+                .unwrap_or(Err(Failure::Panicked));
+            (outcome, interrupt)
+        });
+        if let Some(e) = interrupt {
+            return Err(e);
+        }
+        match outcome {
+            Ok(v) => Ok(v),
+            Err(Failure::Engine(e)) => Err(to_pyerr(py, &e)),
+            Err(Failure::Closed) => Err(errors::plain(
+                py,
+                StoreError::new_err("the database is closed"),
+                "closed",
+            )),
+            Err(Failure::Panicked) => Err(errors::plain(
+                py,
+                errors::Error::new_err(
+                    "internal error: the engine failed; nothing was written (please report this)",
+                ),
+                "internal",
+            )),
+        }
+    }
+
+    fn refuse_if_read_only(&self, py: Python<'_>, what: &str) -> PyResult<()> {
+        if self.shared.read_only {
+            return Err(errors::plain(
+                py,
+                StoreError::new_err(format!(
+                    "the database was opened with read_only=True, and {what} writes; open it without read_only to write"
+                )),
+                "read_only",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Parameters from a dict of names to values.
+fn params_from(params: Option<&Bound<'_, PyAny>>) -> PyResult<Params> {
+    let mut out = Params::new();
+    let Some(params) = params else {
+        return Ok(out);
+    };
+    if params.is_none() {
+        return Ok(out);
+    }
+    let dict = params.cast::<PyDict>().map_err(|_| {
+        PyTypeError::new_err("params must be a dict from parameter names to values")
+    })?;
+    for (k, v) in dict.iter() {
+        let Ok(name) = k.cast::<PyString>() else {
+            return Err(PyTypeError::new_err("parameter names must be strings"));
+        };
+        let name = name.extract::<String>()?;
+        let value = from_py(&v, &format!("${name}"))?;
+        out.insert(name, value);
+    }
+    Ok(out)
+}
+
+fn cancel_for(timeout: Option<f64>) -> PyResult<Cancel> {
+    match timeout {
+        None => Ok(Cancel::new()),
+        Some(t) if t.is_finite() && t >= 0.0 => {
+            Ok(Cancel::with_timeout(Duration::from_secs_f64(t)))
+        }
+        Some(t) => Err(PyValueError::new_err(format!(
+            "timeout must be a number of seconds, zero or more, not {t}"
+        ))),
+    }
+}
+
+fn parse_format(format: Option<&str>) -> PyResult<Option<Format>> {
+    match format.map(|f| f.trim().to_ascii_lowercase()) {
+        None => Ok(None),
+        Some(f) if f == "triples" => Ok(Some(Format::Triples)),
+        Some(f) if f == "jsonl" => Ok(Some(Format::Jsonl)),
+        Some(f) => Err(PyValueError::new_err(format!(
+            "unknown import format {f:?}; expected \"triples\" or \"jsonl\""
+        ))),
+    }
+}
+
+#[pymethods]
+impl Database {
+    #[new]
+    #[pyo3(signature = (path, read_only=false))]
+    fn new(py: Python<'_>, path: PathBuf, read_only: bool) -> PyResult<Self> {
+        if path.as_os_str() == ":memory:" {
+            return Ok(Database {
+                shared: Arc::new(Shared {
+                    engine: Mutex::new(Some(Engine::in_memory())),
+                    read_only,
+                    path: None,
+                }),
+            });
+        }
+        let key = std::fs::canonicalize(&path)
+            .unwrap_or_else(|_| std::path::absolute(&path).unwrap_or(path.clone()));
+        if !open_paths().insert(key.clone()) {
+            return Err(errors::plain(
+                py,
+                StoreInUse::new_err(format!(
+                    "the store {} is already open in this process (only one Database can open a store at a time; share that one between threads)",
+                    path.display()
+                )),
+                "store_in_use",
+            ));
+        }
+        match py.detach(|| Engine::open(&path)) {
+            Ok(engine) => Ok(Database {
+                shared: Arc::new(Shared {
+                    engine: Mutex::new(Some(engine)),
+                    read_only,
+                    path: Some(key),
+                }),
+            }),
+            Err(e) => {
+                open_paths().remove(&key);
+                Err(to_pyerr(py, &e))
+            }
+        }
+    }
+
+    /// The store's directory, or `":memory:"`.
+    #[getter]
+    fn path(&self) -> String {
+        match &self.shared.path {
+            Some(p) => p.display().to_string(),
+            None => ":memory:".to_string(),
+        }
+    }
+
+    #[getter]
+    fn read_only(&self) -> bool {
+        self.shared.read_only
+    }
+
+    /// Runs one openCypher query. `params` maps names (without `$`) to values;
+    /// `timeout` is in seconds. A query that writes commits as one transaction,
+    /// or (on an error, a timeout or Ctrl-C) writes nothing.
+    #[pyo3(signature = (text, params=None, *, timeout=None))]
+    fn query(
+        &self,
+        py: Python<'_>,
+        text: &str,
+        params: Option<&Bound<'_, PyAny>>,
+        timeout: Option<f64>,
+    ) -> PyResult<QueryResultPy> {
+        let params = params_from(params)?;
+        let cancel = cancel_for(timeout)?;
+        if self.shared.read_only {
+            if let Ok(statement) = claimgraph::query::parser::parse(text) {
+                if let Some(clause) = export::write_clause(&statement) {
+                    self.refuse_if_read_only(py, &format!("this query ({clause})"))?;
+                }
+            }
+        }
+        let text = text.to_string();
+        let result = self.run(py, &cancel, move |engine, cancel| {
+            Ok(engine.query_with(&text, &params, cancel)?)
+        })?;
+        Ok(QueryResultPy::new(result, self.shared.clone()))
+    }
+
+    /// Imports one `.triples` or `.jsonl` file (its format from its extension
+    /// unless `format` is given) as one transaction; returns what it added.
+    #[pyo3(signature = (path, format=None))]
+    fn import_file<'py>(
+        &self,
+        py: Python<'py>,
+        path: PathBuf,
+        format: Option<&str>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        self.refuse_if_read_only(py, "an import")?;
+        let format = parse_format(format)?;
+        let summary = self.run(py, &Cancel::new(), move |engine, _| {
+            Ok(engine.import_file(&path, format, None)?)
+        })?;
+        counts(py, &summary)
+    }
+
+    /// Imports JSON Lines records given as dicts (`{"article": {...}}`,
+    /// `{"entity": {...}}`, `{"triple": {...}}`), all in one transaction. Errors
+    /// name the record by its position, 1-based, as `records:N:COLUMN`.
+    fn import_records<'py>(
+        &self,
+        py: Python<'py>,
+        records: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        self.refuse_if_read_only(py, "an import")?;
+        let mut text = String::new();
+        for (i, record) in records.try_iter()?.enumerate() {
+            let record = record?;
+            let place = format!("record {}", i + 1);
+            if !record.is_instance_of::<PyDict>() {
+                return Err(PyTypeError::new_err(format!(
+                    "{place}: each record must be a dict, not {}",
+                    record.get_type().name()?
+                )));
+            }
+            let value = from_py(&record, &place)?;
+            text.push_str(&value.to_json().to_string());
+            text.push('\n');
+        }
+        let summary = self.run(py, &Cancel::new(), move |engine, _| {
+            Ok(engine.import_bytes("records", text.as_bytes(), Format::Jsonl, None)?)
+        })?;
+        counts(py, &summary)
+    }
+
+    /// Exports the whole graph, or the subgraph of `query`'s rows, in `format`
+    /// (json, dot, svg, graphml, nquads, cypher, neo4j-csv). Without `path` the
+    /// text is returned; with one it is written there atomically (neo4j-csv
+    /// writes a directory and returns its `neo4j-admin` import command).
+    #[pyo3(signature = (format, path=None, query=None, params=None))]
+    fn export(
+        &self,
+        py: Python<'_>,
+        format: &str,
+        path: Option<PathBuf>,
+        query: Option<String>,
+        params: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Option<String>> {
+        let format: ExportFormat = format.parse().map_err(PyValueError::new_err)?;
+        let params = params_from(params)?;
+        if format.writes_directory() && path.is_none() {
+            return Err(PyValueError::new_err(
+                "the neo4j-csv export writes a directory of CSV files: give path=DIR",
+            ));
+        }
+        self.run(py, &Cancel::new(), move |engine, cancel| {
+            let subgraph = export::select(engine, query.as_deref(), &params, cancel)?;
+            cancel.check()?;
+            match path {
+                Some(dir) if format.writes_directory() => {
+                    Ok(Some(export::neo4j_csv::write_dir(&subgraph, &dir)?))
+                }
+                Some(file) => {
+                    export::write_file_atomically(&file, |out| {
+                        export::write(&subgraph, format, out)
+                    })?;
+                    Ok(None)
+                }
+                None => {
+                    let mut out = Vec::new();
+                    export::write(&subgraph, format, &mut out)?;
+                    Ok(Some(String::from_utf8_lossy(&out).into_owned()))
+                }
+            }
+        })
+    }
+
+    /// Counts of what the store holds: nodes, relationships, articles, and
+    /// nodes per label and relationships per type.
+    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let stats = self.run(py, &Cancel::new(), |engine, _| Ok(engine.stats()))?;
+        counts(py, &stats)
+    }
+
+    /// For the benchmark (`python/bench.py`): runs `text` `n` times in the
+    /// engine, with no Python in between, and returns the seconds per run.
+    fn _time_native(&self, py: Python<'_>, text: &str, n: u32) -> PyResult<f64> {
+        let text = text.to_string();
+        self.run(py, &Cancel::new(), move |engine, _| {
+            let params = Params::new();
+            let start = std::time::Instant::now();
+            for _ in 0..n {
+                engine.query(&text, &params)?;
+            }
+            Ok(start.elapsed().as_secs_f64() / f64::from(n.max(1)))
+        })
+    }
+
+    /// Closes the store; everything was durable already. Later calls raise
+    /// `StoreError`. Closing twice does nothing.
+    fn close(&self, py: Python<'_>) {
+        let engine = py.detach(|| self.shared.lock().take());
+        if let Some(engine) = engine {
+            py.detach(|| drop(engine));
+        }
+        if let Some(path) = &self.shared.path {
+            open_paths().remove(path);
+        }
+    }
+
+    #[getter]
+    fn closed(&self) -> bool {
+        self.shared.lock().is_none()
+    }
+
+    fn __enter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_args))]
+    fn __exit__(&self, py: Python<'_>, _args: &Bound<'_, pyo3::types::PyTuple>) -> bool {
+        self.close(py);
+        false
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<claimgraph.Database {:?}>", self.path())
+    }
+}

@@ -1,0 +1,102 @@
+"""Results as pandas, Arrow, Polars and networkx, checked against the rows."""
+
+import sys
+
+import pytest
+
+import claimgraph
+
+
+def test_to_pandas_matches_the_rows(bakhmut):
+    r = bakhmut.query("MATCH (a:Actor)-[c:CLAIMS]->(s) RETURN a.name AS who, s.text AS what, c.date AS said ORDER BY who, what")
+    df = r.to_pandas()
+    assert list(df.columns) == r.columns
+    assert [tuple(x) for x in df.astype(object).where(df.notna(), None).itertuples(index=False)] == r.rows()
+
+
+def test_to_pandas_keeps_numbers_numeric(db):
+    df = db.query("UNWIND range(1, 5) AS i RETURN i, i * 0.5 AS f, i % 2 = 0 AS even").to_pandas()
+    assert str(df["i"].dtype) == "int64" and str(df["f"].dtype) == "float64" and str(df["even"].dtype) == "bool"
+    assert df["i"].sum() == 15
+
+
+def test_to_arrow_types_and_nulls(db):
+    pa = pytest.importorskip("pyarrow")
+    r = db.query(
+        "UNWIND [1, 2, null] AS x "
+        "RETURN x AS i, toFloat(x) AS f, x > 1 AS b, toString(x) AS s, null AS n, "
+        "CASE WHEN x = 1 THEN 1 ELSE 2.5 END AS mixed, [x] AS l"
+    )
+    t = r.to_arrow()
+    assert t.column_names == r.columns
+    assert t.schema.field("i").type == pa.int64()
+    assert t.schema.field("f").type == pa.float64()
+    assert t.schema.field("b").type == pa.bool_()
+    assert t.schema.field("s").type == pa.string()
+    assert t.schema.field("n").type == pa.null()
+    assert t.schema.field("mixed").type == pa.float64()
+    assert t.column("mixed").to_pylist() == [1.0, 2.5, 2.5]
+    for i, name in enumerate(r.columns):
+        assert t.column(name).to_pylist() == [row[i] for row in r.rows()], name
+
+
+def test_to_arrow_turns_nodes_into_structs(bakhmut):
+    pytest.importorskip("pyarrow")
+    t = bakhmut.query("MATCH (a:Actor) RETURN a ORDER BY a.name").to_arrow()
+    names = [row["name"] for row in t.column("a").to_pylist()]
+    assert names == sorted(names) and len(names) > 2
+    assert all("Actor" in row["_labels"] for row in t.column("a").to_pylist())
+
+
+def test_to_arrow_names_a_column_of_mixed_types(db):
+    pytest.importorskip("pyarrow")
+    with pytest.raises(claimgraph.Error, match="'v'"):
+        db.query("UNWIND [1, 'one'] AS v RETURN v").to_arrow()
+
+
+def test_to_polars(db):
+    pl = pytest.importorskip("polars")
+    pytest.importorskip("pyarrow")
+    df = db.query("UNWIND range(1, 4) AS i RETURN i, 'n' + toString(i) AS name").to_polars()
+    assert isinstance(df, pl.DataFrame)
+    assert df["i"].to_list() == [1, 2, 3, 4] and df["name"].to_list()[-1] == "n4"
+
+
+def test_a_missing_library_is_named(db, monkeypatch):
+    monkeypatch.setitem(sys.modules, "polars", None)
+    with pytest.raises(ModuleNotFoundError, match="pip install polars"):
+        db.query("RETURN 1 AS one").to_polars()
+
+
+def test_to_networkx_is_the_subgraph_of_the_rows(bakhmut):
+    nx = pytest.importorskip("networkx")
+    r = bakhmut.query("MATCH p = (a:Actor)-[:CLAIMS|DENIES]->(s:Statement) RETURN p, a.name AS name")
+    g = r.to_networkx()
+    assert isinstance(g, nx.MultiDiGraph)
+    paths = [row[0] for row in r]
+    node_ids = {n.id for p in paths for n in p.nodes}
+    rels = {rel.id: rel for p in paths for rel in p.relationships}
+    assert set(g.nodes) == node_ids
+    assert {k for _, _, k in g.edges(keys=True)} == set(rels)
+    for u, v, k, data in g.edges(keys=True, data=True):
+        assert (u, v) == (rels[k].start, rels[k].end)
+        assert data["type"] == rels[k].type and data["article"] == rels[k]["article"]
+    some = paths[0].start
+    assert g.nodes[some.id]["labels"] == some.labels and g.nodes[some.id]["name"] == some["name"]
+
+
+def test_to_networkx_adds_the_endpoints_of_relationships(bakhmut):
+    pytest.importorskip("networkx")
+    r = bakhmut.query("MATCH ()-[r:LEADS]->() RETURN r")
+    g = r.to_networkx()
+    assert g.number_of_edges() == len(r) > 0
+    for rel, in r:
+        assert "labels" in g.nodes[rel.start] and "labels" in g.nodes[rel.end]
+
+
+def test_a_property_named_like_an_argument_does_not_clash(db):
+    pytest.importorskip("networkx")
+    db.query("CREATE (:A {name: 'a', key: 1})-[:R {key: 2, type: 'prop'}]->(:B {name: 'b'})")
+    g = db.query("MATCH p = ()-[]->() RETURN p").to_networkx()
+    ((_, _, data),) = g.edges(data=True)
+    assert data["key"] == 2 and data["type"] == "R"
