@@ -44,8 +44,8 @@
 //!    the graph back and writes nothing.
 //!
 //! Imports ([`import`]) follow the same road: parse the whole file
-//! (`grammar/triples.pest` or JSON Lines), resolve names, apply every item in
-//! one transaction, commit once.
+//! (`grammar/triples.pest`, JSON Lines, ClaimReview JSON-LD, or a table with
+//! its mapping), resolve names, apply every item in one transaction, commit once.
 //!
 //! # Code map
 //!
@@ -54,10 +54,17 @@
 //! - [`storage`]: the `Storage` trait, with the sled and memory backends.
 //! - [`graph`]: petgraph plus indexes (label, key, name and alias, adjacency
 //!   lists with relationship types as numbers), and `Txn`.
-//! - [`import`]: `.triples` and `.jsonl`.
+//! - [`import`]: `.triples` and `.jsonl`; schema.org ClaimReview JSON-LD (one
+//!   review, an array, a `@graph` or a `dataFeedElement` feed; errors carry the
+//!   JSON path); CSV and TSV tables through a TOML [`import::Mapping`] (errors
+//!   at the cell). Every format parses into the same items and goes through
+//!   the same apply step, so identity, provenance and re-import are shared.
 //! - [`query`]: parser, AST, planner and executor.
 //! - [`db`]: [`Database`], the library API the CLI, the shell and tests use.
-//! - [`output`], [`export`], [`repl`], [`cli`]: what users see.
+//! - [`output`], [`export`], [`repl`], [`cli`]: what users see. Exports
+//!   include ClaimReview JSON-LD (the `ASSESSES` relationships, re-importable)
+//!   and Parquet edge lists (`nodes.parquet`, `relationships.parquet` with
+//!   `id`, `src`, `dst`) for Spark, DuckDB and Polars.
 //!
 //! # Architecture invariants
 //!

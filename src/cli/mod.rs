@@ -49,7 +49,8 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Import article triples (.triples or .jsonl); each file is one transaction.
+    /// Import article triples (.triples or .jsonl), ClaimReview JSON-LD (.jsonld or .json)
+    /// or tables with a mapping (--mapping MAP.toml FILE.csv|.tsv); each file is one transaction.
     #[command(
         after_help = "Use - to read standard input (then --format says which format).\n\
         A file with any error imports nothing; every error is reported with file:line:column."
@@ -61,6 +62,10 @@ pub enum Command {
         /// The format, when the extension does not say it (required for -).
         #[arg(long, value_enum)]
         format: Option<ImportFormatArg>,
+        /// A TOML mapping from table columns to articles, entities, statements and
+        /// relationships; the files are then CSV or TSV tables.
+        #[arg(long, value_name = "MAP.toml", conflicts_with = "format")]
+        mapping: Option<PathBuf>,
     },
     /// Run one query and print its result.
     Query {
@@ -94,7 +99,7 @@ pub enum Command {
         /// The export format.
         #[arg(long, value_enum)]
         format: ExportFormatArg,
-        /// Where to write (a directory for neo4j-csv) [default: standard output].
+        /// Where to write (a directory for neo4j-csv and parquet) [default: standard output].
         #[arg(long, short)]
         output: Option<PathBuf>,
         #[command(flatten)]
@@ -130,6 +135,7 @@ pub struct TimeoutArg {
 pub enum ImportFormatArg {
     Triples,
     Jsonl,
+    Claimreview,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -155,6 +161,8 @@ pub enum ExportFormatArg {
     Cypher,
     #[value(name = "neo4j-csv")]
     Neo4jCsv,
+    Claimreview,
+    Parquet,
 }
 
 fn parse_param(arg: &str) -> std::result::Result<(String, Value), String> {
@@ -200,6 +208,8 @@ impl From<ExportFormatArg> for ExportFormat {
             ExportFormatArg::Nquads => ExportFormat::Nquads,
             ExportFormatArg::Cypher => ExportFormat::Cypher,
             ExportFormatArg::Neo4jCsv => ExportFormat::Neo4jCsv,
+            ExportFormatArg::Claimreview => ExportFormat::ClaimReview,
+            ExportFormatArg::Parquet => ExportFormat::Parquet,
         }
     }
 }
@@ -247,11 +257,26 @@ fn cancel_for(timeout: &TimeoutArg) -> Cancel {
 fn run(cli: Cli) -> Result<()> {
     let stdout = std::io::stdout();
     match cli.command {
-        Some(Command::Import { files, format }) => {
+        Some(Command::Import {
+            files,
+            format: _,
+            mapping: Some(mapping),
+        }) => {
+            let mapping = crate::import::Mapping::from_file(&mapping)?;
+            let mut db = open(&cli.store)?;
+            for file in &files {
+                let summary = db.import_table_file(file, &mapping, None)?;
+                println!("{}", describe_import(file, &summary));
+            }
+            db.close_for_exit();
+            Ok(())
+        }
+        Some(Command::Import { files, format, .. }) => {
             let mut db = open(&cli.store)?;
             let format = format.map(|f| match f {
                 ImportFormatArg::Triples => Format::Triples,
                 ImportFormatArg::Jsonl => Format::Jsonl,
+                ImportFormatArg::Claimreview => Format::ClaimReview,
             });
             for file in &files {
                 let summary = import_one(&mut db, file, format)?;
@@ -365,7 +390,7 @@ fn import_one(db: &mut Database, file: &Path, format: Option<Format>) -> Result<
     if file == Path::new("-") {
         let Some(format) = format else {
             return Err(Error::query(
-                "reading an import from standard input (-) needs --format triples or --format jsonl",
+                "reading an import from standard input (-) needs --format triples, jsonl or claimreview",
             ));
         };
         let mut bytes = Vec::new();
