@@ -1,15 +1,15 @@
 //! Importing article triples: `.triples` (see `grammar/triples.pest`) and `.jsonl`;
-//! schema.org ClaimReview JSON-LD ([`claimreview`]); CSV and TSV tables through
-//! a TOML [`Mapping`] ([`mapping`], [`mapping_csv`]).
+//! schema.org ClaimReview JSON-LD (`claimreview`); CSV and TSV tables through
+//! a TOML [`Mapping`] (`mapping`, `mapping_csv`).
 //!
 //! The life of an import:
 //! 1. the bytes are checked to be UTF-8 (a bad byte is an error at its line and column);
-//! 2. the format's parser ([`triples`] or [`jsonl`]) turns them into a list of
+//! 2. the format's parser (`triples` or `jsonl`) turns them into a list of
 //!    items with byte offsets, reporting every syntax error and going on at the
 //!    next item (`.triples` lines go through a hand-written parser, `fast`,
 //!    and pest takes what it gives up on; a large file is parsed on several
 //!    threads);
-//! 3. [`apply`] applies the items to the graph in one transaction, reporting
+//! 3. `apply` applies the items to the graph in one transaction, reporting
 //!    every semantic error (unknown names, stance rules, bad dates) with its position;
 //! 4. only a file free of errors is committed, as one batch; otherwise the
 //!    transaction is dropped, which rolls the graph back, and storage is untouched.
