@@ -215,6 +215,24 @@ impl Database {
         .map_err(|e| e.during("this import"))
     }
 
+    /// Imports a CSV or TSV table through a mapping, as one transaction.
+    pub fn import_table_file(
+        &mut self,
+        path: &Path,
+        mapping: &crate::import::Mapping,
+        progress: Option<&dyn Fn(u64, u64)>,
+    ) -> Result<ImportSummary> {
+        let bytes = std::fs::read(path).map_err(|e| crate::error::Error::io(path, e))?;
+        import::import_table(
+            &mut self.graph,
+            self.storage.as_mut(),
+            &path.display().to_string(),
+            &bytes,
+            mapping,
+            progress,
+        )
+    }
+
     /// What the store holds.
     pub fn stats(&self) -> Stats {
         let g = &self.graph;

@@ -44,8 +44,8 @@
 //!    the graph back and writes nothing.
 //!
 //! Imports ([`import`]) follow the same road: parse the whole file
-//! (`grammar/triples.pest` or JSON Lines), resolve names, apply every item in
-//! one transaction, commit once.
+//! (`grammar/triples.pest`, JSON Lines, ClaimReview JSON-LD, or a table with
+//! its mapping), resolve names, apply every item in one transaction, commit once.
 //!
 //! # Code map
 //!
@@ -69,6 +69,11 @@
 //!   contested, timeline, first, find, entity, similar), which the `claims.*`
 //!   procedures, the `entity()` function and the shell's `:contested`,
 //!   `:stance`, `:timeline` and `:first` call.
+//! - [`import`]: `.triples` and `.jsonl`; schema.org ClaimReview JSON-LD (one
+//!   review, an array, a `@graph` or a `dataFeedElement` feed; errors carry the
+//!   JSON path); CSV and TSV tables through a TOML [`import::Mapping`] (errors
+//!   at the cell). Every format parses into the same items and goes through
+//!   the same apply step, so identity, provenance and re-import are shared.
 //! - [`query`]: parser, AST, planner and executor.
 //!   - `CALL ... YIELD`: parsed in [`query::parser`], checked against the
 //!     procedure's declaration and run per row in `query/exec/call.rs`; the
@@ -83,7 +88,10 @@
 //!   of `--format json` is `error/json.rs`. Parameters are checked before
 //!   running in `query/exec/params.rs`.
 //! - [`db`]: [`Database`], the library API the CLI, the shell and tests use.
-//! - [`output`], [`export`], [`repl`], [`cli`]: what users see.
+//! - [`output`], [`export`], [`repl`], [`cli`]: what users see. Exports
+//!   include ClaimReview JSON-LD (the `ASSESSES` relationships, re-importable)
+//!   and Parquet edge lists (`nodes.parquet`, `relationships.parquet` with
+//!   `id`, `src`, `dst`) for Spark, DuckDB and Polars.
 //! - `python/` (a member crate of the workspace, built by maturin from
 //!   `pyproject.toml`): the `claimgraph` Python module over [`Database`]. It runs
 //!   engine work on a worker thread with the GIL released and trips the query's

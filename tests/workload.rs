@@ -40,6 +40,7 @@ fn workload_answers_equal_the_reference_on_1000_articles() {
         let file = dir.path().join(match format {
             Format::Triples => "corpus.triples",
             Format::Jsonl => "corpus.jsonl",
+            other => unreachable!("the corpus has no {other:?} form"),
         });
         db.import_file(&file, Some(format), None).unwrap();
         for (name, want) in expected {

@@ -51,7 +51,8 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Import article triples (.triples or .jsonl); each file is one transaction.
+    /// Import article triples (.triples or .jsonl), ClaimReview JSON-LD (.jsonld or .json)
+    /// or tables with a mapping (--mapping MAP.toml FILE.csv|.tsv); each file is one transaction.
     #[command(
         after_help = "Use - to read standard input (then --format says which format).\n\
         A file with any error imports nothing; every error is reported with file:line:column."
@@ -66,6 +67,10 @@ pub enum Command {
         /// Check the files fully, as an import would, and write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// A TOML mapping from table columns to articles, entities, statements and
+        /// relationships; the files are then CSV or TSV tables.
+        #[arg(long, value_name = "MAP.toml", conflicts_with = "format")]
+        mapping: Option<PathBuf>,
     },
     /// Run one query and print its result.
     Query {
@@ -99,7 +104,7 @@ pub enum Command {
         /// The export format.
         #[arg(long, value_enum)]
         format: ExportFormatArg,
-        /// Where to write (a directory for neo4j-csv) [default: standard output].
+        /// Where to write (a directory for neo4j-csv and parquet) [default: standard output].
         #[arg(long, short)]
         output: Option<PathBuf>,
         #[command(flatten)]
@@ -146,6 +151,7 @@ pub struct TimeoutArg {
 pub enum ImportFormatArg {
     Triples,
     Jsonl,
+    Claimreview,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -171,6 +177,8 @@ pub enum ExportFormatArg {
     Cypher,
     #[value(name = "neo4j-csv")]
     Neo4jCsv,
+    Claimreview,
+    Parquet,
 }
 
 fn parse_param(arg: &str) -> std::result::Result<(String, Value), String> {
@@ -216,6 +224,8 @@ impl From<ExportFormatArg> for ExportFormat {
             ExportFormatArg::Nquads => ExportFormat::Nquads,
             ExportFormatArg::Cypher => ExportFormat::Cypher,
             ExportFormatArg::Neo4jCsv => ExportFormat::Neo4jCsv,
+            ExportFormatArg::Claimreview => ExportFormat::ClaimReview,
+            ExportFormatArg::Parquet => ExportFormat::Parquet,
         }
     }
 }
@@ -389,12 +399,41 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Some(Command::Import {
             files,
+            mapping: Some(mapping),
+            dry_run,
+            ..
+        }) => {
+            let mapping = crate::import::Mapping::from_file(&mapping)?;
+            let mut db = if dry_run && !store_exists(&cli.store) {
+                Database::in_memory()
+            } else {
+                open(&cli.store)?
+            };
+            if dry_run {
+                db.detach();
+            }
+            for file in &files {
+                let summary = db.import_table_file(file, &mapping, None)?;
+                let line = describe_import(file, &summary);
+                if dry_run {
+                    println!("{line} [dry run: nothing written]");
+                } else {
+                    println!("{line}");
+                }
+            }
+            db.close_for_exit();
+            Ok(())
+        }
+        Some(Command::Import {
+            files,
             format,
             dry_run,
+            ..
         }) => {
             let format = format.map(|f| match f {
                 ImportFormatArg::Triples => Format::Triples,
                 ImportFormatArg::Jsonl => Format::Jsonl,
+                ImportFormatArg::Claimreview => Format::ClaimReview,
             });
             if format.is_none() && files.iter().any(|f| f == Path::new("-")) {
                 use clap::CommandFactory;
@@ -543,7 +582,7 @@ fn import_one(db: &mut Database, file: &Path, format: Option<Format>) -> Result<
     if file == Path::new("-") {
         let Some(format) = format else {
             return Err(Error::query(
-                "reading an import from standard input (-) needs --format triples or --format jsonl",
+                "reading an import from standard input (-) needs --format triples, jsonl or claimreview",
             ));
         };
         let mut bytes = Vec::new();

@@ -1,5 +1,6 @@
 //! Exporting the graph or a query's subgraph: JSON, DOT, SVG, GraphML, N-Quads,
-//! Cypher scripts and Neo4j bulk-import CSV.
+//! Cypher scripts, Neo4j bulk-import CSV, schema.org ClaimReview JSON-LD and
+//! Parquet edge lists.
 //!
 //! Every export goes the same way:
 //!
@@ -8,7 +9,8 @@
 //!    ([`Subgraph::whole`], [`Subgraph::from_result`]); an export only reads, so a
 //!    query with a write clause is refused before it runs;
 //! 2. hand it to the writer of the chosen format, one submodule per format, each
-//!    taking `&Subgraph` and a `&mut dyn Write` (Neo4j CSV writes a directory);
+//!    taking `&Subgraph` and a `&mut dyn Write` (Neo4j CSV and Parquet write a
+//!    directory);
 //! 3. when the output is a file, write a temporary file beside it and rename it
 //!    into place at the end, so that a failed export leaves no half-written file.
 //!
@@ -20,12 +22,14 @@
 //! trace: XML 1.0 cannot hold most control characters, so SVG and GraphML write
 //! U+FFFD in their place.
 
+pub mod claimreview;
 pub mod cypher;
 pub mod dot;
 pub mod graphml;
 pub mod json;
 pub mod neo4j_csv;
 pub mod nquads;
+pub mod parquet;
 mod style;
 mod subgraph;
 pub mod svg;
@@ -53,11 +57,13 @@ pub enum ExportFormat {
     Nquads,
     Cypher,
     Neo4jCsv,
+    ClaimReview,
+    Parquet,
 }
 
 impl ExportFormat {
     /// Every format, in the order the help text lists them.
-    pub const ALL: [ExportFormat; 7] = [
+    pub const ALL: [ExportFormat; 9] = [
         ExportFormat::Json,
         ExportFormat::Dot,
         ExportFormat::Svg,
@@ -65,6 +71,8 @@ impl ExportFormat {
         ExportFormat::Nquads,
         ExportFormat::Cypher,
         ExportFormat::Neo4jCsv,
+        ExportFormat::ClaimReview,
+        ExportFormat::Parquet,
     ];
 
     /// The name used on the command line and in the shell: `json`, `neo4j-csv`, ...
@@ -77,12 +85,14 @@ impl ExportFormat {
             ExportFormat::Nquads => "nquads",
             ExportFormat::Cypher => "cypher",
             ExportFormat::Neo4jCsv => "neo4j-csv",
+            ExportFormat::ClaimReview => "claimreview",
+            ExportFormat::Parquet => "parquet",
         }
     }
 
     /// Whether the format writes a directory of files rather than one stream.
     pub fn writes_directory(self) -> bool {
-        self == ExportFormat::Neo4jCsv
+        matches!(self, ExportFormat::Neo4jCsv | ExportFormat::Parquet)
     }
 }
 
@@ -136,11 +146,15 @@ pub fn export_with(
     cancel.check()?;
     if format.writes_directory() {
         let Some(dir) = output else {
-            return Err(Error::query(
-                "the neo4j-csv export writes a directory of CSV files: name it with --output DIR",
-            ));
+            return Err(Error::query(format!(
+                "the {format} export writes a directory of files: name it with --output DIR"
+            )));
         };
-        let command = neo4j_csv::write_dir(&subgraph, dir)?;
+        let command = if format == ExportFormat::Parquet {
+            parquet::write_dir(&subgraph, dir)?
+        } else {
+            neo4j_csv::write_dir(&subgraph, dir)?
+        };
         let stdout = io::stdout();
         let mut out = stdout.lock();
         writeln!(out, "{command}")?;
@@ -217,9 +231,10 @@ pub fn write(subgraph: &Subgraph, format: ExportFormat, out: &mut dyn Write) -> 
         ExportFormat::Graphml => graphml::write(subgraph, out),
         ExportFormat::Nquads => nquads::write(subgraph, out),
         ExportFormat::Cypher => cypher::write(subgraph, out),
-        ExportFormat::Neo4jCsv => Err(Error::query(
-            "the neo4j-csv export writes a directory of CSV files, not one stream",
-        )),
+        ExportFormat::ClaimReview => claimreview::write(subgraph, out),
+        ExportFormat::Neo4jCsv | ExportFormat::Parquet => Err(Error::query(format!(
+            "the {format} export writes a directory of files, not one stream"
+        ))),
     }
 }
 

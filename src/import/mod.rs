@@ -1,4 +1,6 @@
-//! Importing article triples: `.triples` (see `grammar/triples.pest`) and `.jsonl`.
+//! Importing article triples: `.triples` (see `grammar/triples.pest`) and `.jsonl`;
+//! schema.org ClaimReview JSON-LD (`claimreview`); CSV and TSV tables through
+//! a TOML [`Mapping`] (`mapping`, `mapping_csv`).
 //!
 //! The life of an import:
 //! 1. the bytes are checked to be UTF-8 (a bad byte is an error at its line and column);
@@ -12,13 +14,18 @@
 //! 4. only a file free of errors is committed, as one batch; otherwise the
 //!    transaction is dropped, which rolls the graph back, and storage is untouched.
 //!
-//! Both formats parse into the same items, so the same content imports the same.
+//! Every format parses into the same items, so the same content imports the
+//! same: identity rules, provenance and idempotent re-import hold for all.
 
 mod apply;
+mod claimreview;
 mod fast;
 mod item;
 mod jsonl;
 mod suggest;
+mod jsonpath;
+mod mapping;
+mod mapping_csv;
 mod triples;
 
 use std::path::Path;
@@ -29,11 +36,16 @@ use crate::storage::Storage;
 
 use item::{Progress, Report};
 
-/// The two import formats.
+pub use claimreview::REVIEW_PROP;
+pub use mapping::Mapping;
+
+/// The import formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Triples,
     Jsonl,
+    /// schema.org ClaimReview JSON-LD (`.jsonld`, `.json`).
+    ClaimReview,
 }
 
 impl Format {
@@ -42,8 +54,9 @@ impl Format {
         match path.extension().and_then(|e| e.to_str()) {
             Some("triples") => Ok(Format::Triples),
             Some("jsonl") => Ok(Format::Jsonl),
+            Some("jsonld" | "json") => Ok(Format::ClaimReview),
             _ => Err(Error::query(format!(
-                "cannot tell the format of {}: name the file *.triples or *.jsonl, or give --format triples or --format jsonl",
+                "cannot tell the format of {}: name the file *.triples, *.jsonl or *.jsonld, or give --format triples, jsonl or claimreview",
                 path.display()
             ))),
         }
@@ -85,7 +98,36 @@ pub fn import_bytes(
     let items = match format {
         Format::Triples => parse_triples(name, source, &mut report, &mut progress),
         Format::Jsonl => jsonl::parse(source, &mut report, &mut progress),
+        Format::ClaimReview => claimreview::parse(source, &mut report),
     };
+    commit(graph, storage, items, report, progress)
+}
+
+/// Imports a CSV or TSV table through a mapping, as one transaction.
+pub fn import_table(
+    graph: &mut Graph,
+    storage: &mut dyn Storage,
+    name: &str,
+    bytes: &[u8],
+    mapping: &Mapping,
+    progress: Option<&dyn Fn(u64, u64)>,
+) -> Result<ImportSummary> {
+    let source = std::str::from_utf8(bytes).map_err(|e| utf8_error(name, bytes, &e))?;
+    let mut progress = Progress::new(progress, bytes.len());
+    let mut report = Report::new(name, source);
+    let items = mapping_csv::parse(mapping, name, source, &mut report, &mut progress)?;
+    commit(graph, storage, items, report, progress)
+}
+
+/// Applies parsed items in one transaction and commits it when the file had
+/// no error at all; otherwise rolls back and returns every error.
+fn commit(
+    graph: &mut Graph,
+    storage: &mut dyn Storage,
+    items: item::Items<'_>,
+    mut report: Report<'_>,
+    mut progress: Progress<'_>,
+) -> Result<ImportSummary> {
     let mut txn = graph.begin();
     let summary = apply::apply(items, &mut txn, &mut report, &mut progress);
     if report.has_errors() {
