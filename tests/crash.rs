@@ -313,6 +313,13 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 fn a_damaged_store_is_read_correctly_or_refused_clearly() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let pristine = dir.path().join("pristine");
+    // An import of an empty file makes the empty store that the first state is.
+    let nothing = dir.path().join("empty.triples");
+    std::fs::write(&nothing, "").expect("writing an empty file");
+    succeed(
+        &pristine,
+        &["import", nothing.to_str().expect("a UTF-8 path")],
+    );
     // Every state the store went through: any of them is a correct reading
     // after damage that looks like a crash (a log cut short).
     let mut states = vec![stats(&pristine)];

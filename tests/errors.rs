@@ -17,6 +17,19 @@ fn claimgraph(store: &Path) -> Command {
     cmd
 }
 
+/// An empty store in `dir` (a command that only reads refuses a missing one).
+fn empty_store(dir: &Path) -> std::path::PathBuf {
+    let store = dir.join("db");
+    let nothing = dir.join("empty.triples");
+    std::fs::write(&nothing, "").unwrap();
+    claimgraph(&store)
+        .arg("import")
+        .arg(&nothing)
+        .assert()
+        .success();
+    store
+}
+
 /// The four errors of the issue, each with the text the caret must stand under.
 const CASES: &[(&str, &str)] = &[
     ("MATCH (n) RETURN m", "m"),
@@ -46,7 +59,7 @@ fn caret(stderr: &str) -> (String, usize) {
 #[test]
 fn query_shows_the_caret_under_the_offending_part() {
     let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("db");
+    let store = empty_store(dir.path());
     for (query, part) in CASES {
         let out = claimgraph(&store)
             .args(["query", query, "--format", "table"])
@@ -65,7 +78,7 @@ fn query_shows_the_caret_under_the_offending_part() {
 #[test]
 fn run_shows_the_script_line() {
     let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("db");
+    let store = empty_store(dir.path());
     for (query, part) in CASES {
         let script = dir.path().join("script.cypher");
         // The failing statement starts on line 3 and its offending part is on line 4.
@@ -92,7 +105,7 @@ fn run_shows_the_script_line() {
 #[test]
 fn format_json_writes_the_error_object() {
     let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("db");
+    let store = empty_store(dir.path());
     let refuse = |args: &[&str]| -> Json {
         let out = claimgraph(&store).args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(1), "{args:?}");
