@@ -80,6 +80,8 @@
 //!     registry of procedures, and how to add one, in [`query::procedures`]
 //!     (the `db.*` family in `query/exec/procedures/db.rs`). The shell's
 //!     `:schema` prints `db.schema()` (`repl/schema.rs`).
+//!   - `COUNT { pattern }` is read by the parser as the size of a pattern
+//!     comprehension ([`query::parser`], `count_subquery`).
 //! - [`error`]: the one error type. A query error's TCK kind, detail and phase
 //!   are an [`error::Code`] (`error/code.rs`); the phase is set where planning
 //!   ends in `query/exec/mod.rs` (`execute_with`); an error about a variable,

@@ -372,9 +372,20 @@ fn a_damaged_store_is_read_correctly_or_refused_clearly() {
                     }
                     Some(0) => {}
                     Some(1) => {
-                        assert!(err.starts_with("error:"), "{what}: {err}");
-                        let clear =
-                            err.contains("damaged") && err.contains(&victim.display().to_string());
+                        // With --format json the refusal is the JSON error object.
+                        let text = if args.contains(&"json") {
+                            let j: Json = serde_json::from_str(&err)
+                                .unwrap_or_else(|e| panic!("{what}: no JSON error ({e}): {err}"));
+                            j["error"]["message"]
+                                .as_str()
+                                .unwrap_or_default()
+                                .to_string()
+                        } else {
+                            assert!(err.starts_with("error:"), "{what}: {err}");
+                            err.clone()
+                        };
+                        let clear = text.contains("damaged")
+                            && text.contains(&victim.display().to_string());
                         assert!(clear, "{what}: {args:?} gave an unclear message:\n{err}");
                         if args[0] == "stats" {
                             refused += 1;

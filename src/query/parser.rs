@@ -344,6 +344,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | int_lit
         | string_lit
         | count_star
+        | count_subquery
         | case_expr
         | list_comprehension
         | pattern_comprehension
@@ -1387,6 +1388,7 @@ impl<'s> Builder<'s> {
             Rule::quantified => self.quantified(pair, start),
             Rule::reduce_expr => self.reduce_expr(pair, start),
             Rule::exists_expr => self.exists_expr(pair, start),
+            Rule::count_subquery => self.count_subquery(pair, start),
             Rule::function_call => self.function_call(pair, start),
             Rule::pattern_predicate => {
                 let p = self.next(&mut pair.into_inner(), "a pattern")?;
@@ -1559,6 +1561,50 @@ impl<'s> Builder<'s> {
             }
         }
         self.node(start, depth + 1, Expr::Exists { patterns, where_ })
+    }
+
+    /// `COUNT { pattern WHERE pred }` is read as `size([pattern WHERE pred | 1])`,
+    /// which counts the same matches.
+    fn count_subquery(&self, pair: Pair<'_>, start: usize) -> Result<Built> {
+        let mut pattern = None;
+        let mut filter = None;
+        let mut depth = 0;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::path_pattern => {
+                    let at = p.as_span().start();
+                    let (pp, d) = self.path_pattern(p)?;
+                    if pp.steps.is_empty() || pp.kind != PathKind::Normal {
+                        return Err(self.error_at(
+                            at,
+                            "COUNT { } counts a pattern with at least one relationship, such as `(a)-[:CLAIMS]->(s)`",
+                        ));
+                    }
+                    depth = depth.max(d);
+                    pattern = Some(pp);
+                }
+                Rule::where_clause => {
+                    let (e, d) = self.where_clause(p)?;
+                    depth = depth.max(d);
+                    filter = Some(Box::new(e));
+                }
+                _ => {}
+            }
+        }
+        let comprehension = Expr::PatternComprehension {
+            pattern: Box::new(pattern.ok_or_else(|| internal("a pattern"))?),
+            filter,
+            map: Box::new(Expr::Literal(Literal::Int(1))),
+        };
+        self.node(
+            start,
+            depth + 2,
+            Expr::Function {
+                name: "size".into(),
+                distinct: false,
+                args: vec![comprehension],
+            },
+        )
     }
 
     fn function_call(&self, pair: Pair<'_>, start: usize) -> Result<Built> {
