@@ -383,6 +383,8 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
     /// Turns the `date` property into a temporal value: any ISO 8601 date or
     /// datetime that `date()` or `datetime()` accept. Reports anything else at
     /// its key and says whether all was well.
+    /// Turns each `date` property into a temporal value, reporting any that is
+    /// not an ISO 8601 date or date time.
     fn typed_dates(&mut self, props: &mut Props<'_>, whose: &str) -> bool {
         let mut ok = true;
         for p in props.iter_mut().filter(|p| p.key == "date") {
@@ -745,4 +747,11 @@ mod tests {
         assert_eq!(merged, Some(vec![Value::from("a"), Value::from("b")]));
         assert_eq!(merge_aliases(&known, &Value::from("a")), None);
     }
+}
+
+/// Whether `text` is an ISO 8601 date or date time that `date()` or
+/// `datetime()` accept (the test the other import formats apply to a date
+/// cell or field before it becomes an item; the apply step then types it).
+pub(crate) fn is_iso_date(text: &str) -> bool {
+    crate::temporal::parse::date_or_datetime(text.trim()).is_ok()
 }
