@@ -736,6 +736,13 @@ fn keyword(kind: Kind) -> &'static str {
     }
 }
 
+/// Whether `text` is an ISO 8601 date or date time that `date()` or
+/// `datetime()` accept (the test the other import formats apply to a date
+/// cell or field before it becomes an item; the apply step then types it).
+pub(crate) fn is_iso_date(text: &str) -> bool {
+    crate::temporal::parse::date_or_datetime(text.trim()).is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -747,11 +754,4 @@ mod tests {
         assert_eq!(merged, Some(vec![Value::from("a"), Value::from("b")]));
         assert_eq!(merge_aliases(&known, &Value::from("a")), None);
     }
-}
-
-/// Whether `text` is an ISO 8601 date or date time that `date()` or
-/// `datetime()` accept (the test the other import formats apply to a date
-/// cell or field before it becomes an item; the apply step then types it).
-pub(crate) fn is_iso_date(text: &str) -> bool {
-    crate::temporal::parse::date_or_datetime(text.trim()).is_ok()
 }

@@ -22,10 +22,10 @@ mod claimreview;
 mod fast;
 mod item;
 mod jsonl;
-mod suggest;
 mod jsonpath;
 mod mapping;
 mod mapping_csv;
+mod suggest;
 mod triples;
 
 use std::path::Path;
