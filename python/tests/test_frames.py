@@ -109,3 +109,14 @@ def test_a_date_column_in_pandas(bakhmut):
     assert len(df) >= 2
     assert all(type(d) is dt.date for d in df["date"])
     assert list(df["date"]) == sorted(df["date"])
+
+
+def test_a_date_column_in_arrow_is_date32(bakhmut):
+    import datetime as dt
+
+    pa = pytest.importorskip("pyarrow")
+    table = bakhmut.query(
+        "UNWIND [date('2023-04-03'), null, date('1969-12-31')] AS d RETURN d"
+    ).to_arrow()
+    assert table.schema.field("d").type == pa.date32()
+    assert table.column("d").to_pylist() == [dt.date(2023, 4, 3), None, dt.date(1969, 12, 31)]
