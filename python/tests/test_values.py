@@ -153,3 +153,15 @@ def test_nodes_relationships_and_paths(bakhmut):
     again = bakhmut.query("MATCH (n) WHERE id(n) = $id RETURN n", {"id": a.id}).rows()[0][0]
     assert again == a and hash(again) == hash(a)
     assert "Yevgeny Prigozhin" in repr(a)
+
+
+def test_a_stored_temporal_property_reads_back(db):
+    import datetime as dt
+
+    when = dt.datetime(2023, 4, 3, 8, 15, 30, 250, tzinfo=dt.timezone(dt.timedelta(hours=3)))
+    db.query("CREATE (:Article {id: 'a', published: $w, length: $l})", {"w": when, "l": dt.timedelta(minutes=5)})
+    [(published, length, later)] = db.query(
+        "MATCH (a:Article) RETURN a.published, a.length, a.published + a.length"
+    ).rows()
+    assert published == when and length == dt.timedelta(minutes=5)
+    assert later == when + dt.timedelta(minutes=5)
