@@ -25,6 +25,7 @@ from ._claimgraph import (
     Result,
     StoreError,
     StoreInUse,
+    StoreFull,
 )
 
 __all__ = [
@@ -42,4 +43,5 @@ __all__ = [
     "Result",
     "StoreError",
     "StoreInUse",
+    "StoreFull",
 ]

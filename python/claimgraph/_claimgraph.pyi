@@ -1,16 +1,31 @@
 """Typed stubs of the compiled module; see the docstrings for what each does."""
 
+import datetime
 import os
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
 
-# A value claimgraph stores or returns. Temporal values join when the engine has them.
-Value = Union[None, bool, int, float, str, List["Value"], Dict[str, "Value"]]
+# A value claimgraph stores or returns. A duration with months comes out as its ISO text.
+Value = Union[
+    None,
+    bool,
+    int,
+    float,
+    str,
+    datetime.date,
+    datetime.time,
+    datetime.datetime,
+    datetime.timedelta,
+    List["Value"],
+    Dict[str, "Value"],
+]
 ResultValue = Union[Value, "Node", "Relationship", "Path", List[Any], Dict[str, Any]]
 
 class Error(Exception):
     """Base class of every claimgraph error."""
 
     kind: str
+    detail: Optional[str]
+    phase: Optional[str]
     message: str
     line: Optional[int]
     column: Optional[int]
@@ -24,6 +39,7 @@ class QueryCancelled(Error): ...
 class ResourceLimitExceeded(Error): ...
 class StoreError(Error): ...
 class StoreInUse(StoreError): ...
+class StoreFull(StoreError): ...
 class FileError(Error): ...
 
 class Node:

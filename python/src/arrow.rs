@@ -2,17 +2,19 @@
 //! the Arrow C data interface: no Python object per value.
 //!
 //! A column whose values are all null, booleans, integers, floats (integers
-//! mixed with floats become floats) or strings becomes a typed array here.
+//! mixed with floats become floats), strings or dates (`date32`) becomes a
+//! typed array here.
 //! Any other column (nodes, lists, maps, mixed types) is left to the Python
 //! side, which converts it value by value.
 
 use std::sync::Arc;
 
 use arrow_array::builder::{
-    BooleanBuilder, Float64Builder, Int64Builder, LargeStringBuilder, StringBuilder,
+    BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, LargeStringBuilder, StringBuilder,
 };
 use arrow_array::ffi::{to_ffi, FFI_ArrowArray, FFI_ArrowSchema};
 use arrow_array::{Array, ArrayRef, NullArray};
+use claimgraph::temporal::Temporal;
 use claimgraph::ResultValue;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
@@ -25,6 +27,7 @@ enum Kind {
     Int,
     Float,
     Str,
+    Date,
 }
 
 /// The single scalar kind of a column, or `None` when it has another value.
@@ -37,6 +40,9 @@ fn column_kind<'a>(values: impl Iterator<Item = &'a ResultValue>) -> Option<Kind
             ResultValue::Int(_) => Kind::Int,
             ResultValue::Float(_) => Kind::Float,
             ResultValue::String(_) => Kind::Str,
+            ResultValue::Temporal(Temporal::Date(days)) if i32::try_from(*days).is_ok() => {
+                Kind::Date
+            }
             _ => return None,
         };
         kind = match (kind, k) {
@@ -108,6 +114,16 @@ pub fn build_column(rows: &[Vec<ResultValue>], col: usize) -> Option<ArrayRef> {
                 }
                 Arc::new(b.finish())
             }
+        }
+        Kind::Date => {
+            let mut b = Date32Builder::with_capacity(rows.len());
+            for v in values() {
+                b.append_option(match v {
+                    ResultValue::Temporal(Temporal::Date(days)) => i32::try_from(*days).ok(),
+                    _ => None,
+                });
+            }
+            Arc::new(b.finish())
         }
     };
     Some(array)

@@ -1,9 +1,12 @@
 //! The exceptions of the module, and the one adapter from the crate's errors to them.
 //!
-//! Every exception derives from `claimgraph.Error` and carries `kind`, `message`,
-//! `line`, `column`, `file` and `diagnostics`; `str(e)` is the full text the CLI
-//! prints, caret included. New error kinds of the crate are mapped in
-//! [`to_pyerr`] and nowhere else.
+//! Every exception derives from `claimgraph.Error` and carries `kind`, `detail`,
+//! `phase`, `message`, `line`, `column`, `file` and `diagnostics`; `str(e)` is
+//! the full text the CLI prints, caret included. A query error's `kind` is the
+//! openCypher TCK kind (`SyntaxError`, `SemanticError`, `TypeError`, ...), with
+//! the TCK detail (`UndefinedVariable`, ...) and phase (`compile time` or
+//! `runtime`); other errors have a kind of their own and no detail or phase.
+//! New error kinds of the crate are mapped in [`to_pyerr`] and nowhere else.
 
 use claimgraph::error::{Diagnostic, Error as CrateError};
 use pyo3::create_exception;
@@ -15,13 +18,13 @@ create_exception!(
     claimgraph,
     Error,
     PyException,
-    "Base class of every claimgraph error: has kind, message, line, column, file and diagnostics."
+    "Base class of every claimgraph error: has kind, detail, phase, message, line, column, file and diagnostics."
 );
 create_exception!(
     claimgraph,
     QueryError,
     Error,
-    "A query that does not parse (kind 'syntax') or cannot run (kind 'query')."
+    "A query that does not parse or cannot run; kind is the openCypher TCK kind ('SyntaxError', 'SemanticError', 'TypeError', 'ArgumentError', 'EntityNotFound', 'ParameterMissing', 'ProcedureError'), detail the TCK detail ('UndefinedVariable', ...) or None, phase 'compile time' or 'runtime'."
 );
 create_exception!(
     claimgraph,
@@ -33,7 +36,7 @@ create_exception!(
     claimgraph,
     ConstraintViolation,
     Error,
-    "A write that would break a rule of the domain model (kind 'constraint'). Nothing was written."
+    "A write that would break a rule of the domain model (kind 'ConstraintVerificationFailed', phase 'runtime'). Nothing was written."
 );
 create_exception!(
     claimgraph,
@@ -51,7 +54,13 @@ create_exception!(
     claimgraph,
     StoreError,
     Error,
-    "The store cannot be opened or used: damaged, of another format version, closed, read-only, or failing (kinds 'corrupt', 'format_version', 'storage', 'closed', 'read_only')."
+    "The store cannot be opened or used: damaged, of another format version, closed, read-only, or failing (kinds 'corrupt', 'format_version', 'storage', 'closed', 'read_only', 'device_io', 'unusable', 'no_store')."
+);
+create_exception!(
+    claimgraph,
+    StoreFull,
+    StoreError,
+    "The device holding the store is full (kind 'no_space'): the transaction that met it wrote nothing."
 );
 create_exception!(
     claimgraph,
@@ -82,35 +91,46 @@ fn diagnostics_of(err: &CrateError) -> Vec<&Diagnostic> {
 pub fn to_pyerr(py: Python<'_>, err: &CrateError) -> PyErr {
     let diagnostics = diagnostics_of(err);
     let first = diagnostics.first();
+    let text = err.to_string();
+    let store = |kind: &'static str| (StoreError::new_err(text.clone()), kind);
     let (exc, kind): (PyErr, &str) = match err {
         CrateError::Input(_) => {
             // A query typed by the user has no file name; an import file has one.
             if first.is_some_and(|d| d.file.is_none()) {
-                (QueryError::new_err(err.to_string()), "syntax")
+                (QueryError::new_err(text.clone()), "")
             } else {
-                (ImportFailed::new_err(err.to_string()), "input")
+                (ImportFailed::new_err(text.clone()), "input")
             }
         }
-        CrateError::Query { .. } => (QueryError::new_err(err.to_string()), "query"),
-        CrateError::Constraint(_) => (ConstraintViolation::new_err(err.to_string()), "constraint"),
-        CrateError::Cancelled(_) => (QueryCancelled::new_err(err.to_string()), "cancelled"),
+        CrateError::Reported => (ImportFailed::new_err(text.clone()), "input"),
+        CrateError::Query { .. } => (QueryError::new_err(text.clone()), ""),
+        CrateError::Constraint(_) => (ConstraintViolation::new_err(text.clone()), ""),
+        CrateError::Cancelled(_) => (QueryCancelled::new_err(text.clone()), "cancelled"),
         CrateError::ResourceLimit(_) => (
-            ResourceLimitExceeded::new_err(err.to_string()),
+            ResourceLimitExceeded::new_err(text.clone()),
             "resource_limit",
         ),
-        CrateError::StoreLocked { .. } => (StoreInUse::new_err(err.to_string()), "store_in_use"),
-        CrateError::FormatVersion { .. } => {
-            (StoreError::new_err(err.to_string()), "format_version")
-        }
-        CrateError::Corrupt(_) => (StoreError::new_err(err.to_string()), "corrupt"),
-        CrateError::Storage(_) => (StoreError::new_err(err.to_string()), "storage"),
-        CrateError::Io { .. } | CrateError::Stream(_) => {
-            (FileError::new_err(err.to_string()), "io")
-        }
+        CrateError::StoreLocked { .. } => (StoreInUse::new_err(text.clone()), "store_in_use"),
+        CrateError::NoSpace { .. } => (StoreFull::new_err(text.clone()), "no_space"),
+        CrateError::FormatVersion { .. } => store("format_version"),
+        CrateError::Corrupt(_) => store("corrupt"),
+        CrateError::Storage(_) => store("storage"),
+        CrateError::DeviceIo { .. } => store("device_io"),
+        CrateError::ReadOnly { .. } => store("read_only"),
+        CrateError::StoreUnusable { .. } => store("unusable"),
+        CrateError::NoStore { .. } => store("no_store"),
+        CrateError::Io { .. } | CrateError::Stream(_) => (FileError::new_err(text.clone()), "io"),
+    };
+    // A query's errors (its syntax, its running, a constraint it breaks) have
+    // the TCK's kind, detail and phase; an import file's have none.
+    let code = if kind.is_empty() { err.code() } else { None };
+    let kind = match &code {
+        Some(code) => code.kind().to_string(),
+        None => kind.to_string(),
     };
     let message = match first {
         Some(d) => d.message.clone(),
-        None => err.to_string(),
+        None => text,
     };
     let items: Vec<_> = diagnostics
         .iter()
@@ -121,7 +141,17 @@ pub fn to_pyerr(py: Python<'_>, err: &CrateError) -> PyErr {
             message: d.message.clone(),
         })
         .collect();
-    annotate(py, exc, kind, &message, &items)
+    let exc = annotate(py, exc, &kind, &message, &items);
+    let value = exc.value(py);
+    let detail = code.as_ref().and_then(|c| c.detail.name());
+    let phase = code.as_ref().map(|c| c.phase().name());
+    match value
+        .setattr("detail", detail)
+        .and_then(|()| value.setattr("phase", phase))
+    {
+        Ok(()) => exc,
+        Err(e) => e,
+    }
 }
 
 /// One place in the input, as the exception's `diagnostics` lists it.
@@ -143,6 +173,8 @@ pub fn annotate(
     let value = exc.value(py);
     let set = || -> PyResult<()> {
         value.setattr("kind", kind)?;
+        value.setattr("detail", py.None())?;
+        value.setattr("phase", py.None())?;
         value.setattr("message", message)?;
         let first = items.first();
         value.setattr("line", first.map(|p| p.line))?;

@@ -40,6 +40,7 @@ fn _claimgraph(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     m.add("StoreError", py.get_type::<errors::StoreError>())?;
     m.add("StoreInUse", py.get_type::<errors::StoreInUse>())?;
+    m.add("StoreFull", py.get_type::<errors::StoreFull>())?;
     m.add("FileError", py.get_type::<errors::FileError>())?;
     Ok(())
 }

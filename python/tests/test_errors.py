@@ -42,7 +42,8 @@ def test_a_syntax_error_has_its_line_and_column(db):
     with pytest.raises(claimgraph.QueryError) as e:
         db.query("MATCH (n)\nRETURN n.name AS 1\n")
     err = e.value
-    assert err.kind == "syntax"
+    assert err.kind == "SyntaxError"
+    assert err.detail == "UnexpectedSyntax" and err.phase == "compile time"
     assert (err.line, err.column) == (2, 18)
     assert err.file is None and err.message
     assert "query:2:18" in str(err) and "^" in str(err)
@@ -51,8 +52,38 @@ def test_a_syntax_error_has_its_line_and_column(db):
 def test_a_semantic_error_is_a_query_error(db):
     with pytest.raises(claimgraph.QueryError) as e:
         db.query("RETURN nosuch + 1")
-    assert e.value.kind in ("query", "syntax")
+    assert e.value.kind == "SyntaxError" and e.value.detail == "UndefinedVariable"
     assert "nosuch" in str(e.value)
+
+
+def test_an_undefined_variable_has_its_tck_kind_detail_phase_and_place(db):
+    # The openCypher TCK calls an undefined variable a SyntaxError at compile time.
+    with pytest.raises(claimgraph.QueryError) as e:
+        db.query("MATCH (n) RETURN m")
+    err = e.value
+    assert (err.kind, err.detail, err.phase) == ("SyntaxError", "UndefinedVariable", "compile time")
+    assert (err.line, err.column) == (1, 18)
+    assert err.diagnostics[0]["column"] == 18
+
+
+def test_a_runtime_error_has_the_runtime_phase(db):
+    with pytest.raises(claimgraph.QueryError) as e:
+        db.query("UNWIND [1, 0] AS x RETURN 1 / x")
+    assert e.value.phase == "runtime"
+    assert e.value.kind != "SyntaxError"
+
+
+def test_an_unknown_procedure_is_a_procedure_error(db):
+    with pytest.raises(claimgraph.QueryError) as e:
+        db.query("CALL db.nosuch()")
+    assert e.value.kind == "ProcedureError" and e.value.detail == "ProcedureNotFound"
+
+
+def test_errors_outside_queries_have_no_detail_or_phase(db, tmp_path):
+    with pytest.raises(claimgraph.FileError) as e:
+        db.import_file(tmp_path / "none.triples")
+    assert (e.value.kind, e.value.detail, e.value.phase) == ("io", None, None)
+    assert issubclass(claimgraph.StoreFull, claimgraph.StoreError)
 
 
 def test_an_import_error_names_file_line_and_column(db, tmp_path):
@@ -81,7 +112,7 @@ def test_a_constraint_violation_writes_nothing(bakhmut):
             "WITH 1 AS one MATCH (p:Place {name: 'Bakhmut'}), (o:Organisation {name: 'Wagner'}) "
             "CREATE (p)-[:CLAIMS]->(o)"
         )
-    assert e.value.kind == "constraint"
+    assert e.value.kind == "ConstraintVerificationFailed" and e.value.phase == "runtime"
     assert bakhmut.stats() == before
 
 

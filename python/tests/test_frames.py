@@ -100,3 +100,23 @@ def test_a_property_named_like_an_argument_does_not_clash(db):
     g = db.query("MATCH p = ()-[]->() RETURN p").to_networkx()
     ((_, _, data),) = g.edges(data=True)
     assert data["key"] == 2 and data["type"] == "R"
+
+
+def test_a_date_column_in_pandas(bakhmut):
+    import datetime as dt
+
+    df = bakhmut.query("MATCH (a:Article) RETURN a.date AS date ORDER BY date").to_pandas()
+    assert len(df) >= 2
+    assert all(type(d) is dt.date for d in df["date"])
+    assert list(df["date"]) == sorted(df["date"])
+
+
+def test_a_date_column_in_arrow_is_date32(bakhmut):
+    import datetime as dt
+
+    pa = pytest.importorskip("pyarrow")
+    table = bakhmut.query(
+        "UNWIND [date('2023-04-03'), null, date('1969-12-31')] AS d RETURN d"
+    ).to_arrow()
+    assert table.schema.field("d").type == pa.date32()
+    assert table.column("d").to_pylist() == [dt.date(2023, 4, 3), None, dt.date(1969, 12, 31)]

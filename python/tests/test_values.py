@@ -75,12 +75,56 @@ def test_other_types_are_refused_with_their_place(db, value):
         db.query("RETURN $v", {"v": [value]})
 
 
-def test_temporal_values_are_refused_with_a_hint_until_the_engine_has_them(db):
-    import datetime
+def test_temporal_values_round_trip(db):
+    import datetime as dt
+    import zoneinfo
 
-    for value in (datetime.date(2023, 4, 3), datetime.datetime(2023, 4, 3, 12), datetime.timedelta(days=1)):
-        with pytest.raises(TypeError, match="ISO 8601"):
-            db.query("RETURN $v", {"v": value})
+    plus2 = dt.timezone(dt.timedelta(hours=2))
+    values = [
+        dt.date(2023, 4, 3),
+        dt.time(12, 34, 56, 789),
+        dt.time(10, 0, tzinfo=plus2),
+        dt.datetime(2023, 4, 3, 12, 30),
+        dt.datetime(2023, 4, 3, 12, 30, tzinfo=plus2),
+        dt.datetime(2023, 7, 1, 9, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Kyiv")),
+        dt.timedelta(days=-2, seconds=5, microseconds=7),
+    ]
+    for value in values:
+        [(back,)] = db.query("RETURN $v AS v", {"v": value}).rows()
+        assert back == value and type(back) is type(value), (value, back)
+        assert (back.tzinfo if hasattr(back, "tzinfo") else None) == getattr(value, "tzinfo", None)
+    nested = {"v": [dt.date(2020, 1, 1), None, {"at": dt.datetime(2020, 1, 1, 1)}]}
+    assert db.query("RETURN $v AS v", nested).rows() == [(nested["v"],)]
+
+
+def test_temporal_values_from_the_engine(db):
+    import datetime as dt
+
+    [row] = db.query(
+        "RETURN date('2024-02-29') AS d, localtime('12:34:56.123456789') AS lt, "
+        "time('10:00-05:00') AS t, localdatetime('2024-01-01T01:02:03') AS ldt, "
+        "datetime('2024-03-31T12:00[Europe/Berlin]') AS zdt, duration('P1DT2H') AS dur, "
+        "duration('P1M2D') AS months, [date('2020-01-01'), null] AS list, {d: date('2020-01-02')} AS map"
+    ).rows()
+    d, lt, t, ldt, zdt, dur, months, lst, mp = row
+    assert d == dt.date(2024, 2, 29)
+    # Nanoseconds are truncated to Python's microseconds.
+    assert lt == dt.time(12, 34, 56, 123456) and lt.tzinfo is None
+    assert t.utcoffset() == dt.timedelta(hours=-5) and t.replace(tzinfo=None) == dt.time(10)
+    assert ldt == dt.datetime(2024, 1, 1, 1, 2, 3) and ldt.tzinfo is None
+    assert str(zdt.tzinfo) == "Europe/Berlin" and zdt.utcoffset() == dt.timedelta(hours=2)
+    assert dur == dt.timedelta(days=1, hours=2)
+    assert months == "P1M2D"
+    assert lst == [dt.date(2020, 1, 1), None] and mp == {"d": dt.date(2020, 1, 2)}
+
+
+def test_a_temporal_parameter_compares_with_engine_values(bakhmut):
+    import datetime as dt
+
+    rows = bakhmut.query(
+        "MATCH (a:Article) WHERE a.date = $d RETURN a.date AS date", {"d": dt.date(2023, 4, 3)}
+    ).rows()
+    assert rows and all(r == (dt.date(2023, 4, 3),) for r in rows)
 
 
 def test_a_list_that_contains_itself_is_refused(db):
@@ -109,3 +153,15 @@ def test_nodes_relationships_and_paths(bakhmut):
     again = bakhmut.query("MATCH (n) WHERE id(n) = $id RETURN n", {"id": a.id}).rows()[0][0]
     assert again == a and hash(again) == hash(a)
     assert "Yevgeny Prigozhin" in repr(a)
+
+
+def test_a_stored_temporal_property_reads_back(db):
+    import datetime as dt
+
+    when = dt.datetime(2023, 4, 3, 8, 15, 30, 250, tzinfo=dt.timezone(dt.timedelta(hours=3)))
+    db.query("CREATE (:Article {id: 'a', published: $w, length: $l})", {"w": when, "l": dt.timedelta(minutes=5)})
+    [(published, length, later)] = db.query(
+        "MATCH (a:Article) RETURN a.published, a.length, a.published + a.length"
+    ).rows()
+    assert published == when and length == dt.timedelta(minutes=5)
+    assert later == when + dt.timedelta(minutes=5)
