@@ -315,6 +315,30 @@ fn open_for_query(store: &Path, query: &str) -> Result<Database> {
     }
 }
 
+/// Opens the store for an import. A dry run never creates a store (without one
+/// it checks against an empty graph) and never writes to one.
+fn open_for_import(store: &Path, dry_run: bool) -> Result<Database> {
+    let mut db = if dry_run && !store_exists(store) {
+        Database::in_memory()
+    } else {
+        open(store)?
+    };
+    if dry_run {
+        db.detach();
+    }
+    Ok(db)
+}
+
+/// Prints what an import of `file` added (or, in a dry run, would add).
+fn print_import(file: &Path, summary: &ImportSummary, dry_run: bool) {
+    let line = describe_import(file, summary);
+    if dry_run {
+        println!("{line} [dry run: nothing written]");
+    } else {
+        println!("{line}");
+    }
+}
+
 /// Imports each file as its own transaction, in order, and stops at the first
 /// one refused (later files often name what earlier ones declare). With more
 /// than one file, a summary on standard error says which were written.
@@ -328,12 +352,7 @@ fn import_files(
     for (i, file) in files.iter().enumerate() {
         match import_one(db, file, format) {
             Ok(summary) => {
-                let line = describe_import(file, &summary);
-                if dry_run {
-                    println!("{line} [dry run: nothing written]");
-                } else {
-                    println!("{line}");
-                }
+                print_import(file, &summary, dry_run);
                 written += 1;
             }
             Err(e) => {
@@ -404,22 +423,10 @@ fn run(cli: Cli) -> Result<()> {
             ..
         }) => {
             let mapping = crate::import::Mapping::from_file(&mapping)?;
-            let mut db = if dry_run && !store_exists(&cli.store) {
-                Database::in_memory()
-            } else {
-                open(&cli.store)?
-            };
-            if dry_run {
-                db.detach();
-            }
+            let mut db = open_for_import(&cli.store, dry_run)?;
             for file in &files {
                 let summary = db.import_table_file(file, &mapping, None)?;
-                let line = describe_import(file, &summary);
-                if dry_run {
-                    println!("{line} [dry run: nothing written]");
-                } else {
-                    println!("{line}");
-                }
+                print_import(file, &summary, dry_run);
             }
             db.close_for_exit();
             Ok(())
@@ -444,15 +451,7 @@ fn run(cli: Cli) -> Result<()> {
                     )
                     .exit();
             }
-            // A dry run never creates a store: without one it checks against an empty graph.
-            let mut db = if dry_run && !store_exists(&cli.store) {
-                Database::in_memory()
-            } else {
-                open(&cli.store)?
-            };
-            if dry_run {
-                db.detach();
-            }
+            let mut db = open_for_import(&cli.store, dry_run)?;
             let result = import_files(&mut db, &files, format, dry_run);
             db.close_for_exit();
             result

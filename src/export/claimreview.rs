@@ -72,7 +72,7 @@ pub fn reviews(subgraph: &Subgraph) -> Vec<Json> {
         let article = article_id.and_then(|id| articles.get(id)).copied();
         let url = article
             .and_then(|a| string(a, "url"))
-            .or(article_id)
+            .or(article_id.map(str::to_string))
             .unwrap_or_default();
         let mut review = Map::new();
         review.insert("@type".into(), json!("ClaimReview"));
@@ -92,7 +92,7 @@ pub fn reviews(subgraph: &Subgraph) -> Vec<Json> {
         }
         let author_json = party(author);
         if let Some(source) = article.and_then(|a| string(a, "source")) {
-            if Some(source) != string(author, NAME_PROP) {
+            if string(author, NAME_PROP).as_deref() != Some(source.as_str()) {
                 review.insert(
                     "publisher".into(),
                     json!({"@type": "Organization", "name": source}),
@@ -133,7 +133,7 @@ pub fn reviews(subgraph: &Subgraph) -> Vec<Json> {
             claim.insert("author".into(), party(claimant));
             if let Some(date) = claims
                 .iter()
-                .find_map(|c| c.properties.get("date").and_then(Value::as_str))
+                .find_map(|c| c.properties.get("date").and_then(text_of))
             {
                 claim.insert("datePublished".into(), json!(date));
             }
@@ -143,7 +143,9 @@ pub fn reviews(subgraph: &Subgraph) -> Vec<Json> {
                 .filter(|id| Some(*id) != article_id)
                 .map(|id| {
                     let a = articles.get(id);
-                    let url = a.and_then(|a| string(a, "url")).unwrap_or(id);
+                    let url = a
+                        .and_then(|a| string(a, "url"))
+                        .unwrap_or_else(|| id.to_string());
                     let mut work = Map::new();
                     work.insert("@type".into(), json!("CreativeWork"));
                     work.insert("url".into(), json!(url));
@@ -169,8 +171,17 @@ pub fn reviews(subgraph: &Subgraph) -> Vec<Json> {
     out
 }
 
-fn string<'n>(node: &'n Node, key: &str) -> Option<&'n str> {
-    node.get(key).and_then(Value::as_str)
+fn string(node: &Node, key: &str) -> Option<String> {
+    node.get(key).and_then(text_of)
+}
+
+/// A property as JSON-LD text: strings as they are, dates and other temporal
+/// values in ISO 8601.
+fn text_of(value: &Value) -> Option<String> {
+    match value {
+        Value::Temporal(t) => Some(t.to_string()),
+        v => v.as_str().map(str::to_string),
+    }
 }
 
 /// A node as a schema.org `Person` (actors) or `Organization` (anything else).
