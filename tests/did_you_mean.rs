@@ -167,3 +167,68 @@ fn the_summary_lists_the_relationship_types_created() {
         "{stderr}"
     );
 }
+
+/// Runs a write query that must be refused as a constraint, checks that the
+/// store did not change, and returns the message.
+fn refused_write(db: &mut Database, query: &str) -> String {
+    let before = db.stats();
+    let err = db
+        .query(query, &Default::default())
+        .expect_err("the write should be refused");
+    let code = err.code().expect("a query error has a code");
+    assert_eq!(
+        code.kind(),
+        claimgraph::error::ErrorKind::ConstraintVerificationFailed,
+        "{query}: {err}"
+    );
+    assert_eq!(db.stats(), before, "a refused write changed the store");
+    err.to_string()
+}
+
+#[test]
+fn names_and_aliases_are_one_key_space_per_kind() {
+    let mut db = bakhmut();
+    let actors = db.stats().labels["Actor"];
+    // MERGE on an alias matches the entity, as an import does.
+    let r = db
+        .query(
+            "MERGE (a:Actor {name: 'Prigozhin'}) RETURN a.name",
+            &Default::default(),
+        )
+        .unwrap();
+    assert_eq!(r.rows.len(), 1);
+    assert!(format!("{:?}", r.rows[0][0]).contains("Yevgeny Prigozhin"));
+    assert_eq!(db.stats().labels["Actor"], actors);
+
+    for q in [
+        "CREATE (:Actor {name: 'Prigozhin'})",
+        "CREATE (:Actor {name: 'Someone new', aliases: ['Mr. Prigozhin']})",
+        "MATCH (a:Actor {name: 'Volodymyr Zelensky'}) SET a.aliases = ['Prigozhin']",
+        "MATCH (a:Actor {name: 'Volodymyr Zelensky'}) SET a += {aliases: ['Prigozhin']}",
+        "MATCH (a:Actor {name: 'Volodymyr Zelensky'}) SET a = {name: 'Volodymyr Zelensky', aliases: ['Yevgeny Prigozhin']}",
+        "MATCH (a:Actor {name: 'Volodymyr Zelensky'}) SET a.name = 'Prigozhin'",
+        // The whole query rolls back, not only the refused clause.
+        "CREATE (:Actor {name: 'First'}) WITH 1 AS x CREATE (:Actor {name: 'Prigozhin'})",
+        "MERGE (a:Actor {name: 'Prigozhin', role: 'chef'})",
+    ] {
+        let message = refused_write(&mut db, q);
+        assert!(message.contains("Yevgeny Prigozhin"), "{q}: {message}");
+    }
+    // Another kind has a key space of its own; an entity may repeat its own name.
+    db.query("CREATE (:Place {name: 'Prigozhin'})", &Default::default())
+        .unwrap();
+    db.query(
+        "MATCH (a:Actor {name: 'Volodymyr Zelensky'}) SET a.aliases = ['Volodymyr Zelensky', 'Zelensky']",
+        &Default::default(),
+    )
+    .unwrap();
+    // Imports follow the same rule, with the line.
+    let d = refused(
+        &mut db,
+        "dup.triples",
+        "actor \"Mr Zelensky\" {aliases: [\"Zelensky\"]}\n",
+        Format::Triples,
+    );
+    assert!(d[0].starts_with("1:1 "), "{d:?}");
+    assert!(d[0].contains("Volodymyr Zelensky"), "{d:?}");
+}

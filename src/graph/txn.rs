@@ -108,7 +108,11 @@ impl<'g> Txn<'g> {
             self.graph.g.remove_node(ix);
             return Err(e);
         }
-        if let Err(e) = self.graph.index_node(id) {
+        if let Err(e) = self
+            .graph
+            .check_name_keys(id)
+            .and_then(|()| self.graph.index_node(id))
+        {
             self.graph.g.remove_node(ix);
             self.graph.node_ix.remove(&id);
             return Err(e);
@@ -193,7 +197,11 @@ impl<'g> Txn<'g> {
         let before = self.graph.g[ix].clone();
         self.graph.unindex_node(id);
         change(&mut self.graph.g[ix]);
-        if let Err(e) = self.graph.index_node(id) {
+        if let Err(e) = self
+            .graph
+            .check_name_keys(id)
+            .and_then(|()| self.graph.index_node(id))
+        {
             self.graph.g[ix] = before;
             // The old entries were consistent before; putting them back cannot fail.
             let _ = self.graph.index_node(id);
