@@ -232,3 +232,70 @@ fn names_and_aliases_are_one_key_space_per_kind() {
     assert!(d[0].starts_with("1:1 "), "{d:?}");
     assert!(d[0].contains("Volodymyr Zelensky"), "{d:?}");
 }
+
+#[test]
+fn queries_naming_unseen_labels_types_and_keys_warn_with_the_nearest_name() {
+    let mut db = bakhmut();
+    let warnings = |db: &mut Database, q: &str| -> Vec<(String, String, Option<String>)> {
+        let r = db.query(q, &Default::default()).unwrap();
+        r.warnings
+            .iter()
+            .map(|w| {
+                (
+                    w.code.as_str().to_string(),
+                    w.message.clone(),
+                    w.suggestion.clone(),
+                )
+            })
+            .collect()
+    };
+    let w = warnings(&mut db, "MATCH (a:Actr)-[:CLAIM]->(s) RETURN a.nme, s.text");
+    assert_eq!(w.len(), 3, "{w:?}");
+    assert_eq!(w[0].0, "UnknownLabel");
+    assert!(w[0].1.ends_with("did you mean :Actor?"), "{w:?}");
+    assert_eq!(w[0].2.as_deref(), Some("Actor"));
+    assert_eq!(w[1].0, "UnknownRelationshipType");
+    assert_eq!(w[1].2.as_deref(), Some("CLAIMS"));
+    assert_eq!(w[2].0, "UnknownPropertyKey");
+    assert_eq!(w[2].2.as_deref(), Some("name"));
+    // Known names, names the query writes and keys of maps warn of nothing.
+    for q in [
+        "MATCH (a:Actor)-[c:CLAIMS]->(s) WHERE c.date IS NOT NULL RETURN a.name",
+        "CREATE (n:Brandnew {colour: 'red'}) RETURN n.colour",
+        "WITH {nme: 1} AS m, date('2023-01-01') AS d RETURN m.nme, d.year",
+    ] {
+        assert_eq!(warnings(&mut db, q), [], "{q}");
+    }
+
+    // The command line prints them on stderr, and in the JSON.
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bakhmut.triples");
+    let cli = |args: &[&str]| {
+        Command::cargo_bin("claimgraph")
+            .unwrap()
+            .arg("--store")
+            .arg(&store)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(cli(&["import", example.to_str().unwrap()]).status.success());
+    let out = cli(&[
+        "query",
+        "MATCH (a:Actr) RETURN count(a) AS n",
+        "--format",
+        "table",
+    ]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: the store has no label :Actr; did you mean :Actor?"),
+        "{stderr}"
+    );
+    let out = cli(&["query", "MATCH (a:Actor) RETURN a.nme", "--format", "json"]);
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["warnings"][0]["code"], "UnknownPropertyKey");
+    assert_eq!(json["warnings"][0]["suggestion"], "name");
+}

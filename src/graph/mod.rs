@@ -59,6 +59,9 @@ pub struct Graph {
     /// The forgiving text index, built on first use and dropped whenever a
     /// node changes, so it is never stale.
     text: OnceLock<TextIndex>,
+    /// Every property key of a node or relationship, sorted; built on first
+    /// use and dropped by every change that may add one.
+    keys: OnceLock<Vec<String>>,
 }
 
 /// Which way to walk from a node.
@@ -253,6 +256,26 @@ impl Graph {
         });
         let first = found.next()?;
         found.next().is_none().then_some(first)
+    }
+
+    /// Every property key a node or relationship holds, sorted: what query
+    /// warnings compare a query's keys with. Built on first use after a change.
+    pub fn property_keys(&self) -> &[String] {
+        self.keys.get_or_init(|| {
+            let mut keys: BTreeSet<&str> = BTreeSet::new();
+            for n in self.nodes() {
+                keys.extend(n.properties.keys().map(String::as_str));
+            }
+            for r in self.relationships() {
+                keys.extend(r.properties.keys().map(String::as_str));
+            }
+            keys.into_iter().map(str::to_string).collect()
+        })
+    }
+
+    /// Drops what is derived from relationship properties.
+    fn relationship_changed(&mut self) {
+        self.keys.take();
     }
 
     /// The index of names, aliases and statement texts that forgiving look-ups
@@ -462,6 +485,7 @@ impl Graph {
     fn index_node(&mut self, id: NodeId) -> Result<()> {
         // Callers add the node to the graph and the id map first.
         self.text.take();
+        self.keys.take();
         let node = &self.g[self.node_ix[&id]];
         let keys = Self::node_key(node);
         for key in &keys {

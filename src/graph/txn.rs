@@ -172,6 +172,7 @@ impl<'g> Txn<'g> {
         // The id was checked against MAX_ID above.
         let _ = self.graph.rel_ix.insert(id, ix);
         self.graph.adj.add(id, start, end, ty);
+        self.graph.relationship_changed();
         self.undo.push(Undo::CreatedRel(id));
         self.dirty_rels.insert(id);
         self.stats.relationships_created += 1;
@@ -291,6 +292,7 @@ impl<'g> Txn<'g> {
             rel.properties.insert(key.to_string(), value);
         }
         self.undo.push(Undo::ChangedRel(Box::new(before)));
+        self.graph.relationship_changed();
         self.dirty_rels.insert(id);
         self.stats.properties_set += 1;
         Ok(())
@@ -321,6 +323,7 @@ impl<'g> Txn<'g> {
         let before = rel.clone();
         rel.properties = properties;
         self.undo.push(Undo::ChangedRel(Box::new(before)));
+        self.graph.relationship_changed();
         self.dirty_rels.insert(id);
         self.stats.properties_set += set;
         Ok(())
@@ -449,6 +452,7 @@ impl<'g> Txn<'g> {
         if self.committed {
             return;
         }
+        self.graph.relationship_changed();
         while let Some(step) = self.undo.pop() {
             let g = &mut *self.graph;
             match step {
