@@ -266,6 +266,18 @@ fn queries_naming_unseen_labels_types_and_keys_warn_with_the_nearest_name() {
     ] {
         assert_eq!(warnings(&mut db, q), [], "{q}");
     }
+    // What a write brought in is known to later queries.
+    db.query(
+        "MATCH (a:Actor {name: 'Hanna Maliar'}) CREATE (a)-[:ADVISES {since: 2020}]->(a)",
+        &Default::default(),
+    )
+    .unwrap();
+    for q in [
+        "MATCH (n:Brandnew) RETURN n.colour",
+        "MATCH ()-[r:ADVISES]->() RETURN r.since",
+    ] {
+        assert_eq!(warnings(&mut db, q), [], "{q}");
+    }
 
     // The command line prints them on stderr, and in the JSON.
     let dir = tempfile::tempdir().unwrap();

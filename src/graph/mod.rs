@@ -59,9 +59,10 @@ pub struct Graph {
     /// The forgiving text index, built on first use and dropped whenever a
     /// node changes, so it is never stale.
     text: OnceLock<TextIndex>,
-    /// Every property key of a node or relationship, sorted; built on first
-    /// use and dropped by every change that may add one.
-    keys: OnceLock<Vec<String>>,
+    /// Every property key a node or relationship has held, built on first
+    /// use and then grown by every change that adds one (never shrunk: a key
+    /// once held has been seen).
+    keys: OnceLock<BTreeSet<String>>,
 }
 
 /// Which way to walk from a node.
@@ -258,24 +259,29 @@ impl Graph {
         found.next().is_none().then_some(first)
     }
 
-    /// Every property key a node or relationship holds, sorted: what query
-    /// warnings compare a query's keys with. Built on first use after a change.
-    pub fn property_keys(&self) -> &[String] {
+    /// Every property key a node or relationship holds or has held while the
+    /// graph was open, sorted: what query warnings compare a query's keys with.
+    pub fn property_keys(&self) -> &BTreeSet<String> {
         self.keys.get_or_init(|| {
-            let mut keys: BTreeSet<&str> = BTreeSet::new();
-            for n in self.nodes() {
-                keys.extend(n.properties.keys().map(String::as_str));
+            let mut keys: BTreeSet<String> = BTreeSet::new();
+            let all = self
+                .nodes()
+                .flat_map(|n| n.properties.keys())
+                .chain(self.relationships().flat_map(|r| r.properties.keys()));
+            for k in all {
+                if !keys.contains(k) {
+                    keys.insert(k.clone());
+                }
             }
-            for r in self.relationships() {
-                keys.extend(r.properties.keys().map(String::as_str));
-            }
-            keys.into_iter().map(str::to_string).collect()
+            keys
         })
     }
 
-    /// Drops what is derived from relationship properties.
-    fn relationship_changed(&mut self) {
-        self.keys.take();
+    /// Adds the keys of a new or changed relationship to the key set, if built.
+    fn note_relationship_keys(&mut self, id: RelId) {
+        if let (Some(keys), Some(&ix)) = (self.keys.get_mut(), self.rel_ix.get(&id)) {
+            note_keys(keys, self.g[ix].properties.keys());
+        }
     }
 
     /// The index of names, aliases and statement texts that forgiving look-ups
@@ -485,8 +491,10 @@ impl Graph {
     fn index_node(&mut self, id: NodeId) -> Result<()> {
         // Callers add the node to the graph and the id map first.
         self.text.take();
-        self.keys.take();
         let node = &self.g[self.node_ix[&id]];
+        if let Some(known) = self.keys.get_mut() {
+            note_keys(known, node.properties.keys());
+        }
         let keys = Self::node_key(node);
         for key in &keys {
             if let Some(&other) = self.by_key.get(key) {
@@ -622,5 +630,14 @@ impl Graph {
             ));
         }
         Ok(())
+    }
+}
+
+/// Adds to `known` the keys it lacks, allocating only for those.
+fn note_keys<'a>(known: &mut BTreeSet<String>, keys: impl Iterator<Item = &'a String>) {
+    for k in keys {
+        if !known.contains(k) {
+            known.insert(k.clone());
+        }
     }
 }

@@ -172,7 +172,7 @@ impl<'g> Txn<'g> {
         // The id was checked against MAX_ID above.
         let _ = self.graph.rel_ix.insert(id, ix);
         self.graph.adj.add(id, start, end, ty);
-        self.graph.relationship_changed();
+        self.graph.note_relationship_keys(id);
         self.undo.push(Undo::CreatedRel(id));
         self.dirty_rels.insert(id);
         self.stats.relationships_created += 1;
@@ -292,7 +292,7 @@ impl<'g> Txn<'g> {
             rel.properties.insert(key.to_string(), value);
         }
         self.undo.push(Undo::ChangedRel(Box::new(before)));
-        self.graph.relationship_changed();
+        self.graph.note_relationship_keys(id);
         self.dirty_rels.insert(id);
         self.stats.properties_set += 1;
         Ok(())
@@ -323,7 +323,7 @@ impl<'g> Txn<'g> {
         let before = rel.clone();
         rel.properties = properties;
         self.undo.push(Undo::ChangedRel(Box::new(before)));
-        self.graph.relationship_changed();
+        self.graph.note_relationship_keys(id);
         self.dirty_rels.insert(id);
         self.stats.properties_set += set;
         Ok(())
@@ -452,7 +452,6 @@ impl<'g> Txn<'g> {
         if self.committed {
             return;
         }
-        self.graph.relationship_changed();
         while let Some(step) = self.undo.pop() {
             let g = &mut *self.graph;
             match step {
