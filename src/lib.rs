@@ -67,7 +67,11 @@
 //!   ([`Database::at_tx`]), `--as-of DATE` ([`Database::as_of`]), `log`,
 //!   `diff` and `compact`; the CLI commands are in `cli/history.rs`.
 //! - [`graph`]: petgraph plus indexes (label, key, name and alias, adjacency
-//!   lists with relationship types as numbers), and `Txn`.
+//!   lists with relationship types as numbers), and `Txn`. The graph keeps
+//!   names and aliases one key space per entity kind
+//!   (`Graph::check_name_keys`, run by every `Txn` change) and finds the
+//!   entity a single-node `MERGE` names by an alias
+//!   ([`graph::Graph::entity_answering_to`]).
 //! - [`import`]: `.triples` and `.jsonl`; "did you mean" for unknown names,
 //!   misspelt kind words and near misses of the stance predicates.
 //! - [`textmatch`]: text folding (case, diacritics, punctuation), word
@@ -88,6 +92,10 @@
 //!     registry of procedures, and how to add one, in [`query::procedures`]
 //!     (the `db.*` family in `query/exec/procedures/db.rs`). The shell's
 //!     `:schema` prints `db.schema()` (`repl/schema.rs`).
+//!   - Warnings ([`query::warnings`]): a walk over the AST after parsing
+//!     finds the labels, relationship types and property keys a query reads
+//!     that the store has never seen, with the nearest existing names; they
+//!     ride on [`QueryResult::warnings`] to the CLI, the JSON and the shell.
 //!   - `COUNT { pattern }` is read by the parser as the size of a pattern
 //!     comprehension ([`query::parser`], `count_subquery`).
 //! - [`error`]: the one error type. A query error's TCK kind, detail and phase
@@ -137,6 +145,10 @@
 //!   checks the room for its batch before writing, waits for sled at most a
 //!   moment once the device is full, and after a failure the store writes
 //!   nothing more until it is reopened ([`Error::StoreUnusable`]).
+//! - Within Actor, Organisation and Place, a name or alias names at most one
+//!   entity: every transaction refuses a change that would break it (the check
+//!   is in the graph, not in the executor or the importer); loading a store
+//!   does not, so stores written before the rule keep opening.
 //! - Opening never damages a store: snapshots sled left unfinished are
 //!   removed before it starts (sled would read one as the newest); on a
 //!   read-only medium or a device too full for sled's recovery the store is

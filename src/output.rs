@@ -60,6 +60,15 @@ pub fn write_result(
     }
 }
 
+/// Prints a result's warnings on `err`, one `warning: ...` line each, as the
+/// text forms of the command line and the shell show them.
+pub fn write_warnings(result: &QueryResult, err: &mut dyn Write) -> std::io::Result<()> {
+    for w in &result.warnings {
+        writeln!(err, "warning: {}", w.message)?;
+    }
+    Ok(())
+}
+
 /// The whole result as `cli.md`'s JSON object.
 pub fn result_to_json(result: &QueryResult) -> Json {
     let mut obj = Map::new();
@@ -79,6 +88,20 @@ pub fn result_to_json(result: &QueryResult) -> Json {
     }
     if let Some(plan) = &result.plan {
         obj.insert("plan".into(), Json::String(plan.clone()));
+    }
+    if !result.warnings.is_empty() {
+        let warnings = result
+            .warnings
+            .iter()
+            .map(|w| {
+                json!({
+                    "code": w.code.as_str(),
+                    "message": w.message,
+                    "suggestion": w.suggestion,
+                })
+            })
+            .collect();
+        obj.insert("warnings".into(), Json::Array(warnings));
     }
     Json::Object(obj)
 }

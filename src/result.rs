@@ -54,4 +54,7 @@ pub struct QueryResult {
     pub stats: Option<WriteStats>,
     /// The plan as an indented tree, for `EXPLAIN` and `PROFILE`.
     pub plan: Option<String>,
+    /// Names the query reads that the store has never seen, with the nearest
+    /// existing ones ([`crate::query::warnings`]).
+    pub warnings: Vec<crate::query::warnings::Warning>,
 }

@@ -237,10 +237,12 @@ impl TextIndex {
 
     /// The vocabulary words that `query` may be a spelling of, with their
     /// similarity: the word itself, and words that share enough bigrams and
-    /// are within the allowed edit distance.
-    fn candidates(&self, query: &str) -> Vec<(u32, f64)> {
+    /// are within the allowed edit distance. `shared` is scratch space, one
+    /// count per vocabulary word, all zero before and after.
+    fn candidates(&self, query: &str, shared: &mut Vec<u16>) -> Vec<(u32, f64)> {
         let mut out = Vec::new();
-        if let Some(&id) = self.word_ids.get(query) {
+        let exact = self.word_ids.get(query).copied();
+        if let Some(id) = exact {
             out.push((id, 1.0));
         }
         let len = query.chars().count();
@@ -249,16 +251,22 @@ impl TextIndex {
         }
         let grams = bigrams_of(query);
         let needed = (grams.len() / 3).max(1);
-        let mut shared: HashMap<u32, usize> = HashMap::default();
+        shared.resize(self.vocab.len(), 0);
+        let mut touched: Vec<u32> = Vec::new();
         for g in &grams {
             if let Some(ws) = self.bigrams.get(g) {
                 for &w in ws {
-                    *shared.entry(w).or_default() += 1;
+                    let n = &mut shared[w as usize];
+                    if *n == 0 {
+                        touched.push(w);
+                    }
+                    *n = n.saturating_add(1);
                 }
             }
         }
-        for (w, n) in shared {
-            if n < needed || out.first().is_some_and(|&(id, _)| id == w) {
+        for w in touched {
+            let n = std::mem::take(&mut shared[w as usize]);
+            if (n as usize) < needed || exact == Some(w) {
                 continue;
             }
             let word = &self.vocab[w as usize];
@@ -276,34 +284,53 @@ impl TextIndex {
     /// Entities (of `kinds`) and statements whose name, alias or text matches
     /// `text`, best first; ties by the node's key. Each node comes once, with
     /// its best-matching name.
+    ///
+    /// The work is proportional to the postings of the query's words and
+    /// their near spellings, never to the whole index: scores are summed in
+    /// scratch arrays indexed by entry, and the entries of one node, which
+    /// [`TextIndex::build`] adds one after another, are grouped by sorting
+    /// the touched entries.
     pub fn find(&self, text: &str, kinds: &[Kind]) -> Vec<Found> {
         let query = words(text);
         if query.is_empty() {
             return Vec::new();
         }
         // Entry → summed similarity of the query words it holds.
-        let mut totals: HashMap<u32, f64> = HashMap::default();
+        let mut totals: Vec<f64> = vec![0.0; self.entries.len()];
+        let mut best: Vec<f64> = vec![0.0; self.entries.len()];
+        let mut hit: Vec<u32> = Vec::new();
+        let mut shared: Vec<u16> = Vec::new();
         for q in &query {
             // Per query word, each entry counts its best word once.
-            let mut best: HashMap<u32, f64> = HashMap::default();
-            for (w, s) in self.candidates(q) {
+            let mut seen: Vec<u32> = Vec::new();
+            for (w, s) in self.candidates(q, &mut shared) {
                 for &e in &self.postings[w as usize] {
-                    let b = best.entry(e).or_default();
+                    let b = &mut best[e as usize];
+                    if *b == 0.0 {
+                        seen.push(e);
+                    }
                     *b = b.max(s);
                 }
             }
-            for (e, s) in best {
-                *totals.entry(e).or_default() += s;
+            for e in seen {
+                let t = &mut totals[e as usize];
+                if *t == 0.0 {
+                    hit.push(e);
+                }
+                *t += std::mem::take(&mut best[e as usize]);
             }
         }
+        hit.sort_unstable();
         let folded = fold(text);
-        let mut per_node: HashMap<NodeId, (f64, u32)> = HashMap::default();
-        for (e, total) in totals {
+        // The best entry of each node, in entry order.
+        let mut found: Vec<(f64, u32)> = Vec::new();
+        let mut current: Option<(NodeId, usize)> = None;
+        for e in hit {
             let entry = &self.entries[e as usize];
             if !kinds.contains(&entry.kind) {
                 continue;
             }
-            let mut score = combine(total, query.len(), entry.words.len());
+            let mut score = combine(totals[e as usize], query.len(), entry.words.len());
             if score <= 0.0 {
                 continue;
             }
@@ -312,18 +339,26 @@ impl TextIndex {
                 // match of the very text.
                 score = 0.999;
             }
-            let slot = per_node.entry(entry.node).or_insert((score, e));
-            if score > slot.0
-                || (score == slot.0 && entry.text < self.entries[slot.1 as usize].text)
-            {
-                *slot = (score, e);
+            match current {
+                Some((node, at)) if node == entry.node => {
+                    let slot = &mut found[at];
+                    if score > slot.0
+                        || (score == slot.0 && entry.text < self.entries[slot.1 as usize].text)
+                    {
+                        *slot = (score, e);
+                    }
+                }
+                _ => {
+                    current = Some((entry.node, found.len()));
+                    found.push((score, e));
+                }
             }
         }
-        let mut found: Vec<(f64, &Entry)> = per_node
-            .into_values()
+        let mut found: Vec<(f64, &Entry)> = found
+            .into_iter()
             .map(|(s, e)| (s, &self.entries[e as usize]))
             .collect();
-        found.sort_by(|a, b| {
+        found.sort_unstable_by(|a, b| {
             b.0.total_cmp(&a.0)
                 .then_with(|| a.1.key.cmp(&b.1.key))
                 .then_with(|| a.1.node.cmp(&b.1.node))

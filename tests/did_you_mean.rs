@@ -167,3 +167,147 @@ fn the_summary_lists_the_relationship_types_created() {
         "{stderr}"
     );
 }
+
+/// Runs a write query that must be refused as a constraint, checks that the
+/// store did not change, and returns the message.
+fn refused_write(db: &mut Database, query: &str) -> String {
+    let before = db.stats();
+    let err = db
+        .query(query, &Default::default())
+        .expect_err("the write should be refused");
+    let code = err.code().expect("a query error has a code");
+    assert_eq!(
+        code.kind(),
+        claimgraph::error::ErrorKind::ConstraintVerificationFailed,
+        "{query}: {err}"
+    );
+    assert_eq!(db.stats(), before, "a refused write changed the store");
+    err.to_string()
+}
+
+#[test]
+fn names_and_aliases_are_one_key_space_per_kind() {
+    let mut db = bakhmut();
+    let actors = db.stats().labels["Actor"];
+    // MERGE on an alias matches the entity, as an import does.
+    let r = db
+        .query(
+            "MERGE (a:Actor {name: 'Prigozhin'}) RETURN a.name",
+            &Default::default(),
+        )
+        .unwrap();
+    assert_eq!(r.rows.len(), 1);
+    assert!(format!("{:?}", r.rows[0][0]).contains("Yevgeny Prigozhin"));
+    assert_eq!(db.stats().labels["Actor"], actors);
+
+    for q in [
+        "CREATE (:Actor {name: 'Prigozhin'})",
+        "CREATE (:Actor {name: 'Someone new', aliases: ['Mr. Prigozhin']})",
+        "MATCH (a:Actor {name: 'Volodymyr Zelensky'}) SET a.aliases = ['Prigozhin']",
+        "MATCH (a:Actor {name: 'Volodymyr Zelensky'}) SET a += {aliases: ['Prigozhin']}",
+        "MATCH (a:Actor {name: 'Volodymyr Zelensky'}) SET a = {name: 'Volodymyr Zelensky', aliases: ['Yevgeny Prigozhin']}",
+        "MATCH (a:Actor {name: 'Volodymyr Zelensky'}) SET a.name = 'Prigozhin'",
+        // The whole query rolls back, not only the refused clause.
+        "CREATE (:Actor {name: 'First'}) WITH 1 AS x CREATE (:Actor {name: 'Prigozhin'})",
+        "MERGE (a:Actor {name: 'Prigozhin', role: 'chef'})",
+    ] {
+        let message = refused_write(&mut db, q);
+        assert!(message.contains("Yevgeny Prigozhin"), "{q}: {message}");
+    }
+    // Another kind has a key space of its own; an entity may repeat its own name.
+    db.query("CREATE (:Place {name: 'Prigozhin'})", &Default::default())
+        .unwrap();
+    db.query(
+        "MATCH (a:Actor {name: 'Volodymyr Zelensky'}) SET a.aliases = ['Volodymyr Zelensky', 'Zelensky']",
+        &Default::default(),
+    )
+    .unwrap();
+    // Imports follow the same rule, with the line.
+    let d = refused(
+        &mut db,
+        "dup.triples",
+        "actor \"Mr Zelensky\" {aliases: [\"Zelensky\"]}\n",
+        Format::Triples,
+    );
+    assert!(d[0].starts_with("1:1 "), "{d:?}");
+    assert!(d[0].contains("Volodymyr Zelensky"), "{d:?}");
+}
+
+#[test]
+fn queries_naming_unseen_labels_types_and_keys_warn_with_the_nearest_name() {
+    let mut db = bakhmut();
+    let warnings = |db: &mut Database, q: &str| -> Vec<(String, String, Option<String>)> {
+        let r = db.query(q, &Default::default()).unwrap();
+        r.warnings
+            .iter()
+            .map(|w| {
+                (
+                    w.code.as_str().to_string(),
+                    w.message.clone(),
+                    w.suggestion.clone(),
+                )
+            })
+            .collect()
+    };
+    let w = warnings(&mut db, "MATCH (a:Actr)-[:CLAIM]->(s) RETURN a.nme, s.text");
+    assert_eq!(w.len(), 3, "{w:?}");
+    assert_eq!(w[0].0, "UnknownLabel");
+    assert!(w[0].1.ends_with("did you mean :Actor?"), "{w:?}");
+    assert_eq!(w[0].2.as_deref(), Some("Actor"));
+    assert_eq!(w[1].0, "UnknownRelationshipType");
+    assert_eq!(w[1].2.as_deref(), Some("CLAIMS"));
+    assert_eq!(w[2].0, "UnknownPropertyKey");
+    assert_eq!(w[2].2.as_deref(), Some("name"));
+    // Known names, names the query writes and keys of maps warn of nothing.
+    for q in [
+        "MATCH (a:Actor)-[c:CLAIMS]->(s) WHERE c.date IS NOT NULL RETURN a.name",
+        "CREATE (n:Brandnew {colour: 'red'}) RETURN n.colour",
+        "WITH {nme: 1} AS m, date('2023-01-01') AS d RETURN m.nme, d.year",
+    ] {
+        assert_eq!(warnings(&mut db, q), [], "{q}");
+    }
+    // What a write brought in is known to later queries.
+    db.query(
+        "MATCH (a:Actor {name: 'Hanna Maliar'}) CREATE (a)-[:ADVISES {since: 2020}]->(a)",
+        &Default::default(),
+    )
+    .unwrap();
+    for q in [
+        "MATCH (n:Brandnew) RETURN n.colour",
+        "MATCH ()-[r:ADVISES]->() RETURN r.since",
+    ] {
+        assert_eq!(warnings(&mut db, q), [], "{q}");
+    }
+
+    // The command line prints them on stderr, and in the JSON.
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bakhmut.triples");
+    let cli = |args: &[&str]| {
+        Command::cargo_bin("claimgraph")
+            .unwrap()
+            .arg("--store")
+            .arg(&store)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(cli(&["import", example.to_str().unwrap()]).status.success());
+    let out = cli(&[
+        "query",
+        "MATCH (a:Actr) RETURN count(a) AS n",
+        "--format",
+        "table",
+    ]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: the store has no label :Actr; did you mean :Actor?"),
+        "{stderr}"
+    );
+    let out = cli(&["query", "MATCH (a:Actor) RETURN a.nme", "--format", "json"]);
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["warnings"][0]["code"], "UnknownPropertyKey");
+    assert_eq!(json["warnings"][0]["suggestion"], "name");
+}

@@ -674,21 +674,24 @@ fn jsonl_labels_and_statement_lines_work_like_triples() {
 }
 
 #[test]
-fn a_name_shared_by_two_entities_of_one_kind_is_ambiguous() {
+fn a_name_shared_by_two_entities_of_one_kind_is_refused() {
+    // Within a kind, a name or alias names one entity: the second actor is
+    // refused at its line, naming the first.
     let mut db = Database::in_memory();
     let text = "actor \"Ann Lee\" {aliases: [\"Lee\"]}\nactor \"Lee\"\nstatement s1 \"x\"\n\"Lee\" claims s1\n";
     let d = import_fails(&mut db, "lee.triples", text.as_bytes(), Format::Triples);
-    assert_eq!(positions(&d), ["4:1"]);
-    assert!(
-        d.items[0].message.contains("names 2 different entities"),
-        "{d}"
-    );
-    // The kind before the name means the entity with exactly that name.
-    let text = text.replace("\"Lee\" claims", "actor \"Lee\" claims");
+    assert_eq!(positions(&d), ["2:1"]);
+    assert!(d.items[0].message.contains("Ann Lee"), "{d}");
+    assert_eq!(db.stats().nodes, 0);
+    // Another kind may use the name.
+    let text = text.replace("actor \"Lee\"", "place \"Lee\"");
+    let text = text.replace("\"Lee\" claims", "\"Ann Lee\" claims");
     db.import_bytes("lee.triples", text.as_bytes(), Format::Triples, None)
         .unwrap();
     let g = db.graph();
-    let lee = g.lookup_key(claimgraph::model::Kind::Actor, "Lee").unwrap();
+    let lee = g
+        .lookup_key(claimgraph::model::Kind::Actor, "Ann Lee")
+        .unwrap();
     assert_eq!(g.degree(lee, claimgraph::graph::Dir::Out), 1);
 }
 

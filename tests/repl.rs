@@ -283,6 +283,13 @@ fn tab_completes_a_label_and_an_entity_name() {
     shell.type_keys("\r");
     shell.expect("$who => 'Yevgeny Prigozhin'");
     shell.prompt();
+    // Case and punctuation do not count, and aliases are offered.
+    shell.type_keys(":param org => \"pmc-wag");
+    shell.type_keys("\t");
+    sleep(Duration::from_millis(200));
+    shell.type_keys("\r");
+    shell.expect("$org => 'Wagner Group'");
+    shell.prompt();
 
     // A label, then a name, in a query: only the completed words find the node.
     shell.type_keys("MATCH (a:Ac");
@@ -294,6 +301,12 @@ fn tab_completes_a_label_and_an_entity_name() {
     shell.type_keys("}) RETURN a.name AS name;\r");
     let table = shell.expect("1 row");
     assert_eq!(table_cells(&table), [["name"], ["Hanna Maliar"]], "{table}");
+    shell.prompt();
+
+    // A label the store has never seen: the query runs, with a warning.
+    shell.enter("MATCH (a:Actr) RETURN count(a) AS n;");
+    shell.expect("warning: the store has no label :Actr; did you mean :Actor?");
+    shell.expect("1 row");
     shell.leave();
 }
 

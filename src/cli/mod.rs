@@ -511,6 +511,9 @@ fn run(cli: Cli) -> Result<()> {
             let cancel = cancel_for(&timeout);
             let result = db.query_with(&query, &params_of(params), &cancel)?;
             let format = ResultFormatArg::resolve(format);
+            if format != OutputFormat::Json {
+                output::write_warnings(&result, &mut std::io::stderr())?;
+            }
             let mut out = stdout.lock();
             output::write_result(&result, format, table_options(), &mut out)?;
             out.flush()?;

@@ -59,6 +59,10 @@ pub struct Graph {
     /// The forgiving text index, built on first use and dropped whenever a
     /// node changes, so it is never stale.
     text: OnceLock<TextIndex>,
+    /// Every property key a node or relationship has held, built on first
+    /// use and then grown by every change that adds one (never shrunk: a key
+    /// once held has been seen).
+    keys: OnceLock<BTreeSet<String>>,
 }
 
 /// Which way to walk from a node.
@@ -229,6 +233,57 @@ impl Graph {
         self.by_name.get(name).map_or(&[], Vec::as_slice)
     }
 
+    /// The one node carrying every label in `labels` (one of them an entity
+    /// kind) that answers to `name` as its name or an alias, and whose other
+    /// properties equal `others`. What `MERGE (a:Actor {name: ...})` matches
+    /// when no actor has that exact name, as an import does.
+    pub fn entity_answering_to(
+        &self,
+        labels: &[String],
+        name: &str,
+        others: &[(&str, &Value)],
+    ) -> Option<NodeId> {
+        if !labels
+            .iter()
+            .any(|l| Kind::from_label(l).is_some_and(Kind::is_entity))
+        {
+            return None;
+        }
+        let mut found = self.resolve_name(name).iter().copied().filter(|&id| {
+            self.node(id).is_some_and(|n| {
+                labels.iter().all(|l| n.has_label(l))
+                    && others.iter().all(|(k, v)| n.properties.get(*k) == Some(*v))
+            })
+        });
+        let first = found.next()?;
+        found.next().is_none().then_some(first)
+    }
+
+    /// Every property key a node or relationship holds or has held while the
+    /// graph was open, sorted: what query warnings compare a query's keys with.
+    pub fn property_keys(&self) -> &BTreeSet<String> {
+        self.keys.get_or_init(|| {
+            let mut keys: BTreeSet<String> = BTreeSet::new();
+            let all = self
+                .nodes()
+                .flat_map(|n| n.properties.keys())
+                .chain(self.relationships().flat_map(|r| r.properties.keys()));
+            for k in all {
+                if !keys.contains(k) {
+                    keys.insert(k.clone());
+                }
+            }
+            keys
+        })
+    }
+
+    /// Adds the keys of a new or changed relationship to the key set, if built.
+    fn note_relationship_keys(&mut self, id: RelId) {
+        if let (Some(keys), Some(&ix)) = (self.keys.get_mut(), self.rel_ix.get(&id)) {
+            note_keys(keys, self.g[ix].properties.keys());
+        }
+    }
+
     /// The index of names, aliases and statement texts that forgiving look-ups
     /// use (see [`crate::textmatch`]). Built on first use after a change.
     pub fn text_index(&self) -> &TextIndex {
@@ -374,12 +429,72 @@ impl Graph {
         names
     }
 
+    /// Checks that no name or alias of node `id` already names another entity
+    /// of one of its kinds: within Actor, Organisation and Place, names and
+    /// aliases are one key space. The node's own index entries are ignored,
+    /// so this can run before or after it is indexed. Only transactions
+    /// check this; a store written before the rule opens as it is.
+    pub(crate) fn check_name_keys(&self, id: NodeId) -> Result<()> {
+        let Some(node) = self.node(id) else {
+            return Ok(());
+        };
+        let kinds: Vec<Kind> = node
+            .labels
+            .iter()
+            .filter_map(|l| Kind::from_label(l))
+            .filter(|k| k.is_entity())
+            .collect();
+        if kinds.is_empty() {
+            return Ok(());
+        }
+        let own_name = node
+            .properties
+            .get(crate::model::NAME_PROP)
+            .and_then(Value::as_str);
+        for name in Self::node_names(node) {
+            for &other in self.resolve_name(&name) {
+                if other == id {
+                    continue;
+                }
+                let Some(o) = self.node(other) else { continue };
+                let Some(kind) = kinds.iter().find(|k| o.has_label(k.label())) else {
+                    continue;
+                };
+                let other_name = o
+                    .properties
+                    .get(crate::model::NAME_PROP)
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                if other_name == name && own_name == Some(name.as_str()) {
+                    // Two names alike: the key index refuses it, in its words.
+                    continue;
+                }
+                let how = if other_name == name {
+                    "the name"
+                } else {
+                    "an alias"
+                };
+                return Err(Error::constraint(format!(
+                    "{} already names :{} {} (node {other}), {how} of it; within a kind a name or alias names one entity (merge them with `claimgraph merge {} KEEP OTHER`)",
+                    Value::from(name.as_str()),
+                    kind.label(),
+                    Value::from(other_name),
+                    kind.label().to_lowercase(),
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// Adds a node's entries to the indexes. Fails, changing nothing, when its key
     /// is already taken by another node.
     fn index_node(&mut self, id: NodeId) -> Result<()> {
         // Callers add the node to the graph and the id map first.
         self.text.take();
         let node = &self.g[self.node_ix[&id]];
+        if let Some(known) = self.keys.get_mut() {
+            note_keys(known, node.properties.keys());
+        }
         let keys = Self::node_key(node);
         for key in &keys {
             if let Some(&other) = self.by_key.get(key) {
@@ -515,5 +630,14 @@ impl Graph {
             ));
         }
         Ok(())
+    }
+}
+
+/// Adds to `known` the keys it lacks, allocating only for those.
+fn note_keys<'a>(known: &mut BTreeSet<String>, keys: impl Iterator<Item = &'a String>) {
+    for k in keys {
+        if !known.contains(k) {
+            known.insert(k.clone());
+        }
     }
 }

@@ -109,7 +109,11 @@ impl<'g> Txn<'g> {
             self.graph.g.remove_node(ix);
             return Err(e);
         }
-        if let Err(e) = self.graph.index_node(id) {
+        if let Err(e) = self
+            .graph
+            .check_name_keys(id)
+            .and_then(|()| self.graph.index_node(id))
+        {
             self.graph.g.remove_node(ix);
             self.graph.node_ix.remove(&id);
             return Err(e);
@@ -169,6 +173,7 @@ impl<'g> Txn<'g> {
         // The id was checked against MAX_ID above.
         let _ = self.graph.rel_ix.insert(id, ix);
         self.graph.adj.add(id, start, end, ty);
+        self.graph.note_relationship_keys(id);
         self.undo.push(Undo::CreatedRel(id));
         self.dirty_rels.insert(id);
         self.stats.relationships_created += 1;
@@ -194,7 +199,11 @@ impl<'g> Txn<'g> {
         let before = self.graph.g[ix].clone();
         self.graph.unindex_node(id);
         change(&mut self.graph.g[ix]);
-        if let Err(e) = self.graph.index_node(id) {
+        if let Err(e) = self
+            .graph
+            .check_name_keys(id)
+            .and_then(|()| self.graph.index_node(id))
+        {
             self.graph.g[ix] = before;
             // The old entries were consistent before; putting them back cannot fail.
             let _ = self.graph.index_node(id);
@@ -284,6 +293,7 @@ impl<'g> Txn<'g> {
             rel.properties.insert(key.to_string(), value);
         }
         self.undo.push(Undo::ChangedRel(Box::new(before)));
+        self.graph.note_relationship_keys(id);
         self.dirty_rels.insert(id);
         self.stats.properties_set += 1;
         Ok(())
@@ -314,6 +324,7 @@ impl<'g> Txn<'g> {
         let before = rel.clone();
         rel.properties = properties;
         self.undo.push(Undo::ChangedRel(Box::new(before)));
+        self.graph.note_relationship_keys(id);
         self.dirty_rels.insert(id);
         self.stats.properties_set += set;
         Ok(())

@@ -8,6 +8,7 @@ pub mod exec;
 pub mod parser;
 pub mod print;
 pub mod script;
+pub mod warnings;
 
 pub use exec::procedures;
 
@@ -52,8 +53,11 @@ pub fn run_with(
     cancel: &Cancel,
 ) -> Result<QueryResult> {
     let (statement, places) = parser::parse_with_places(text)?;
-    exec::execute_with(graph, storage, registry, &statement, params, cancel)
-        .map_err(|e| locate(e, text, &places))
+    let warnings = warnings::check(&statement, graph);
+    let mut result = exec::execute_with(graph, storage, registry, &statement, params, cancel)
+        .map_err(|e| locate(e, text, &places))?;
+    result.warnings = warnings;
+    Ok(result)
 }
 
 /// Points an error raised after parsing at the name it is about.

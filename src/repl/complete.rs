@@ -215,6 +215,8 @@ impl Catalog {
 pub struct NameEntry {
     pub matched: String,
     pub name: String,
+    /// `matched` folded ([`crate::textmatch::fold`]): what typed text is compared with.
+    pub folded: String,
 }
 
 impl NameEntry {
@@ -222,6 +224,7 @@ impl NameEntry {
         NameEntry {
             matched: matched.to_string(),
             name: name.to_string(),
+            folded: crate::textmatch::fold(matched),
         }
     }
 }
@@ -508,26 +511,32 @@ fn keywords_and_functions(prefix: &str, catalog: &Catalog) -> Vec<Candidate> {
 }
 
 /// Entity names for a string opened with `quote`, where `typed` has been typed:
-/// names starting with it first, then names with a later word starting with it.
-/// The replacement closes the string.
+/// names and aliases starting with it first, then those with a later word
+/// starting with it, compared folded (case, diacritics and punctuation do not
+/// count, so `"trump` finds `donald-trump`). An alias is shown with the name
+/// it stands for; the replacement is the entity's name, closing the string.
 fn names(typed: &str, quote: char, catalog: &Catalog) -> Vec<Candidate> {
     if typed.contains('\\') {
         // Escapes in the typed text would need unescaping to compare; skip.
         return Vec::new();
     }
-    let mut first: Vec<&str> = Vec::new();
-    let mut later: Vec<&str> = Vec::new();
+    let wanted = crate::textmatch::fold(typed);
+    if wanted.is_empty() && !typed.is_empty() {
+        return Vec::new();
+    }
+    let mut first: Vec<&NameEntry> = Vec::new();
+    let mut later: Vec<&NameEntry> = Vec::new();
     for entry in &catalog.names {
-        if starts_with_ignore_case(&entry.matched, typed) {
-            first.push(&entry.name);
-        } else if !typed.is_empty()
+        if entry.folded.starts_with(&wanted) {
+            first.push(entry);
+        } else if !wanted.is_empty()
             && entry
-                .matched
-                .split_whitespace()
+                .folded
+                .split(' ')
                 .skip(1)
-                .any(|w| starts_with_ignore_case(w, typed))
+                .any(|w| w.starts_with(&wanted))
         {
-            later.push(&entry.name);
+            later.push(entry);
         }
         if first.len() >= MAX_CANDIDATES {
             break;
@@ -538,9 +547,10 @@ fn names(typed: &str, quote: char, catalog: &Catalog) -> Vec<Candidate> {
     first
         .into_iter()
         .chain(later)
-        .filter(|name| seen.insert(*name))
+        .filter(|entry| seen.insert(entry.name.as_str()))
         .take(MAX_CANDIDATES)
-        .map(|name| {
+        .map(|entry| {
+            let name = entry.name.as_str();
             let mut escaped = String::with_capacity(name.len() + 1);
             for c in name.chars() {
                 if c == quote || c == '\\' {
@@ -549,7 +559,12 @@ fn names(typed: &str, quote: char, catalog: &Catalog) -> Vec<Candidate> {
                 escaped.push(c);
             }
             escaped.push(quote);
-            candidate(name, escaped)
+            let display = if entry.matched == entry.name {
+                name.to_string()
+            } else {
+                format!("{} \u{2192} {name}", entry.matched)
+            };
+            candidate(display, escaped)
         })
         .collect()
 }
@@ -626,6 +641,13 @@ mod tests {
         assert_eq!(apply("RETURN 'prig"), ["RETURN 'Yevgeny Prigozhin'"]);
         assert_eq!(apply("RETURN 'PMC"), ["RETURN 'Wagner Group'"]);
         assert_eq!(apply("RETURN 'O\\'B").len(), 0);
+        // Case, diacritics and punctuation do not count; an alias is shown as such.
+        assert_eq!(apply("RETURN 'yevgeny pri"), ["RETURN 'Yevgeny Prigozhin'"]);
+        assert_eq!(apply("RETURN 'BAKHMUT"), ["RETURN 'Bakhmut'"]);
+        assert_eq!(apply("RETURN 'bâkh"), ["RETURN 'Bakhmut'"]);
+        assert_eq!(apply("RETURN 'group"), ["RETURN 'Wagner Group'"]);
+        let (_, found) = complete("RETURN 'pmc", 11, &catalog()).unwrap();
+        assert_eq!(found[0].display, "PMC Wagner \u{2192} Wagner Group");
         assert_eq!(
             apply(":param who => \"Wag"),
             [":param who => \"Wagner Group\""]

@@ -118,6 +118,10 @@ impl Session {
             max_width: self.width,
             max_rows: self.max_rows,
         };
+        if self.format != output::OutputFormat::Json {
+            out.flush()?;
+            output::write_warnings(&result, &mut std::io::stderr())?;
+        }
         output::write_result(&result, self.format, options, out)?;
         if self.timing {
             writeln!(out, "Time: {:.3} ms", elapsed.as_secs_f64() * 1000.0)?;

@@ -145,6 +145,7 @@ pub fn execute_with(
             rows: Vec::new(),
             stats: None,
             plan: Some(plan.to_string()),
+            warnings: Vec::new(),
         });
     }
     run_planned(graph, storage, statement, &plan, params, cancel)
@@ -198,6 +199,7 @@ fn run_planned(
         rows,
         stats,
         plan: plan_text,
+        warnings: Vec::new(),
     })
 }
 

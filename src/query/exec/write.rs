@@ -52,6 +52,11 @@ pub fn run(
                     })?;
                 }
                 if found.is_empty() {
+                    if let Some(r) = alias_match(txn, env, &m.pattern, scope, out_scope, &row)? {
+                        found.push(r);
+                    }
+                }
+                if found.is_empty() {
                     let mut bindings: Vec<(String, Val)> = Vec::new();
                     create_path(txn, env, &m.pattern, scope, &row, &mut bindings)?;
                     let new_row = extend_row(row, scope, out_scope, &bindings);
@@ -139,6 +144,44 @@ pub fn run(
             "invalid clause composition: not a write clause",
         )),
     }
+}
+
+/// `MERGE (a:Actor {name: 'Prigozhin'})` where "Prigozhin" is an alias of
+/// one actor matches that actor, as an import does: names and aliases are
+/// one key space per kind, so creating it would be refused anyway.
+fn alias_match(
+    txn: &Txn,
+    env: &Env,
+    p: &PathPattern,
+    scope: &[String],
+    out_scope: &[String],
+    row: &Row,
+) -> Result<Option<Row>> {
+    if !p.steps.is_empty() || p.variable.is_some() {
+        return Ok(None);
+    }
+    let node = &p.start;
+    if node.variable.as_ref().is_some_and(|v| scope.contains(v)) {
+        return Ok(None);
+    }
+    let props = eval_props(txn, env, node.properties.as_ref(), scope, row)?;
+    let Some(Value::String(name)) = props.get(crate::model::NAME_PROP) else {
+        return Ok(None);
+    };
+    let others: Vec<(&str, &Value)> = props
+        .iter()
+        .filter(|(k, _)| k.as_str() != crate::model::NAME_PROP)
+        .map(|(k, v)| (k.as_str(), v))
+        .collect();
+    let Some(id) = txn.graph().entity_answering_to(&node.labels, name, &others) else {
+        return Ok(None);
+    };
+    let bindings: Vec<(String, Val)> = node
+        .variable
+        .iter()
+        .map(|v| (v.clone(), Val::Node(id)))
+        .collect();
+    Ok(Some(extend_row(row.clone(), scope, out_scope, &bindings)))
 }
 
 /// MERGE cannot match or create a property whose value is null.
