@@ -37,6 +37,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 
 use crate::error::{Error, Result};
 use crate::model::{Kind, Node, NodeId, RelId, Relationship, ALIASES_PROP};
+use crate::search::SearchIndex;
 use crate::storage::Snapshot;
 use crate::textmatch::TextIndex;
 use crate::value::Value;
@@ -59,6 +60,9 @@ pub struct Graph {
     /// The forgiving text index, built on first use and dropped whenever a
     /// node changes, so it is never stale.
     text: OnceLock<TextIndex>,
+    /// The full-text index of statements and quotes, built on first use and
+    /// dropped by every transaction, so it is never stale.
+    search: OnceLock<SearchIndex>,
 }
 
 /// Which way to walk from a node.
@@ -132,6 +136,7 @@ impl Graph {
 
     /// Starts a transaction: every change goes through one.
     pub fn begin(&mut self) -> Txn<'_> {
+        self.search.take();
         Txn::new(self)
     }
 
@@ -233,6 +238,14 @@ impl Graph {
     /// use (see [`crate::textmatch`]). Built on first use after a change.
     pub fn text_index(&self) -> &TextIndex {
         self.text.get_or_init(|| TextIndex::build(self.nodes()))
+    }
+
+    /// The full-text index of statement texts and stance quotes that
+    /// `claims.search` reads (see [`crate::search`]). Built on first use
+    /// after a transaction.
+    pub fn search_index(&self) -> &SearchIndex {
+        self.search
+            .get_or_init(|| SearchIndex::build(self.nodes(), self.relationships()))
     }
 
     /// The relationships at a node, walked in `dir`, as adjacency entries:
