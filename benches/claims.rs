@@ -8,7 +8,9 @@
 //! in-memory store (timed), then times, as the median of `--runs` calls after
 //! one warm-up: `claims.find` of names as people mistype them, the first
 //! `claims.find` after an import (which builds the text index),
-//! `claims.contested()`, and `claims.stance` of the most contested statements.
+//! `claims.contested()`, `claims.stance` of the most contested statements,
+//! the first `claims.search` after an import (which builds the full-text
+//! index) and searches of one to three words.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -58,7 +60,8 @@ fn main() {
     let t = Instant::now();
     db.import_file(&file, Some(Format::Jsonl), None)
         .expect("the corpus imports");
-    println!("import corpus.jsonl: {}", ms(t.elapsed()));
+    let import = t.elapsed();
+    println!("import corpus.jsonl: {}", ms(import));
     let g = db.graph();
     println!(
         "nodes {}, relationships {}",
@@ -102,6 +105,28 @@ fn main() {
         "claims.stance (most contested statements): {}",
         ms(median(stance))
     );
+    let t = Instant::now();
+    let index = g.search_index();
+    let built = t.elapsed();
+    println!(
+        "claims.search index build: {} ({} texts); import + build = {:.2} x import",
+        ms(built),
+        index.len(),
+        (import + built).as_secs_f64() / import.as_secs_f64()
+    );
+    for text in [
+        "shelled",
+        "Avdiivka shelling",
+        "Oleksandr Petrov reinforced",
+        "\"shelled avdiivka\" -mission",
+    ] {
+        let q = claimgraph::search::Query::parse(text);
+        let n = index.search(&q, 10).len();
+        println!(
+            "claims.search({text:?}, 10): {} ({n} hits)",
+            ms(time(runs, || index.search(&q, 10)))
+        );
+    }
     let top = contested[0].statement;
     println!(
         "claims.similar: {}",

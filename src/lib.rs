@@ -81,6 +81,9 @@
 //!   contested, timeline, first, find, entity, similar), which the `claims.*`
 //!   procedures, the `entity()` function and the shell's `:contested`,
 //!   `:stance`, `:timeline` and `:first` call.
+//! - [`search`]: full-text search of statement texts and stance quotes
+//!   (folding, English stems, phrases, `-exclusions`, BM25, snippets) behind
+//!   `claims.search` and the shell's `:search`.
 //! - [`import`]: `.triples` and `.jsonl`; schema.org ClaimReview JSON-LD (one
 //!   review, an array, a `@graph` or a `dataFeedElement` feed; errors carry the
 //!   JSON path); CSV and TSV tables through a TOML [`import::Mapping`] (errors
@@ -163,6 +166,10 @@
 //! - The graph's text index ([`graph::Graph::text_index`]) is derived: built
 //!   from the nodes on first use and dropped by every node change, so it can
 //!   never disagree with the records; claims counts are of distinct nodes.
+//! - So is the full-text index ([`graph::Graph::search_index`]): built from
+//!   the nodes and relationships on first use and dropped by every
+//!   transaction (committed or rolled back), never stored, so it is exact
+//!   after any write and after a crash, and an import does not pay for it.
 //! - No user input reaches a panic: errors are values with positions, nesting
 //!   is bounded before recursive code runs, and long loops can be cancelled.
 
@@ -180,6 +187,7 @@ pub mod props;
 pub mod query;
 pub mod repl;
 pub mod result;
+pub mod search;
 pub mod storage;
 pub mod temporal;
 pub mod textmatch;

@@ -1003,3 +1003,75 @@ fn the_shell_commands_print_tables_and_resolve_like_find() {
     assert!(errors[1].contains(":stance needs a statement"));
     assert!(errors[2].contains("did you mean :contested?"), "{errors:?}");
 }
+
+/// The figures of the README's LIAR walkthrough, checked against the source
+/// files: the store is imported as the README does (the TSV files through
+/// `examples/liar-mapping.toml`), the expectations computed from the rows.
+#[test]
+fn the_readme_walkthrough_on_liar() {
+    let Some(shared) = common::shared("the README's LIAR walkthrough") else {
+        return;
+    };
+    // The figures the README quotes.
+    const ARTICLES: usize = 12_836;
+    const OBAMA_CLAIMS: usize = 616;
+    const OBAMACARE_TEXTS: usize = 268;
+    const TOP_REPEAL: &str =
+        "FACT: Repealing Obamacare would be easier than repealing Prohibition.";
+
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mapping =
+        claimgraph::import::Mapping::from_file(&manifest.join("examples/liar-mapping.toml"))
+            .unwrap();
+    let mut db = Database::in_memory();
+    for file in ["train.tsv", "valid.tsv", "test.tsv"] {
+        db.import_table_file(&shared.join("data/liar").join(file), &mapping, None)
+            .unwrap();
+    }
+
+    // From the source files alone.
+    let rows = liar::rows(&shared);
+    assert_eq!(rows.len(), ARTICLES, "rows in the three files");
+    let obama = rows.iter().filter(|r| r.speaker == "barack-obama").count();
+    assert_eq!(obama, OBAMA_CLAIMS, "rows spoken by barack-obama");
+    let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+    let holds = |text: &str, term: &str| {
+        text.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| !w.is_empty() && stemmer.stem(w) == term)
+    };
+    let texts: BTreeSet<String> = rows
+        .iter()
+        .map(|r| r.text.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|t| holds(t, "obamacar"))
+        .collect();
+    assert_eq!(texts.len(), OBAMACARE_TEXTS, "statements saying Obamacare");
+
+    // What the store answers.
+    let n = |db: &mut Database, q: &str| rows_of(db, q)[0][0].clone();
+    assert_eq!(
+        n(&mut db, "MATCH (a:Article) RETURN toString(count(*))"),
+        ARTICLES.to_string()
+    );
+    assert_eq!(
+        n(
+            &mut db,
+            "CALL claims.timeline('barack-obama') YIELD stance RETURN toString(count(*))"
+        ),
+        OBAMA_CLAIMS.to_string()
+    );
+    assert_eq!(
+        n(
+            &mut db,
+            "CALL claims.search('obamacare', 100000) YIELD node RETURN toString(count(*))"
+        ),
+        OBAMACARE_TEXTS.to_string()
+    );
+    assert_eq!(
+        n(
+            &mut db,
+            "CALL claims.search('obamacare repeal', 1) YIELD node RETURN node.text"
+        ),
+        TOP_REPEAL
+    );
+}

@@ -15,7 +15,7 @@ use std::process::Command;
 
 use claimgraph::export::{self, json, ExportFormat, Subgraph};
 use claimgraph::model::{Node, Relationship};
-use claimgraph::{Database, Params};
+use claimgraph::{Database, Params, Value};
 use quick_xml::events::Event;
 use quick_xml::Reader;
 use serde_json::Value as Json;
@@ -524,8 +524,15 @@ fn expected_quads(sub: &Subgraph) -> usize {
     };
     let mut n = 0;
     for node in &sub.nodes {
-        n += node.labels.len();
-        n += node.properties.values().map(literals).sum::<usize>();
+        // An article's triples are in its own graph too.
+        let article = claimgraph::model::Kind::of(node) == Some(claimgraph::model::Kind::Article);
+        let copies = if article && node.properties.get("id").and_then(Value::as_str).is_some() {
+            2
+        } else {
+            1
+        };
+        n += copies * node.labels.len();
+        n += copies * node.properties.values().map(literals).sum::<usize>();
     }
     for rel in &sub.relationships {
         n += 1;
@@ -581,6 +588,13 @@ fn nquads_put_each_relationship_in_its_article_graph() {
         "<{base}actor/Hanna%20Maliar> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{base}class/Actor> ."
     )));
     assert!(text.contains("\"a funny fake\""), "the quote is reified");
+    // The article's graph carries the article's metadata.
+    let article = format!("<{base}article/{}>", fixture::ARTICLE);
+    let date = format!("{article} <{base}property/date> ");
+    let in_own_graph = text
+        .lines()
+        .find(|l| l.starts_with(&date) && l.ends_with(&format!("{article} .")));
+    assert!(in_own_graph.is_some(), "no date in the article's graph");
     // The same data in another store gives the same IRIs.
     let again =
         String::from_utf8(render(&whole(&fixture::bakhmut()), ExportFormat::Nquads)).unwrap();
@@ -741,10 +755,23 @@ fn denials(db: &Database) -> (BTreeSet<u64>, BTreeSet<u64>) {
         .filter(|r| r.rel_type == "DENIES")
         .map(|r| r.id)
         .collect();
+    // The endpoints, and the Article node each denial came from.
     let nodes: BTreeSet<u64> = g
         .relationships()
         .filter(|r| r.rel_type == "DENIES")
         .flat_map(|r| [r.start, r.end])
+        .chain(
+            g.nodes()
+                .filter(|n| n.has_label("Article"))
+                .filter(|a| {
+                    g.relationships().any(|r| {
+                        r.rel_type == "DENIES"
+                            && r.properties.get("article").and_then(Value::as_str)
+                                == a.properties.get("id").and_then(Value::as_str)
+                    })
+                })
+                .map(|a| a.id),
+        )
         .collect();
     (nodes, rels)
 }
@@ -801,7 +828,17 @@ fn every_format_exports_a_query_subgraph() {
     let sub = export::select(&mut db, Some(query), &Params::new(), &Default::default())
         .expect("the query runs");
     assert_eq!(sub.relationships.len(), 4);
-    assert_eq!(sub.nodes.len(), 5);
+    // Two claimants and deniers, the statement, and the article they came from.
+    assert_eq!(sub.nodes.len(), 6);
+    let articles: Vec<&Node> = sub
+        .nodes
+        .iter()
+        .filter(|n| n.has_label("Article"))
+        .collect();
+    assert_eq!(articles.len(), 1);
+    for key in ["id", "date", "source", "title"] {
+        assert!(articles[0].properties.contains_key(key), "{key}");
+    }
     let dir = tempfile::tempdir().unwrap();
     for format in ExportFormat::ALL {
         let path = dir.path().join(format!("out.{}", format.name()));

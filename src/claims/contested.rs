@@ -1,8 +1,6 @@
 //! `claims.contested`: statements that are both claimed and denied.
 
-use std::collections::BTreeSet;
-
-use super::{cmp_dates, date_key, node_key, stances_on, Dates};
+use super::{cmp_present, date_key, date_key_exists, node_key, stances_on, Dates};
 use crate::error::Result;
 use crate::graph::{Dir, Graph};
 use crate::model::{NodeId, CLAIMS, DENIES, STATEMENT};
@@ -39,6 +37,9 @@ pub fn contested(
     };
     let mut rows = Vec::new();
     let mut dates = Dates::new(graph);
+    // Buffers reused across statements: (stance, who) and article ids.
+    let mut who: Vec<(u8, NodeId)> = Vec::new();
+    let mut articles: Vec<&str> = Vec::new();
     for statement in graph.nodes_with_label(STATEMENT) {
         // A cheap look at the adjacency types first: most statements are
         // not contested, and this reads no relationship record.
@@ -50,13 +51,13 @@ pub fn contested(
         if !(claimed && denied) {
             continue;
         }
-        let mut who: [BTreeSet<NodeId>; 3] = Default::default();
-        let mut articles: BTreeSet<&str> = BTreeSet::new();
-        let (mut first, mut last): (Option<Value>, Option<Value>) = (None, None);
+        who.clear();
+        articles.clear();
+        let (mut first, mut last): (Option<&Value>, Option<&Value>) = (None, None);
         for (rel, stance) in stances_on(graph, statement) {
-            let date = dates.of(rel).cloned();
+            let date = dates.of(rel).filter(|d| date_key_exists(d));
             if bounded {
-                let Some(key) = date.as_ref().and_then(date_key) else {
+                let Some(key) = date.and_then(date_key) else {
                     continue;
                 };
                 if since.as_ref().is_some_and(|s| key < *s)
@@ -66,23 +67,28 @@ pub fn contested(
                 }
             }
             // Claims, denies, assesses: 0, 1, 2.
-            who[stance as usize].insert(rel.start);
+            who.push((stance as u8, rel.start));
             if let Some(a) = rel.article() {
-                articles.insert(a);
+                articles.push(a);
             }
-            if date.as_ref().and_then(date_key).is_some() {
-                if first.is_none() || cmp_dates(&date, &first).is_lt() {
-                    first.clone_from(&date);
+            if let Some(d) = date {
+                if first.is_none_or(|f| cmp_present(d, f).is_lt()) {
+                    first = Some(d);
                 }
-                if last.is_none() || cmp_dates(&date, &last).is_gt() {
-                    last.clone_from(&date);
+                if last.is_none_or(|l| cmp_present(d, l).is_gt()) {
+                    last = Some(d);
                 }
             }
         }
-        let [claimants, deniers, assessors] = who.map(|s| s.len());
+        who.sort_unstable();
+        who.dedup();
+        let count = |s: u8| who.iter().filter(|w| w.0 == s).count();
+        let (claimants, deniers, assessors) = (count(0), count(1), count(2));
         if claimants == 0 || deniers == 0 {
             continue;
         }
+        articles.sort_unstable();
+        articles.dedup();
         rows.push((
             Contested {
                 statement,
@@ -90,8 +96,8 @@ pub fn contested(
                 deniers,
                 assessors,
                 articles: articles.len(),
-                first,
-                last,
+                first: first.cloned(),
+                last: last.cloned(),
             },
             node_key(graph, statement),
         ));

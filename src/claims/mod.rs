@@ -77,11 +77,35 @@ pub fn date_key(value: &Value) -> Option<String> {
     }
 }
 
+/// Whether a value is a date the procedures compare ([`date_key`] has one),
+/// without formatting it.
+pub fn date_key_exists(value: &Value) -> bool {
+    matches!(value, Value::Temporal(_) | Value::String(_))
+}
+
+/// Orders two dates as their [`date_key`]s order, comparing two dates by
+/// their day numbers without formatting them (ISO dates of years 0 to 9999
+/// sort as their days do).
+pub fn cmp_present(a: &Value, b: &Value) -> std::cmp::Ordering {
+    use crate::temporal::Temporal;
+    match (a, b) {
+        (Value::Temporal(Temporal::Date(x)), Value::Temporal(Temporal::Date(y)))
+            if (-719_528..=2_932_896).contains(x) && (-719_528..=2_932_896).contains(y) =>
+        {
+            x.cmp(y)
+        }
+        _ => date_key(a).cmp(&date_key(b)),
+    }
+}
+
 /// Orders two optional dates, the missing ones last.
 pub fn cmp_dates(a: &Option<Value>, b: &Option<Value>) -> std::cmp::Ordering {
     use std::cmp::Ordering;
-    match (a.as_ref().and_then(date_key), b.as_ref().and_then(date_key)) {
-        (Some(x), Some(y)) => x.cmp(&y),
+    fn present(v: &Option<Value>) -> Option<&Value> {
+        v.as_ref().filter(|v| date_key_exists(v))
+    }
+    match (present(a), present(b)) {
+        (Some(x), Some(y)) => cmp_present(x, y),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
         (None, None) => Ordering::Equal,

@@ -1,8 +1,8 @@
 //! `claims.stance` and `claims.first`: the stances on one statement.
 
 use super::{
-    article_date, article_of, by_date_then, cmp_dates, node_key, resolve_statement, stance_date,
-    stances_on, string_prop, Stance, Target,
+    article_date, article_of, cmp_dates, node_key, resolve_statement, stance_date, stances_on,
+    string_prop, Stance, Target,
 };
 use crate::error::Result;
 use crate::graph::Graph;
@@ -41,11 +41,11 @@ pub fn stance(graph: &Graph, statement: Target<'_>) -> Result<Vec<StanceRow>> {
             (row, node_key(graph, r.start))
         })
         .collect();
-    by_date_then(
-        &mut rows,
-        |(r, _)| &r.date,
-        |(r, who)| (who.clone(), r.relationship),
-    );
+    rows.sort_by(|(a, wa), (b, wb)| {
+        cmp_dates(&a.date, &b.date)
+            .then_with(|| wa.cmp(wb))
+            .then_with(|| a.relationship.cmp(&b.relationship))
+    });
     Ok(rows.into_iter().map(|(r, _)| r).collect())
 }
 

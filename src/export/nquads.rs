@@ -18,7 +18,9 @@
 //! gives one triple per element (lists have no order in RDF); a map, or a list
 //! holding lists or maps, is one `rdf:JSON` literal.
 //!
-//! Node triples are in the default graph. A relationship `(a)-[:T]->(b)` is the
+//! Node triples are in the default graph; an article's are also in its own
+//! graph, so that each article's graph carries its date, source, title and
+//! url beside the relationships it holds. A relationship `(a)-[:T]->(b)` is the
 //! quad `a relation/T b G`, where `G` is the IRI of the article named by its
 //! `article` property (the same IRI as the article's node), or the default graph
 //! when it has none. A relationship with properties besides `article` is also
@@ -62,6 +64,14 @@ pub fn node_iri(node: &Node) -> String {
         },
         None => format!("{BASE}node/{}", node.id),
     }
+}
+
+/// The id of an Article node, if it is one and has one.
+fn article_id(node: &Node) -> Option<&str> {
+    (Kind::of(node) == Some(Kind::Article))
+        .then(|| node.properties.get(Kind::Article.key_property()))
+        .flatten()
+        .and_then(Value::as_str)
 }
 
 /// The IRI of an article's graph.
@@ -141,24 +151,27 @@ pub fn write(subgraph: &Subgraph, out: &mut dyn Write) -> Result<()> {
     let mut node_iris: Vec<NamedNode> = Vec::with_capacity(subgraph.nodes.len());
     for node in &subgraph.nodes {
         let subject = iri(node_iri(node))?;
-        for label in &node.labels {
-            let class = iri(format!("{BASE}class/{}", encode(label)))?;
-            ser.serialize_quad(&Quad::new(
-                subject.clone(),
-                rdf::TYPE,
-                class,
-                GraphName::DefaultGraph,
-            ))?;
+        // An article's metadata is in the default graph and in its own graph,
+        // beside the relationships it holds.
+        let mut graphs = vec![GraphName::DefaultGraph];
+        if let Some(id) = article_id(node) {
+            graphs.push(GraphName::NamedNode(iri(article_iri(id))?));
         }
-        for (key, value) in &node.properties {
-            let predicate = iri(format!("{BASE}property/{}", encode(key)))?;
-            for literal in literals(value) {
-                ser.serialize_quad(&Quad::new(
-                    subject.clone(),
-                    predicate.clone(),
-                    literal,
-                    GraphName::DefaultGraph,
-                ))?;
+        for graph in graphs {
+            for label in &node.labels {
+                let class = iri(format!("{BASE}class/{}", encode(label)))?;
+                ser.serialize_quad(&Quad::new(subject.clone(), rdf::TYPE, class, graph.clone()))?;
+            }
+            for (key, value) in &node.properties {
+                let predicate = iri(format!("{BASE}property/{}", encode(key)))?;
+                for literal in literals(value) {
+                    ser.serialize_quad(&Quad::new(
+                        subject.clone(),
+                        predicate.clone(),
+                        literal,
+                        graph.clone(),
+                    ))?;
+                }
             }
         }
         node_iris.push(subject);

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::graph::Graph;
-use crate::model::{Node, NodeId, RelId, Relationship};
+use crate::model::{Kind, Node, NodeId, RelId, Relationship};
 use crate::result::{QueryResult, ResultValue};
 
 /// Nodes and relationships to export, each sorted by id. Every relationship's
@@ -32,7 +32,8 @@ impl Subgraph {
     /// `graph`. Records are taken from `graph` as they are now; a record that is no
     /// longer there (a query that deleted it) is kept as the row holds it. A
     /// relationship whose endpoint can be found nowhere is left out, so that the
-    /// subgraph stays closed.
+    /// subgraph stays closed. The Article node of every relationship kept comes
+    /// along, so that the export keeps each relationship's source and date.
     pub fn from_result(graph: &Graph, result: &QueryResult) -> Subgraph {
         let mut nodes: BTreeMap<NodeId, Node> = BTreeMap::new();
         let mut rels: BTreeMap<RelId, Relationship> = BTreeMap::new();
@@ -92,6 +93,15 @@ impl Subgraph {
             }
             if closed {
                 relationships.push(rel);
+            }
+        }
+        // Provenance: the Article node of every relationship held.
+        for rel in &relationships {
+            let article = rel
+                .article()
+                .and_then(|a| graph.lookup_key(Kind::Article, a));
+            if let Some(node) = article.and_then(|a| graph.node(a)) {
+                nodes.entry(node.id).or_insert_with(|| node.clone());
             }
         }
         Subgraph {

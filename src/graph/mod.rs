@@ -37,6 +37,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 
 use crate::error::{Error, Result};
 use crate::model::{Kind, Node, NodeId, RelId, Relationship, ALIASES_PROP};
+use crate::search::SearchIndex;
 use crate::storage::Snapshot;
 use crate::textmatch::TextIndex;
 use crate::value::Value;
@@ -63,6 +64,9 @@ pub struct Graph {
     /// use and then grown by every change that adds one (never shrunk: a key
     /// once held has been seen).
     keys: OnceLock<BTreeSet<String>>,
+    /// The full-text index of statements and quotes, built on first use and
+    /// dropped by every transaction, so it is never stale.
+    search: OnceLock<SearchIndex>,
 }
 
 /// Which way to walk from a node.
@@ -136,6 +140,7 @@ impl Graph {
 
     /// Starts a transaction: every change goes through one.
     pub fn begin(&mut self) -> Txn<'_> {
+        self.search.take();
         Txn::new(self)
     }
 
@@ -288,6 +293,14 @@ impl Graph {
     /// use (see [`crate::textmatch`]). Built on first use after a change.
     pub fn text_index(&self) -> &TextIndex {
         self.text.get_or_init(|| TextIndex::build(self.nodes()))
+    }
+
+    /// The full-text index of statement texts and stance quotes that
+    /// `claims.search` reads (see [`crate::search`]). Built on first use
+    /// after a transaction.
+    pub fn search_index(&self) -> &SearchIndex {
+        self.search
+            .get_or_init(|| SearchIndex::build(self.nodes(), self.relationships()))
     }
 
     /// The relationships at a node, walked in `dir`, as adjacency entries:

@@ -1,5 +1,5 @@
 //! The shell's claims commands: `:contested`, `:stance TEXT`, `:timeline NAME`
-//! and `:first TEXT` run the functions of [`crate::claims`] (the procedures
+//! `:first TEXT` and `:search WORDS` run the functions of [`crate::claims`] (the procedures
 //! of the same names) and print readable tables. A text or name that is not
 //! exact is resolved as `claims.find` resolves it: the best match is used,
 //! and the shell says which one it took.
@@ -33,12 +33,22 @@ pub const HELP: &[(&str, &str)] = &[
         ":first TEXT",
         "who said a statement first, and who repeated it (claims.first)",
     ),
+    (
+        ":search WORDS",
+        "statements and quotes that hold the words, best first (claims.search)",
+    ),
 ];
 
 /// Whether `name` is one of this module's commands.
 pub fn is_command(name: &str) -> bool {
-    matches!(name, "contested" | "stance" | "timeline" | "first")
+    matches!(
+        name,
+        "contested" | "stance" | "timeline" | "first" | "search"
+    )
 }
+
+/// The most rows `:search` shows.
+const SEARCH_ROWS: usize = 20;
 
 /// The longest a statement's text is shown in a table cell.
 const TEXT_WIDTH: usize = 70;
@@ -125,6 +135,30 @@ pub fn run(db: &Database, name: &str, args: &str, out: &mut dyn Write) -> Result
                 ]);
             }
             rows.len()
+        }
+        "search" => {
+            if args.is_empty() {
+                return Err(Error::query(
+                    ":search needs words to look for, e.g. :search tax \"city hall\" -flag",
+                ));
+            }
+            table.set_header(["score", "statement", "who", "snippet"]);
+            let query = crate::search::Query::parse(args);
+            let hits = g.search_index().search(&query, SEARCH_ROWS);
+            for h in &hits {
+                let who = h
+                    .relationship
+                    .and_then(|r| g.relationship(r))
+                    .map(|r| claims::node_key(g, r.start))
+                    .unwrap_or_default();
+                table.add_row(vec![
+                    format!("{:.3}", h.score),
+                    short(&claims::node_key(g, h.statement)),
+                    who,
+                    h.snippet.clone(),
+                ]);
+            }
+            hits.len()
         }
         other => return Err(Error::query(format!("unknown command :{other}"))),
     };
@@ -229,6 +263,11 @@ pub fn more_help(topic: &str) -> Option<String> {
         "first" => {
             ":first TEXT lists the claims of a statement in the order it spread: by the\n\
              relationship's date, then the article's. In a query:"
+        }
+        "search" => {
+            ":search WORDS lists the statements whose text, or a quote on whose stances, holds\n\
+             the words, best first (BM25): case, diacritics and English endings are ignored,\n\
+             \"a phrase\" must appear as written, -word leaves out texts with the word. In a query:"
         }
         _ => return None,
     };

@@ -137,6 +137,7 @@ pub const COMMANDS: &[(&str, &[&str])] = &[
     (":stance", &[]),
     (":timeline", &[]),
     (":first", &[]),
+    (":search", &[]),
     (":quit", &[]),
 ];
 

@@ -88,6 +88,21 @@ pub fn register(r: &mut Registry) {
     );
     r.register(
         Procedure::new(
+            "claims.search",
+            "full-text search of statement texts and stance quotes: words (case, \
+             diacritics and English endings ignored), \"phrases\", -excluded words; \
+             BM25 score, best first",
+            search,
+        )
+        .arg("text", Type::String)
+        .optional_arg("limit", Type::Integer, Val::Int(10))
+        .output("node", Type::Node)
+        .output("relationship", Type::Relationship)
+        .output("score", Type::Float)
+        .output("snippet", Type::String),
+    );
+    r.register(
+        Procedure::new(
             "claims.similar",
             "other statements by the Jaccard index of their folded words; best first",
             similar,
@@ -222,13 +237,43 @@ fn first(ctx: &ProcCtx<'_>, args: &[Val]) -> Result<Vec<Vec<Val>>> {
         .collect())
 }
 
+/// A `limit` argument: 0 or more, null for the default of 10.
+fn limit(procedure: &str, v: &Val) -> Result<usize> {
+    match v {
+        Val::Int(n) if *n >= 0 => Ok(usize::try_from(*n).unwrap_or(usize::MAX)),
+        Val::Null => Ok(10),
+        _ => Err(Error::query(format!(
+            "{procedure} needs a limit of 0 or more"
+        ))),
+    }
+}
+
+fn search(ctx: &ProcCtx<'_>, args: &[Val]) -> Result<Vec<Vec<Val>>> {
+    let Val::Str(text) = &args[0] else {
+        return Ok(Vec::new());
+    };
+    let limit = limit("claims.search", &args[1])?;
+    ctx.cancel.check()?;
+    let query = crate::search::Query::parse(text);
+    Ok(ctx
+        .graph
+        .search_index()
+        .search(&query, limit)
+        .into_iter()
+        .map(|h| {
+            vec![
+                Val::Node(h.statement),
+                h.relationship.map_or(Val::Null, Val::Rel),
+                Val::Float(h.score),
+                Val::Str(h.snippet),
+            ]
+        })
+        .collect())
+}
+
 fn similar(ctx: &ProcCtx<'_>, args: &[Val]) -> Result<Vec<Vec<Val>>> {
     let statement = target("claims.similar", "a statement", &args[0])?;
-    let limit = match &args[1] {
-        Val::Int(n) if *n >= 0 => usize::try_from(*n).unwrap_or(usize::MAX),
-        Val::Null => 10,
-        _ => return Err(Error::query("claims.similar needs a limit of 0 or more")),
-    };
+    let limit = limit("claims.similar", &args[1])?;
     Ok(claims::similar(ctx.graph, statement, limit)?
         .into_iter()
         .map(|s| vec![Val::Node(s.node), Val::Float(s.score)])

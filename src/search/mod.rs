@@ -1,0 +1,407 @@
+//! Full-text search over statement texts and the quotes on stance
+//! relationships: the index behind `claims.search`.
+//!
+//! **Analysis.** A text is split into words at every character that is not a
+//! letter, a digit or a combining mark; each word is folded as
+//! [`crate::textmatch::fold`] folds (NFKD, no diacritics, lower case) and
+//! reduced to its English stem (Snowball, from `rust-stemmers`), so `Taxes`,
+//! `taxed` and `TAX` are one term and `élection` matches `election`. No word
+//! is dropped as a stop word. A word keeps its position for phrases.
+//!
+//! **Documents.** Each statement's text is one document (yielded with a null
+//! relationship); each `quote` on a `CLAIMS`, `DENIES` or `ASSESSES`
+//! relationship is another (yielded with that relationship and its
+//! statement).
+//!
+//! **Matching** ([`query::Query`]). A document matches when it holds at least
+//! one of the query's words or phrases (a phrase: its terms at consecutive
+//! positions) and none of its `-excluded` ones, as Lucene's and tantivy's
+//! default `OR` does.
+//!
+//! **Ranking** is Okapi BM25 with `k1 = 1.2`, `b = 0.75`, summed over the
+//! query's clauses: a word scores
+//! `idf × tf × (k1 + 1) / (tf + k1 × (1 − b + b × len / avglen))` with
+//! `idf = ln(1 + (N − df + 0.5) / (df + 0.5))`, where `N` is the number of
+//! documents, `df` the number holding the term, `tf` its occurrences in the
+//! document and `len` the document's number of words; a phrase scores the
+//! same with `tf` its occurrences and `idf` the sum of its terms' idfs. Ties
+//! go by the statement's text, then the relationship (the statement's own
+//! text first).
+//!
+//! The index is derived from the graph: built on first use and dropped by
+//! every transaction (see [`crate::graph::Graph::search_index`]), so it is
+//! exact after imports, writes, rollbacks and reopening after a crash, and
+//! costs an import nothing.
+
+pub mod query;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap as HashMap;
+use unicode_normalization::char::is_combining_mark;
+
+use crate::model::{Kind, Node, NodeId, RelId, Relationship, ASSESSES, CLAIMS, DENIES, TEXT_PROP};
+use crate::textmatch::fold;
+use crate::value::Value;
+
+pub use query::Query;
+
+/// BM25's term-frequency saturation.
+pub const K1: f64 = 1.2;
+/// BM25's length normalisation.
+pub const B: f64 = 0.75;
+
+/// One analysed word of a text: its term and its place in the original.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub term: String,
+    /// Byte range of the word in the text it came from.
+    pub start: usize,
+    pub end: usize,
+}
+
+fn stemmer() -> &'static Stemmer {
+    static STEMMER: std::sync::LazyLock<Stemmer> =
+        std::sync::LazyLock::new(|| Stemmer::create(Algorithm::English));
+    &STEMMER
+}
+
+/// The analysed words of a text, in order (see the module docs).
+pub fn analyse(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let is_word = |c: char| c.is_alphanumeric() || is_combining_mark(c);
+    let push = |s: usize, e: usize, out: &mut Vec<Token>| {
+        for word in fold(&text[s..e]).split(' ').filter(|w| !w.is_empty()) {
+            out.push(Token {
+                term: stemmer().stem(word).into_owned(),
+                start: s,
+                end: e,
+            });
+        }
+    };
+    for (i, c) in text.char_indices() {
+        match (is_word(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                push(s, i, &mut out);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        push(s, text.len(), &mut out);
+    }
+    out
+}
+
+/// A searched text: a statement's, or a quote on a stance.
+#[derive(Clone, Debug)]
+struct Doc {
+    statement: NodeId,
+    relationship: Option<RelId>,
+    text: String,
+    /// The statement's text, for ties.
+    key: String,
+    len: u32,
+}
+
+/// A term's documents, in document order, each with the term's positions.
+#[derive(Clone, Debug, Default)]
+struct Postings {
+    docs: Vec<u32>,
+    /// `positions[i]` holds the positions in `docs[i]`.
+    positions: Vec<Vec<u32>>,
+}
+
+/// A match of [`SearchIndex::search`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    pub statement: NodeId,
+    /// The stance whose quote matched, or none for the statement's text.
+    pub relationship: Option<RelId>,
+    pub score: f64,
+    /// The matched text around its first matching word, matching words in
+    /// `**`, cut to about [`SNIPPET_CHARS`] characters with `…`.
+    pub snippet: String,
+}
+
+/// About how long a snippet is, in characters.
+pub const SNIPPET_CHARS: usize = 120;
+
+/// The inverted index over statement texts and stance quotes.
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    docs: Vec<Doc>,
+    terms: HashMap<String, Postings>,
+    total_len: u64,
+}
+
+impl SearchIndex {
+    /// Indexes the statements among `nodes` and the quotes of the stances
+    /// among `relationships` whose end is one of them.
+    pub fn build<'a>(
+        nodes: impl Iterator<Item = &'a Node>,
+        relationships: impl Iterator<Item = &'a Relationship>,
+    ) -> Self {
+        let mut index = SearchIndex::default();
+        let mut texts: HashMap<NodeId, String> = HashMap::default();
+        let mut statements: Vec<(NodeId, String)> = Vec::new();
+        for node in nodes {
+            if Kind::of(node) != Some(Kind::Statement) {
+                continue;
+            }
+            if let Some(text) = node.get(TEXT_PROP).and_then(Value::as_str) {
+                texts.insert(node.id, text.to_string());
+                statements.push((node.id, text.to_string()));
+            }
+        }
+        statements.sort_unstable_by_key(|s| s.0);
+        for (id, text) in statements {
+            index.add(id, None, text.clone(), text);
+        }
+        let mut quotes: Vec<(RelId, NodeId, String)> = relationships
+            .filter(|r| [CLAIMS, DENIES, ASSESSES].contains(&r.rel_type.as_str()))
+            .filter_map(|r| {
+                let quote = r.properties.get("quote").and_then(Value::as_str)?;
+                texts
+                    .contains_key(&r.end)
+                    .then(|| (r.id, r.end, quote.to_string()))
+            })
+            .collect();
+        quotes.sort_unstable_by_key(|q| q.0);
+        for (rel, statement, quote) in quotes {
+            let key = texts[&statement].clone();
+            index.add(statement, Some(rel), quote, key);
+        }
+        index
+    }
+
+    fn add(&mut self, statement: NodeId, relationship: Option<RelId>, text: String, key: String) {
+        let doc = self.docs.len() as u32;
+        let tokens = analyse(&text);
+        for (pos, token) in tokens.iter().enumerate() {
+            let postings = match self.terms.get_mut(&token.term) {
+                Some(p) => p,
+                None => self.terms.entry(token.term.clone()).or_default(),
+            };
+            if postings.docs.last() != Some(&doc) {
+                postings.docs.push(doc);
+                postings.positions.push(Vec::new());
+            }
+            if let Some(p) = postings.positions.last_mut() {
+                p.push(pos as u32);
+            }
+        }
+        self.total_len += tokens.len() as u64;
+        self.docs.push(Doc {
+            statement,
+            relationship,
+            text,
+            key,
+            len: tokens.len() as u32,
+        });
+    }
+
+    /// The number of indexed texts (statements and quotes).
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// Whether nothing is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    fn idf(&self, term: &str) -> f64 {
+        let n = self.docs.len() as f64;
+        let df = self.terms.get(term).map_or(0, |p| p.docs.len()) as f64;
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    }
+
+    /// The documents holding a clause, with its number of occurrences in
+    /// each and the positions of its words.
+    fn matches(&self, clause: &query::Clause) -> Vec<(u32, u32, Vec<u32>)> {
+        let lists: Option<Vec<&Postings>> =
+            clause.terms.iter().map(|t| self.terms.get(t)).collect();
+        let Some(lists) = lists else {
+            return Vec::new();
+        };
+        let (first, rest) = lists.split_first().expect("a clause has a term");
+        let mut out = Vec::new();
+        'docs: for (i, &doc) in first.docs.iter().enumerate() {
+            let mut others = Vec::with_capacity(rest.len());
+            for list in rest {
+                match list.docs.binary_search(&doc) {
+                    Ok(j) => others.push(&list.positions[j]),
+                    Err(_) => continue 'docs,
+                }
+            }
+            let mut hits = Vec::new();
+            for &p in &first.positions[i] {
+                let consecutive = others
+                    .iter()
+                    .enumerate()
+                    .all(|(k, ps)| ps.binary_search(&(p + 1 + k as u32)).is_ok());
+                if consecutive {
+                    hits.extend((0..clause.terms.len() as u32).map(|k| p + k));
+                }
+            }
+            if !hits.is_empty() {
+                let tf = (hits.len() / clause.terms.len()) as u32;
+                out.push((doc, tf, hits));
+            }
+        }
+        out
+    }
+
+    /// The best `limit` texts for `query`, best first (see the module docs).
+    pub fn search(&self, query: &Query, limit: usize) -> Vec<Hit> {
+        let avg = if self.docs.is_empty() {
+            1.0
+        } else {
+            (self.total_len as f64 / self.docs.len() as f64).max(f64::MIN_POSITIVE)
+        };
+        let mut excluded = rustc_hash::FxHashSet::default();
+        for clause in &query.exclude {
+            excluded.extend(self.matches(clause).into_iter().map(|m| m.0));
+        }
+        let mut scores: HashMap<u32, (f64, Vec<u32>)> = HashMap::default();
+        for clause in &query.should {
+            let idf: f64 = clause.terms.iter().map(|t| self.idf(t)).sum();
+            for (doc, tf, positions) in self.matches(clause) {
+                if excluded.contains(&doc) {
+                    continue;
+                }
+                let len = f64::from(self.docs[doc as usize].len);
+                let tf = f64::from(tf);
+                let s = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / avg));
+                let entry = scores.entry(doc).or_default();
+                entry.0 += s;
+                entry.1.extend(positions);
+            }
+        }
+        let mut ranked: Vec<(u32, f64, Vec<u32>)> =
+            scores.into_iter().map(|(d, (s, p))| (d, s, p)).collect();
+        let order = |a: &(u32, f64, Vec<u32>), b: &(u32, f64, Vec<u32>)| {
+            let (da, db) = (&self.docs[a.0 as usize], &self.docs[b.0 as usize]);
+            b.1.total_cmp(&a.1)
+                .then_with(|| da.key.cmp(&db.key))
+                .then_with(|| da.relationship.cmp(&db.relationship))
+        };
+        if ranked.len() > limit && limit > 0 {
+            ranked.select_nth_unstable_by(limit - 1, order);
+        }
+        ranked.truncate(limit);
+        ranked.sort_unstable_by(order);
+        ranked
+            .into_iter()
+            .map(|(doc, score, positions)| {
+                let d = &self.docs[doc as usize];
+                Hit {
+                    statement: d.statement,
+                    relationship: d.relationship,
+                    score,
+                    snippet: snippet(&d.text, &positions),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The text around its first matched word, matched words in `**`.
+fn snippet(text: &str, positions: &[u32]) -> String {
+    let tokens = analyse(text);
+    let mut marked = vec![false; tokens.len()];
+    for &p in positions {
+        if let Some(m) = marked.get_mut(p as usize) {
+            *m = true;
+        }
+    }
+    // Words that NFKD split share one range: mark the range once.
+    let mut ranges: Vec<(usize, usize)> = tokens
+        .iter()
+        .zip(&marked)
+        .filter(|(_, m)| **m)
+        .map(|(t, _)| (t.start, t.end))
+        .collect();
+    ranges.dedup();
+    let first = ranges.first().map_or(0, |r| r.0);
+    // Start a few words before the first match, at a character boundary.
+    let lead = text[..first]
+        .char_indices()
+        .rev()
+        .nth(SNIPPET_CHARS / 4)
+        .map_or(0, |(i, _)| i);
+    let from = if lead == 0 {
+        0
+    } else {
+        text[lead..]
+            .find(char::is_whitespace)
+            .map_or(lead, |i| lead + i + 1)
+            .min(first)
+    };
+    let mut out = String::new();
+    if from > 0 {
+        out.push('…');
+    }
+    let mut at = from;
+    let mut chars = 0;
+    let mut ranges = ranges.into_iter().filter(|r| r.0 >= from).peekable();
+    for (i, c) in text[from..].char_indices() {
+        let i = from + i;
+        if i < at {
+            continue;
+        }
+        if chars >= SNIPPET_CHARS && c.is_whitespace() {
+            out.push('…');
+            return out;
+        }
+        if let Some(&(s, e)) = ranges.peek() {
+            if s == i {
+                out.push_str("**");
+                out.push_str(&text[s..e]);
+                out.push_str("**");
+                chars += text[s..e].chars().count();
+                at = e;
+                ranges.next();
+                continue;
+            }
+        }
+        out.push(c);
+        chars += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn analysis_folds_and_stems() {
+        let terms: Vec<String> = analyse("Élections: TAXES, taxed; Côte-d'Ivoire")
+            .into_iter()
+            .map(|t| t.term)
+            .collect();
+        assert_eq!(terms, ["elect", "tax", "tax", "cote", "d", "ivoir"]);
+    }
+
+    #[test]
+    fn snippets_mark_matches_and_cut_long_texts() {
+        let text = "The mayor said the flag on the city hall was new.";
+        let q = Query::parse("flags");
+        let mut index = SearchIndex::default();
+        index.add(1, None, text.into(), text.into());
+        let hits = index.search(&q, 10);
+        assert_eq!(
+            hits[0].snippet,
+            "The mayor said the **flag** on the city hall was new."
+        );
+        let long = format!("{} taxes {}", "word ".repeat(80), "more ".repeat(80));
+        let s = snippet(&long, &[80]);
+        assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
+        assert!(s.contains("**taxes**"), "{s}");
+        assert!(s.chars().count() < SNIPPET_CHARS + 40, "{s}");
+    }
+}
