@@ -151,6 +151,7 @@ pub mod props;
 pub mod query;
 pub mod repl;
 pub mod result;
+pub mod shell;
 pub mod storage;
 pub mod temporal;
 pub mod textmatch;

@@ -5,9 +5,12 @@
 
 pub mod ast;
 pub mod exec;
-pub mod parser;
 pub mod print;
-pub mod script;
+pub mod syntax;
+
+/// The parser, by its older name.
+pub use syntax as parser;
+pub use syntax::script;
 
 pub use exec::procedures;
 
@@ -51,13 +54,13 @@ pub fn run_with(
     params: &Params,
     cancel: &Cancel,
 ) -> Result<QueryResult> {
-    let (statement, places) = parser::parse_with_places(text)?;
+    let (statement, places) = syntax::parse_with_places(text)?;
     exec::execute_with(graph, storage, registry, &statement, params, cancel)
         .map_err(|e| locate(e, text, &places))
 }
 
 /// Points an error raised after parsing at the name it is about.
-fn locate(e: Error, text: &str, places: &parser::Places) -> Error {
+fn locate(e: Error, text: &str, places: &syntax::Places) -> Error {
     let at = match &e {
         Error::Query {
             diagnostic: None,

@@ -9,12 +9,8 @@
 //! When standard input is not a terminal the same loop reads it as a script,
 //! without prompts, and reports errors as it goes.
 
-mod claims;
 mod complete;
 mod helper;
-mod lex;
-mod schema;
-mod session;
 
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -30,8 +26,8 @@ use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::query::script::{self, ItemKind};
 
+pub use crate::shell::{render_error, run_command, Flow, Session, DEFAULT_MAX_ROWS};
 pub use complete::Catalog;
-pub use session::{render_error, run_command, Flow, Session, DEFAULT_MAX_ROWS};
 
 use helper::ShellHelper;
 

@@ -1,4 +1,4 @@
-//! The query parser: `grammar/cypher.pest` → [`ast`](super::ast). pest's types stay in here.
+//! The query parser: `grammar/cypher.pest` → [`ast`](crate::query::ast). pest's types stay in here.
 //!
 //! Parsing happens in four steps, on a thread of its own with a large stack
 //! (see `PARSER_STACK`):
@@ -21,6 +21,9 @@
 //! limits above allow, and long flat chains (`1 + 1 + ...`, `NOT NOT ...`) are
 //! folded in loops.
 
+pub mod lex;
+pub mod script;
+
 use std::sync::LazyLock;
 
 use pest::iterators::{Pair as PestPair, Pairs as PestPairs};
@@ -29,8 +32,8 @@ use pest::Parser as _;
 
 use std::cell::RefCell;
 
-use super::ast::*;
 use crate::error::{Diagnostic, Error, Result, Subject};
+use crate::query::ast::*;
 
 /// The deepest nesting of brackets, parentheses and braces a query may have.
 pub const MAX_NESTING: usize = 200;
