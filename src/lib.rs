@@ -74,6 +74,11 @@
 //!   ([`graph::Graph::entity_answering_to`]).
 //! - [`import`]: `.triples` and `.jsonl`; "did you mean" for unknown names,
 //!   misspelt kind words and near misses of the stance predicates.
+//! - Where an import becomes one transaction: `import/mod.rs` (`commit`);
+//!   where a name or alias in a file is resolved to an entity (declared
+//!   names first, then by name, then by alias of the same kind):
+//!   `import/apply.rs`; the string escapes both `.triples` parsers share:
+//!   `import/escape.rs`.
 //! - [`textmatch`]: text folding (case, diacritics, punctuation), word
 //!   similarity and the index of names, aliases and statement texts behind
 //!   forgiving look-ups.
@@ -90,11 +95,28 @@
 //!   at the cell). Every format parses into the same items and goes through
 //!   the same apply step, so identity, provenance and re-import are shared.
 //! - [`query`]: parser, AST, planner and executor.
+//!   - `query/syntax/`: the pest parser split by topic (`prescan.rs` nesting
+//!     and unclosed text, `errors.rs` syntax errors in words, `clauses.rs`,
+//!     `patterns.rs`, `expressions.rs`, `literals.rs`), the forgiving lexer
+//!     of the shell's completion and highlighting (`lex.rs`) and the script
+//!     splitter (`script.rs`).
+//!   - `query/exec/plan.rs` and `query/exec/plan/`: binding and the plan's
+//!     steps; where a match starts (key lookup, label scan, bound variable)
+//!     in `matching.rs`; the shortcuts a match may take (grouping by node,
+//!     memo sets, reachability, key equalities) and where `WHERE` filters go
+//!     in `shortcuts.rs`; semantic checks of expressions in `check.rs` and of
+//!     projections in `grouping.rs`; expression walkers in `walk.rs`;
+//!     `EXPLAIN`/`PROFILE` text in `explain.rs`.
+//!   - `query/exec/pattern.rs` and `query/exec/pattern/`: matching patterns;
+//!     the counted last hop in `hops.rs`; var-length expansion, reachability
+//!     under `DISTINCT` and its pruning in `varlen.rs`.
+//!   - `query/exec/eval.rs` and `query/exec/eval/`: expressions; operators in
+//!     `ops.rs`, scalar functions in `calls.rs`.
 //!   - `CALL ... YIELD`: parsed in [`query::parser`], checked against the
 //!     procedure's declaration and run per row in `query/exec/call.rs`; the
 //!     registry of procedures, and how to add one, in [`query::procedures`]
 //!     (the `db.*` family in `query/exec/procedures/db.rs`). The shell's
-//!     `:schema` prints `db.schema()` (`repl/schema.rs`).
+//!     `:schema` prints `db.schema()` (`shell/schema.rs`).
 //!   - Warnings ([`query::warnings`]): a walk over the AST after parsing
 //!     finds the labels, relationship types and property keys a query reads
 //!     that the store has never seen, with the nearest existing names; they
@@ -109,7 +131,11 @@
 //!   of `--format json` is `error/json.rs`. Parameters are checked before
 //!   running in `query/exec/params.rs`.
 //! - [`db`]: [`Database`], the library API the CLI, the shell and tests use.
-//! - [`output`], [`export`], [`repl`], [`cli`]: what users see. Exports
+//! - [`shell`]: the session (store, parameters, display settings and the
+//!   `:commands`) that both [`cli`] (`run` scripts) and [`repl`] (the line
+//!   editor) sit on, and the report line of an import.
+//! - [`output`], [`export`], [`repl`], [`cli`]: what users see. The SVG
+//!   picture is laid out in `export/svg.rs` and drawn in `export/svg/draw.rs`. Exports
 //!   include ClaimReview JSON-LD (the `ASSESSES` relationships, re-importable)
 //!   and Parquet edge lists (`nodes.parquet`, `relationships.parquet` with
 //!   `id`, `src`, `dst`) for Spark, DuckDB and Polars.
@@ -188,6 +214,7 @@ pub mod query;
 pub mod repl;
 pub mod result;
 pub mod search;
+pub mod shell;
 pub mod storage;
 pub mod temporal;
 pub mod textmatch;

@@ -21,6 +21,7 @@ use crate::export::ExportFormat;
 use crate::import::{Format, ImportSummary};
 use crate::output::{self, OutputFormat, TableOptions};
 use crate::query::Params;
+use crate::shell::describe_import;
 use crate::value::Value;
 
 const AFTER_HELP: &str = "\
@@ -352,7 +353,7 @@ fn open_for_query(store: &Path, query: &str) -> Result<Database> {
     if store_exists(store) {
         return open(store);
     }
-    if crate::query::parser::parse(query)?.writes() {
+    if crate::query::syntax::parse(query)?.writes() {
         open(store)
     } else {
         open_existing(store)
@@ -669,30 +670,6 @@ fn import_one(db: &mut Database, file: &Path, format: Option<Format>) -> Result<
     result
 }
 
-fn count(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// `examples/bakhmut.triples: added 1 article, 14 nodes, 20 relationships (already there: 0 nodes, 0 relationships)`,
-/// then `; new relationship types: LEADS, MEMBER_OF` when the import created types.
-pub fn describe_import(file: &Path, s: &ImportSummary) -> String {
-    let new_types = if s.new_types.is_empty() {
-        String::new()
-    } else {
-        format!("; new relationship types: {}", s.new_types.join(", "))
-    };
-    format!(
-        "{}: added {}, {}, {} (already there: {}, {}, {}){new_types}",
-        file.display(),
-        count(s.articles_added, "article", "articles"),
-        count(s.nodes_added, "node", "nodes"),
-        count(s.relationships_added, "relationship", "relationships"),
-        count(s.articles_existing, "article", "articles"),
-        count(s.nodes_existing, "node", "nodes"),
-        count(s.relationships_existing, "relationship", "relationships"),
-    )
-}
-
 fn write_stats_table(db: &Database, stats: &Stats, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
@@ -753,7 +730,7 @@ fn run_script(
     timeout: &TimeoutArg,
 ) -> Result<()> {
     use crate::query::script::{self, ItemKind};
-    use crate::repl::{Flow, Session};
+    use crate::shell::{Flow, Session};
 
     let taken = std::mem::replace(db, Database::in_memory());
     let mut session = Session::new(taken);

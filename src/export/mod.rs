@@ -185,7 +185,7 @@ pub fn select(
         Some(text) => {
             // A query that does not parse is left to `query_with`, which reports
             // it with its position.
-            if let Ok(statement) = crate::query::parser::parse(text) {
+            if let Ok(statement) = crate::query::syntax::parse(text) {
                 if let Some(clause) = write_clause(&statement) {
                     return Err(Error::query(format!(
                         "an export only reads, and this query writes ({clause}); \

@@ -19,6 +19,7 @@
 
 mod apply;
 mod claimreview;
+mod escape;
 mod fast;
 mod item;
 mod jsonl;

@@ -5,9 +5,12 @@
 
 pub mod ast;
 pub mod exec;
-pub mod parser;
 pub mod print;
-pub mod script;
+pub mod syntax;
+
+/// The parser, by its older name.
+pub use syntax as parser;
+pub use syntax::script;
 pub mod warnings;
 
 pub use exec::procedures;
@@ -52,7 +55,7 @@ pub fn run_with(
     params: &Params,
     cancel: &Cancel,
 ) -> Result<QueryResult> {
-    let (statement, places) = parser::parse_with_places(text)?;
+    let (statement, places) = syntax::parse_with_places(text)?;
     let warnings = warnings::check(&statement, graph);
     let mut result = exec::execute_with(graph, storage, registry, &statement, params, cancel)
         .map_err(|e| locate(e, text, &places))?;
@@ -61,7 +64,7 @@ pub fn run_with(
 }
 
 /// Points an error raised after parsing at the name it is about.
-fn locate(e: Error, text: &str, places: &parser::Places) -> Error {
+fn locate(e: Error, text: &str, places: &syntax::Places) -> Error {
     let at = match &e {
         Error::Query {
             diagnostic: None,

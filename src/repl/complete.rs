@@ -9,9 +9,9 @@
 
 use std::collections::BTreeSet;
 
-use super::lex::{tokenize, Token, TokenKind};
 use crate::graph::Graph;
 use crate::model;
+use crate::query::syntax::lex::{tokenize, Token, TokenKind};
 use crate::value::Value;
 
 /// The keywords of the query language, upper case.

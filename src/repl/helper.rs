@@ -10,7 +10,7 @@ use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Context, Helper};
 
 use super::complete::{self, Catalog, KEYWORDS};
-use super::lex::{tokenize, TokenKind};
+use crate::query::syntax::lex::{tokenize, TokenKind};
 
 const BOLD_BLUE: &str = "\x1b[1;34m";
 const GREEN: &str = "\x1b[32m";

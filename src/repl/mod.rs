@@ -9,13 +9,8 @@
 //! When standard input is not a terminal the same loop reads it as a script,
 //! without prompts, and reports errors as it goes.
 
-mod claims;
 mod complete;
 mod helper;
-mod lex;
-mod schema;
-mod session;
-mod time;
 
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -31,8 +26,8 @@ use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::query::script::{self, ItemKind};
 
+pub use crate::shell::{render_error, run_command, Flow, Session, DEFAULT_MAX_ROWS};
 pub use complete::Catalog;
-pub use session::{render_error, run_command, Flow, Session, DEFAULT_MAX_ROWS};
 
 use helper::ShellHelper;
 
@@ -86,7 +81,7 @@ pub fn run(db: Database) -> Result<()> {
 /// (`repl --as-of DATE --at-tx N`).
 pub fn run_viewed(db: Database, as_of: Option<String>, at_tx: Option<u64>) -> Result<()> {
     let mut session = Session::new(db);
-    session.set_time_view(time::TimeView { as_of, at_tx })?;
+    session.set_time_view(crate::shell::time::TimeView { as_of, at_tx })?;
     run_session(session, ShellOptions::from_env())
 }
 

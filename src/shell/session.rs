@@ -177,9 +177,9 @@ impl Session {
 /// `text` with the `;` that ends it replaced by a space, so that positions in
 /// error messages stay those of the text as typed.
 fn without_final_semicolon(text: &str) -> String {
-    let tokens = super::lex::tokenize(text);
+    let tokens = crate::query::syntax::lex::tokenize(text);
     match tokens.iter().rev().find(|t| t.is_significant()) {
-        Some(t) if t.kind == super::lex::TokenKind::Punct(';') => {
+        Some(t) if t.kind == crate::query::syntax::lex::TokenKind::Punct(';') => {
             let mut s = text.to_string();
             s.replace_range(t.start..t.end, " ");
             s
@@ -461,7 +461,7 @@ pub fn run_command(session: &mut Session, line: &str, out: &mut dyn Write) -> Re
                 // Even a refused import may have been preceded by others that landed.
                 session.changed = true;
                 let summary = summary?;
-                writeln!(out, "{}", crate::cli::describe_import(&path, &summary))?;
+                writeln!(out, "{}", super::describe_import(&path, &summary))?;
             }
         }
         "export" => {
@@ -726,7 +726,7 @@ mod tests {
         assert!(text.contains("added 1 article"), "{text}");
         assert!(s.take_changed());
         assert!(!s.take_changed());
-        let catalog = super::super::Catalog::from_graph(s.db().graph());
+        let catalog = crate::repl::Catalog::from_graph(s.db().graph());
         assert!(
             catalog.names.iter().any(|n| n.name == "Yevgeny Prigozhin"),
             "{:?}",

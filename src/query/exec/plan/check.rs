@@ -1,0 +1,352 @@
+//! Semantic checks of expressions: undefined variables, wrong kinds of
+//! variables, unknown functions and their arguments, misplaced aggregates.
+
+use super::*;
+
+/// Where an expression appears, which decides what it may contain.
+#[derive(Clone, Copy)]
+pub(in crate::query::exec) struct ExprCtx {
+    aggregates: bool,
+    /// Whether a bare pattern may be used as a predicate here.
+    patterns: bool,
+}
+
+impl ExprCtx {
+    pub(in crate::query::exec) fn plain() -> Self {
+        ExprCtx {
+            aggregates: false,
+            patterns: false,
+        }
+    }
+    pub(in crate::query::exec) fn predicate() -> Self {
+        ExprCtx {
+            aggregates: false,
+            patterns: true,
+        }
+    }
+    pub(in crate::query::exec) fn projection() -> Self {
+        ExprCtx {
+            aggregates: true,
+            patterns: false,
+        }
+    }
+}
+
+/// Refuses a function applied to a variable that certainly has the wrong type.
+pub(super) fn check_argument_kind(
+    lower: &str,
+    name: &str,
+    v: &str,
+    kind: Option<VarKind>,
+) -> Result<()> {
+    let Some(kind) = kind else {
+        return Ok(());
+    };
+    let wrong = match lower {
+        "type" | "startnode" | "endnode" => !matches!(kind, VarKind::Rel | VarKind::Value),
+        "labels" => !matches!(kind, VarKind::Node | VarKind::Value),
+        "length" | "nodes" | "relationships" => {
+            matches!(kind, VarKind::Node | VarKind::Rel | VarKind::Scalar)
+        }
+        "size" => matches!(kind, VarKind::Node | VarKind::Rel | VarKind::Path),
+        _ => false,
+    };
+    if wrong {
+        return Err(Error::query(format!(
+            "invalid argument type: `{name}` cannot take `{v}`, which is {}",
+            kind.describe()
+        )));
+    }
+    Ok(())
+}
+
+pub(super) fn check_var(v: &str, scope: &Scope) -> Result<VarKind> {
+    scope.get(v).ok_or_else(|| {
+        Error::query(format!("undefined variable `{v}`")).about(Subject::Variable(v.into()))
+    })
+}
+
+pub(super) fn check_set_item(item: &SetItem, scope: &Scope) -> Result<()> {
+    match item {
+        SetItem::Property { target, value, .. } => {
+            check_expr(target, scope, ExprCtx::plain(), 0)?;
+            check_expr(value, scope, ExprCtx::plain(), 0)
+        }
+        SetItem::Replace { variable, value } | SetItem::Merge { variable, value } => {
+            check_var(variable, scope)?;
+            check_expr(value, scope, ExprCtx::plain(), 0)
+        }
+        SetItem::Labels { variable, .. } => check_var(variable, scope).map(|_| ()),
+    }
+}
+
+/// Checks variables, functions and aggregation in an expression.
+pub(in crate::query::exec) fn check_expr(
+    e: &Expr,
+    scope: &Scope,
+    ctx: ExprCtx,
+    depth: usize,
+) -> Result<()> {
+    // An error about a call points at the function, unless a part of it is to blame.
+    check_expr_here(e, scope, ctx, depth).map_err(|err| match e {
+        Expr::Function { name, .. } => err.about(Subject::Function(name.clone())),
+        Expr::CountStar => err.about(Subject::Function("count".into())),
+        _ => err,
+    })
+}
+
+pub(super) fn check_expr_here(e: &Expr, scope: &Scope, ctx: ExprCtx, depth: usize) -> Result<()> {
+    if depth > MAX_DEPTH {
+        return Err(Error::query(format!(
+            "the expression nests more than {MAX_DEPTH} levels deep"
+        )));
+    }
+    let d = depth + 1;
+    let go = |x: &Expr| check_expr(x, scope, ctx, d);
+    match e {
+        Expr::Literal(_) | Expr::Parameter(_) => Ok(()),
+        Expr::Variable(v) => check_var(v, scope).map(|_| ()),
+        Expr::CountStar => {
+            if ctx.aggregates {
+                Ok(())
+            } else {
+                Err(Error::query(
+                    "invalid aggregation: count(*) is not allowed here",
+                ))
+            }
+        }
+        Expr::List(items) => items.iter().try_for_each(go),
+        Expr::Map(entries) => entries.iter().try_for_each(|(_, v)| go(v)),
+        Expr::Property(x, key) => {
+            if let Expr::Variable(v) = &**x {
+                if matches!(scope.get(v), Some(VarKind::Path | VarKind::RelList)) {
+                    return Err(Error::query(format!(
+                        "invalid argument type: `{v}` is not a node, relationship or map and has no property `{key}`"
+                    )));
+                }
+            }
+            go(x)
+        }
+        Expr::Unary(_, x) | Expr::HasLabels(x, _) => go(x),
+        Expr::IsNull { expr, .. } => go(expr),
+        Expr::Index(a, b) | Expr::Binary(_, a, b) => {
+            go(a)?;
+            go(b)
+        }
+        Expr::Slice(a, b, c) => {
+            go(a)?;
+            b.as_deref().map_or(Ok(()), go)?;
+            c.as_deref().map_or(Ok(()), go)
+        }
+        Expr::Function {
+            name,
+            distinct,
+            args,
+        } => {
+            let lower = name.to_lowercase();
+            let Some((min, max)) = functions::arity(&lower) else {
+                return Err(Error::query(format!("unknown function `{name}`")));
+            };
+            if args.len() < min || args.len() > max {
+                return Err(Error::query(format!(
+                    "invalid number of arguments: `{name}` takes {}",
+                    if min == max {
+                        format!("{min} argument(s)")
+                    } else if max == usize::MAX {
+                        format!("at least {min} argument(s)")
+                    } else {
+                        format!("{min} to {max} arguments")
+                    }
+                )));
+            }
+            if functions::is_aggregate(&lower) {
+                if !ctx.aggregates {
+                    return Err(Error::query(format!(
+                        "invalid aggregation: `{name}` is not allowed here"
+                    )));
+                }
+                if args.iter().any(contains_aggregate) {
+                    return Err(Error::query(format!(
+                        "nested aggregation: `{name}` cannot take an aggregate as its argument"
+                    )));
+                }
+                let inner = ExprCtx::plain();
+                return args.iter().try_for_each(|a| check_expr(a, scope, inner, d));
+            }
+            if *distinct {
+                return Err(Error::query(format!(
+                    "invalid argument passing mode: DISTINCT only applies to aggregates, not `{name}`"
+                )));
+            }
+            if let [Expr::Variable(v)] = args.as_slice() {
+                check_argument_kind(&lower, name, v, scope.get(v))?;
+            }
+            if lower == "exists" {
+                let inner = ExprCtx {
+                    patterns: true,
+                    ..ctx
+                };
+                return args.iter().try_for_each(|a| check_expr(a, scope, inner, d));
+            }
+            args.iter().try_for_each(go)
+        }
+        Expr::Case {
+            subject,
+            whens,
+            else_,
+        } => {
+            subject.as_deref().map_or(Ok(()), go)?;
+            for (w, t) in whens {
+                go(w)?;
+                go(t)?;
+            }
+            else_.as_deref().map_or(Ok(()), go)
+        }
+        Expr::ListComprehension {
+            variable,
+            list,
+            filter,
+            map,
+        } => {
+            go(list)?;
+            let mut inner = scope.clone();
+            inner.add(variable, VarKind::Value);
+            if let Some(x) = filter {
+                check_expr(x, &inner, ExprCtx::predicate(), d)?;
+            }
+            if let Some(x) = map {
+                check_expr(
+                    x,
+                    &inner,
+                    ExprCtx {
+                        aggregates: false,
+                        ..ctx
+                    },
+                    d,
+                )?;
+            }
+            Ok(())
+        }
+        Expr::Quantified {
+            variable,
+            list,
+            predicate,
+            ..
+        } => {
+            go(list)?;
+            let mut inner = scope.clone();
+            inner.add(variable, VarKind::Value);
+            check_expr(predicate, &inner, ExprCtx::predicate(), d)
+        }
+        Expr::Reduce {
+            accumulator,
+            init,
+            variable,
+            list,
+            expr,
+        } => {
+            go(init)?;
+            go(list)?;
+            let mut inner = scope.clone();
+            inner.add(accumulator, VarKind::Value);
+            inner.add(variable, VarKind::Value);
+            check_expr(expr, &inner, ExprCtx::plain(), d)
+        }
+        Expr::PatternPredicate(p) => {
+            if !ctx.patterns {
+                return Err(Error::query(
+                    "unexpected syntax: a pattern can only be used as a predicate in WHERE",
+                ));
+            }
+            if p.steps.is_empty() {
+                return Err(Error::query(
+                    "invalid argument type: a single node is not a pattern predicate",
+                ));
+            }
+            check_pattern_expr(p, scope, false, d)?;
+            Ok(())
+        }
+        Expr::PatternComprehension {
+            pattern,
+            filter,
+            map,
+        } => {
+            let inner = check_pattern_expr(pattern, scope, true, d)?;
+            if let Some(x) = filter {
+                check_expr(x, &inner, ExprCtx::predicate(), d)?;
+            }
+            check_expr(map, &inner, ExprCtx::plain(), d)
+        }
+        Expr::Exists { patterns, where_ } => {
+            let mut inner = scope.clone();
+            for p in patterns {
+                inner = check_pattern_expr(p, &inner, true, d)?;
+            }
+            if let Some(w) = where_ {
+                check_expr(w, &inner, ExprCtx::predicate(), d)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Checks a pattern inside an expression; returns the scope with its variables.
+/// A pattern predicate may not introduce new named variables.
+pub(super) fn check_pattern_expr(
+    p: &PathPattern,
+    scope: &Scope,
+    may_bind: bool,
+    depth: usize,
+) -> Result<Scope> {
+    let mut inner = scope.clone();
+    let mut nodes = vec![&p.start];
+    nodes.extend(p.steps.iter().map(|(_, n)| n));
+    let ctx = ExprCtx::plain();
+    for n in nodes {
+        if let Some(x) = &n.properties {
+            check_expr(x, scope, ctx, depth)?;
+        }
+        if let Some(v) = &n.variable {
+            match inner.get(v) {
+                Some(VarKind::Node) | Some(VarKind::Value) => {}
+                Some(k) => {
+                    return Err(Error::query(format!(
+                        "variable type conflict: `{v}` is {} and cannot be used as a node",
+                        k.describe()
+                    )))
+                }
+                None if may_bind => inner.add(v, VarKind::Node),
+                None => return Err(Error::query(format!("undefined variable `{v}`"))),
+            }
+        }
+    }
+    for (r, _) in &p.steps {
+        if let Some(x) = &r.properties {
+            check_expr(x, scope, ctx, depth)?;
+        }
+        if let Some(v) = &r.variable {
+            match inner.get(v) {
+                Some(_) => {}
+                None if may_bind => inner.add(
+                    v,
+                    if r.length.is_some() {
+                        VarKind::RelList
+                    } else {
+                        VarKind::Rel
+                    },
+                ),
+                None => return Err(Error::query(format!("undefined variable `{v}`"))),
+            }
+        }
+    }
+    if let Some(v) = &p.variable {
+        if may_bind {
+            inner.add(v, VarKind::Path);
+        } else {
+            return Err(Error::query(format!(
+                "undefined variable `{v}`: a pattern predicate cannot name its path"
+            )));
+        }
+    }
+    Ok(inner)
+}
