@@ -63,13 +63,14 @@ def records(path):
         }
 
 
-def load(db, liar_dir, files=FILES):
-    """Imports the LIAR files found in `liar_dir`; returns how many were imported."""
+def load(db, liar_dir, files=FILES, to_records=records):
+    """Imports the LIAR files found in `liar_dir` (each file's records from
+    `to_records(path)`); returns how many were imported."""
     done = 0
     for name in files:
         path = Path(liar_dir) / name
         if path.exists():
-            db.import_records(records(path))
+            db.import_records(to_records(path))
             done += 1
     return done
 

@@ -5,7 +5,8 @@
 1. `to_pandas()` of a 1M-row result (an integer, a float and a string column);
 2. a trivial query's overhead from Python against the same query run in Rust,
    in the same process, on the same engine;
-3. `to_arrow()` of the statements of a corpus made by gen_corpus.py
+3. `to_arrow()` of the statements of a corpus made by gen_corpus.py, with the
+   date each was first claimed
    (`--corpus DIR` holding corpus.jsonl; skipped without it).
 """
 
@@ -64,7 +65,9 @@ def main():
             start = time.perf_counter()
             corpus.import_file(args.corpus / "corpus.jsonl")
             t_import = time.perf_counter() - start
-            q = "MATCH (s:Statement) RETURN id(s) AS id, s.text AS text"
+            # Each statement with the date it was first claimed (a temporal column).
+            q = ("MATCH (s:Statement) OPTIONAL MATCH ()-[c:CLAIMS]->(s) "
+                 "RETURN id(s) AS id, s.text AS text, min(c.date) AS first_claimed")
             t_q, _ = best(lambda: corpus.query(q), 1)
             r = corpus.query(q)
             native_columns = sum(r._arrow_column(__import__("pyarrow"), i) is not None for i in range(len(r.columns)))

@@ -280,14 +280,26 @@ impl Database {
         progress: Option<&dyn Fn(u64, u64)>,
     ) -> Result<ImportSummary> {
         let bytes = std::fs::read(path).map_err(|e| crate::error::Error::io(path, e))?;
+        self.import_table_bytes(&path.display().to_string(), &bytes, mapping, progress)
+    }
+
+    /// Imports the bytes of one table named `name` (for messages) through a
+    /// mapping, as one transaction.
+    pub fn import_table_bytes(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        mapping: &crate::import::Mapping,
+        progress: Option<&dyn Fn(u64, u64)>,
+    ) -> Result<ImportSummary> {
         import::import_table(
             &mut self.graph,
             &mut Labelled {
                 inner: self.storage.as_mut(),
-                what: &format!("import {}", path.display()),
+                what: &format!("import {name}"),
             },
-            &path.display().to_string(),
-            &bytes,
+            name,
+            bytes,
             mapping,
             progress,
         )

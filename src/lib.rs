@@ -141,10 +141,16 @@
 //!   `id`, `src`, `dst`) for Spark, DuckDB and Polars.
 //! - `python/` (a member crate of the workspace, built by maturin from
 //!   `pyproject.toml`): the `claimgraph` Python module over [`Database`]. It runs
-//!   engine work on a worker thread with the GIL released and trips the query's
-//!   [`Cancel`] on Ctrl-C; converts values in one module both ways; builds
-//!   scalar result columns as Arrow arrays. This crate never depends on it, so
-//!   no pyo3 is compiled unless the module is built.
+//!   engine work on each database's long-lived worker thread (jobs fed through
+//!   a channel) with the GIL released and trips the query's [`Cancel`] on
+//!   Ctrl-C; converts values in one module both ways; builds scalar and
+//!   temporal result columns as Arrow arrays (`timestamp[ns, tz]` for
+//!   datetimes). This crate never depends on it, so no pyo3 is compiled unless
+//!   the module is built.
+//! - Tables through a mapping (`import/mapping.rs`, `import/mapping_csv.rs`)
+//!   are read from a file or, with `--format csv|tsv`, standard input
+//!   ([`Database::import_table_bytes`]); the shell's `:export` takes every
+//!   format of `claimgraph export` (Parquet and neo4j-csv into a directory).
 //!
 //! # Architecture invariants
 //!

@@ -2,8 +2,10 @@
 //! the Arrow C data interface: no Python object per value.
 //!
 //! A column whose values are all null, booleans, integers, floats (integers
-//! mixed with floats become floats), strings or dates (`date32`) becomes a
-//! typed array here.
+//! mixed with floats become floats), strings, dates (`date32`), local times
+//! (`time64[ns]`), local datetimes (`timestamp[ns]`) or datetimes
+//! (`timestamp[ns, tz]`: the column's zone, or UTC when its values have
+//! different zones) becomes a typed array here.
 //! Any other column (nodes, lists, maps, mixed types) is left to the Python
 //! side, which converts it value by value.
 
@@ -11,6 +13,7 @@ use std::sync::Arc;
 
 use arrow_array::builder::{
     BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, LargeStringBuilder, StringBuilder,
+    Time64NanosecondBuilder, TimestampNanosecondBuilder,
 };
 use arrow_array::ffi::{to_ffi, FFI_ArrowArray, FFI_ArrowSchema};
 use arrow_array::{Array, ArrayRef, NullArray};
@@ -21,17 +24,42 @@ use pyo3::prelude::*;
 
 /// The Arrow type a column can take.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Kind {
+enum Kind<'a> {
     Null,
     Bool,
     Int,
     Float,
     Str,
     Date,
+    LocalTime,
+    LocalDateTime,
+    /// Datetimes in one zone (a name, or `None` for a fixed offset in seconds).
+    DateTime(Option<&'a str>, i32),
+    /// Datetimes in several zones: UTC instants.
+    DateTimeUtc,
+}
+
+const NANOS_PER_DAY: i64 = 86_400_000_000_000;
+
+/// Nanoseconds since the Unix epoch of a local date and time, if they fit.
+fn epoch_nanos(days: i64, nanos: i64) -> Option<i64> {
+    days.checked_mul(NANOS_PER_DAY)?.checked_add(nanos)
+}
+
+/// A datetime's instant, as UTC nanoseconds since the epoch, if it fits.
+fn instant_nanos(days: i64, nanos: i64, offset: i32) -> Option<i64> {
+    epoch_nanos(days, nanos)?.checked_sub(i64::from(offset) * 1_000_000_000)
+}
+
+/// An offset in seconds as an Arrow time zone (`+05:30`).
+fn offset_zone(offset: i32) -> String {
+    let sign = if offset < 0 { '-' } else { '+' };
+    let a = offset.unsigned_abs();
+    format!("{sign}{:02}:{:02}", a / 3600, a % 3600 / 60)
 }
 
 /// The single scalar kind of a column, or `None` when it has another value.
-fn column_kind<'a>(values: impl Iterator<Item = &'a ResultValue>) -> Option<Kind> {
+fn column_kind<'a>(values: impl Iterator<Item = &'a ResultValue>) -> Option<Kind<'a>> {
     let mut kind = Kind::Null;
     for v in values {
         let k = match v {
@@ -43,11 +71,27 @@ fn column_kind<'a>(values: impl Iterator<Item = &'a ResultValue>) -> Option<Kind
             ResultValue::Temporal(Temporal::Date(days)) if i32::try_from(*days).is_ok() => {
                 Kind::Date
             }
+            ResultValue::Temporal(Temporal::LocalTime(_)) => Kind::LocalTime,
+            ResultValue::Temporal(Temporal::LocalDateTime { days, nanos })
+                if epoch_nanos(*days, *nanos).is_some() =>
+            {
+                Kind::LocalDateTime
+            }
+            ResultValue::Temporal(Temporal::DateTime {
+                days,
+                nanos,
+                offset,
+                zone,
+            }) if instant_nanos(*days, *nanos, *offset).is_some() => match zone {
+                Some(z) => Kind::DateTime(Some(z.as_str()), 0),
+                None => Kind::DateTime(None, *offset),
+            },
             _ => return None,
         };
         kind = match (kind, k) {
             (Kind::Null, k) => k,
             (a, b) if a == b => a,
+            (Kind::DateTime(..) | Kind::DateTimeUtc, Kind::DateTime(..)) => Kind::DateTimeUtc,
             (Kind::Int, Kind::Float) | (Kind::Float, Kind::Int) => Kind::Float,
             _ => return None,
         };
@@ -120,6 +164,48 @@ pub fn build_column(rows: &[Vec<ResultValue>], col: usize) -> Option<ArrayRef> {
             for v in values() {
                 b.append_option(match v {
                     ResultValue::Temporal(Temporal::Date(days)) => i32::try_from(*days).ok(),
+                    _ => None,
+                });
+            }
+            Arc::new(b.finish())
+        }
+        Kind::LocalTime => {
+            let mut b = Time64NanosecondBuilder::with_capacity(rows.len());
+            for v in values() {
+                b.append_option(match v {
+                    ResultValue::Temporal(Temporal::LocalTime(nanos)) => Some(*nanos),
+                    _ => None,
+                });
+            }
+            Arc::new(b.finish())
+        }
+        Kind::LocalDateTime => {
+            let mut b = TimestampNanosecondBuilder::with_capacity(rows.len());
+            for v in values() {
+                b.append_option(match v {
+                    ResultValue::Temporal(Temporal::LocalDateTime { days, nanos }) => {
+                        epoch_nanos(*days, *nanos)
+                    }
+                    _ => None,
+                });
+            }
+            Arc::new(b.finish())
+        }
+        Kind::DateTime(..) | Kind::DateTimeUtc => {
+            let zone = match kind {
+                Kind::DateTime(Some(name), _) => name.to_string(),
+                Kind::DateTime(None, offset) => offset_zone(offset),
+                _ => "UTC".to_string(),
+            };
+            let mut b = TimestampNanosecondBuilder::with_capacity(rows.len()).with_timezone(zone);
+            for v in values() {
+                b.append_option(match v {
+                    ResultValue::Temporal(Temporal::DateTime {
+                        days,
+                        nanos,
+                        offset,
+                        ..
+                    }) => instant_nanos(*days, *nanos, *offset),
                     _ => None,
                 });
             }

@@ -1,12 +1,15 @@
 //! `Database`: one open store, shared by the Python threads that use it.
 //!
-//! Engine work runs on a worker thread with the GIL released, while the calling
-//! thread waits and polls for signals: a `KeyboardInterrupt` trips the query's
-//! [`Cancel`] flag, the engine stops and rolls back, and the interrupt is
-//! raised. One mutex around the engine lets several threads share a database;
-//! their calls run one at a time.
+//! Engine work runs on the database's own long-lived worker thread, fed jobs
+//! through a channel, while the calling thread waits with the GIL released and
+//! polls for signals: a `KeyboardInterrupt` trips the query's [`Cancel`] flag,
+//! the engine stops and rolls back, and the interrupt is raised. One worker per
+//! database (and one mutex around the engine) lets several threads share it;
+//! their calls run one at a time. Reusing one thread rather than starting one
+//! per call keeps a trivial query's overhead from Python small.
 
 use std::collections::HashSet;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
@@ -14,7 +17,7 @@ use std::time::Duration;
 
 use claimgraph::export::{self, ExportFormat};
 use claimgraph::{Cancel, Format, Params};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
@@ -23,25 +26,60 @@ use crate::errors::{self, to_pyerr, StoreError, StoreInUse};
 use crate::result::QueryResultPy;
 
 type Engine = claimgraph::Database;
+type Slot = Arc<Mutex<Option<Engine>>>;
+/// One piece of engine work, run on the worker thread.
+type Job = Box<dyn FnOnce(&Slot) + Send>;
 
 /// The engine behind a `Database`, `None` once closed.
 pub struct Shared {
-    engine: Mutex<Option<Engine>>,
+    engine: Slot,
+    /// Feeds the worker thread; the worker ends when this is dropped.
+    jobs: mpsc::Sender<Job>,
     read_only: bool,
     /// The store's directory, canonical, while it is open; `None` in memory.
     path: Option<PathBuf>,
 }
 
+/// The engine, whatever a panicking thread left behind: every change goes
+/// through a transaction, so a panic mid-query has left nothing half done.
+fn lock_slot(slot: &Slot) -> MutexGuard<'_, Option<Engine>> {
+    slot.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 impl Shared {
-    /// The engine, whatever a panicking thread left behind: every change goes
-    /// through a transaction, so a panic mid-query has left nothing half done.
+    /// Starts the worker thread of `engine`.
+    fn start(engine: Engine, read_only: bool, path: Option<PathBuf>) -> PyResult<Self> {
+        let slot: Slot = Arc::new(Mutex::new(Some(engine)));
+        let (jobs, inbox) = mpsc::channel::<Job>();
+        let worker_slot = slot.clone();
+        std::thread::Builder::new()
+            .name("claimgraph-db".into())
+            .spawn(move || {
+                while let Ok(job) = inbox.recv() {
+                    job(&worker_slot);
+                }
+            })
+            .map_err(|e| {
+                PyRuntimeError::new_err(format!("cannot start the database's thread: {e}"))
+            })?;
+        Ok(Shared {
+            engine: slot,
+            jobs,
+            read_only,
+            path,
+        })
+    }
+
     pub fn lock(&self) -> MutexGuard<'_, Option<Engine>> {
-        self.engine.lock().unwrap_or_else(|e| e.into_inner())
+        lock_slot(&self.engine)
     }
 }
 
 impl Drop for Shared {
     fn drop(&mut self) {
+        // No job runs now (every call waits for its own), so the store closes
+        // here, before its path is free for another `Database`.
+        drop(self.lock().take());
         if let Some(path) = &self.path {
             open_paths().remove(path);
         }
@@ -81,28 +119,28 @@ pub struct Database {
 }
 
 impl Database {
-    /// Runs `work` on the engine off the Python thread, with the GIL released,
+    /// Runs `work` on the engine's worker thread, with the GIL released,
     /// polling for signals until it ends; a signal's exception (KeyboardInterrupt)
     /// cancels the work and is raised once it has stopped.
-    fn run<T: Send>(
+    fn run<T: Send + 'static>(
         &self,
         py: Python<'_>,
         cancel: &Cancel,
-        work: impl FnOnce(&mut Engine, &Cancel) -> Result<T, Failure> + Send,
+        work: impl FnOnce(&mut Engine, &Cancel) -> Result<T, Failure> + Send + 'static,
     ) -> PyResult<T> {
-        let shared = &*self.shared;
-        let (outcome, interrupt) = std::thread::scope(|scope| {
-            let (done_tx, mut done_rx) = mpsc::channel::<()>();
-            let worker_cancel = cancel.clone();
-            let worker = scope.spawn(move || {
-                let outcome = match shared.lock().as_mut() {
-                    Some(engine) => work(engine, &worker_cancel),
-                    None => Err(Failure::Closed),
-                };
-                let _ = done_tx.send(());
-                outcome
-            });
-            let mut interrupt = None;
+        let (done_tx, mut done_rx) = mpsc::sync_channel::<Result<T, Failure>>(1);
+        let worker_cancel = cancel.clone();
+        let job: Job = Box::new(move |slot: &Slot| {
+            let outcome = catch_unwind(AssertUnwindSafe(|| match lock_slot(slot).as_mut() {
+                Some(engine) => work(engine, &worker_cancel),
+                None => Err(Failure::Closed),
+            }))
+            .unwrap_or(Err(Failure::Panicked));
+            let _ = done_tx.send(outcome);
+        });
+        let mut outcome = Err(Failure::Panicked);
+        let mut interrupt = None;
+        if self.shared.jobs.send(job).is_ok() {
             loop {
                 // The receiver is not `Sync`: it goes into the detached closure and back.
                 let (waited, rx) = py.detach(move || {
@@ -111,7 +149,11 @@ impl Database {
                 });
                 done_rx = rx;
                 match waited {
-                    Ok(()) | Err(RecvTimeoutError::Disconnected) => break,
+                    Ok(v) => {
+                        outcome = v;
+                        break;
+                    }
+                    Err(RecvTimeoutError::Disconnected) => break,
                     Err(RecvTimeoutError::Timeout) => {}
                 }
                 if interrupt.is_none() {
@@ -121,11 +163,7 @@ impl Database {
                     }
                 }
             }
-            let outcome = py
-                .detach(|| worker.join())
-                .unwrap_or(Err(Failure::Panicked));
-            (outcome, interrupt)
-        });
+        }
         if let Some(e) = interrupt {
             return Err(e);
         }
@@ -214,11 +252,7 @@ impl Database {
     fn new(py: Python<'_>, path: PathBuf, read_only: bool) -> PyResult<Self> {
         if path.as_os_str() == ":memory:" {
             return Ok(Database {
-                shared: Arc::new(Shared {
-                    engine: Mutex::new(Some(Engine::in_memory())),
-                    read_only,
-                    path: None,
-                }),
+                shared: Arc::new(Shared::start(Engine::in_memory(), read_only, None)?),
             });
         }
         let key = std::fs::canonicalize(&path)
@@ -234,13 +268,15 @@ impl Database {
             ));
         }
         match py.detach(|| Engine::open(&path)) {
-            Ok(engine) => Ok(Database {
-                shared: Arc::new(Shared {
-                    engine: Mutex::new(Some(engine)),
-                    read_only,
-                    path: Some(key),
+            Ok(engine) => match Shared::start(engine, read_only, Some(key.clone())) {
+                Ok(shared) => Ok(Database {
+                    shared: Arc::new(shared),
                 }),
-            }),
+                Err(e) => {
+                    open_paths().remove(&key);
+                    Err(e)
+                }
+            },
             Err(e) => {
                 open_paths().remove(&key);
                 Err(to_pyerr(py, &e))
@@ -355,9 +391,10 @@ impl Database {
     }
 
     /// Exports the whole graph, or the subgraph of `query`'s rows, in `format`
-    /// (json, dot, svg, graphml, nquads, cypher, neo4j-csv). Without `path` the
-    /// text is returned; with one it is written there atomically (neo4j-csv
-    /// writes a directory and returns its `neo4j-admin` import command).
+    /// (json, dot, svg, graphml, nquads, cypher, claimreview, neo4j-csv,
+    /// parquet). Without `path` the text is returned; with one it is written
+    /// there atomically (neo4j-csv and parquet write a directory and return a
+    /// line saying how to load it).
     #[pyo3(signature = (format, path=None, query=None, params=None))]
     fn export(
         &self,
@@ -370,14 +407,17 @@ impl Database {
         let format: ExportFormat = format.parse().map_err(PyValueError::new_err)?;
         let params = params_from(params)?;
         if format.writes_directory() && path.is_none() {
-            return Err(PyValueError::new_err(
-                "the neo4j-csv export writes a directory of CSV files: give path=DIR",
-            ));
+            return Err(PyValueError::new_err(format!(
+                "the {format} export writes a directory of files: give path=DIR"
+            )));
         }
         self.run(py, &Cancel::new(), move |engine, cancel| {
             let subgraph = export::select(engine, query.as_deref(), &params, cancel)?;
             cancel.check()?;
             match path {
+                Some(dir) if format == ExportFormat::Parquet => {
+                    Ok(Some(export::parquet::write_dir(&subgraph, &dir)?))
+                }
                 Some(dir) if format.writes_directory() => {
                     Ok(Some(export::neo4j_csv::write_dir(&subgraph, &dir)?))
                 }

@@ -86,6 +86,20 @@ def test_export_returns_text_or_writes_a_file(bakhmut, tmp_path):
     assert bakhmut.stats()["nodes"] == len(whole["nodes"])
 
 
+
+def test_export_writes_the_feed_formats(bakhmut, tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    with pytest.raises(ValueError, match="parquet export writes a directory"):
+        bakhmut.export("parquet")
+    assert bakhmut.export("parquet", path=tmp_path / "pq") is not None
+    stats = bakhmut.stats()
+    nodes = pq.read_table(tmp_path / "pq" / "nodes.parquet")
+    rels = pq.read_table(tmp_path / "pq" / "relationships.parquet")
+    assert (nodes.num_rows, rels.num_rows) == (stats["nodes"], stats["relationships"])
+    assert {"id", "src", "dst", "type"} <= set(rels.column_names)
+    reviews = json.loads(bakhmut.export("claimreview"))
+    assert "ClaimReview" in json.dumps(reviews)
+
 def test_a_store_keeps_its_data_and_is_used_by_one_opener(tmp_path):
     path = tmp_path / "store"
     with claimgraph.Database(path) as db:

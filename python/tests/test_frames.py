@@ -120,3 +120,26 @@ def test_a_date_column_in_arrow_is_date32(bakhmut):
     ).to_arrow()
     assert table.schema.field("d").type == pa.date32()
     assert table.column("d").to_pylist() == [dt.date(2023, 4, 3), None, dt.date(1969, 12, 31)]
+
+
+def test_temporal_columns_in_arrow_are_typed_and_equal_the_rows(db):
+    pa = pytest.importorskip("pyarrow")
+    cases = {
+        "zoned": ("[datetime('2024-03-31T01:30[Europe/Berlin]'), null, "
+                  "datetime('2024-03-31T03:30[Europe/Berlin]')]", pa.timestamp("ns", "Europe/Berlin")),
+        "offset": ("[datetime('2024-01-02T03:04:05.123456+05:30'), datetime('1960-06-01T00:00+05:30')]",
+                   pa.timestamp("ns", "+05:30")),
+        "mixed": ("[datetime('2024-01-02T03:04+01:00'), datetime('2024-01-02T03:04[America/New_York]')]",
+                  pa.timestamp("ns", "UTC")),
+        "local": ("[localdatetime('2024-01-02T03:04:05.000001'), null]", pa.timestamp("ns")),
+        "clock": ("[localtime('23:59:59.5'), localtime('00:00')]", pa.time64("ns")),
+    }
+    for name, (values, arrow_type) in cases.items():
+        r = db.query(f"UNWIND {values} AS v RETURN v")
+        table = r.to_arrow()
+        assert table.schema.field("v").type == arrow_type, name
+        assert r._arrow_column(pa, 0) is not None, f"{name}: built in Rust"
+        want = [row[0] for row in r.rows()]
+        got = table.column("v").to_pylist()
+        # The same instants (or local values) as the rows give, value by value.
+        assert got == want, name

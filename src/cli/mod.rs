@@ -59,14 +59,16 @@ pub enum Command {
     /// Import article triples (.triples or .jsonl), ClaimReview JSON-LD (.jsonld or .json)
     /// or tables with a mapping (--mapping MAP.toml FILE.csv|.tsv); each file is one transaction.
     #[command(
-        after_help = "Use - to read standard input (then --format says which format).\n\
+        after_help = "Use - to read standard input (then --format says which format: \
+        csv or tsv with --mapping).\n\
         A file with any error imports nothing; every error is reported with file:line:column."
     )]
     Import {
         /// Files to import, in order.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// The format, when the extension does not say it (required for -).
+        /// The format, when the extension does not say it (required for -);
+        /// csv or tsv for the tables of --mapping.
         #[arg(long, value_enum)]
         format: Option<ImportFormatArg>,
         /// Check the files fully, as an import would, and write nothing.
@@ -74,7 +76,7 @@ pub enum Command {
         dry_run: bool,
         /// A TOML mapping from table columns to articles, entities, statements and
         /// relationships; the files are then CSV or TSV tables.
-        #[arg(long, value_name = "MAP.toml", conflicts_with = "format")]
+        #[arg(long, value_name = "MAP.toml")]
         mapping: Option<PathBuf>,
     },
     /// Run one query and print its result.
@@ -191,6 +193,10 @@ pub enum ImportFormatArg {
     Triples,
     Jsonl,
     Claimreview,
+    /// A table read through --mapping, comma-separated.
+    Csv,
+    /// A table read through --mapping, tab-separated.
+    Tsv,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -464,13 +470,35 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Import {
             files,
             mapping: Some(mapping),
+            format,
             dry_run,
-            ..
         }) => {
-            let mapping = crate::import::Mapping::from_file(&mapping)?;
+            let mut mapping = crate::import::Mapping::from_file(&mapping)?;
+            match format {
+                None => {}
+                Some(ImportFormatArg::Csv) => mapping = mapping.with_tsv(false),
+                Some(ImportFormatArg::Tsv) => mapping = mapping.with_tsv(true),
+                Some(_) => {
+                    return Err(Error::query(
+                        "with --mapping the files are tables: --format is csv or tsv",
+                    ))
+                }
+            }
+            let stdin = Path::new("-");
+            if format.is_none() && files.iter().any(|f| f == stdin) {
+                return Err(Error::query(
+                    "reading a table from standard input (-) needs --format csv or --format tsv",
+                ));
+            }
             let mut db = open_for_import(&cli.store, dry_run)?;
             for file in &files {
-                let summary = db.import_table_file(file, &mapping, None)?;
+                let summary = if file == stdin {
+                    let mut bytes = Vec::new();
+                    std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)?;
+                    db.import_table_bytes("<stdin>", &bytes, &mapping, None)?
+                } else {
+                    db.import_table_file(file, &mapping, None)?
+                };
                 print_import(file, &summary, dry_run);
             }
             db.close_for_exit();
@@ -482,11 +510,17 @@ fn run(cli: Cli) -> Result<()> {
             dry_run,
             ..
         }) => {
-            let format = format.map(|f| match f {
-                ImportFormatArg::Triples => Format::Triples,
-                ImportFormatArg::Jsonl => Format::Jsonl,
-                ImportFormatArg::Claimreview => Format::ClaimReview,
-            });
+            let format = match format {
+                None => None,
+                Some(ImportFormatArg::Triples) => Some(Format::Triples),
+                Some(ImportFormatArg::Jsonl) => Some(Format::Jsonl),
+                Some(ImportFormatArg::Claimreview) => Some(Format::ClaimReview),
+                Some(ImportFormatArg::Csv | ImportFormatArg::Tsv) => {
+                    return Err(Error::query(
+                        "a csv or tsv table is read through a mapping: add --mapping MAP.toml",
+                    ))
+                }
+            };
             if format.is_none() && files.iter().any(|f| f == Path::new("-")) {
                 use clap::CommandFactory;
                 Cli::command()

@@ -49,6 +49,9 @@ pub struct Mapping {
     pub(crate) name: String,
     pub(crate) source: String,
     pub(crate) spec: MappingSpec,
+    /// Whether the tables are TSV (`Some(true)`) or CSV, when the file name
+    /// does not say it (standard input, `--format csv|tsv`).
+    pub(crate) tsv: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -190,12 +193,20 @@ impl Mapping {
             name: name.to_string(),
             source: source.to_string(),
             spec,
+            tsv: None,
         };
         // Check what can be checked before the table's header is known.
         if let Some(columns) = mapping.spec.table.columns.clone() {
             mapping.plan(&columns)?;
         }
         Ok(mapping)
+    }
+
+    /// The mapping for tables known to be TSV (`true`) or CSV, whatever their
+    /// name: the defaults of `delimiter` and `quote` follow.
+    pub fn with_tsv(mut self, tsv: bool) -> Mapping {
+        self.tsv = Some(tsv);
+        self
     }
 
     /// Reads a mapping file.

@@ -25,7 +25,9 @@ struct Layout {
 
 fn layout(mapping: &Mapping, file: &str) -> Result<Layout> {
     let table = &mapping.spec.table;
-    let tsv = file.to_ascii_lowercase().ends_with(".tsv");
+    let tsv = mapping
+        .tsv
+        .unwrap_or_else(|| file.to_ascii_lowercase().ends_with(".tsv"));
     let delimiter = match table.delimiter.as_deref() {
         None => {
             if tsv {

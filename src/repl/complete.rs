@@ -128,6 +128,8 @@ pub const COMMANDS: &[(&str, &[&str])] = &[
             "nquads",
             "cypher",
             "neo4j-csv",
+            "claimreview",
+            "parquet",
         ],
     ),
     (":format", &["table", "json", "csv"]),

@@ -279,21 +279,9 @@ fn words(args: &str) -> Vec<(String, usize)> {
     out
 }
 
+/// A format of `:export`: any of the CLI's `export --format` names.
 fn parse_export_format(name: &str) -> Result<ExportFormat> {
-    Ok(match name.to_ascii_lowercase().as_str() {
-        "json" => ExportFormat::Json,
-        "dot" => ExportFormat::Dot,
-        "svg" => ExportFormat::Svg,
-        "graphml" => ExportFormat::Graphml,
-        "nquads" => ExportFormat::Nquads,
-        "cypher" => ExportFormat::Cypher,
-        "neo4j-csv" => ExportFormat::Neo4jCsv,
-        other => {
-            return Err(Error::query(format!(
-                "unknown export format `{other}`: use json, dot, svg, graphml, nquads, cypher or neo4j-csv"
-            )))
-        }
-    })
+    name.parse().map_err(Error::query)
 }
 
 fn is_param_name(name: &str) -> bool {
@@ -361,7 +349,10 @@ fn more_help(command: &str) -> Option<&'static str> {
 made of the nodes, relationships and paths in its rows:
   :export svg claims.svg
   :export json denials.json MATCH (a)-[d:DENIES]->(s) RETURN a, d, s
-Formats: json, dot, svg, graphml, nquads, cypher, neo4j-csv (FILE is a directory)."
+  :export parquet out/ MATCH (a)-[c:CLAIMS]->(s) RETURN a, c, s
+  :export claimreview reviews.jsonld
+Formats: json, dot, svg, graphml, nquads, cypher, claimreview, and neo4j-csv
+and parquet (for these two FILE is a directory)."
         }
         "import" => {
             "\

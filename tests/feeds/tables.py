@@ -5,6 +5,9 @@ workload's q2 and q3 in SQL, printing JSON for the Rust test to compare.
     tables.py spark-parquet DIR      the same files, in Spark SQL (local mode)
     tables.py duckdb-neo4j DIR [D]   nodes.csv, relationships.csv read by their
                                      neo4j-admin headers (array delimiter D, ';')
+    tables.py all PARQUET NEO4J [--spark]
+                                     every check above in one process (one
+                                     JVM for Spark), as {mode: answers}
 
 Exits with status 3 when the engine's Python module is missing.
 """
@@ -117,6 +120,9 @@ def spark_parquet(d):
              .config("spark.ui.enabled", "false")
              .config("spark.sql.shuffle.partitions", "4")
              .config("spark.driver.memory", "1g")
+             # A short job: the JVM's quick compiler and a small collector
+             # start faster than the defaults.
+             .config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
              .getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
     spark.read.parquet(f"{d}/nodes.parquet").createOrReplaceTempView("nodes")
@@ -129,7 +135,11 @@ def spark_parquet(d):
 
 def main():
     mode, d = sys.argv[1], sys.argv[2]
-    if mode == "duckdb-parquet":
+    if mode == "all":
+        out = {"duckdb-parquet": duckdb_parquet(d), "duckdb-neo4j": duckdb_neo4j(sys.argv[3], ";")}
+        if "--spark" in sys.argv[4:]:
+            out["spark-parquet"] = spark_parquet(d)
+    elif mode == "duckdb-parquet":
         out = duckdb_parquet(d)
     elif mode == "spark-parquet":
         out = spark_parquet(d)
