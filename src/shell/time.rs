@@ -125,3 +125,45 @@ impl Session {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn views_go_on_and_off_and_the_store_comes_back() {
+        let mut db = Database::in_memory();
+        let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+        for file in ["bakhmut.triples", "bakhmut-followup.triples"] {
+            db.import_file(&examples.join(file), None, None).unwrap();
+        }
+        let mut s = Session::new(db);
+        let articles = |s: &Session| s.db().graph().label_count(crate::model::ARTICLE);
+        let mut out = Vec::new();
+        command(&mut s, Axis::AsOf, "2023-05-04", &mut out).unwrap();
+        assert_eq!(articles(&s), 1);
+        assert_eq!(
+            s.time_view().describe().as_deref(),
+            Some("as of 2023-05-04")
+        );
+        command(&mut s, Axis::AtTx, "1", &mut out).unwrap();
+        assert_eq!(
+            s.time_view().describe().as_deref(),
+            Some("as of 2023-05-04, tx 1")
+        );
+        command(&mut s, Axis::AsOf, "off", &mut out).unwrap();
+        assert_eq!(articles(&s), 1, "still at transaction 1");
+        command(&mut s, Axis::AtTx, "off", &mut out).unwrap();
+        assert_eq!(articles(&s), 2);
+        assert_eq!(s.time_view().describe(), None);
+        // A refused view changes nothing.
+        assert!(command(&mut s, Axis::AsOf, "yesterday", &mut out).is_err());
+        assert!(command(&mut s, Axis::AtTx, "9", &mut out).is_err());
+        assert_eq!((articles(&s), s.time_view().describe()), (2, None));
+        command(&mut s, Axis::AtTx, "1", &mut out).unwrap();
+        assert_eq!(
+            s.into_database().graph().label_count(crate::model::ARTICLE),
+            2
+        );
+    }
+}

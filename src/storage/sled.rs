@@ -5,7 +5,7 @@
 //! | `m` `format_version` | `u32`, big-endian |
 //! | `l` seq (`u64` BE) chunk (`u32` BE) | one chunk (at most 8 MiB) of a postcard-encoded [`Batch`] |
 //! | `h` tx (`u64` BE) | the transaction's postcard-encoded [`TxEntry`] |
-//! | `c` tx (`u64` BE) chunk (`u32` BE) | one chunk of its [`TxChanges`](super::TxChanges) |
+//! | `c` tx (`u64` BE) chunk (`u32` BE) | one chunk of its [`TxChanges`] |
 //! | `m` `history_floor` | `u64` BE: the oldest state kept is after this transaction |
 //!
 //! Each commit appends one batch, split into chunks, as one `sled::Batch`, which
