@@ -9,6 +9,7 @@ use crate::import::{self, Format, ImportSummary};
 use crate::query::procedures::{Procedure, Registry};
 use crate::query::{self, Params};
 use crate::result::{QueryResult, WriteStats};
+use crate::storage::history::Labelled;
 use crate::storage::memory::MemoryStorage;
 use crate::storage::sled::SledStorage;
 use crate::storage::{BatchRef, Storage};
@@ -74,7 +75,12 @@ impl Database {
             next_rel_id: self.graph.next_rel_id(),
             ..BatchRef::default()
         };
-        crate::storage::backup::write(dest, &records)
+        let what = format!(
+            "backup of {} after transaction {}",
+            self.describe(),
+            self.storage.history()?.last
+        );
+        crate::storage::backup::write(dest, &records, &what)
     }
 
     /// Closes the store without freeing the graph's memory, for a process
@@ -115,6 +121,30 @@ impl Database {
         self.storage = Box::new(MemoryStorage::default());
     }
 
+    /// A database over a graph built elsewhere (a view of the store).
+    pub(crate) fn from_parts(
+        graph: Graph,
+        storage: Box<dyn Storage>,
+        procedures: Registry,
+    ) -> Self {
+        Database {
+            graph,
+            storage,
+            path: None,
+            procedures,
+        }
+    }
+
+    /// The storage, for reading its history.
+    pub(crate) fn storage(&self) -> &dyn Storage {
+        self.storage.as_ref()
+    }
+
+    /// The storage, for compacting its history.
+    pub(crate) fn storage_mut(&mut self) -> &mut dyn Storage {
+        self.storage.as_mut()
+    }
+
     /// The store's directory, or `None` in memory.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
@@ -136,14 +166,35 @@ impl Database {
     }
 
     /// Runs `f` in one transaction and commits it: all of it or nothing.
+    /// The store's history records it as `change` (see [`Database::write_as`]).
     pub fn write<T>(
         &mut self,
         f: impl FnOnce(&mut Txn<'_>) -> Result<T>,
     ) -> Result<(T, WriteStats)> {
+        let (value, stats, _) = self.write_as("change", f)?;
+        Ok((value, stats))
+    }
+
+    /// Runs `f` in one transaction, commits it, and records it in the
+    /// store's history with the words `what` (what `claimgraph log` shows,
+    /// such as `merge actor "A" "B"`): the write path for any change that is
+    /// not an import or a query. Returns the transaction's number, or `None`
+    /// when `f` changed nothing (nothing is recorded then).
+    pub fn write_as<T>(
+        &mut self,
+        what: &str,
+        f: impl FnOnce(&mut Txn<'_>) -> Result<T>,
+    ) -> Result<(T, WriteStats, Option<u64>)> {
+        let before = self.storage.history()?.last;
         let mut txn = self.graph.begin();
         let value = f(&mut txn)?;
-        let stats = txn.commit(self.storage.as_mut())?;
-        Ok((value, stats))
+        let mut storage = Labelled {
+            inner: self.storage.as_mut(),
+            what,
+        };
+        let stats = txn.commit(&mut storage)?;
+        let after = self.storage.history()?.last;
+        Ok((value, stats, (after != before).then_some(after)))
     }
 
     /// Runs one query with parameters.
@@ -160,7 +211,10 @@ impl Database {
     ) -> Result<QueryResult> {
         query::run_with(
             &mut self.graph,
-            self.storage.as_mut(),
+            &mut Labelled {
+                inner: self.storage.as_mut(),
+                what: text.trim(),
+            },
             &self.procedures,
             text,
             params,
@@ -206,7 +260,10 @@ impl Database {
     ) -> Result<ImportSummary> {
         import::import_bytes(
             &mut self.graph,
-            self.storage.as_mut(),
+            &mut Labelled {
+                inner: self.storage.as_mut(),
+                what: &format!("import {name}"),
+            },
             name,
             bytes,
             format,
@@ -225,7 +282,10 @@ impl Database {
         let bytes = std::fs::read(path).map_err(|e| crate::error::Error::io(path, e))?;
         import::import_table(
             &mut self.graph,
-            self.storage.as_mut(),
+            &mut Labelled {
+                inner: self.storage.as_mut(),
+                what: &format!("import {}", path.display()),
+            },
             &path.display().to_string(),
             &bytes,
             mapping,

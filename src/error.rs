@@ -68,6 +68,11 @@ pub enum Error {
         supported: u32,
     },
 
+    /// A request for a state of the store its history does not hold, or a
+    /// write asked of a past state (`--at-tx`).
+    #[error("{0}")]
+    History(String),
+
     /// Stored bytes that do not decode: the store is damaged.
     #[error("the store is damaged: {0}")]
     Corrupt(String),

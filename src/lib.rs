@@ -58,6 +58,14 @@
 //! - [`storage`]: the `Storage` trait, with the sled and memory backends;
 //!   [`storage::device`] (free room, read-only media, storage errors in words,
 //!   the time bound on a commit) and [`storage::backup`] (`backup DEST`).
+//! - [`storage::history`]: the store's history: every commit's numbered
+//!   entry (UTC time, what it was, counts) and change records (ids created,
+//!   records changed or deleted as they were), undone newest first to rebuild
+//!   a past state; `Labelled` names the transactions of an import or query,
+//!   [`Database::write_as`] any other change (a merge).
+//! - [`views`]: time as views of a [`Database`]: `--at-tx N`
+//!   ([`Database::at_tx`]), `--as-of DATE` ([`Database::as_of`]), `log`,
+//!   `diff` and `compact`; the CLI commands are in `cli/history.rs`.
 //! - [`graph`]: petgraph plus indexes (label, key, name and alias, adjacency
 //!   lists with relationship types as numbers), and `Txn`. The graph keeps
 //!   names and aliases one key space per entity kind
@@ -121,7 +129,16 @@
 //! - Every change to the graph goes through a `Txn`; a `Txn` commits to storage
 //!   as one batch or not at all, so the store holds all of an import or a
 //!   write query, or none of it, even after `kill -9`.
-//! - The store carries a format version, checked on open.
+//! - The store carries a format version, checked on open; a store of format 1
+//!   (before the history) is upgraded in place in one atomic batch, and its
+//!   history starts with that upgrade.
+//! - Every commit writes its history entry and change records in the same
+//!   atomic batch as its records, so the history always agrees with the
+//!   store. Opening never replays the history; only a view of the past reads
+//!   it. Creations are kept as id ranges, so an import adds little to it.
+//! - Views of time (`--at-tx`, `--as-of`) are detached, read-only copies at
+//!   the [`Database`] level: their storage refuses every write, and the
+//!   executor, procedures and exports need not know of them.
 //! - A full disk, an I/O error or a read-only medium fails the transaction
 //!   that met it, promptly and with its cause ([`Error::NoSpace`],
 //!   [`Error::DeviceIo`], [`Error::ReadOnly`]), and nothing else: a commit
@@ -167,6 +184,7 @@ pub mod storage;
 pub mod temporal;
 pub mod textmatch;
 pub mod value;
+pub mod views;
 
 pub use cancel::Cancel;
 pub use db::{Database, Stats};

@@ -135,6 +135,31 @@ fn kill_at_many_moments(
         }
         let report = succeed(&victim, &["check"]);
         assert!(report.contains("agree"), "{report}");
+        // The history agrees with the records: one more transaction exactly
+        // when the write landed, and undoing it gives the state before.
+        let before_tx = log_len(before);
+        let now_tx = log_len(&victim);
+        if &now == state_before {
+            assert_eq!(
+                now_tx, before_tx,
+                "{name}: kill point {k}: a transaction without its records"
+            );
+        } else {
+            assert_eq!(
+                now_tx,
+                before_tx + 1,
+                "{name}: kill point {k}: records without their transaction"
+            );
+            if k % 5 == 0 {
+                let tx = before_tx.to_string();
+                let past: Json = serde_json::from_str(&succeed(
+                    &victim,
+                    &["stats", "--at-tx", &tx, "--format", "json"],
+                ))
+                .expect("stats prints JSON");
+                assert_eq!(&past, state_before, "{name}: kill point {k}: --at-tx {tx}");
+            }
+        }
         // The store takes writes again after the crash (checked at every fifth
         // point: each check costs a full load of the store).
         if k % 5 == 0 {
@@ -146,6 +171,13 @@ fn kill_at_many_moments(
         std::fs::remove_dir_all(&victim).expect("removing a victim store");
     }
     (none, all)
+}
+
+/// How many transactions the store's log lists.
+fn log_len(store: &Path) -> usize {
+    let log: Json = serde_json::from_str(&succeed(store, &["log", "--format", "json"]))
+        .expect("log prints JSON");
+    log.as_array().expect("the log is an array").len()
 }
 
 /// Runs `query` to its end on `store` and returns how long it took.

@@ -1,7 +1,10 @@
-//! A store written by the release before temporal values (made with
-//! `claimgraph import examples/bakhmut.triples examples/bakhmut-followup.triples`
-//! and kept in `tests/data/store-before-temporal`) still opens, and answers the
-//! example questions exactly as a store imported by this release does.
+//! Stores written by earlier releases still open, and answer the example
+//! questions exactly as a store imported by this release does:
+//! `tests/data/store-before-temporal` (made with `claimgraph import
+//! examples/bakhmut.triples examples/bakhmut-followup.triples` by the release
+//! before temporal values) and `tests/data/store-before-history` (the same
+//! imports and the write query [`WRITE`], by the release before the store's
+//! history; format version 1, upgraded at open).
 
 use std::path::{Path, PathBuf};
 
@@ -13,9 +16,17 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The write query run on `store-before-history` after the two imports.
+const WRITE: &str = "MATCH (o:Organisation {name: 'Wagner'}) SET o.founded = 2014 RETURN o.name";
+
 /// A copy of the kept store, so that opening it cannot change the test data.
 fn old_store(dir: &Path) -> PathBuf {
-    let from = root().join("tests/data/store-before-temporal/data");
+    kept_store("store-before-temporal", dir)
+}
+
+/// A copy of the kept store `name` in `dir`.
+fn kept_store(name: &str, dir: &Path) -> PathBuf {
+    let from = root().join("tests/data").join(name).join("data");
     let to = dir.join("store");
     std::fs::create_dir_all(to.join("data")).unwrap();
     for entry in std::fs::read_dir(&from).unwrap() {
@@ -37,11 +48,8 @@ fn fresh() -> Database {
     db
 }
 
-#[test]
-fn a_store_of_the_previous_release_answers_the_same() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut old = Database::open(old_store(dir.path())).expect("the old store opens");
-    let mut new = fresh();
+/// Every example question has the same answer on `old` and `new`.
+fn same_answers(old: &mut Database, new: &mut Database) {
     let text = std::fs::read_to_string(root().join("examples/queries.cypher")).unwrap();
     let mut compared = 0;
     for item in script::split(&text) {
@@ -59,6 +67,47 @@ fn a_store_of_the_previous_release_answers_the_same() {
         compared += 1;
     }
     assert!(compared >= 5, "only {compared} questions compared");
+}
+
+#[test]
+fn a_store_of_the_previous_release_answers_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut old = Database::open(old_store(dir.path())).expect("the old store opens");
+    same_answers(&mut old, &mut fresh());
+}
+
+#[test]
+fn a_store_before_history_is_upgraded_and_its_history_starts_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = kept_store("store-before-history", dir.path());
+    let mut new = fresh();
+    new.query(WRITE, &Params::new()).unwrap();
+    {
+        let mut old = Database::open(&path).expect("the old store opens");
+        same_answers(&mut old, &mut new);
+        let founded = "MATCH (o:Organisation {name: 'Wagner'}) RETURN o.founded";
+        let r = old.query(founded, &Params::new()).unwrap();
+        assert_eq!(r.rows, [[ResultValue::Int(2014)]], "the old write query");
+        let log = old.log().unwrap();
+        assert_eq!(log.len(), 1, "{log:?}");
+        assert_eq!(log[0].tx, 1);
+        assert_eq!(log[0].what, "upgrade from format version 1");
+        // The state at the upgrade is kept; nothing before it is.
+        let mut at = old.at_tx(1).unwrap();
+        same_answers(&mut at, &mut new);
+        let e = old.at_tx(0).err().expect("no state before the upgrade");
+        assert!(e.to_string().contains("older than the history"), "{e}");
+        old.query("CREATE (:Probe)", &Params::new()).unwrap();
+    }
+    // Reopened: upgraded once, and the write after it is transaction 2.
+    let old = Database::open(&path).unwrap();
+    let log = old.log().unwrap();
+    assert_eq!(
+        log.iter().map(|e| e.what.as_str()).collect::<Vec<_>>(),
+        ["upgrade from format version 1", "CREATE (:Probe)"]
+    );
+    let mut at = old.at_tx(1).unwrap();
+    same_answers(&mut at, &mut new);
 }
 
 #[test]

@@ -109,6 +109,8 @@ class Database:
         params: Optional[Mapping[str, Value]] = None,
         *,
         timeout: Optional[float] = None,
+        as_of: Optional[str] = None,
+        at_tx: Optional[int] = None,
     ) -> Result: ...
     def import_file(
         self, path: Union[str, "os.PathLike[str]"], format: Optional[str] = None

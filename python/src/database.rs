@@ -264,14 +264,20 @@ impl Database {
 
     /// Runs one openCypher query. `params` maps names (without `$`) to values;
     /// `timeout` is in seconds. A query that writes commits as one transaction,
-    /// or (on an error, a timeout or Ctrl-C) writes nothing.
-    #[pyo3(signature = (text, params=None, *, timeout=None))]
+    /// or (on an error, a timeout or Ctrl-C) writes nothing. `as_of` (an ISO
+    /// 8601 date) answers as the articles dated on or before it tell it;
+    /// `at_tx` from the store as it was after that transaction; both are
+    /// read-only views, like `--as-of` and `--at-tx`.
+    #[pyo3(signature = (text, params=None, *, timeout=None, as_of=None, at_tx=None))]
+    #[allow(clippy::too_many_arguments)]
     fn query(
         &self,
         py: Python<'_>,
         text: &str,
         params: Option<&Bound<'_, PyAny>>,
         timeout: Option<f64>,
+        as_of: Option<String>,
+        at_tx: Option<u64>,
     ) -> PyResult<QueryResultPy> {
         let params = params_from(params)?;
         let cancel = cancel_for(timeout)?;
@@ -284,7 +290,20 @@ impl Database {
         }
         let text = text.to_string();
         let result = self.run(py, &cancel, move |engine, cancel| {
-            Ok(engine.query_with(&text, &params, cancel)?)
+            if as_of.is_none() && at_tx.is_none() {
+                return Ok(engine.query_with(&text, &params, cancel)?);
+            }
+            let at = match at_tx {
+                Some(tx) => Some(engine.at_tx(tx)?),
+                None => None,
+            };
+            let mut view = match (&as_of, at) {
+                (Some(date), Some(at)) => at.as_of(date)?,
+                (Some(date), None) => engine.as_of(date)?,
+                (None, Some(at)) => at,
+                (None, None) => unreachable!("handled above"),
+            };
+            Ok(view.query_with(&text, &params, cancel)?)
         })?;
         Ok(QueryResultPy::new(result, self.shared.clone()))
     }

@@ -114,6 +114,7 @@ pub fn to_pyerr(py: Python<'_>, err: &CrateError) -> PyErr {
         CrateError::NoSpace { .. } => (StoreFull::new_err(text.clone()), "no_space"),
         CrateError::FormatVersion { .. } => store("format_version"),
         CrateError::Corrupt(_) => store("corrupt"),
+        CrateError::History(_) => (QueryError::new_err(text.clone()), "history"),
         CrateError::Storage(_) => store("storage"),
         CrateError::DeviceIo { .. } => store("device_io"),
         CrateError::ReadOnly { .. } => store("read_only"),

@@ -10,6 +10,10 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod history;
+
+pub use history::TimeArgs;
+
 use crate::cancel::Cancel;
 use crate::db::{Database, Stats};
 use crate::error::{Error, Result};
@@ -83,6 +87,8 @@ pub enum Command {
         format: Option<ResultFormatArg>,
         #[command(flatten)]
         timeout: TimeoutArg,
+        #[command(flatten)]
+        time: TimeArgs,
     },
     /// Run a script of ;-ended statements and :commands (FILE or - for standard input).
     Run {
@@ -93,6 +99,8 @@ pub enum Command {
         format: Option<ResultFormatArg>,
         #[command(flatten)]
         timeout: TimeoutArg,
+        #[command(flatten)]
+        time: TimeArgs,
     },
     /// Export the graph, or the subgraph of a query's result.
     Export {
@@ -109,12 +117,39 @@ pub enum Command {
         output: Option<PathBuf>,
         #[command(flatten)]
         timeout: TimeoutArg,
+        #[command(flatten)]
+        time: TimeArgs,
     },
     /// Count what the store holds.
     Stats {
         /// How to print [default: table on a terminal, json otherwise].
         #[arg(long, value_enum)]
         format: Option<StatsFormatArg>,
+        #[command(flatten)]
+        time: TimeArgs,
+    },
+    /// List the store's transactions: number, UTC time, what it was, its counts.
+    Log {
+        /// How to print [default: table on a terminal, json otherwise].
+        #[arg(long, value_enum)]
+        format: Option<StatsFormatArg>,
+    },
+    /// The nodes and relationships added, removed and changed from the state
+    /// after transaction N to the state after transaction M.
+    Diff {
+        n: u64,
+        m: u64,
+        /// How to print [default: table on a terminal, json otherwise].
+        #[arg(long, value_enum)]
+        format: Option<StatsFormatArg>,
+    },
+    /// Drop the history that only the states before transaction N need.
+    #[command(
+        after_help = "The log keeps every entry; `--at-tx` older than N - 1 is refused afterwards."
+    )]
+    Compact {
+        #[arg(long, value_name = "N")]
+        before: u64,
     },
     /// Verify that the store's records and indexes agree.
     #[command(
@@ -130,7 +165,10 @@ pub enum Command {
         dest: PathBuf,
     },
     /// The interactive shell (also what a bare `claimgraph` runs on a terminal).
-    Repl,
+    Repl {
+        #[command(flatten)]
+        time: TimeArgs,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -260,6 +298,12 @@ fn wants_json_errors(cli: &Cli) -> bool {
                 ..
             } | Command::Stats {
                 format: Some(StatsFormatArg::Json),
+                ..
+            } | Command::Log {
+                format: Some(StatsFormatArg::Json),
+            } | Command::Diff {
+                format: Some(StatsFormatArg::Json),
+                ..
             } | Command::Export {
                 format: ExportFormatArg::Json,
                 ..
@@ -461,8 +505,9 @@ fn run(cli: Cli) -> Result<()> {
             params,
             format,
             timeout,
+            time,
         }) => {
-            let mut db = open_for_query(&cli.store, &query)?;
+            let mut db = history::view(open_for_query(&cli.store, &query)?, &time)?;
             let cancel = cancel_for(&timeout);
             let result = db.query_with(&query, &params_of(params), &cancel)?;
             let format = ResultFormatArg::resolve(format);
@@ -480,8 +525,9 @@ fn run(cli: Cli) -> Result<()> {
             file,
             format,
             timeout,
+            time,
         }) => {
-            let mut db = open(&cli.store)?;
+            let mut db = history::view(open(&cli.store)?, &time)?;
             let (name, text) = read_script(&file)?;
             run_script(
                 &mut db,
@@ -497,8 +543,9 @@ fn run(cli: Cli) -> Result<()> {
             format,
             output,
             timeout,
+            time,
         }) => {
-            let mut db = open_existing(&cli.store)?;
+            let mut db = history::view(open_existing(&cli.store)?, &time)?;
             crate::export::export_with(
                 &mut db,
                 query.as_deref(),
@@ -508,8 +555,13 @@ fn run(cli: Cli) -> Result<()> {
                 &cancel_for(&timeout),
             )
         }
-        Some(Command::Stats { format }) => {
-            let db = open_existing(&cli.store)?;
+        Some(Command::Log { format }) => history::log(&open_existing(&cli.store)?, format),
+        Some(Command::Diff { n, m, format }) => {
+            history::diff(&open_existing(&cli.store)?, n, m, format)
+        }
+        Some(Command::Compact { before }) => history::compact(open_existing(&cli.store)?, before),
+        Some(Command::Stats { format, time }) => {
+            let db = history::view(open_existing(&cli.store)?, &time)?;
             let stats = db.stats();
             let json = match format {
                 Some(StatsFormatArg::Json) => true,
@@ -557,7 +609,9 @@ fn run(cli: Cli) -> Result<()> {
             db.close_for_exit();
             Ok(())
         }
-        Some(Command::Repl) => crate::repl::run(open(&cli.store)?),
+        Some(Command::Repl { time }) => {
+            crate::repl::run_viewed(open(&cli.store)?, time.as_of, time.at_tx)
+        }
         None => {
             if std::io::stdin().is_terminal() {
                 crate::repl::run(open(&cli.store)?)

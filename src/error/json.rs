@@ -27,6 +27,7 @@ impl Error {
                     Error::StoreLocked { .. } => "StoreLocked",
                     Error::FormatVersion { .. } => "FormatVersion",
                     Error::Corrupt(_) => "Corrupt",
+                    Error::History(_) => "History",
                     Error::Storage(_) => "StorageError",
                     _ => "IOError",
                 };

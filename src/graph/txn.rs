@@ -7,6 +7,7 @@ use super::{Dir, Graph};
 use crate::error::{Error, Result};
 use crate::model::{stance_rule_violation, Node, NodeId, RelId, Relationship};
 use crate::result::WriteStats;
+use crate::storage::history::{ranges, Change, TxChangesRef};
 use crate::storage::{BatchRef, Storage};
 use crate::value::{Properties, Value};
 
@@ -429,14 +430,66 @@ impl<'g> Txn<'g> {
         batch
     }
 
-    /// Writes every change to storage as one atomic batch. On any error the
-    /// graph is rolled back and storage is untouched.
+    /// How to take this transaction back, for the store's history: the ids
+    /// it created, and the records it changed or deleted as they were before
+    /// it (the first undo step of each holds that).
+    fn undo_record(&self) -> TxChangesRef<'_> {
+        let created_nodes = ranges(
+            self.dirty_nodes
+                .range(self.start_next_node..)
+                .copied()
+                .filter(|&id| self.graph.node(id).is_some()),
+        );
+        let created_rels = ranges(
+            self.dirty_rels
+                .range(self.start_next_rel..)
+                .copied()
+                .filter(|&id| self.graph.relationship(id).is_some()),
+        );
+        let mut seen_nodes = HashSet::new();
+        let mut seen_rels = HashSet::new();
+        let mut before_nodes = Vec::new();
+        let mut before_rels = Vec::new();
+        for step in &self.undo {
+            match step {
+                Undo::ChangedNode(n) | Undo::DeletedNode(n)
+                    if n.id < self.start_next_node && seen_nodes.insert(n.id) =>
+                {
+                    before_nodes.push(&**n)
+                }
+                Undo::ChangedRel(r) | Undo::DeletedRel(r)
+                    if r.id < self.start_next_rel && seen_rels.insert(r.id) =>
+                {
+                    before_rels.push(&**r)
+                }
+                _ => {}
+            }
+        }
+        TxChangesRef {
+            created_nodes,
+            created_rels,
+            before_nodes,
+            before_rels,
+            next_node_id: self.start_next_node,
+            next_rel_id: self.start_next_rel,
+        }
+    }
+
+    /// Writes every change to storage as one atomic batch, with its entry in
+    /// the store's history. On any error the graph is rolled back and storage
+    /// is untouched.
     pub fn commit(mut self, storage: &mut dyn Storage) -> Result<WriteStats> {
         self.check_deferred()?;
         let changed = !self.undo.is_empty();
         if changed {
             let batch = self.batch();
-            storage.commit(&batch)?;
+            let change = Change {
+                what: "change",
+                stats: self.stats,
+                undo: self.undo_record(),
+                starts_history: false,
+            };
+            storage.commit(&batch, &change)?;
         }
         self.undo.clear();
         self.committed = true;

@@ -15,6 +15,7 @@ mod helper;
 mod lex;
 mod schema;
 mod session;
+mod time;
 
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -81,9 +82,20 @@ pub fn run(db: Database) -> Result<()> {
     run_with(db, ShellOptions::from_env())
 }
 
+/// Runs the shell over `db` with views of time on from the start
+/// (`repl --as-of DATE --at-tx N`).
+pub fn run_viewed(db: Database, as_of: Option<String>, at_tx: Option<u64>) -> Result<()> {
+    let mut session = Session::new(db);
+    session.set_time_view(time::TimeView { as_of, at_tx })?;
+    run_session(session, ShellOptions::from_env())
+}
+
 /// Runs the shell over `db` until the user leaves.
 pub fn run_with(db: Database, options: ShellOptions) -> Result<()> {
-    let mut session = Session::new(db);
+    run_session(Session::new(db), options)
+}
+
+fn run_session(mut session: Session, options: ShellOptions) -> Result<()> {
     session.max_rows = Some(DEFAULT_MAX_ROWS);
     if !io::stdin().is_terminal() {
         return run_piped(&mut session);
@@ -299,10 +311,14 @@ impl Interactive {
             // The validator keeps a statement open until its `;`, but a terminal
             // the editor cannot drive (TERM=dumb) gives one line at a time: those
             // lines are gathered here, under a continuation prompt.
-            let prompt = if pending.is_empty() {
-                PROMPT
-            } else {
-                CONTINUATION_PROMPT
+            let viewed;
+            let prompt = match self.session.time_view().describe() {
+                Some(view) if pending.is_empty() => {
+                    viewed = format!("claimgraph [{view}]> ");
+                    viewed.as_str()
+                }
+                _ if pending.is_empty() => PROMPT,
+                _ => CONTINUATION_PROMPT,
             };
             let line = match self.editor.readline(prompt) {
                 Ok(line) => line,

@@ -31,7 +31,7 @@ const MAX_VALUE_DEPTH: usize = 256;
 
 /// The state of one shell or script run.
 pub struct Session {
-    db: Database,
+    pub(super) db: Database,
     /// Parameters for `$name` in statements, set by `:param`.
     pub params: Params,
     /// How results are printed.
@@ -44,6 +44,9 @@ pub struct Session {
     pub width: Option<u16>,
     cancel: Cancel,
     changed: bool,
+    /// The store itself while a view of time is on (`:as-of`, `:at-tx`).
+    pub(super) store: Option<Database>,
+    pub(super) view: super::time::TimeView,
 }
 
 impl Session {
@@ -58,6 +61,8 @@ impl Session {
             width: None,
             cancel: Cancel::new(),
             changed: false,
+            store: None,
+            view: Default::default(),
         }
     }
 
@@ -71,7 +76,7 @@ impl Session {
 
     /// Closes the session, giving the store back.
     pub fn into_database(self) -> Database {
-        self.db
+        self.store.unwrap_or(self.db)
     }
 
     /// The flag that stops the running statement. It is cleared before each statement.
@@ -316,6 +321,8 @@ pub const HELP: &[(&str, &str)] = &[
         "write the graph, or a query's subgraph, as json, dot, svg, graphml, nquads, cypher or neo4j-csv",
     ),
     (":format table|json|csv", "how results are printed"),
+    (":as-of DATE|off", "answer as of an article date"),
+    (":at-tx N|off", "answer from the store after transaction N"),
     (":timing on|off", "print how long each statement takes"),
     (
         ":max_rows N",
@@ -421,6 +428,8 @@ pub fn run_command(session: &mut Session, line: &str, out: &mut dyn Write) -> Re
             }
         }
         "schema" => super::schema::print(&mut session.db, out)?,
+        "as-of" => super::time::command(session, super::time::Axis::AsOf, args, out)?,
+        "at-tx" => super::time::command(session, super::time::Axis::AtTx, args, out)?,
         "param" => command_param(session, line, args_at, out)?,
         "params" => match args {
             "" => {

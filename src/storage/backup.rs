@@ -12,8 +12,9 @@ use super::{BatchRef, Storage};
 use crate::error::{Error, Result};
 
 /// Writes `records` as a new store at `dest`, which must not exist. Returns
-/// the bytes the copy takes on disk.
-pub fn write(dest: &Path, records: &BatchRef<'_>) -> Result<u64> {
+/// the bytes the copy takes on disk. The copy's history starts with one
+/// transaction, `what`: states of the store before it are not copied.
+pub fn write(dest: &Path, records: &BatchRef<'_>, what: &str) -> Result<u64> {
     refuse_existing(dest)?;
     let parent = match dest.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -41,7 +42,18 @@ pub fn write(dest: &Path, records: &BatchRef<'_>) -> Result<u64> {
         .map_err(|e| super::device::io_error(dest, "this backup", e))?;
     let size = {
         let mut copy = SledStorage::open(staging.path()).map_err(|e| e.during("this backup"))?;
-        copy.commit(records).map_err(|e| e.during("this backup"))?;
+        let mut change = super::Change {
+            what,
+            starts_history: true,
+            ..super::Change::default()
+        };
+        change.stats.nodes_created = records.put_nodes.len() as u64;
+        change.stats.relationships_created = records.put_relationships.len() as u64;
+        change.undo.created_nodes = super::history::ranges(records.put_nodes.iter().map(|n| n.id));
+        change.undo.created_rels =
+            super::history::ranges(records.put_relationships.iter().map(|r| r.id));
+        copy.commit(records, &change)
+            .map_err(|e| e.during("this backup"))?;
         copy.size_on_disk().unwrap_or(0)
     };
     refuse_existing(dest)?;

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
+use super::history::{Change, HistoryState, TxChanges, TxEntry};
 use super::{BatchRef, Snapshot, Storage};
 use crate::error::Result;
 use crate::model::{Node, NodeId, RelId, Relationship};
@@ -19,6 +20,9 @@ struct Inner {
     relationships: BTreeMap<RelId, Relationship>,
     next_node_id: NodeId,
     next_rel_id: RelId,
+    entries: BTreeMap<u64, TxEntry>,
+    changes: BTreeMap<u64, TxChanges>,
+    floor: u64,
 }
 
 impl MemoryStorage {
@@ -40,8 +44,25 @@ impl Storage for MemoryStorage {
         })
     }
 
-    fn commit(&mut self, batch: &BatchRef<'_>) -> Result<()> {
+    fn commit(&mut self, batch: &BatchRef<'_>, change: &Change<'_>) -> Result<()> {
         let mut inner = self.inner();
+        let tx = inner.entries.keys().next_back().map_or(1, |t| t + 1);
+        inner.entries.insert(tx, change.entry(tx));
+        let u = &change.undo;
+        inner.changes.insert(
+            tx,
+            TxChanges {
+                created_nodes: u.created_nodes.clone(),
+                created_rels: u.created_rels.clone(),
+                before_nodes: u.before_nodes.iter().map(|n| (*n).clone()).collect(),
+                before_rels: u.before_rels.iter().map(|r| (*r).clone()).collect(),
+                next_node_id: u.next_node_id,
+                next_rel_id: u.next_rel_id,
+            },
+        );
+        if change.starts_history {
+            inner.floor = tx;
+        }
         for id in &batch.delete_relationships {
             inner.relationships.remove(id);
         }
@@ -61,5 +82,39 @@ impl Storage for MemoryStorage {
 
     fn describe(&self) -> String {
         "memory".to_string()
+    }
+
+    fn history(&self) -> Result<HistoryState> {
+        let inner = self.inner();
+        Ok(HistoryState {
+            last: inner.entries.keys().next_back().copied().unwrap_or(0),
+            floor: inner.floor,
+        })
+    }
+
+    fn log(&self) -> Result<Vec<TxEntry>> {
+        Ok(self.inner().entries.values().cloned().collect())
+    }
+
+    fn changes_after(&self, tx: u64) -> Result<Vec<(u64, TxChanges)>> {
+        let inner = self.inner();
+        Ok(inner
+            .changes
+            .range(tx.saturating_add(1)..)
+            .rev()
+            .map(|(t, c)| (*t, c.clone()))
+            .collect())
+    }
+
+    fn compact_history(&mut self, before: u64) -> Result<u64> {
+        let mut inner = self.inner();
+        let kept = inner.changes.split_off(&before);
+        let dropped = std::mem::replace(&mut inner.changes, kept);
+        let freed = dropped
+            .values()
+            .map(|c| postcard::to_allocvec(c).map_or(0, |b| b.len() as u64))
+            .sum();
+        inner.floor = inner.floor.max(before.saturating_sub(1));
+        Ok(freed)
     }
 }

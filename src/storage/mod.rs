@@ -7,14 +7,17 @@
 
 pub mod backup;
 pub mod device;
+pub mod history;
 pub mod memory;
 pub mod sled;
 
 use crate::error::Result;
 use crate::model::{Node, NodeId, RelId, Relationship};
+pub use history::{Change, HistoryState, TxChanges, TxEntry};
 
-/// The version of the on-disk format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The version of the on-disk format this build reads and writes (2: with
+/// the store's history). A store of version 1 is upgraded in place at open.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Everything a store holds, as loaded at open.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -81,8 +84,22 @@ pub trait Storage: Send {
     /// Reads every record.
     fn load(&self) -> Result<Snapshot>;
 
-    /// Applies a batch atomically and durably.
-    fn commit(&mut self, batch: &BatchRef<'_>) -> Result<()>;
+    /// Applies a batch atomically and durably, with its entry in the
+    /// store's history (the next transaction number) in the same batch.
+    fn commit(&mut self, batch: &BatchRef<'_>, change: &Change<'_>) -> Result<()>;
+
+    /// The last transaction and the oldest state that can be rebuilt.
+    fn history(&self) -> Result<HistoryState>;
+
+    /// Every transaction's entry, oldest first.
+    fn log(&self) -> Result<Vec<TxEntry>>;
+
+    /// The change records of the transactions after `tx`, newest first.
+    fn changes_after(&self, tx: u64) -> Result<Vec<(u64, TxChanges)>>;
+
+    /// Drops the change records of the transactions before `before` (their
+    /// entries stay in the log); returns the bytes freed.
+    fn compact_history(&mut self, before: u64) -> Result<u64>;
 
     /// Where the records live, for messages: a path or `memory`.
     fn describe(&self) -> String;
@@ -133,7 +150,9 @@ mod tests {
             next_rel_id: 1,
             ..Batch::default()
         };
-        store.commit(&batch.as_ref()).unwrap();
+        store
+            .commit(&batch.as_ref(), &change("import a", 2, 1))
+            .unwrap();
         let snap = store.load().unwrap();
         assert_eq!(snap.nodes, batch.put_nodes);
         assert_eq!(snap.relationships, batch.put_relationships);
@@ -147,7 +166,13 @@ mod tests {
             next_rel_id: 1,
             ..Batch::default()
         };
-        store.commit(&batch.as_ref()).unwrap();
+        let before_node = node(1, "Statement", "s");
+        let before_rel = rel(0, 0, 1);
+        let mut second = change("SET", 0, 0);
+        (second.undo.next_node_id, second.undo.next_rel_id) = (2, 1);
+        second.undo.before_nodes = vec![&before_node];
+        second.undo.before_rels = vec![&before_rel];
+        store.commit(&batch.as_ref(), &second).unwrap();
         let snap = store.load().unwrap();
         assert_eq!(snap.nodes[1].properties["name"], Value::from("t"));
         assert!(snap.relationships.is_empty());
@@ -155,10 +180,62 @@ mod tests {
         drop(store);
 
         // What was committed is there after reopening.
-        let store = open();
+        let mut store = open();
         let snap = store.load().unwrap();
         assert_eq!(snap.nodes.len(), 2);
         assert_eq!(snap.next_node_id, 2);
+
+        // Both transactions are in the history, in order, with their counts.
+        let log = store.log().unwrap();
+        assert_eq!(
+            log.iter()
+                .map(|e| (e.tx, e.what.as_str()))
+                .collect::<Vec<_>>(),
+            [(1, "import a"), (2, "SET")]
+        );
+        assert_eq!(log[0].nodes_created, 2);
+        assert!(log[0].time.ends_with('Z'), "{}", log[0].time);
+        assert_eq!(store.history().unwrap(), HistoryState { last: 2, floor: 0 });
+
+        // Undoing them gives back each earlier state.
+        let mut state = history::State::new(
+            snap.nodes.iter(),
+            snap.relationships.iter(),
+            snap.next_node_id,
+            snap.next_rel_id,
+        );
+        let changes = store.changes_after(0).unwrap();
+        assert_eq!(changes.iter().map(|c| c.0).collect::<Vec<_>>(), [2, 1]);
+        let mut changes = changes.into_iter().map(|c| c.1);
+        history::undo(&mut state, changes.next());
+        assert_eq!(state.nodes[&1].properties["name"], Value::from("s"));
+        assert_eq!(state.rels.len(), 1);
+        assert_eq!((state.next_node_id, state.next_rel_id), (2, 1));
+        history::undo(&mut state, changes.next());
+        assert!(state.nodes.is_empty() && state.rels.is_empty());
+        assert_eq!((state.next_node_id, state.next_rel_id), (0, 0));
+
+        // Compacting drops the older change records and moves the floor.
+        let freed = store.compact_history(2).unwrap();
+        assert!(freed > 0);
+        assert_eq!(store.history().unwrap(), HistoryState { last: 2, floor: 1 });
+        assert_eq!(store.changes_after(1).unwrap().len(), 1);
+        assert_eq!(store.log().unwrap().len(), 2, "the log keeps every entry");
+        drop(store);
+        let store = open();
+        assert_eq!(store.history().unwrap(), HistoryState { last: 2, floor: 1 });
+    }
+
+    /// A change that creates `nodes` nodes and `rels` relationships from ids 0.
+    fn change(what: &str, nodes: u64, rels: u64) -> Change<'_> {
+        let mut c = Change {
+            what,
+            ..Change::default()
+        };
+        c.stats.nodes_created = nodes;
+        c.undo.created_nodes = history::ranges(0..nodes);
+        c.undo.created_rels = history::ranges(0..rels);
+        c
     }
 
     #[test]

@@ -4,6 +4,9 @@
 //! |---|---|
 //! | `m` `format_version` | `u32`, big-endian |
 //! | `l` seq (`u64` BE) chunk (`u32` BE) | one chunk (at most 8 MiB) of a postcard-encoded [`Batch`] |
+//! | `h` tx (`u64` BE) | the transaction's postcard-encoded [`TxEntry`] |
+//! | `c` tx (`u64` BE) chunk (`u32` BE) | one chunk of its [`TxChanges`](super::TxChanges) |
+//! | `m` `history_floor` | `u64` BE: the oldest state kept is after this transaction |
 //!
 //! Each commit appends one batch, split into chunks, as one `sled::Batch`, which
 //! sled applies atomically, then flushes to disk. Opening replays the batches in
@@ -11,6 +14,11 @@
 //! records, and the whole import of a large corpus is written in one sequential
 //! pass. When the log holds many batches, opening rewrites it as one batch of
 //! the current records (again in one atomic `sled::Batch`).
+//!
+//! A commit writes its history entry and change records in the same
+//! `sled::Batch` as its records ([`super::history`]). A store of format 1
+//! (before history) is upgraded at open in one atomic batch: its history
+//! starts with a transaction that says so.
 //!
 //! A lock file in the store's directory keeps a second process out.
 //!
@@ -28,12 +36,21 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use super::device;
+mod history;
+
+use self::history::{encode_entry, entry_key};
+use super::history::{Change, HistoryState, TxChanges, TxEntry};
 use super::{Batch, BatchRef, Snapshot, Storage, FORMAT_VERSION};
 use crate::error::{Error, Result};
 use crate::model::{Node, Relationship};
 
 const META_FORMAT: &[u8] = b"mformat_version";
+const META_FLOOR: &[u8] = b"mhistory_floor";
 const LOG_PREFIX: u8 = b'l';
+const ENTRY_PREFIX: u8 = b'h';
+const CHANGES_PREFIX: u8 = b'c';
+/// The format before the store's history, upgraded at open.
+const FORMAT_BEFORE_HISTORY: u32 = 1;
 /// The largest value written to sled.
 const CHUNK: usize = 8 << 20;
 /// Opening compacts a log of more batches than this.
@@ -60,6 +77,8 @@ pub struct SledStorage {
     db: Option<sled::Db>,
     /// The sequence number of the next batch.
     next_seq: std::sync::atomic::AtomicU64,
+    /// The last transaction of the history and the oldest state kept.
+    history: std::sync::Mutex<HistoryState>,
     /// Set when the store is read from a private copy: writes are refused.
     read_only: Option<ReadOnly>,
     /// The first storage error met: after it nothing more is written.
@@ -165,6 +184,7 @@ impl SledStorage {
             path: path.to_path_buf(),
             db: Some(db),
             next_seq: std::sync::atomic::AtomicU64::new(0),
+            history: Default::default(),
             read_only,
             failed: OnceLock::new(),
             _lock: lock,
@@ -178,6 +198,7 @@ impl SledStorage {
         store
             .next_seq
             .store(next, std::sync::atomic::Ordering::Relaxed);
+        *store.history_state() = store.read_history_state()?;
         Ok(store)
     }
 
@@ -254,6 +275,9 @@ impl SledStorage {
                         bytes.len()
                     ))
                 })?);
+                if found == FORMAT_BEFORE_HISTORY {
+                    return self.upgrade_from(found);
+                }
                 if found != FORMAT_VERSION {
                     return Err(Error::FormatVersion {
                         path: self.path.clone(),
@@ -275,6 +299,10 @@ impl SledStorage {
                 self.path.display()
             ))),
         }
+    }
+
+    fn history_state(&self) -> std::sync::MutexGuard<'_, HistoryState> {
+        self.history.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Overwrites the format version: only for tests of version checks.
@@ -416,8 +444,8 @@ pub fn files_read(path: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn log_key(seq: u64, chunk: u32) -> [u8; 13] {
-    let mut key = [LOG_PREFIX; 13];
+fn chunk_key(prefix: u8, seq: u64, chunk: u32) -> [u8; 13] {
+    let mut key = [prefix; 13];
     key[1..9].copy_from_slice(&seq.to_be_bytes());
     key[9..].copy_from_slice(&chunk.to_be_bytes());
     key
@@ -469,15 +497,25 @@ impl SledStorage {
     /// Adds the chunks of `batch` under sequence number `seq` to a sled
     /// batch; returns the bytes they take.
     fn append(b: &mut sled::Batch, seq: u64, batch: &BatchRef<'_>) -> Result<u64> {
+        Self::append_chunks(b, LOG_PREFIX, seq, batch)
+    }
+
+    /// Adds `value` in chunks under `prefix` and `seq`; returns the bytes.
+    fn append_chunks(
+        b: &mut sled::Batch,
+        prefix: u8,
+        seq: u64,
+        value: &impl serde::Serialize,
+    ) -> Result<u64> {
         let mut chunks = ChunkWriter::default();
-        postcard::to_io(batch, &mut chunks)
+        postcard::to_io(value, &mut chunks)
             .map_err(|e| Error::Corrupt(format!("cannot encode a batch: {e}")))?;
         let mut bytes = 0;
         for (i, chunk) in chunks.finish().into_iter().enumerate() {
             let i = u32::try_from(i)
                 .map_err(|_| Error::Corrupt("a batch of more than 2^32 chunks".into()))?;
             bytes += chunk.len() as u64;
-            b.insert(&log_key(seq, i), chunk);
+            b.insert(&chunk_key(prefix, seq, i), chunk);
         }
         Ok(bytes)
     }
@@ -586,16 +624,46 @@ impl Storage for SledStorage {
         Ok(snapshot)
     }
 
-    fn commit(&mut self, batch: &BatchRef<'_>) -> Result<()> {
+    fn commit(&mut self, batch: &BatchRef<'_>, change: &Change<'_>) -> Result<()> {
         const WHAT: &str = "this change";
         self.writable(WHAT)?;
         let seq = self
             .next_seq
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tx = self.history_state().last + 1;
         let mut b = sled::Batch::default();
-        let bytes = Self::append(&mut b, seq, batch)?;
+        let mut bytes = Self::append(&mut b, seq, batch)?;
+        bytes += Self::append_chunks(&mut b, CHANGES_PREFIX, tx, &change.undo)?;
+        let entry = encode_entry(&change.entry(tx))?;
+        bytes += entry.len() as u64;
+        b.insert(&entry_key(tx)[..], entry);
+        if change.starts_history {
+            b.insert(META_FLOOR, &tx.to_be_bytes());
+        }
         device::ensure_room(&self.path, WHAT, bytes)?;
-        self.apply(WHAT, b)
+        self.apply(WHAT, b)?;
+        let mut h = self.history_state();
+        h.last = tx;
+        if change.starts_history {
+            h.floor = tx;
+        }
+        Ok(())
+    }
+
+    fn history(&self) -> Result<HistoryState> {
+        Ok(self.history_state().clone())
+    }
+
+    fn log(&self) -> Result<Vec<TxEntry>> {
+        self.read_entries()
+    }
+
+    fn changes_after(&self, tx: u64) -> Result<Vec<(u64, TxChanges)>> {
+        self.read_changes_after(tx)
+    }
+
+    fn compact_history(&mut self, before: u64) -> Result<u64> {
+        self.drop_changes_before(before)
     }
 
     fn describe(&self) -> String {
@@ -698,7 +766,7 @@ mod tests {
                 next_node_id: i + 1,
                 ..Batch::default()
             };
-            store.commit(&batch.as_ref()).unwrap();
+            store.commit(&batch.as_ref(), &Change::default()).unwrap();
         }
         let before = store.load().unwrap();
         assert_eq!(before.nodes.len(), (COMPACT_AFTER + 10) / 2);
@@ -712,16 +780,25 @@ mod tests {
         assert_eq!(store.load().unwrap(), before);
         let mut store = store;
         store
-            .commit(&BatchRef {
-                next_node_id: 1000,
-                ..BatchRef::default()
-            })
+            .commit(
+                &BatchRef {
+                    next_node_id: 1000,
+                    ..BatchRef::default()
+                },
+                &Change::default(),
+            )
             .unwrap();
         drop(store);
         let store = SledStorage::open(dir.path()).unwrap();
         let after = store.load().unwrap();
         assert_eq!(after.nodes, before.nodes);
         assert_eq!(after.next_node_id, 1000);
+        assert_eq!(store.history().unwrap().last, COMPACT_AFTER as u64 + 11);
+        assert_eq!(
+            store.changes_after(COMPACT_AFTER as u64).unwrap().len(),
+            11,
+            "compacting the log keeps the history"
+        );
     }
 
     #[test]

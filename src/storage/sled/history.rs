@@ -1,0 +1,137 @@
+//! The sled backend's reading and compacting of the store's history (the
+//! `h` entries and `c` change records; see the parent module's key table).
+
+use super::{
+    chunk_key, log_key_parts, read_error, write_error, SledStorage, CHANGES_PREFIX, ENTRY_PREFIX,
+    FORMAT_VERSION, META_FLOOR, META_FORMAT,
+};
+use crate::error::{Error, Result};
+use crate::storage::history::{Change, HistoryState, TxChanges, TxEntry};
+
+impl SledStorage {
+    /// The last transaction and the oldest state kept, read at open.
+    pub(super) fn read_history_state(&self) -> Result<HistoryState> {
+        let path = &self.path;
+        let last = match self.db().scan_prefix([ENTRY_PREFIX]).next_back() {
+            Some(item) => tx_of(&item.map_err(|e| read_error(path, e))?.0)?,
+            None => 0,
+        };
+        let floor = match self.db().get(META_FLOOR).map_err(|e| read_error(path, e))? {
+            Some(bytes) => u64::from_be_bytes(bytes.as_ref().try_into().map_err(|_| {
+                Error::Corrupt(format!(
+                    "{}: the history floor key holds {} bytes, not 8",
+                    path.display(),
+                    bytes.len()
+                ))
+            })?),
+            None => 0,
+        };
+        Ok(HistoryState { last, floor })
+    }
+
+    /// Upgrades a store written before the history, in one atomic batch: the
+    /// new version and a first transaction saying so, from which the history
+    /// starts. A store read from a private copy is upgraded in the copy.
+    pub(super) fn upgrade_from(&self, found: u32) -> Result<()> {
+        let what = format!("upgrade from format version {found}");
+        let entry = Change {
+            what: &what,
+            ..Change::default()
+        }
+        .entry(1);
+        let mut b = sled::Batch::default();
+        b.insert(META_FORMAT, &FORMAT_VERSION.to_be_bytes());
+        b.insert(META_FLOOR, &1u64.to_be_bytes());
+        b.insert(&entry_key(1)[..], encode_entry(&entry)?);
+        let db = self.db();
+        db.apply_batch(b)
+            .and_then(|()| db.flush().map(drop))
+            .map_err(|e| write_error(&self.path, "upgrading the store", e))
+    }
+
+    pub(super) fn read_entries(&self) -> Result<Vec<TxEntry>> {
+        let mut out = Vec::new();
+        for item in self.db().scan_prefix([ENTRY_PREFIX]) {
+            let (key, bytes) = item.map_err(|e| read_error(&self.path, e))?;
+            let tx = tx_of(&key)?;
+            out.push(postcard::from_bytes(&bytes).map_err(|e| {
+                Error::Corrupt(format!(
+                    "the entry of transaction {tx} does not decode: {e}"
+                ))
+            })?);
+        }
+        Ok(out)
+    }
+
+    pub(super) fn read_changes_after(&self, tx: u64) -> Result<Vec<(u64, TxChanges)>> {
+        let from = chunk_key(CHANGES_PREFIX, tx.saturating_add(1), 0);
+        let to = chunk_key(CHANGES_PREFIX, u64::MAX, u32::MAX);
+        let mut out = Vec::new();
+        let mut current: Option<(u64, Vec<u8>)> = None;
+        let finish = |(t, buf): (u64, Vec<u8>)| -> Result<(u64, TxChanges)> {
+            let c = postcard::from_bytes(&buf).map_err(|e| {
+                Error::Corrupt(format!("the changes of transaction {t} do not decode: {e}"))
+            })?;
+            Ok((t, c))
+        };
+        for item in self.db().range(from..=to) {
+            let (key, bytes) = item.map_err(|e| read_error(&self.path, e))?;
+            let (t, _) = log_key_parts(&key)?;
+            match &mut current {
+                Some((s, buf)) if *s == t => buf.extend_from_slice(&bytes),
+                _ => {
+                    if let Some(done) = current.take() {
+                        out.push(finish(done)?);
+                    }
+                    current = Some((t, bytes.to_vec()));
+                }
+            }
+        }
+        if let Some(done) = current.take() {
+            out.push(finish(done)?);
+        }
+        out.reverse();
+        Ok(out)
+    }
+
+    pub(super) fn drop_changes_before(&mut self, before: u64) -> Result<u64> {
+        const WHAT: &str = "this compaction";
+        self.writable(WHAT)?;
+        let floor = {
+            let h = self.history_state();
+            h.floor.max(before.saturating_sub(1))
+        };
+        let mut b = sled::Batch::default();
+        let mut freed = 0u64;
+        let from = chunk_key(CHANGES_PREFIX, 0, 0);
+        let to = chunk_key(CHANGES_PREFIX, before, 0);
+        for item in self.db().range(from..to) {
+            let (key, bytes) = item.map_err(|e| read_error(&self.path, e))?;
+            freed += (key.len() + bytes.len()) as u64;
+            b.remove(key);
+        }
+        b.insert(META_FLOOR, &floor.to_be_bytes());
+        self.apply(WHAT, b)?;
+        self.history_state().floor = floor;
+        Ok(freed)
+    }
+}
+
+pub(super) fn entry_key(tx: u64) -> [u8; 9] {
+    let mut key = [ENTRY_PREFIX; 9];
+    key[1..].copy_from_slice(&tx.to_be_bytes());
+    key
+}
+
+pub(super) fn tx_of(key: &[u8]) -> Result<u64> {
+    let bytes: [u8; 8] = key
+        .get(1..9)
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| Error::Corrupt(format!("a history key has {} bytes, not 9", key.len())))?;
+    Ok(u64::from_be_bytes(bytes))
+}
+
+pub(super) fn encode_entry(entry: &TxEntry) -> Result<Vec<u8>> {
+    postcard::to_allocvec(entry)
+        .map_err(|e| Error::Corrupt(format!("cannot encode a history entry: {e}")))
+}
