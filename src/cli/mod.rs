@@ -110,6 +110,18 @@ pub enum Command {
         #[command(flatten)]
         timeout: TimeoutArg,
     },
+    /// Draw the stances of a statement or an entity on a date axis.
+    Timeline {
+        /// A statement's text, or an actor's, organisation's or place's name
+        /// (resolved as claims.find resolves it).
+        what: String,
+        /// The picture's format (svg).
+        #[arg(long, default_value = "svg")]
+        format: String,
+        /// Where to write [default: standard output].
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Count what the store holds.
     Stats {
         /// How to print [default: table on a terminal, json otherwise].
@@ -504,6 +516,25 @@ fn run(cli: Cli) -> Result<()> {
                 output.as_deref(),
                 &cancel_for(&timeout),
             )
+        }
+        Some(Command::Timeline {
+            what,
+            format,
+            output,
+        }) => {
+            if !format.eq_ignore_ascii_case("svg") {
+                return Err(Error::query(format!(
+                    "timeline draws svg only, not {format:?}: --format svg"
+                )));
+            }
+            let db = open_existing(&cli.store)?;
+            let (title, events) = crate::export::timeline::events(db.graph(), &what)?;
+            let draw =
+                |out: &mut dyn Write| crate::export::timeline::write_svg(&title, &events, out);
+            match output {
+                Some(path) => crate::export::write_file_atomically(&path, draw),
+                None => draw(&mut stdout.lock()),
+            }
         }
         Some(Command::Stats { format }) => {
             let db = open_existing(&cli.store)?;
