@@ -86,6 +86,8 @@
 //!   contested, timeline, first, find, entity, similar), which the `claims.*`
 //!   procedures, the `entity()` function and the shell's `:contested`,
 //!   `:stance`, `:timeline` and `:first` call.
+//! - [`export::timeline`]: `claimgraph timeline`, the stances of a statement
+//!   or an entity drawn on a date axis as SVG.
 //! - [`search`]: full-text search of statement texts and stance quotes
 //!   (folding, English stems, phrases, `-exclusions`, BM25, snippets) behind
 //!   `claims.search` and the shell's `:search`.

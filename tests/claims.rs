@@ -1075,3 +1075,92 @@ fn the_readme_walkthrough_on_liar() {
         TOP_REPEAL
     );
 }
+
+/// `claimgraph timeline`: one event per stance, in the stance's colour, and
+/// a picture that rsvg-convert renders.
+#[test]
+fn the_timeline_picture_draws_every_stance_and_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let bin = env!("CARGO_BIN_EXE_claimgraph");
+    let run = |args: &[&str]| {
+        Command::new(bin)
+            .arg("--store")
+            .arg(&store)
+            .args(args)
+            .env_remove("CLAIMGRAPH_STORE")
+            .output()
+            .unwrap()
+    };
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let files: Vec<String> = ["bakhmut.triples", "bakhmut-followup.triples"]
+        .iter()
+        .map(|f| examples.join(f).to_string_lossy().into_owned())
+        .collect();
+    assert!(run(&["import", &files[0], &files[1]]).status.success());
+    let db = bakhmut();
+    for (what, node) in [
+        (
+            "Bakhmut",
+            claims::entity(db.graph(), "Bakhmut", None)
+                .unwrap()
+                .unwrap(),
+        ),
+        (
+            "prigozhin",
+            claims::entity(db.graph(), "Prigozhin", None)
+                .unwrap()
+                .unwrap(),
+        ),
+    ] {
+        let svg = dir.path().join(format!("{what}.svg"));
+        let out = run(&[
+            "timeline",
+            what,
+            "--format",
+            "svg",
+            "--output",
+            svg.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::fs::read_to_string(&svg).unwrap();
+        // Well-formed XML.
+        let mut reader = quick_xml::Reader::from_str(&text);
+        loop {
+            match reader.read_event() {
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(_) => {}
+                Err(e) => panic!("{what}: {e}"),
+            }
+        }
+        let rows = claims::timeline(db.graph(), Target::Node(node)).unwrap();
+        for stance in ["claims", "denies", "assesses"] {
+            let want = rows.iter().filter(|r| r.stance.word() == stance).count();
+            let got = text.matches(&format!("class=\"event {stance}\"")).count();
+            assert_eq!(got, want, "{what}: {stance}");
+        }
+        for r in &rows {
+            let who = key(&db, r.who);
+            assert!(text.contains(&who), "{what}: {who} is not labelled");
+        }
+        let rendered = Command::new("rsvg-convert")
+            .arg(&svg)
+            .arg("-o")
+            .arg(dir.path().join(format!("{what}.png")))
+            .status();
+        match rendered {
+            Ok(status) => assert!(status.success(), "rsvg-convert refused {what}"),
+            Err(_) if std::env::var_os("CI").is_none() => {
+                eprintln!("rsvg-convert is not installed: the rendering was not checked")
+            }
+            Err(e) => panic!("rsvg-convert is needed in CI: {e}"),
+        }
+    }
+    let out = run(&["timeline", "zzqqxx", "--output", "/dev/null"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no statement, actor"));
+}

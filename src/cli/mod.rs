@@ -123,6 +123,18 @@ pub enum Command {
         #[command(flatten)]
         time: TimeArgs,
     },
+    /// Draw the stances of a statement or an entity on a date axis.
+    Timeline {
+        /// A statement's text, or an actor's, organisation's or place's name
+        /// (resolved as claims.find resolves it).
+        what: String,
+        /// The picture's format (svg).
+        #[arg(long, default_value = "svg")]
+        format: String,
+        /// Where to write [default: standard output].
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Count what the store holds.
     Stats {
         /// How to print [default: table on a terminal, json otherwise].
@@ -595,6 +607,25 @@ fn run(cli: Cli) -> Result<()> {
             history::diff(&open_existing(&cli.store)?, n, m, format)
         }
         Some(Command::Compact { before }) => history::compact(open_existing(&cli.store)?, before),
+        Some(Command::Timeline {
+            what,
+            format,
+            output,
+        }) => {
+            if !format.eq_ignore_ascii_case("svg") {
+                return Err(Error::query(format!(
+                    "timeline draws svg only, not {format:?}: --format svg"
+                )));
+            }
+            let db = open_existing(&cli.store)?;
+            let (title, events) = crate::export::timeline::events(db.graph(), &what)?;
+            let draw =
+                |out: &mut dyn Write| crate::export::timeline::write_svg(&title, &events, out);
+            match output {
+                Some(path) => crate::export::write_file_atomically(&path, draw),
+                None => draw(&mut stdout.lock()),
+            }
+        }
         Some(Command::Stats { format, time }) => {
             let db = history::view(open_existing(&cli.store)?, &time)?;
             let stats = db.stats();

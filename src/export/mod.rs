@@ -33,6 +33,7 @@ pub mod parquet;
 mod style;
 mod subgraph;
 pub mod svg;
+pub mod timeline;
 
 pub use subgraph::Subgraph;
 
