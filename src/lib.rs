@@ -90,6 +90,14 @@
 //!   of `--format json` is `error/json.rs`. Parameters are checked before
 //!   running in `query/exec/params.rs`.
 //! - [`db`]: [`Database`], the library API the CLI, the shell and tests use.
+//! - [`share`]: a store in use is shared. The shell holds the store in a
+//!   [`share::Shared`] and listens on `claimgraph.sock` in its directory
+//!   (owner only); other commands send their command line there
+//!   (`cli/remote.rs`), and the holder runs it with the in-process code,
+//!   printing into the answer; a stale socket (its holder died) is taken
+//!   over. Frames are versioned postcard ([`share::proto`], fuzzed in
+//!   `fuzz/fuzz_targets/share_frame.rs`). The holder of a lock that does not
+//!   share is named from `/proc/locks` ([`storage::holder`]).
 //! - [`output`], [`export`], [`repl`], [`cli`]: what users see. Exports
 //!   include ClaimReview JSON-LD (the `ASSESSES` relationships, re-importable)
 //!   and Parquet edge lists (`nodes.parquet`, `relationships.parquet` with
@@ -134,6 +142,9 @@
 //! - The graph's text index ([`graph::Graph::text_index`]) is derived: built
 //!   from the nodes on first use and dropped by every node change, so it can
 //!   never disagree with the records; claims counts are of distinct nodes.
+//! - A command sent to a store's holder runs through the same code as in
+//!   process and holds the store's lock for its whole run: it is one
+//!   transaction, and commands on one store never interleave.
 //! - No user input reaches a panic: errors are values with positions, nesting
 //!   is bounded before recursive code runs, and long loops can be cancelled.
 
@@ -151,6 +162,7 @@ pub mod props;
 pub mod query;
 pub mod repl;
 pub mod result;
+pub mod share;
 pub mod storage;
 pub mod temporal;
 pub mod textmatch;

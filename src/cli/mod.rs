@@ -10,6 +10,10 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod remote;
+mod script;
+pub use remote::handle;
+
 use crate::cancel::Cancel;
 use crate::db::{Database, Stats};
 use crate::error::{Error, Result};
@@ -204,11 +208,16 @@ fn parse_timeout(arg: &str) -> std::result::Result<Duration, String> {
 
 impl ResultFormatArg {
     fn resolve(arg: Option<Self>) -> OutputFormat {
+        Self::resolve_for(arg, std::io::stdout().is_terminal())
+    }
+
+    /// The format for standard output that is (or is not) a terminal.
+    fn resolve_for(arg: Option<Self>, terminal: bool) -> OutputFormat {
         match arg {
             Some(ResultFormatArg::Table) => OutputFormat::Table,
             Some(ResultFormatArg::Json) => OutputFormat::Json,
             Some(ResultFormatArg::Csv) => OutputFormat::Csv,
-            None if std::io::stdout().is_terminal() => OutputFormat::Table,
+            None if terminal => OutputFormat::Table,
             None => OutputFormat::Json,
         }
     }
@@ -233,6 +242,10 @@ impl From<ExportFormatArg> for ExportFormat {
 /// Runs the command line and returns the process's exit status.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    refuse_stdin_without_format(&cli);
+    if let Some(status) = remote::forward(&cli) {
+        return status;
+    }
     let json_errors = wants_json_errors(&cli);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -247,8 +260,29 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// `import -` without `--format` is a command-line error (status 2).
+fn refuse_stdin_without_format(cli: &Cli) {
+    if let Some(Command::Import {
+        files,
+        format: None,
+        mapping: None,
+        ..
+    }) = &cli.command
+    {
+        if files.iter().any(|f| f == Path::new("-")) {
+            use clap::CommandFactory;
+            Cli::command()
+                .error(
+                    clap::error::ErrorKind::MissingRequiredArgument,
+                    "reading an import from standard input (-) needs --format triples or --format jsonl",
+                )
+                .exit();
+        }
+    }
+}
+
 /// Whether the command asked for `--format json`, so that a refusal is a JSON object too.
-fn wants_json_errors(cli: &Cli) -> bool {
+pub(crate) fn wants_json_errors(cli: &Cli) -> bool {
     matches!(
         &cli.command,
         Some(
@@ -271,23 +305,30 @@ fn wants_json_errors(cli: &Cli) -> bool {
 /// Prints an error on stderr: diagnostics render themselves (`error: ...` with a
 /// caret), other errors get the `error: ` prefix.
 pub fn report(e: &Error) {
-    match e {
-        Error::Reported => {}
-        Error::Input(_) => eprintln!("{e}"),
-        Error::Query {
-            diagnostic: Some(d),
-            ..
-        } => eprintln!("{d}"),
-        _ => eprintln!("error: {e}"),
+    if let Some(text) = render_report(e) {
+        eprintln!("{text}");
     }
 }
 
-fn open(store: &Path) -> Result<Database> {
+/// The text [`report`] prints (none for an error already reported).
+pub fn render_report(e: &Error) -> Option<String> {
+    match e {
+        Error::Reported => None,
+        Error::Input(_) => Some(e.to_string()),
+        Error::Query {
+            diagnostic: Some(d),
+            ..
+        } => Some(d.to_string()),
+        _ => Some(format!("error: {e}")),
+    }
+}
+
+pub(crate) fn open(store: &Path) -> Result<Database> {
     Database::open(store)
 }
 
 /// Whether `store` holds a store already: a directory with something in it.
-fn store_exists(store: &Path) -> bool {
+pub(crate) fn store_exists(store: &Path) -> bool {
     std::fs::read_dir(store).is_ok_and(|mut entries| entries.next().is_some())
 }
 
@@ -377,7 +418,7 @@ fn import_files(
 
 /// What a refused import of several files did: `imported 1 of 3 files: a.triples;
 /// refused: b.triples (nothing of it written); not attempted: c.triples`.
-fn describe_partial_import(
+pub(crate) fn describe_partial_import(
     done: &[PathBuf],
     refused: &Path,
     rest: &[PathBuf],
@@ -402,11 +443,11 @@ fn describe_partial_import(
     out
 }
 
-fn params_of(args: ParamArgs) -> Params {
+pub(crate) fn params_of(args: ParamArgs) -> Params {
     args.params.into_iter().collect()
 }
 
-fn cancel_for(timeout: &TimeoutArg) -> Cancel {
+pub(crate) fn cancel_for(timeout: &TimeoutArg) -> Cancel {
     match timeout.timeout {
         Some(t) => Cancel::with_timeout(t),
         None => Cancel::new(),
@@ -442,15 +483,6 @@ fn run(cli: Cli) -> Result<()> {
                 ImportFormatArg::Jsonl => Format::Jsonl,
                 ImportFormatArg::Claimreview => Format::ClaimReview,
             });
-            if format.is_none() && files.iter().any(|f| f == Path::new("-")) {
-                use clap::CommandFactory;
-                Cli::command()
-                    .error(
-                        clap::error::ErrorKind::MissingRequiredArgument,
-                        "reading an import from standard input (-) needs --format triples or --format jsonl",
-                    )
-                    .exit();
-            }
             let mut db = open_for_import(&cli.store, dry_run)?;
             let result = import_files(&mut db, &files, format, dry_run);
             db.close_for_exit();
@@ -554,10 +586,10 @@ fn run(cli: Cli) -> Result<()> {
             db.close_for_exit();
             Ok(())
         }
-        Some(Command::Repl) => crate::repl::run(open(&cli.store)?),
+        Some(Command::Repl) => remote::shell(&cli.store),
         None => {
             if std::io::stdin().is_terminal() {
-                crate::repl::run(open(&cli.store)?)
+                remote::shell(&cli.store)
             } else {
                 let mut db = open(&cli.store)?;
                 let (name, text) = read_script(Path::new("-"))?;
@@ -573,11 +605,15 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 
-fn table_options() -> TableOptions {
+pub(crate) fn table_options() -> TableOptions {
     TableOptions::default()
 }
 
-fn import_one(db: &mut Database, file: &Path, format: Option<Format>) -> Result<ImportSummary> {
+pub(crate) fn import_one(
+    db: &mut Database,
+    file: &Path,
+    format: Option<Format>,
+) -> Result<ImportSummary> {
     if file == Path::new("-") {
         let Some(format) = format else {
             return Err(Error::query(
@@ -636,7 +672,7 @@ pub fn describe_import(file: &Path, s: &ImportSummary) -> String {
     )
 }
 
-fn write_stats_table(db: &Database, stats: &Stats, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn write_stats_table(db: &Database, stats: &Stats, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
         "{}: {} nodes, {} relationships, {} articles",
@@ -658,111 +694,4 @@ fn write_stats_table(db: &Database, stats: &Stats, out: &mut dyn Write) -> Resul
     Ok(())
 }
 
-fn read_script(file: &Path) -> Result<(String, String)> {
-    let bytes = if file == Path::new("-") {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)?;
-        bytes
-    } else {
-        std::fs::read(file).map_err(|e| Error::io(file, e))?
-    };
-    let name = if file == Path::new("-") {
-        "<stdin>".to_string()
-    } else {
-        file.display().to_string()
-    };
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok((name, text)),
-        Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let bytes = e.into_bytes();
-            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
-            Err(crate::error::Diagnostic::at_offset(
-                Some(&name),
-                &prefix,
-                valid,
-                "the script is not valid UTF-8 here",
-            )
-            .into())
-        }
-    }
-}
-
-fn run_script(
-    db: &mut Database,
-    name: &str,
-    text: &str,
-    format: OutputFormat,
-    timeout: &TimeoutArg,
-) -> Result<()> {
-    use crate::query::script::{self, ItemKind};
-    use crate::repl::{Flow, Session};
-
-    let taken = std::mem::replace(db, Database::in_memory());
-    let mut session = Session::new(taken);
-    session.format = format;
-    let stdout = std::io::stdout();
-    let mut result = Ok(());
-    for item in script::split(text) {
-        let mut out = stdout.lock();
-        let outcome = match item.kind {
-            ItemKind::Command => session.execute(&item.text, &mut out),
-            ItemKind::Statement => {
-                session.set_cancel(cancel_for(timeout));
-                session
-                    .run_statement(&item.text, &mut out)
-                    .map(|()| Flow::Continue)
-            }
-        };
-        let _ = out.flush();
-        match outcome {
-            Ok(Flow::Continue) => {}
-            Ok(Flow::Quit) => break,
-            Err(e) => {
-                result = Err(relocate(e, name, item.line));
-                break;
-            }
-        }
-    }
-    *db = session.into_database();
-    result
-}
-
-/// Points an error in one statement of a script at the script's file and line.
-fn relocate(e: Error, file: &str, first_line: usize) -> Error {
-    let shift = |d: &mut crate::error::Diagnostic| {
-        d.file = Some(file.to_string());
-        d.line += first_line.saturating_sub(1);
-    };
-    match e {
-        Error::Input(mut diagnostics) => {
-            diagnostics.items.iter_mut().for_each(shift);
-            Error::Input(diagnostics)
-        }
-        Error::Query {
-            message,
-            diagnostic: Some(mut d),
-            code,
-        } => {
-            shift(&mut d);
-            Error::Query {
-                message,
-                diagnostic: Some(d),
-                code,
-            }
-        }
-        Error::Query {
-            message,
-            diagnostic: None,
-            code,
-        } => Error::Query {
-            message: format!("{file}:{first_line}: {message}"),
-            diagnostic: None,
-            code,
-        },
-        Error::Constraint(message) => Error::Constraint(format!(
-            "{message} (in the statement at {file}:{first_line})"
-        )),
-        other => other,
-    }
-}
+pub(crate) use script::{read_script, run_script, run_script_in};

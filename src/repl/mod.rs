@@ -83,7 +83,16 @@ pub fn run(db: Database) -> Result<()> {
 
 /// Runs the shell over `db` until the user leaves.
 pub fn run_with(db: Database, options: ShellOptions) -> Result<()> {
-    let mut session = Session::new(db);
+    run_session(Session::new(db), options)
+}
+
+/// Runs the shell over a store other processes use through this one (see
+/// [`crate::share`]), with the history file from the environment.
+pub fn run_shared(db: crate::share::Shared) -> Result<()> {
+    run_session(Session::shared(db), ShellOptions::from_env())
+}
+
+fn run_session(mut session: Session, options: ShellOptions) -> Result<()> {
     session.max_rows = Some(DEFAULT_MAX_ROWS);
     if !io::stdin().is_terminal() {
         return run_piped(&mut session);

@@ -7,6 +7,7 @@
 
 pub mod backup;
 pub mod device;
+pub mod holder;
 pub mod memory;
 pub mod sled;
 
