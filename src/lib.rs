@@ -90,6 +90,9 @@
 //!   of `--format json` is `error/json.rs`. Parameters are checked before
 //!   running in `query/exec/params.rs`.
 //! - [`db`]: [`Database`], the library API the CLI, the shell and tests use.
+//! - [`serve`]: `claimgraph serve`, the store over HTTP with JSON (axum on a
+//!   two-thread tokio runtime); each request runs under the store's lock on
+//!   a blocking thread; bearer token, body and result bounds, graceful stop.
 //! - [`share`]: a store in use is shared. The shell holds the store in a
 //!   [`share::Shared`] and listens on `claimgraph.sock` in its directory
 //!   (owner only); other commands send their command line there
@@ -162,6 +165,7 @@ pub mod props;
 pub mod query;
 pub mod repl;
 pub mod result;
+pub mod serve;
 pub mod share;
 pub mod storage;
 pub mod temporal;

@@ -275,3 +275,241 @@ fn eight_readers_and_an_importer_beside_a_shell_get_correct_answers() {
     let after = json_of(&claimgraph(&store).args(["query", before]).output().unwrap());
     assert_eq!(after["rows"][0][0], 1001);
 }
+
+/// `claimgraph serve` on a free port, and its address.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    fn start(store: &Path, extra: &[&str]) -> Server {
+        let mut child = claimgraph(store)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("serve starts");
+        let mut err = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        err.read_line(&mut line).unwrap();
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_string();
+        // Keep reading stderr so the server never blocks on it.
+        std::thread::spawn(move || for _ in err.lines() {});
+        Server { child, url }
+    }
+
+    fn stop(mut self) -> std::process::ExitStatus {
+        unsafe { libc_kill(self.child.id() as i32, 15) };
+        let status = self.child.wait().unwrap();
+        std::mem::forget(self);
+        status
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+extern "C" {
+    #[link_name = "kill"]
+    fn libc_kill(pid: i32, sig: i32) -> i32;
+}
+
+/// Runs curl, returning the HTTP status and the body; `None` without curl.
+fn curl(args: &[&str]) -> Option<(u16, Vec<u8>)> {
+    let out = match Command::new("curl")
+        .args(["-s", "-o", "-", "-w", "\n%{http_code}"])
+        .args(args)
+        .output()
+    {
+        Ok(out) => out,
+        Err(_) if std::env::var("CI").as_deref() == Ok("true") => panic!("curl is needed in CI"),
+        Err(_) => {
+            eprintln!("NOT RUN: the serve tests need curl");
+            return None;
+        }
+    };
+    let text = out.stdout;
+    let split = text.iter().rposition(|&b| b == b'\n').unwrap();
+    let status = String::from_utf8_lossy(&text[split + 1..])
+        .trim()
+        .parse()
+        .unwrap();
+    Some((status, text[..split].to_vec()))
+}
+
+#[test]
+fn serve_answers_curl_and_python_with_the_cli_json_and_refuses_what_it_must() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_with_example(dir.path());
+    let server = Server::start(&store, &["--max-body", "4096"]);
+    let url = server.url.clone();
+    let Some((status, body)) = curl(&[&format!("{url}/health")]) else {
+        return;
+    };
+    assert_eq!(status, 200);
+    assert_eq!(
+        serde_json::from_slice::<Json>(&body).unwrap()["status"],
+        "ok"
+    );
+
+    let q =
+        "MATCH (a:Actor)-[:CLAIMS]->(s) RETURN a.name AS who, s.text AS what ORDER BY who, what";
+    let request = serde_json::json!({"query": q}).to_string();
+    let (status, body) = curl(&["-X", "POST", "-d", &request, &format!("{url}/query")]).unwrap();
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    // The same JSON as `query --format json` (which runs through the server's socket).
+    let cli = claimgraph(&store)
+        .args(["query", q, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        serde_json::from_slice::<Json>(&body).unwrap(),
+        json_of(&cli)
+    );
+    // A refused query: 400 with the JSON error object of the CLI.
+    let bad = serde_json::json!({"query": "MATCH (n RETURN n"}).to_string();
+    let (status, body) = curl(&["-X", "POST", "-d", &bad, &format!("{url}/query")]).unwrap();
+    assert_eq!(status, 400);
+    let cli = claimgraph(&store)
+        .args(["query", "MATCH (n RETURN n", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        serde_json::from_slice::<Json>(&body).unwrap(),
+        serde_json::from_slice::<Json>(&cli.stderr).unwrap()
+    );
+    // as_of is refused clearly until this build reads history.
+    let old = serde_json::json!({"query": "RETURN 1", "as_of": "2023-01-01"}).to_string();
+    let (status, body) = curl(&["-X", "POST", "-d", &old, &format!("{url}/query")]).unwrap();
+    assert_eq!(status, 400);
+    assert!(String::from_utf8_lossy(&body).contains("not supported yet"));
+    // A body over the limit is refused with 413, and nothing is written.
+    let big = format!(
+        "article \"big\" {{date: \"2023-01-01\"}}\n{}",
+        "actor \"x\"\n".repeat(1000)
+    );
+    let (status, _) = curl(&[
+        "-X",
+        "POST",
+        "--data-binary",
+        &big,
+        &format!("{url}/import?format=triples"),
+    ])
+    .unwrap();
+    assert_eq!(status, 413);
+    // A small import is one transaction, seen by the next query.
+    let small = "article \"small\" {date: \"2023-05-01\"}\nactor \"Posted Actor\"\n";
+    let (status, body) = curl(&[
+        "-X",
+        "POST",
+        "--data-binary",
+        small,
+        &format!("{url}/import?format=triples"),
+    ])
+    .unwrap();
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let (status, body) = curl(&[&format!("{url}/stats")]).unwrap();
+    assert_eq!(status, 200);
+    assert_eq!(
+        serde_json::from_slice::<Json>(&body).unwrap()["articles"],
+        2
+    );
+    let (status, body) = curl(&[&format!("{url}/export?format=cypher")]).unwrap();
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains("Posted Actor"));
+
+    // Python's standard library, as a notebook would call it.
+    let script = r#"
+import json, sys, urllib.request, urllib.error
+url = sys.argv[1]
+req = urllib.request.Request(url + "/query", data=json.dumps({"query": "MATCH (a:Article) RETURN count(a) AS n"}).encode(), method="POST")
+print(json.load(urllib.request.urlopen(req))["rows"][0][0])
+try:
+    urllib.request.urlopen(urllib.request.Request(url + "/query", data=b'{"query": "RETURN nope"}', method="POST"))
+except urllib.error.HTTPError as e:
+    print(e.code, json.load(e)["error"]["kind"])
+"#;
+    let py = Command::new("python3")
+        .args(["-c", script, &url])
+        .output()
+        .unwrap();
+    assert!(py.status.success(), "{py:?}");
+    let printed = String::from_utf8_lossy(&py.stdout);
+    let lines: Vec<&str> = printed.lines().collect();
+    assert_eq!(lines[0], "2");
+    assert!(lines[1].starts_with("400 "), "{printed}");
+    assert!(server.stop().success());
+
+    // With a token, a request without it (or with another) is 401.
+    let server = Server::start(&store, &["--token", "s3cret"]);
+    let url = server.url.clone();
+    let (status, _) = curl(&[&format!("{url}/stats")]).unwrap();
+    assert_eq!(status, 401);
+    let (status, _) =
+        curl(&["-H", "Authorization: Bearer wrong", &format!("{url}/stats")]).unwrap();
+    assert_eq!(status, 401);
+    let (status, _) = curl(&[
+        "-H",
+        "Authorization: Bearer s3cret",
+        &format!("{url}/stats"),
+    ])
+    .unwrap();
+    assert_eq!(status, 200);
+    drop(server);
+    // Beyond loopback without a token it does not start.
+    let out = claimgraph(&store)
+        .args(["serve", "--listen", "0.0.0.0:0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--token"));
+}
+
+#[test]
+fn sigterm_during_an_http_import_leaves_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_with_example(dir.path());
+    let mut body = String::new();
+    for i in 0..3000 {
+        body +=
+            &format!("article \"bulk{i}\" {{date: \"2023-01-01\"}}\nactor \"Bulk actor {i}\"\n");
+    }
+    let file = dir.path().join("bulk.triples");
+    std::fs::write(&file, &body).unwrap();
+    let server = Server::start(&store, &[]);
+    let url = server.url.clone();
+    let mut post = match Command::new("curl")
+        .args(["-s", "-o", "/dev/null", "-X", "POST", "--data-binary"])
+        .arg(format!("@{}", file.display()))
+        .arg(format!("{url}/import?format=triples"))
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(_) if std::env::var("CI").as_deref() == Ok("true") => panic!("curl is needed in CI"),
+        Err(_) => return eprintln!("NOT RUN: the serve tests need curl"),
+    };
+    std::thread::sleep(Duration::from_millis(150));
+    let status = server.stop();
+    let _ = post.wait();
+    assert!(status.success(), "serve stops cleanly: {status}");
+    let out = json_of(
+        &claimgraph(&store)
+            .args(["query", "MATCH (a:Article) RETURN count(a) AS c"])
+            .output()
+            .unwrap(),
+    );
+    let n = out["rows"][0][0].as_i64().unwrap();
+    assert!(n == 1 || n == 3001, "all or nothing, not {n}");
+    let check = claimgraph(&store).arg("check").output().unwrap();
+    assert!(check.status.success(), "{check:?}");
+}

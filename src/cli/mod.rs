@@ -135,6 +135,23 @@ pub enum Command {
     },
     /// The interactive shell (also what a bare `claimgraph` runs on a terminal).
     Repl,
+    /// Serve the store over HTTP with JSON (and to other commands through its socket).
+    #[command(
+        after_help = "POST /query {\"query\": ..., \"params\": {...}}, GET /stats, POST /import?format=triples|jsonl,\n\
+        GET /export?format=F[&query=Q], GET /health. Beyond loopback a token is required;\n\
+        every request then needs `Authorization: Bearer TOKEN`."
+    )]
+    Serve {
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1:7475")]
+        listen: std::net::SocketAddr,
+        /// The token every request must bear (required beyond loopback).
+        #[arg(long, env = "CLAIMGRAPH_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// The largest request body accepted, in bytes (413 past it).
+        #[arg(long, value_name = "BYTES", default_value_t = crate::serve::MAX_BODY)]
+        max_body: usize,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -587,6 +604,11 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Repl) => remote::shell(&cli.store),
+        Some(Command::Serve {
+            listen,
+            token,
+            max_body,
+        }) => remote::serve(&cli.store, listen, token, max_body),
         None => {
             if std::io::stdin().is_terminal() {
                 remote::shell(&cli.store)

@@ -18,7 +18,7 @@ use crate::share::{self, Shared};
 /// and returns the exit status to end with; `None` runs it in process.
 pub(super) fn forward(cli: &Cli) -> Option<ExitCode> {
     let stdin = match &cli.command {
-        None | Some(Command::Repl) => false,
+        None | Some(Command::Repl) | Some(Command::Serve { .. }) => false,
         Some(Command::Import { files, .. }) if files.iter().any(|f| f == Path::new("-")) => true,
         Some(Command::Run { file, .. }) => file == Path::new("-"),
         Some(_) => false,
@@ -71,6 +71,26 @@ pub(super) fn shell(store: &Path) -> Result<()> {
     let shared: Shared = Arc::new(Mutex::new(open(store)?));
     let _listener = share::server::listen(shared.clone(), store, Arc::new(handle))?;
     crate::repl::run_shared(shared)
+}
+
+/// `serve`: HTTP, and the store's socket for the commands beside it.
+pub(super) fn serve(
+    store: &Path,
+    listen: std::net::SocketAddr,
+    token: Option<String>,
+    max_body: usize,
+) -> Result<()> {
+    let shared: Shared = Arc::new(Mutex::new(open(store)?));
+    let _listener = share::server::listen(shared.clone(), store, Arc::new(handle))?;
+    crate::serve::run(
+        shared,
+        crate::serve::Options {
+            listen,
+            token: token.filter(|t| !t.is_empty()),
+            max_body,
+            max_result: crate::serve::MAX_RESULT,
+        },
+    )
 }
 
 /// Runs one forwarded command on the held store: the holder's side of [`forward`].
@@ -144,7 +164,7 @@ fn run_held(
     err: &mut Vec<u8>,
 ) -> Result<()> {
     match cli.command {
-        None | Some(Command::Repl) => Err(Error::query(format!(
+        None | Some(Command::Repl) | Some(Command::Serve { .. }) => Err(Error::query(format!(
             "the store {} is open in another claimgraph process; use that shell, or run `claimgraph query`, `run` or `export` beside it",
             cli.store.display()
         ))),
