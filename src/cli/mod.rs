@@ -556,35 +556,11 @@ fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Stats { format }) => {
             let db = open_existing(&cli.store)?;
-            let stats = db.stats();
-            let json = match format {
-                Some(StatsFormatArg::Json) => true,
-                Some(StatsFormatArg::Table) => false,
-                None => !stdout.is_terminal(),
-            };
-            let mut out = stdout.lock();
-            if json {
-                serde_json::to_writer(&mut out, &stats).map_err(std::io::Error::from)?;
-                writeln!(out)?;
-            } else {
-                write_stats_table(&db, &stats, &mut out)?;
-            }
-            Ok(())
+            print_stats(&db, format, stdout.is_terminal(), &mut stdout.lock())
         }
         Some(Command::Check) => {
             let db = open_existing(&cli.store)?;
-            db.graph().verify_indexes().map_err(|e| match e {
-                Error::Corrupt(why) => Error::Corrupt(crate::db::damage_hint(&cli.store, why)),
-                e => e,
-            })?;
-            let stats = db.stats();
-            println!(
-                "{}: ok ({} nodes, {} relationships; records and indexes agree)",
-                cli.store.display(),
-                stats.nodes,
-                stats.relationships
-            );
-            Ok(())
+            print_check(&db, &cli.store, &mut stdout.lock())
         }
         Some(Command::Backup { dest }) => {
             let db = open(&cli.store)?;
@@ -625,6 +601,45 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
     }
+}
+
+/// `stats`: JSON, or a table (the default on a terminal).
+pub(crate) fn print_stats(
+    db: &Database,
+    format: Option<StatsFormatArg>,
+    terminal: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let stats = db.stats();
+    let json = match format {
+        Some(StatsFormatArg::Json) => true,
+        Some(StatsFormatArg::Table) => false,
+        None => !terminal,
+    };
+    if json {
+        serde_json::to_writer(&mut *out, &stats).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+        Ok(())
+    } else {
+        write_stats_table(db, &stats, out)
+    }
+}
+
+/// `check`: the records and indexes of the store at `store` agree, or the damage in words.
+pub(crate) fn print_check(db: &Database, store: &Path, out: &mut dyn Write) -> Result<()> {
+    db.graph().verify_indexes().map_err(|e| match e {
+        Error::Corrupt(why) => Error::Corrupt(crate::db::damage_hint(store, why)),
+        e => e,
+    })?;
+    let stats = db.stats();
+    writeln!(
+        out,
+        "{}: ok ({} nodes, {} relationships; records and indexes agree)",
+        store.display(),
+        stats.nodes,
+        stats.relationships
+    )?;
+    Ok(())
 }
 
 pub(crate) fn table_options() -> TableOptions {

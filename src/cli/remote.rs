@@ -93,7 +93,8 @@ pub(super) fn serve(
     )
 }
 
-/// Runs one forwarded command on the held store: the holder's side of [`forward`].
+/// Runs one forwarded command on the held store: the holder's side of the
+/// socket, where the sending side is `cli/remote.rs`'s `forward`.
 pub fn handle(db: &Shared, request: Request, hangup: Cancel) -> Response {
     let cli = match Cli::try_parse_from(
         std::iter::once("claimgraph".to_string()).chain(request.args.iter().cloned()),
@@ -179,20 +180,7 @@ fn run_held(
             output::write_result(&result, format, table_options(), out)
         }
         Some(Command::Stats { format }) => {
-            let db = share::lock(db);
-            let stats = db.stats();
-            let json = match format {
-                Some(StatsFormatArg::Json) => true,
-                Some(StatsFormatArg::Table) => false,
-                None => !ctx.terminal,
-            };
-            if json {
-                serde_json::to_writer(&mut *out, &stats).map_err(std::io::Error::from)?;
-                writeln!(out)?;
-                Ok(())
-            } else {
-                write_stats_table(&db, &stats, out)
-            }
+            print_stats(&share::lock(db), format, ctx.terminal, out)
         }
         Some(Command::Export {
             query,
@@ -209,22 +197,7 @@ fn run_held(
             &ctx.cancel(&timeout),
             out,
         ),
-        Some(Command::Check) => {
-            let db = share::lock(db);
-            db.graph().verify_indexes().map_err(|e| match e {
-                Error::Corrupt(why) => Error::Corrupt(crate::db::damage_hint(&cli.store, why)),
-                e => e,
-            })?;
-            let stats = db.stats();
-            writeln!(
-                out,
-                "{}: ok ({} nodes, {} relationships; records and indexes agree)",
-                cli.store.display(),
-                stats.nodes,
-                stats.relationships
-            )?;
-            Ok(())
-        }
+        Some(Command::Check) => print_check(&share::lock(db), &cli.store, out),
         Some(Command::Backup { dest }) => {
             let db = share::lock(db);
             let bytes = db.backup(&ctx.path(&dest))?;
