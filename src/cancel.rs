@@ -27,6 +27,15 @@ impl Cancel {
         }
     }
 
+    /// A flag shared with this one (either trips both) that also trips once
+    /// `timeout` has passed from now.
+    pub fn sharing_with_timeout(&self, timeout: Option<Duration>) -> Self {
+        Cancel {
+            flag: self.flag.clone(),
+            deadline: timeout.and_then(|t| Instant::now().checked_add(t)),
+        }
+    }
+
     /// Asks the running work to stop.
     pub fn cancel(&self) {
         self.flag.store(true, Ordering::Relaxed);

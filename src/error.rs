@@ -57,8 +57,8 @@ pub enum Error {
     Reported,
 
     /// A second process has the store open.
-    #[error("the store {} is in use by another process (only one process can open a store at a time)", path.display())]
-    StoreLocked { path: PathBuf },
+    #[error("the store {} is in use by another process: {holder}", path.display())]
+    StoreLocked { path: PathBuf, holder: String },
 
     /// The store was written by a different format version.
     #[error("the store {} has format version {found}, but this claimgraph reads version {supported}{hint}", path.display(), hint = if *found > *supported { "; it was written by a newer claimgraph: upgrade to open it" } else { "" })]

@@ -133,6 +133,17 @@
 //!   of `--format json` is `error/json.rs`. Parameters are checked before
 //!   running in `query/exec/params.rs`.
 //! - [`db`]: [`Database`], the library API the CLI, the shell and tests use.
+//! - [`serve`]: `claimgraph serve`, the store over HTTP with JSON (axum on a
+//!   two-thread tokio runtime); each request runs under the store's lock on
+//!   a blocking thread; bearer token, body and result bounds, graceful stop.
+//! - [`share`]: a store in use is shared. The shell holds the store in a
+//!   [`share::Shared`] and listens on `claimgraph.sock` in its directory
+//!   (owner only); other commands send their command line there
+//!   (`cli/remote.rs`), and the holder runs it with the in-process code,
+//!   printing into the answer; a stale socket (its holder died) is taken
+//!   over. Frames are versioned postcard ([`share::proto`], fuzzed in
+//!   `fuzz/fuzz_targets/share_frame.rs`). The holder of a lock that does not
+//!   share is named from `/proc/locks` ([`storage::holder`]).
 //! - [`shell`]: the session (store, parameters, display settings and the
 //!   `:commands`) that both [`cli`] (`run` scripts) and [`repl`] (the line
 //!   editor) sit on, and the report line of an import.
@@ -204,6 +215,9 @@
 //!   the nodes and relationships on first use and dropped by every
 //!   transaction (committed or rolled back), never stored, so it is exact
 //!   after any write and after a crash, and an import does not pay for it.
+//! - A command sent to a store's holder runs through the same code as in
+//!   process and holds the store's lock for its whole run: it is one
+//!   transaction, and commands on one store never interleave.
 //! - No user input reaches a panic: errors are values with positions, nesting
 //!   is bounded before recursive code runs, and long loops can be cancelled.
 
@@ -222,6 +236,8 @@ pub mod query;
 pub mod repl;
 pub mod result;
 pub mod search;
+pub mod serve;
+pub mod share;
 pub mod shell;
 pub mod storage;
 pub mod temporal;

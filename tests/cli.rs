@@ -106,6 +106,11 @@ fn a_store_in_use_is_refused_with_a_message_that_says_so() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("in use by another process"), "{err}");
     assert!(err.contains(&store.display().to_string()), "{err}");
+    // The holder (this test's process, which does not share the store) is named.
+    assert!(
+        err.contains(&format!("process {}", std::process::id())),
+        "{err}"
+    );
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The commands of time and history: the views `--as-of` and `--at-tx`,
 //! `log`, `diff` and `compact`.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use serde_json::{json, Value as Json};
 
@@ -38,20 +38,24 @@ pub fn view(db: Database, time: &TimeArgs) -> Result<Database> {
     }
 }
 
-fn json_wanted(format: Option<StatsFormatArg>) -> bool {
+fn json_wanted(format: Option<StatsFormatArg>, terminal: bool) -> bool {
     match format {
         Some(StatsFormatArg::Json) => true,
         Some(StatsFormatArg::Table) => false,
-        None => !std::io::stdout().is_terminal(),
+        None => !terminal,
     }
 }
 
 /// `claimgraph log`.
-pub fn log(db: &Database, format: Option<StatsFormatArg>) -> Result<()> {
+pub fn log(
+    db: &Database,
+    format: Option<StatsFormatArg>,
+    terminal: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
     let entries = db.log()?;
-    let mut out = std::io::stdout().lock();
-    if json_wanted(format) {
-        serde_json::to_writer(&mut out, &entries).map_err(std::io::Error::from)?;
+    if json_wanted(format, terminal) {
+        serde_json::to_writer(&mut *out, &entries).map_err(std::io::Error::from)?;
         writeln!(out)?;
     } else {
         let mut table = comfy_table::Table::new();
@@ -114,11 +118,16 @@ pub fn diff_to_json(d: &StoreDiff) -> Json {
 }
 
 /// `claimgraph diff N M`.
-pub fn diff(db: &Database, n: u64, m: u64, format: Option<StatsFormatArg>) -> Result<()> {
+pub fn diff(
+    db: &Database,
+    (n, m): (u64, u64),
+    format: Option<StatsFormatArg>,
+    terminal: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
     let d = db.diff(n, m)?;
-    let mut out = std::io::stdout().lock();
-    if json_wanted(format) {
-        serde_json::to_writer(&mut out, &diff_to_json(&d)).map_err(std::io::Error::from)?;
+    if json_wanted(format, terminal) {
+        serde_json::to_writer(&mut *out, &diff_to_json(&d)).map_err(std::io::Error::from)?;
         writeln!(out)?;
     } else {
         writeln!(out, "from after transaction {n} to after transaction {m}:")?;
@@ -132,8 +141,8 @@ pub fn diff(db: &Database, n: u64, m: u64, format: Option<StatsFormatArg>) -> Re
         let rels = side_json(&d.relationships, relationship_to_json);
         for (kind, side) in [("node", nodes), ("relationship", rels)] {
             let take = |k: &str| side[k].as_array().cloned().unwrap_or_default();
-            lines(&mut out, &format!("+ {kind}"), take("added"))?;
-            lines(&mut out, &format!("- {kind}"), take("removed"))?;
+            lines(out, &format!("+ {kind}"), take("added"))?;
+            lines(out, &format!("- {kind}"), take("removed"))?;
             for c in take("changed") {
                 writeln!(out, "~ {kind} {} -> {}", c["before"], c["after"])?;
             }
@@ -154,11 +163,12 @@ pub fn diff(db: &Database, n: u64, m: u64, format: Option<StatsFormatArg>) -> Re
 }
 
 /// `claimgraph compact --before N`.
-pub fn compact(mut db: Database, before: u64) -> Result<()> {
+pub fn compact(db: &mut Database, before: u64, out: &mut dyn Write) -> Result<()> {
     let size = db.size_on_disk();
     let freed = db.compact_history(before)?;
     let h = db.history()?;
-    println!(
+    writeln!(
+        out,
         "{}: dropped the history before transaction {before}: {freed} bytes of change records freed; states kept: after transaction {} to after transaction {}{}",
         db.describe(),
         h.floor,
@@ -167,6 +177,6 @@ pub fn compact(mut db: Database, before: u64) -> Result<()> {
             Some(s) => format!(" (store {:.1} MB before)", s as f64 / (1 << 20) as f64),
             None => String::new(),
         }
-    );
+    )?;
     Ok(())
 }

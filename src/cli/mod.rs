@@ -11,8 +11,11 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod history;
+mod remote;
+mod script;
 
 pub use history::TimeArgs;
+pub use remote::handle;
 
 use crate::cancel::Cancel;
 use crate::db::{Database, Stats};
@@ -184,6 +187,23 @@ pub enum Command {
         #[command(flatten)]
         time: TimeArgs,
     },
+    /// Serve the store over HTTP with JSON (and to other commands through its socket).
+    #[command(
+        after_help = "POST /query {\"query\": ..., \"params\": {...}}, GET /stats, POST /import?format=triples|jsonl,\n\
+        GET /export?format=F[&query=Q], GET /health. Beyond loopback a token is required;\n\
+        every request then needs `Authorization: Bearer TOKEN`."
+    )]
+    Serve {
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1:7475")]
+        listen: std::net::SocketAddr,
+        /// The token every request must bear (required beyond loopback).
+        #[arg(long, env = "CLAIMGRAPH_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// The largest request body accepted, in bytes (413 past it).
+        #[arg(long, value_name = "BYTES", default_value_t = crate::serve::MAX_BODY)]
+        max_body: usize,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -261,11 +281,16 @@ fn parse_timeout(arg: &str) -> std::result::Result<Duration, String> {
 
 impl ResultFormatArg {
     fn resolve(arg: Option<Self>) -> OutputFormat {
+        Self::resolve_for(arg, std::io::stdout().is_terminal())
+    }
+
+    /// The format for standard output that is (or is not) a terminal.
+    fn resolve_for(arg: Option<Self>, terminal: bool) -> OutputFormat {
         match arg {
             Some(ResultFormatArg::Table) => OutputFormat::Table,
             Some(ResultFormatArg::Json) => OutputFormat::Json,
             Some(ResultFormatArg::Csv) => OutputFormat::Csv,
-            None if std::io::stdout().is_terminal() => OutputFormat::Table,
+            None if terminal => OutputFormat::Table,
             None => OutputFormat::Json,
         }
     }
@@ -290,6 +315,10 @@ impl From<ExportFormatArg> for ExportFormat {
 /// Runs the command line and returns the process's exit status.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    refuse_stdin_without_format(&cli);
+    if let Some(status) = remote::forward(&cli) {
+        return status;
+    }
     let json_errors = wants_json_errors(&cli);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -304,8 +333,29 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// `import -` without `--format` is a command-line error (status 2).
+fn refuse_stdin_without_format(cli: &Cli) {
+    if let Some(Command::Import {
+        files,
+        format: None,
+        mapping: None,
+        ..
+    }) = &cli.command
+    {
+        if files.iter().any(|f| f == Path::new("-")) {
+            use clap::CommandFactory;
+            Cli::command()
+                .error(
+                    clap::error::ErrorKind::MissingRequiredArgument,
+                    "reading an import from standard input (-) needs --format triples or --format jsonl",
+                )
+                .exit();
+        }
+    }
+}
+
 /// Whether the command asked for `--format json`, so that a refusal is a JSON object too.
-fn wants_json_errors(cli: &Cli) -> bool {
+pub(crate) fn wants_json_errors(cli: &Cli) -> bool {
     matches!(
         &cli.command,
         Some(
@@ -334,23 +384,30 @@ fn wants_json_errors(cli: &Cli) -> bool {
 /// Prints an error on stderr: diagnostics render themselves (`error: ...` with a
 /// caret), other errors get the `error: ` prefix.
 pub fn report(e: &Error) {
-    match e {
-        Error::Reported => {}
-        Error::Input(_) => eprintln!("{e}"),
-        Error::Query {
-            diagnostic: Some(d),
-            ..
-        } => eprintln!("{d}"),
-        _ => eprintln!("error: {e}"),
+    if let Some(text) = render_report(e) {
+        eprintln!("{text}");
     }
 }
 
-fn open(store: &Path) -> Result<Database> {
+/// The text [`report`] prints (none for an error already reported).
+pub fn render_report(e: &Error) -> Option<String> {
+    match e {
+        Error::Reported => None,
+        Error::Input(_) => Some(e.to_string()),
+        Error::Query {
+            diagnostic: Some(d),
+            ..
+        } => Some(d.to_string()),
+        _ => Some(format!("error: {e}")),
+    }
+}
+
+pub(crate) fn open(store: &Path) -> Result<Database> {
     Database::open(store)
 }
 
 /// Whether `store` holds a store already: a directory with something in it.
-fn store_exists(store: &Path) -> bool {
+pub(crate) fn store_exists(store: &Path) -> bool {
     std::fs::read_dir(store).is_ok_and(|mut entries| entries.next().is_some())
 }
 
@@ -440,7 +497,7 @@ fn import_files(
 
 /// What a refused import of several files did: `imported 1 of 3 files: a.triples;
 /// refused: b.triples (nothing of it written); not attempted: c.triples`.
-fn describe_partial_import(
+pub(crate) fn describe_partial_import(
     done: &[PathBuf],
     refused: &Path,
     rest: &[PathBuf],
@@ -465,11 +522,11 @@ fn describe_partial_import(
     out
 }
 
-fn params_of(args: ParamArgs) -> Params {
+pub(crate) fn params_of(args: ParamArgs) -> Params {
     args.params.into_iter().collect()
 }
 
-fn cancel_for(timeout: &TimeoutArg) -> Cancel {
+pub(crate) fn cancel_for(timeout: &TimeoutArg) -> Cancel {
     match timeout.timeout {
         Some(t) => Cancel::with_timeout(t),
         None => Cancel::new(),
@@ -602,61 +659,40 @@ fn run(cli: Cli) -> Result<()> {
                 &cancel_for(&timeout),
             )
         }
-        Some(Command::Log { format }) => history::log(&open_existing(&cli.store)?, format),
-        Some(Command::Diff { n, m, format }) => {
-            history::diff(&open_existing(&cli.store)?, n, m, format)
+        Some(Command::Log { format }) => history::log(
+            &open_existing(&cli.store)?,
+            format,
+            stdout.is_terminal(),
+            &mut stdout.lock(),
+        ),
+        Some(Command::Diff { n, m, format }) => history::diff(
+            &open_existing(&cli.store)?,
+            (n, m),
+            format,
+            stdout.is_terminal(),
+            &mut stdout.lock(),
+        ),
+        Some(Command::Compact { before }) => {
+            history::compact(&mut open_existing(&cli.store)?, before, &mut stdout.lock())
         }
-        Some(Command::Compact { before }) => history::compact(open_existing(&cli.store)?, before),
         Some(Command::Timeline {
             what,
             format,
             output,
-        }) => {
-            if !format.eq_ignore_ascii_case("svg") {
-                return Err(Error::query(format!(
-                    "timeline draws svg only, not {format:?}: --format svg"
-                )));
-            }
-            let db = open_existing(&cli.store)?;
-            let (title, events) = crate::export::timeline::events(db.graph(), &what)?;
-            let draw =
-                |out: &mut dyn Write| crate::export::timeline::write_svg(&title, &events, out);
-            match output {
-                Some(path) => crate::export::write_file_atomically(&path, draw),
-                None => draw(&mut stdout.lock()),
-            }
-        }
+        }) => crate::export::timeline::command(
+            open_existing(&cli.store)?.graph(),
+            &what,
+            &format,
+            output.as_deref(),
+            &mut stdout.lock(),
+        ),
         Some(Command::Stats { format, time }) => {
             let db = history::view(open_existing(&cli.store)?, &time)?;
-            let stats = db.stats();
-            let json = match format {
-                Some(StatsFormatArg::Json) => true,
-                Some(StatsFormatArg::Table) => false,
-                None => !stdout.is_terminal(),
-            };
-            let mut out = stdout.lock();
-            if json {
-                serde_json::to_writer(&mut out, &stats).map_err(std::io::Error::from)?;
-                writeln!(out)?;
-            } else {
-                write_stats_table(&db, &stats, &mut out)?;
-            }
-            Ok(())
+            print_stats(&db, format, stdout.is_terminal(), &mut stdout.lock())
         }
         Some(Command::Check) => {
             let db = open_existing(&cli.store)?;
-            db.graph().verify_indexes().map_err(|e| match e {
-                Error::Corrupt(why) => Error::Corrupt(crate::db::damage_hint(&cli.store, why)),
-                e => e,
-            })?;
-            let stats = db.stats();
-            println!(
-                "{}: ok ({} nodes, {} relationships; records and indexes agree)",
-                cli.store.display(),
-                stats.nodes,
-                stats.relationships
-            );
-            Ok(())
+            print_check(&db, &cli.store, &mut stdout.lock())
         }
         Some(Command::Backup { dest }) => {
             let db = open(&cli.store)?;
@@ -676,11 +712,20 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Repl { time }) => {
-            crate::repl::run_viewed(open(&cli.store)?, time.as_of, time.at_tx)
+            if time.as_of.is_none() && time.at_tx.is_none() {
+                remote::shell(&cli.store)
+            } else {
+                crate::repl::run_viewed(open(&cli.store)?, time.as_of, time.at_tx)
+            }
         }
+        Some(Command::Serve {
+            listen,
+            token,
+            max_body,
+        }) => remote::serve(&cli.store, listen, token, max_body),
         None => {
             if std::io::stdin().is_terminal() {
-                crate::repl::run(open(&cli.store)?)
+                remote::shell(&cli.store)
             } else {
                 let mut db = open(&cli.store)?;
                 let (name, text) = read_script(Path::new("-"))?;
@@ -696,11 +741,54 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 
-fn table_options() -> TableOptions {
+/// `stats`: JSON, or a table (the default on a terminal).
+pub(crate) fn print_stats(
+    db: &Database,
+    format: Option<StatsFormatArg>,
+    terminal: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let stats = db.stats();
+    let json = match format {
+        Some(StatsFormatArg::Json) => true,
+        Some(StatsFormatArg::Table) => false,
+        None => !terminal,
+    };
+    if json {
+        serde_json::to_writer(&mut *out, &stats).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+        Ok(())
+    } else {
+        write_stats_table(db, &stats, out)
+    }
+}
+
+/// `check`: the records and indexes of the store at `store` agree, or the damage in words.
+pub(crate) fn print_check(db: &Database, store: &Path, out: &mut dyn Write) -> Result<()> {
+    db.graph().verify_indexes().map_err(|e| match e {
+        Error::Corrupt(why) => Error::Corrupt(crate::db::damage_hint(store, why)),
+        e => e,
+    })?;
+    let stats = db.stats();
+    writeln!(
+        out,
+        "{}: ok ({} nodes, {} relationships; records and indexes agree)",
+        store.display(),
+        stats.nodes,
+        stats.relationships
+    )?;
+    Ok(())
+}
+
+pub(crate) fn table_options() -> TableOptions {
     TableOptions::default()
 }
 
-fn import_one(db: &mut Database, file: &Path, format: Option<Format>) -> Result<ImportSummary> {
+pub(crate) fn import_one(
+    db: &mut Database,
+    file: &Path,
+    format: Option<Format>,
+) -> Result<ImportSummary> {
     if file == Path::new("-") {
         let Some(format) = format else {
             return Err(Error::query(
@@ -735,7 +823,7 @@ fn import_one(db: &mut Database, file: &Path, format: Option<Format>) -> Result<
     result
 }
 
-fn write_stats_table(db: &Database, stats: &Stats, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn write_stats_table(db: &Database, stats: &Stats, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
         "{}: {} nodes, {} relationships, {} articles",
@@ -757,111 +845,4 @@ fn write_stats_table(db: &Database, stats: &Stats, out: &mut dyn Write) -> Resul
     Ok(())
 }
 
-fn read_script(file: &Path) -> Result<(String, String)> {
-    let bytes = if file == Path::new("-") {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)?;
-        bytes
-    } else {
-        std::fs::read(file).map_err(|e| Error::io(file, e))?
-    };
-    let name = if file == Path::new("-") {
-        "<stdin>".to_string()
-    } else {
-        file.display().to_string()
-    };
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok((name, text)),
-        Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let bytes = e.into_bytes();
-            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
-            Err(crate::error::Diagnostic::at_offset(
-                Some(&name),
-                &prefix,
-                valid,
-                "the script is not valid UTF-8 here",
-            )
-            .into())
-        }
-    }
-}
-
-fn run_script(
-    db: &mut Database,
-    name: &str,
-    text: &str,
-    format: OutputFormat,
-    timeout: &TimeoutArg,
-) -> Result<()> {
-    use crate::query::script::{self, ItemKind};
-    use crate::shell::{Flow, Session};
-
-    let taken = std::mem::replace(db, Database::in_memory());
-    let mut session = Session::new(taken);
-    session.format = format;
-    let stdout = std::io::stdout();
-    let mut result = Ok(());
-    for item in script::split(text) {
-        let mut out = stdout.lock();
-        let outcome = match item.kind {
-            ItemKind::Command => session.execute(&item.text, &mut out),
-            ItemKind::Statement => {
-                session.set_cancel(cancel_for(timeout));
-                session
-                    .run_statement(&item.text, &mut out)
-                    .map(|()| Flow::Continue)
-            }
-        };
-        let _ = out.flush();
-        match outcome {
-            Ok(Flow::Continue) => {}
-            Ok(Flow::Quit) => break,
-            Err(e) => {
-                result = Err(relocate(e, name, item.line));
-                break;
-            }
-        }
-    }
-    *db = session.into_database();
-    result
-}
-
-/// Points an error in one statement of a script at the script's file and line.
-fn relocate(e: Error, file: &str, first_line: usize) -> Error {
-    let shift = |d: &mut crate::error::Diagnostic| {
-        d.file = Some(file.to_string());
-        d.line += first_line.saturating_sub(1);
-    };
-    match e {
-        Error::Input(mut diagnostics) => {
-            diagnostics.items.iter_mut().for_each(shift);
-            Error::Input(diagnostics)
-        }
-        Error::Query {
-            message,
-            diagnostic: Some(mut d),
-            code,
-        } => {
-            shift(&mut d);
-            Error::Query {
-                message,
-                diagnostic: Some(d),
-                code,
-            }
-        }
-        Error::Query {
-            message,
-            diagnostic: None,
-            code,
-        } => Error::Query {
-            message: format!("{file}:{first_line}: {message}"),
-            diagnostic: None,
-            code,
-        },
-        Error::Constraint(message) => Error::Constraint(format!(
-            "{message} (in the statement at {file}:{first_line})"
-        )),
-        other => other,
-    }
-}
+pub(crate) use script::{read_script, run_script, run_script_in};

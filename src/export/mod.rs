@@ -143,6 +143,23 @@ pub fn export_with(
     output: Option<&Path>,
     cancel: &Cancel,
 ) -> Result<()> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    export_to(db, query, params, format, output, cancel, &mut out)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// [`export_with`], printing to `out` what would go to standard output.
+pub fn export_to(
+    db: &mut Database,
+    query: Option<&str>,
+    params: &Params,
+    format: ExportFormat,
+    output: Option<&Path>,
+    cancel: &Cancel,
+    out: &mut dyn Write,
+) -> Result<()> {
     let subgraph = select(db, query, params, cancel)?;
     cancel.check()?;
     if format.writes_directory() {
@@ -156,21 +173,12 @@ pub fn export_with(
         } else {
             neo4j_csv::write_dir(&subgraph, dir)?
         };
-        let stdout = io::stdout();
-        let mut out = stdout.lock();
         writeln!(out, "{command}")?;
-        out.flush()?;
         return Ok(());
     }
     match output {
         Some(path) => write_file_atomically(path, |out| write(&subgraph, format, out)),
-        None => {
-            let stdout = io::stdout();
-            let mut out = BufWriter::new(stdout.lock());
-            write(&subgraph, format, &mut out)?;
-            out.flush()?;
-            Ok(())
-        }
+        None => write(&subgraph, format, out),
     }
 }
 

@@ -208,3 +208,25 @@ pub fn write_svg(title: &str, events: &[Event], out: &mut dyn Write) -> Result<(
     writeln!(out, "</svg>")?;
     Ok(())
 }
+
+/// `claimgraph timeline WHAT --format F [--output PATH]`: the picture of
+/// what `what` names, written to `output` (whole or not at all) or to `out`.
+pub fn command(
+    graph: &Graph,
+    what: &str,
+    format: &str,
+    output: Option<&std::path::Path>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if !format.eq_ignore_ascii_case("svg") {
+        return Err(Error::query(format!(
+            "timeline draws svg only, not {format:?}: --format svg"
+        )));
+    }
+    let (title, events) = events(graph, what)?;
+    let draw = |w: &mut dyn Write| write_svg(&title, &events, w);
+    match output {
+        Some(path) => super::write_file_atomically(path, draw),
+        None => draw(out),
+    }
+}

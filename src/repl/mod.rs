@@ -90,6 +90,12 @@ pub fn run_with(db: Database, options: ShellOptions) -> Result<()> {
     run_session(Session::new(db), options)
 }
 
+/// Runs the shell over a store other processes use through this one (see
+/// [`crate::share`]), with the history file from the environment.
+pub fn run_shared(db: crate::share::Shared) -> Result<()> {
+    run_session(Session::shared(db), ShellOptions::from_env())
+}
+
 fn run_session(mut session: Session, options: ShellOptions) -> Result<()> {
     session.max_rows = Some(DEFAULT_MAX_ROWS);
     if !io::stdin().is_terminal() {

@@ -4,6 +4,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 use crate::cancel::Cancel;
@@ -13,6 +14,7 @@ use crate::export::ExportFormat;
 use crate::output::{self, OutputFormat, TableOptions};
 use crate::query::Params;
 use crate::result::ResultValue;
+use crate::share::Shared;
 use crate::value::Value;
 
 /// What the caller should do after a command.
@@ -31,7 +33,7 @@ const MAX_VALUE_DEPTH: usize = 256;
 
 /// The state of one shell or script run.
 pub struct Session {
-    pub(super) db: Database,
+    pub(super) db: Shared,
     /// Parameters for `$name` in statements, set by `:param`.
     pub params: Params,
     /// How results are printed.
@@ -45,7 +47,7 @@ pub struct Session {
     cancel: Cancel,
     changed: bool,
     /// The store itself while a view of time is on (`:as-of`, `:at-tx`).
-    pub(super) store: Option<Database>,
+    pub(super) store: Option<Shared>,
     pub(super) view: super::time::TimeView,
 }
 
@@ -53,7 +55,7 @@ impl Session {
     /// A session over `db`: tables, no timing, every row shown, no parameters.
     pub fn new(db: Database) -> Self {
         Session {
-            db,
+            db: Arc::new(Mutex::new(db)),
             params: Params::new(),
             format: OutputFormat::Table,
             timing: false,
@@ -66,17 +68,40 @@ impl Session {
         }
     }
 
-    pub fn db(&self) -> &Database {
-        &self.db
+    /// A session over a store other processes use too (see [`crate::share`]):
+    /// the store is locked for each statement only.
+    pub fn shared(db: Shared) -> Self {
+        let mut session = Session::new(Database::in_memory());
+        session.db = db;
+        session
     }
 
-    pub fn db_mut(&mut self) -> &mut Database {
-        &mut self.db
+    /// The store, locked until the guard is dropped.
+    pub fn db(&self) -> MutexGuard<'_, Database> {
+        crate::share::lock(&self.db)
     }
 
-    /// Closes the session, giving the store back.
+    /// The store, locked until the guard is dropped.
+    pub fn db_mut(&mut self) -> MutexGuard<'_, Database> {
+        crate::share::lock(&self.db)
+    }
+
+    /// The store this session works on, to share with other users: the
+    /// store itself, whatever view of time the session has on.
+    pub fn handle(&self) -> Shared {
+        self.store.as_ref().unwrap_or(&self.db).clone()
+    }
+
+    /// Closes the session, giving the store back (taken from under any other
+    /// user of its handle, who is left an empty store).
     pub fn into_database(self) -> Database {
-        self.store.unwrap_or(self.db)
+        let shared = self.store.unwrap_or(self.db);
+        match Arc::try_unwrap(shared) {
+            Ok(db) => db.into_inner().unwrap_or_else(|p| p.into_inner()),
+            Err(shared) => {
+                std::mem::replace(&mut *crate::share::lock(&shared), Database::in_memory())
+            }
+        }
     }
 
     /// The flag that stops the running statement. It is cleared before each statement.
@@ -109,7 +134,7 @@ impl Session {
         let text = without_final_semicolon(text);
         self.cancel.reset();
         let started = Instant::now();
-        let result = self.db.query_with(&text, &self.params, &self.cancel)?;
+        let result = self.db().query_with(&text, &self.params, &self.cancel)?;
         let elapsed = started.elapsed();
         if result.stats.is_some_and(|s| !s.is_empty()) {
             self.changed = true;
@@ -137,7 +162,7 @@ impl Session {
         // the input, not a word the user did not type.
         let query = format!("{PREFIX}{expr}");
         self.cancel.reset();
-        let engine_error = match self.db.query_with(&query, &self.params, &self.cancel) {
+        let engine_error = match self.db().query_with(&query, &self.params, &self.cancel) {
             Ok(result) => {
                 let value = result.rows.first().and_then(|row| row.first());
                 return match value {
@@ -418,7 +443,7 @@ pub fn run_command(session: &mut Session, line: &str, out: &mut dyn Write) -> Re
                 }
             }
         }
-        "schema" => super::schema::print(&mut session.db, out)?,
+        "schema" => super::schema::print(&mut session.db(), out)?,
         "as-of" => super::time::command(session, super::time::Axis::AsOf, args, out)?,
         "at-tx" => super::time::command(session, super::time::Axis::AtTx, args, out)?,
         "param" => command_param(session, line, args_at, out)?,
@@ -448,7 +473,7 @@ pub fn run_command(session: &mut Session, line: &str, out: &mut dyn Write) -> Re
             }
             for (file, _) in files {
                 let path = PathBuf::from(&file);
-                let summary = session.db.import_file(&path, None, None);
+                let summary = session.db().import_file(&path, None, None);
                 // Even a refused import may have been preceded by others that landed.
                 session.changed = true;
                 let summary = summary?;
@@ -469,7 +494,7 @@ pub fn run_command(session: &mut Session, line: &str, out: &mut dyn Write) -> Re
             let path = Path::new(file);
             session.cancel.reset();
             crate::export::export_with(
-                &mut session.db,
+                &mut session.db(),
                 query.as_deref(),
                 &session.params,
                 format,
@@ -510,7 +535,7 @@ pub fn run_command(session: &mut Session, line: &str, out: &mut dyn Write) -> Re
             }
         },
         claims if super::claims::is_command(claims) => {
-            super::claims::run(&session.db, claims, args, out)?
+            super::claims::run(&session.db(), claims, args, out)?
         }
         "quit" | "exit" | "q" => return Ok(Flow::Quit),
         "" => return Err(Error::query("a command name follows ':' (see :help)")),

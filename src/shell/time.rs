@@ -3,10 +3,12 @@
 //! prompt shows it; the store itself is kept aside until both are off.
 
 use std::io::Write;
+use std::sync::{Arc, Mutex};
 
 use super::session::Session;
 use crate::db::Database;
 use crate::error::{Error, Result};
+use crate::share::Shared;
 
 /// The views the shell has on.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -94,30 +96,31 @@ impl Session {
     }
 
     /// The store itself, under any view.
-    pub(super) fn store(&self) -> &Database {
+    pub(super) fn store(&self) -> &Shared {
         self.store.as_ref().unwrap_or(&self.db)
     }
 
-    pub(super) fn keep_store(&mut self, store: Database) {
+    pub(super) fn keep_store(&mut self, store: Shared) {
         if self.store.is_none() {
             self.store = Some(store);
         }
     }
 
-    pub(super) fn take_store(&mut self) -> Option<Database> {
+    pub(super) fn take_store(&mut self) -> Option<Shared> {
         self.store.take()
     }
 
     /// Turns views of time on or off; on an error nothing changes.
     pub fn set_time_view(&mut self, wanted: TimeView) -> Result<()> {
-        match wanted.apply(self.store())? {
+        let view = wanted.apply(&crate::share::lock(self.store()))?;
+        match view {
             Some(view) => {
-                let before = std::mem::replace(self.db_mut(), view);
+                let before = std::mem::replace(&mut self.db, Arc::new(Mutex::new(view)));
                 self.keep_store(before);
             }
             None => {
                 if let Some(store) = self.take_store() {
-                    *self.db_mut() = store;
+                    self.db = store;
                 }
             }
         }

@@ -8,6 +8,7 @@
 pub mod backup;
 pub mod device;
 pub mod history;
+pub mod holder;
 pub mod memory;
 pub mod sled;
 

@@ -354,6 +354,7 @@ fn lock_store(lock: &File, path: &Path, lock_path: &Path) -> Result<()> {
             Err(std::fs::TryLockError::WouldBlock) => {
                 return Err(Error::StoreLocked {
                     path: path.to_path_buf(),
+                    holder: super::holder::describe_holder(path),
                 })
             }
             Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(lock_path, e)),

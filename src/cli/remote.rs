@@ -1,0 +1,386 @@
+//! Commands on a store another claimgraph process holds: this side sends
+//! the command line to the holder's socket and prints what comes back; the
+//! holder's side ([`handle`]) runs it as the command would run in process,
+//! with the same printing and the same errors.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+
+use clap::Parser;
+
+use super::*;
+use crate::share::proto::{Request, Response};
+use crate::share::{self, Shared};
+
+/// Sends the command to the process holding its store, if one serves it,
+/// and returns the exit status to end with; `None` runs it in process.
+pub(super) fn forward(cli: &Cli) -> Option<ExitCode> {
+    let stdin = match &cli.command {
+        None | Some(Command::Repl { .. }) | Some(Command::Serve { .. }) => false,
+        Some(Command::Import { files, .. }) if files.iter().any(|f| f == Path::new("-")) => true,
+        Some(Command::Run { file, .. }) => file == Path::new("-"),
+        Some(_) => false,
+    };
+    if !crate::share::socket_path(&cli.store).exists() {
+        return None;
+    }
+    let stdin = stdin.then(|| {
+        let mut bytes = Vec::new();
+        let _ = std::io::stdin().read_to_end(&mut bytes);
+        bytes
+    });
+    let request = Request {
+        args: std::env::args().skip(1).collect(),
+        cwd: std::env::current_dir()
+            .map(|d| d.display().to_string())
+            .unwrap_or_default(),
+        stdin,
+        stdout_terminal: std::io::stdout().is_terminal(),
+    };
+    match crate::share::client::forward(&cli.store, &request) {
+        Ok(None) => None,
+        Ok(Some(Response::Done {
+            status,
+            stdout,
+            stderr,
+        })) => {
+            let _ = std::io::stdout().write_all(&stdout);
+            let _ = std::io::stdout().flush();
+            let _ = std::io::stderr().write_all(&stderr);
+            Some(ExitCode::from(status))
+        }
+        Ok(Some(Response::Refused { message })) => {
+            eprintln!("error: {message}");
+            Some(ExitCode::from(1))
+        }
+        Err(e) => {
+            if wants_json_errors(cli) {
+                eprintln!("{}", e.to_json());
+            } else {
+                report(&e);
+            }
+            Some(ExitCode::from(1))
+        }
+    }
+}
+
+/// The shell, holding the store and serving it to other commands.
+pub(super) fn shell(store: &Path) -> Result<()> {
+    let shared: Shared = Arc::new(Mutex::new(open(store)?));
+    let _listener = share::server::listen(shared.clone(), store, Arc::new(handle))?;
+    crate::repl::run_shared(shared)
+}
+
+/// `serve`: HTTP, and the store's socket for the commands beside it.
+pub(super) fn serve(
+    store: &Path,
+    listen: std::net::SocketAddr,
+    token: Option<String>,
+    max_body: usize,
+) -> Result<()> {
+    let shared: Shared = Arc::new(Mutex::new(open(store)?));
+    let _listener = share::server::listen(shared.clone(), store, Arc::new(handle))?;
+    crate::serve::run(
+        shared,
+        crate::serve::Options {
+            listen,
+            token: token.filter(|t| !t.is_empty()),
+            max_body,
+            max_result: crate::serve::MAX_RESULT,
+        },
+    )
+}
+
+/// Runs one forwarded command on the held store: the holder's side of the
+/// socket, where the sending side is `cli/remote.rs`'s `forward`.
+pub fn handle(db: &Shared, request: Request, hangup: Cancel) -> Response {
+    let cli = match Cli::try_parse_from(
+        std::iter::once("claimgraph".to_string()).chain(request.args.iter().cloned()),
+    ) {
+        Ok(cli) => cli,
+        Err(e) => {
+            return Response::Done {
+                status: e.exit_code().clamp(0, 255) as u8,
+                stdout: Vec::new(),
+                stderr: e.render().ansi().to_string().into_bytes(),
+            }
+        }
+    };
+    let json_errors = wants_json_errors(&cli);
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    let ctx = Context {
+        cwd: PathBuf::from(&request.cwd),
+        stdin: request.stdin.unwrap_or_default(),
+        terminal: request.stdout_terminal,
+        hangup,
+    };
+    let status = match run_held(cli, db, &ctx, &mut stdout, &mut stderr) {
+        Ok(()) => 0,
+        Err(e) => {
+            let text = if json_errors {
+                Some(e.to_json().to_string())
+            } else {
+                render_report(&e)
+            };
+            if let Some(text) = text {
+                let _ = writeln!(stderr, "{text}");
+            }
+            1
+        }
+    };
+    Response::Done {
+        status,
+        stdout,
+        stderr,
+    }
+}
+
+/// What a forwarded command brings from its process.
+struct Context {
+    cwd: PathBuf,
+    stdin: Vec<u8>,
+    terminal: bool,
+    hangup: Cancel,
+}
+
+impl Context {
+    /// A path of the command line, as the client's working directory means it.
+    fn path(&self, p: &Path) -> PathBuf {
+        self.cwd.join(p)
+    }
+
+    fn cancel(&self, timeout: &TimeoutArg) -> Cancel {
+        self.hangup.sharing_with_timeout(timeout.timeout)
+    }
+}
+
+fn run_held(
+    cli: Cli,
+    db: &Shared,
+    ctx: &Context,
+    out: &mut Vec<u8>,
+    err: &mut Vec<u8>,
+) -> Result<()> {
+    match cli.command {
+        None | Some(Command::Repl { .. }) | Some(Command::Serve { .. }) => Err(Error::query(format!(
+            "the store {} is open in another claimgraph process; use that shell, or run `claimgraph query`, `run` or `export` beside it",
+            cli.store.display()
+        ))),
+        Some(Command::Query {
+            query,
+            params,
+            format,
+            timeout,
+            time,
+        }) => {
+            let params = params_of(params);
+            let cancel = ctx.cancel(&timeout);
+            let result = match viewed(db, &time)? {
+                Some(mut view) => view.query_with(&query, &params, &cancel)?,
+                None => share::lock(db).query_with(&query, &params, &cancel)?,
+            };
+            let format = ResultFormatArg::resolve_for(format, ctx.terminal);
+            output::write_result(&result, format, table_options(), out)
+        }
+        Some(Command::Stats { format, time }) => match viewed(db, &time)? {
+            Some(view) => print_stats(&view, format, ctx.terminal, out),
+            None => print_stats(&share::lock(db), format, ctx.terminal, out),
+        },
+        Some(Command::Log { format }) => history::log(&share::lock(db), format, ctx.terminal, out),
+        Some(Command::Diff { n, m, format }) => {
+            history::diff(&share::lock(db), (n, m), format, ctx.terminal, out)
+        }
+        Some(Command::Compact { before }) => history::compact(&mut share::lock(db), before, out),
+        Some(Command::Timeline {
+            what,
+            format,
+            output,
+        }) => crate::export::timeline::command(
+            share::lock(db).graph(),
+            &what,
+            &format,
+            output.map(|o| ctx.path(&o)).as_deref(),
+            out,
+        ),
+        Some(Command::Export {
+            query,
+            params,
+            format,
+            output,
+            timeout,
+            time,
+        }) => {
+            let params = params_of(params);
+            let mut export = |db: &mut Database| {
+                crate::export::export_to(
+                    db,
+                    query.as_deref(),
+                    &params,
+                    format.into(),
+                    output.as_ref().map(|o| ctx.path(o)).as_deref(),
+                    &ctx.cancel(&timeout),
+                    out,
+                )
+            };
+            match viewed(db, &time)? {
+                Some(mut view) => export(&mut view),
+                None => export(&mut share::lock(db)),
+            }
+        }
+        Some(Command::Check) => print_check(&share::lock(db), &cli.store, out),
+        Some(Command::Backup { dest }) => {
+            let db = share::lock(db);
+            let bytes = db.backup(&ctx.path(&dest))?;
+            let stats = db.stats();
+            writeln!(
+                out,
+                "{}: backed up to {} ({} nodes, {} relationships, {:.1} MB)",
+                cli.store.display(),
+                dest.display(),
+                stats.nodes,
+                stats.relationships,
+                bytes as f64 / (1 << 20) as f64,
+            )?;
+            Ok(())
+        }
+        Some(Command::Run {
+            file,
+            format,
+            timeout,
+            time,
+        }) => {
+            let (name, text) = if file == Path::new("-") {
+                ("<stdin>".to_string(), String::from_utf8_lossy(&ctx.stdin).into_owned())
+            } else {
+                let (_, text) = read_script(&ctx.path(&file))?;
+                (file.display().to_string(), text)
+            };
+            let mut session = match viewed(db, &time)? {
+                Some(view) => crate::repl::Session::new(view),
+                None => crate::repl::Session::shared(db.clone()),
+            };
+            session.format = ResultFormatArg::resolve_for(format, ctx.terminal);
+            run_script_in(&mut session, &name, &text, &|| ctx.cancel(&timeout), out)
+        }
+        Some(Command::Import {
+            files,
+            format,
+            dry_run,
+            mapping,
+        }) => import_held(db, ctx, &files, format, dry_run, mapping, out, err),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn import_held(
+    db: &Shared,
+    ctx: &Context,
+    files: &[PathBuf],
+    format: Option<ImportFormatArg>,
+    dry_run: bool,
+    mapping: Option<PathBuf>,
+    out: &mut Vec<u8>,
+    err: &mut Vec<u8>,
+) -> Result<()> {
+    if dry_run {
+        return Err(Error::query(
+            "`import --dry-run` cannot run on a store another claimgraph process holds; run it when that process has ended, or on a copy (`claimgraph backup DEST`)",
+        ));
+    }
+    let mapping = match mapping {
+        None => None,
+        Some(m) => {
+            let mapping = crate::import::Mapping::from_file(&ctx.path(&m))?;
+            Some(match format {
+                None => mapping,
+                Some(ImportFormatArg::Csv) => mapping.with_tsv(false),
+                Some(ImportFormatArg::Tsv) => mapping.with_tsv(true),
+                Some(_) => {
+                    return Err(Error::query(
+                        "with --mapping the files are tables: --format is csv or tsv",
+                    ))
+                }
+            })
+        }
+    };
+    let format = match format {
+        _ if mapping.is_some() => None,
+        None => None,
+        Some(ImportFormatArg::Triples) => Some(Format::Triples),
+        Some(ImportFormatArg::Jsonl) => Some(Format::Jsonl),
+        Some(ImportFormatArg::Claimreview) => Some(Format::ClaimReview),
+        Some(ImportFormatArg::Csv | ImportFormatArg::Tsv) => {
+            return Err(Error::query(
+                "a csv or tsv table is read through a mapping: add --mapping MAP.toml",
+            ))
+        }
+    };
+    for (i, file) in files.iter().enumerate() {
+        let imported = match &mapping {
+            Some(mapping) if file == Path::new("-") => {
+                share::lock(db).import_table_bytes("<stdin>", &ctx.stdin, mapping, None)
+            }
+            Some(mapping) => share::lock(db).import_table_file(&ctx.path(file), mapping, None),
+            None => import_bytes_of(db, ctx, file, format),
+        };
+        match imported {
+            Ok(summary) => writeln!(out, "{}", describe_import(file, &summary))?,
+            Err(e) if files.len() > 1 => {
+                if let Some(text) = render_report(&e) {
+                    writeln!(err, "{text}")?;
+                }
+                writeln!(
+                    err,
+                    "{}",
+                    describe_partial_import(&files[..i], file, &files[i + 1..], false)
+                )?;
+                return Err(Error::Reported);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if files.len() > 1 {
+        writeln!(err, "imported all {} files", files.len())?;
+    }
+    Ok(())
+}
+
+/// Imports one file of a forwarded command (`-`: its standard input).
+fn import_bytes_of(
+    db: &Shared,
+    ctx: &Context,
+    file: &Path,
+    format: Option<Format>,
+) -> Result<ImportSummary> {
+    if file == Path::new("-") {
+        let format = format.ok_or_else(|| {
+            Error::query("reading an import from standard input (-) needs --format triples, jsonl or claimreview")
+        })?;
+        return share::lock(db).import_bytes("<stdin>", &ctx.stdin, format, None);
+    }
+    let bytes = std::fs::read(ctx.path(file)).map_err(|e| Error::io(file, e))?;
+    let format = match format {
+        Some(f) => f,
+        None => Format::from_path(file)?,
+    };
+    share::lock(db).import_bytes(&file.display().to_string(), &bytes, format, None)
+}
+
+/// The view of time a forwarded command asks for (`--at-tx`, `--as-of`), made
+/// from the held store; `None` when it asks for the store as it is.
+fn viewed(db: &Shared, time: &TimeArgs) -> Result<Option<Database>> {
+    let db = share::lock(db);
+    let at = match time.at_tx {
+        Some(tx) => Some(db.at_tx(tx)?),
+        None => None,
+    };
+    Ok(Some(match (&time.as_of, at) {
+        (Some(date), Some(at)) => at.as_of(date)?,
+        (Some(date), None) => db.as_of(date)?,
+        (None, Some(at)) => at,
+        (None, None) => return Ok(None),
+    }))
+}

@@ -1,0 +1,515 @@
+//! A store in use is shared: a shell (or `serve`) holds it, and other
+//! processes' commands are answered through its socket, with the same output,
+//! errors and exit status as in process.
+
+#![cfg(unix)]
+
+mod common;
+#[path = "common/stores.rs"]
+mod stores;
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value as Json;
+use stores::{claimgraph, example};
+
+/// A shell holding `store`, fed through a pipe.
+struct Shell {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl Shell {
+    fn start(store: &Path) -> Shell {
+        let mut child = claimgraph(store)
+            .arg("repl")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the shell starts");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        let socket = store.join("claimgraph.sock");
+        let started = Instant::now();
+        while std::os::unix::net::UnixStream::connect(&socket).is_err() {
+            assert!(started.elapsed() < Duration::from_secs(10), "no socket");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Shell {
+            child,
+            stdin,
+            stdout,
+        }
+    }
+
+    /// Runs one statement in JSON and returns its result.
+    fn query(&mut self, q: &str) -> Json {
+        writeln!(self.stdin, ":format json").unwrap();
+        writeln!(self.stdin, "{q};").unwrap();
+        self.stdin.flush().unwrap();
+        let mut line = String::new();
+        loop {
+            line.clear();
+            assert!(self.stdout.read_line(&mut line).unwrap() > 0, "shell ended");
+            if line.starts_with('{') {
+                return serde_json::from_str(&line).unwrap();
+            }
+        }
+    }
+}
+
+impl Drop for Shell {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn store_with_example(dir: &Path) -> PathBuf {
+    let store = dir.join("store");
+    let out = claimgraph(&store)
+        .arg("import")
+        .arg(example("bakhmut.triples"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    store
+}
+
+fn json_of(out: &std::process::Output) -> Json {
+    assert!(out.status.success(), "{out:?}");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn a_shell_holds_the_store_and_other_commands_answer_through_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_with_example(dir.path());
+    // What the commands say with nobody holding the store.
+    let count = "MATCH (n) RETURN count(n) AS c";
+    let alone = json_of(&claimgraph(&store).args(["query", count]).output().unwrap());
+    let stats_alone = json_of(
+        &claimgraph(&store)
+            .args(["stats", "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    let bad = claimgraph(&store)
+        .args(["query", "MATCH (n RETURN n"])
+        .output()
+        .unwrap();
+    let export_alone = claimgraph(&store)
+        .args(["export", "--format", "cypher"])
+        .output()
+        .unwrap();
+
+    let mut shell = Shell::start(&store);
+    let mode = std::fs::metadata(store.join("claimgraph.sock")).unwrap();
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&mode.permissions()) & 0o777,
+        0o600
+    );
+    assert_eq!(
+        json_of(&claimgraph(&store).args(["query", count]).output().unwrap()),
+        alone
+    );
+    assert_eq!(
+        json_of(
+            &claimgraph(&store)
+                .args(["stats", "--format", "json"])
+                .output()
+                .unwrap()
+        ),
+        stats_alone
+    );
+    let shared_bad = claimgraph(&store)
+        .args(["query", "MATCH (n RETURN n"])
+        .output()
+        .unwrap();
+    assert_eq!(shared_bad.status.code(), Some(1));
+    assert_eq!(
+        shared_bad.stderr, bad.stderr,
+        "the same error, caret and all"
+    );
+    let shared_export = claimgraph(&store)
+        .args(["export", "--format", "cypher"])
+        .output()
+        .unwrap();
+    assert!(shared_export.status.success());
+    assert_eq!(shared_export.stdout, export_alone.stdout);
+
+    // A write from a script in another process is seen by the shell's next query.
+    let script = dir.path().join("add.cypher");
+    std::fs::write(&script, "CREATE (:Actor {name: 'Beside the shell'});\n").unwrap();
+    let ran = claimgraph(&store)
+        .arg("run")
+        .arg(&script)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(ran.status.success(), "{ran:?}");
+    let seen = shell.query("MATCH (a:Actor {name: 'Beside the shell'}) RETURN count(a) AS c");
+    assert_eq!(seen["rows"][0][0], 1);
+    // And the shell's own write is seen by the next command.
+    shell.query("CREATE (:Actor {name: 'From the shell'}) RETURN 1 AS one");
+    let other = json_of(
+        &claimgraph(&store)
+            .args([
+                "query",
+                "MATCH (a:Actor {name: 'From the shell'}) RETURN count(a) AS c",
+            ])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(other["rows"][0][0], 1);
+    // A timeout through the socket is refused as in process, nothing written.
+    let slow = claimgraph(&store)
+        .args([
+            "query",
+            "UNWIND range(1, 3000) AS i UNWIND range(1, 3000) AS j CREATE (:Tmp {i: i})",
+            "--timeout",
+            "0.2",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(slow.status.code(), Some(1), "{slow:?}");
+    assert!(
+        String::from_utf8_lossy(&slow.stderr).contains("timeout"),
+        "{slow:?}"
+    );
+    let tmp = shell.query("MATCH (t:Tmp) RETURN count(t) AS c");
+    assert_eq!(tmp["rows"][0][0], 0);
+}
+
+#[test]
+fn killing_the_holder_mid_write_leaves_all_or_nothing_and_the_next_command_takes_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_with_example(dir.path());
+    let mut shell = Shell::start(&store);
+    writeln!(
+        shell.stdin,
+        "UNWIND range(1, 200000) AS i CREATE (:Bulk {{i: i}});"
+    )
+    .unwrap();
+    shell.stdin.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    shell.child.kill().unwrap();
+    shell.child.wait().unwrap();
+    assert!(
+        store.join("claimgraph.sock").exists(),
+        "a stale socket is left"
+    );
+    let after = json_of(
+        &claimgraph(&store)
+            .args(["query", "MATCH (b:Bulk) RETURN count(b) AS c"])
+            .output()
+            .unwrap(),
+    );
+    let n = after["rows"][0][0].as_i64().unwrap();
+    assert!(n == 0 || n == 200000, "all or nothing, not {n}");
+    let check = claimgraph(&store).arg("check").output().unwrap();
+    assert!(check.status.success(), "{check:?}");
+    // The next shell takes the store over and serves it again.
+    let _shell = Shell::start(&store);
+    let count = json_of(
+        &claimgraph(&store)
+            .args(["query", "MATCH (a:Article) RETURN count(a) AS c"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(count["rows"][0][0], 1);
+}
+
+#[test]
+fn eight_readers_and_an_importer_beside_a_shell_get_correct_answers() {
+    let Some(shared) = common::shared("the shared-store concurrency test") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let status = Command::new("python3")
+        .arg(shared.join("bench/gen_corpus.py"))
+        .args(["--articles", "1000", "--out"])
+        .arg(dir.path())
+        .stdout(Stdio::null())
+        .status()
+        .expect("python3 runs");
+    assert!(status.success());
+    let corpus = dir.path().join("corpus.jsonl");
+    let store = store_with_example(dir.path());
+    let _shell = Shell::start(&store);
+    let before = "MATCH (a:Article) RETURN count(a) AS c";
+    let importer = claimgraph(&store)
+        .arg("import")
+        .arg(&corpus)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let readers: Vec<_> = (0..8)
+        .map(|_| {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                let mut seen = Vec::new();
+                for _ in 0..3 {
+                    let out = claimgraph(&store).args(["query", before]).output().unwrap();
+                    let j = json_of(&out);
+                    seen.push(j["rows"][0][0].as_i64().unwrap());
+                }
+                seen
+            })
+        })
+        .collect();
+    let imported = importer.wait_with_output().unwrap();
+    assert!(imported.status.success(), "{imported:?}");
+    for reader in readers {
+        for n in reader.join().unwrap() {
+            // Before the import's transaction or after all of it, never between.
+            assert!(n == 1 || n == 1001, "a reader saw {n} articles");
+        }
+    }
+    let after = json_of(&claimgraph(&store).args(["query", before]).output().unwrap());
+    assert_eq!(after["rows"][0][0], 1001);
+}
+
+/// `claimgraph serve` on a free port, and its address.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    fn start(store: &Path, extra: &[&str]) -> Server {
+        let mut child = claimgraph(store)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("serve starts");
+        let mut err = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        err.read_line(&mut line).unwrap();
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_string();
+        // Keep reading stderr so the server never blocks on it.
+        std::thread::spawn(move || for _ in err.lines() {});
+        Server { child, url }
+    }
+
+    fn stop(mut self) -> std::process::ExitStatus {
+        unsafe { libc_kill(self.child.id() as i32, 15) };
+        let status = self.child.wait().unwrap();
+        std::mem::forget(self);
+        status
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+extern "C" {
+    #[link_name = "kill"]
+    fn libc_kill(pid: i32, sig: i32) -> i32;
+}
+
+/// Runs curl, returning the HTTP status and the body; `None` without curl.
+fn curl(args: &[&str]) -> Option<(u16, Vec<u8>)> {
+    let out = match Command::new("curl")
+        .args(["-s", "-o", "-", "-w", "\n%{http_code}"])
+        .args(args)
+        .output()
+    {
+        Ok(out) => out,
+        Err(_) if std::env::var("CI").as_deref() == Ok("true") => panic!("curl is needed in CI"),
+        Err(_) => {
+            eprintln!("NOT RUN: the serve tests need curl");
+            return None;
+        }
+    };
+    let text = out.stdout;
+    let split = text.iter().rposition(|&b| b == b'\n').unwrap();
+    let status = String::from_utf8_lossy(&text[split + 1..])
+        .trim()
+        .parse()
+        .unwrap();
+    Some((status, text[..split].to_vec()))
+}
+
+#[test]
+fn serve_answers_curl_and_python_with_the_cli_json_and_refuses_what_it_must() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_with_example(dir.path());
+    let server = Server::start(&store, &["--max-body", "4096"]);
+    let url = server.url.clone();
+    let Some((status, body)) = curl(&[&format!("{url}/health")]) else {
+        return;
+    };
+    assert_eq!(status, 200);
+    assert_eq!(
+        serde_json::from_slice::<Json>(&body).unwrap()["status"],
+        "ok"
+    );
+
+    let q =
+        "MATCH (a:Actor)-[:CLAIMS]->(s) RETURN a.name AS who, s.text AS what ORDER BY who, what";
+    let request = serde_json::json!({"query": q}).to_string();
+    let (status, body) = curl(&["-X", "POST", "-d", &request, &format!("{url}/query")]).unwrap();
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    // The same JSON as `query --format json` (which runs through the server's socket).
+    let cli = claimgraph(&store)
+        .args(["query", q, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        serde_json::from_slice::<Json>(&body).unwrap(),
+        json_of(&cli)
+    );
+    // A refused query: 400 with the JSON error object of the CLI.
+    let bad = serde_json::json!({"query": "MATCH (n RETURN n"}).to_string();
+    let (status, body) = curl(&["-X", "POST", "-d", &bad, &format!("{url}/query")]).unwrap();
+    assert_eq!(status, 400);
+    let cli = claimgraph(&store)
+        .args(["query", "MATCH (n RETURN n", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        serde_json::from_slice::<Json>(&body).unwrap(),
+        serde_json::from_slice::<Json>(&cli.stderr).unwrap()
+    );
+    // as_of is refused clearly until this build reads history.
+    let old = serde_json::json!({"query": "RETURN 1", "as_of": "2023-01-01"}).to_string();
+    let (status, body) = curl(&["-X", "POST", "-d", &old, &format!("{url}/query")]).unwrap();
+    assert_eq!(status, 400);
+    assert!(String::from_utf8_lossy(&body).contains("not supported yet"));
+    // A body over the limit is refused with 413, and nothing is written.
+    let big = format!(
+        "article \"big\" {{date: \"2023-01-01\"}}\n{}",
+        "actor \"x\"\n".repeat(1000)
+    );
+    let (status, _) = curl(&[
+        "-X",
+        "POST",
+        "--data-binary",
+        &big,
+        &format!("{url}/import?format=triples"),
+    ])
+    .unwrap();
+    assert_eq!(status, 413);
+    // A small import is one transaction, seen by the next query.
+    let small = "article \"small\" {date: \"2023-05-01\"}\nactor \"Posted Actor\"\n";
+    let (status, body) = curl(&[
+        "-X",
+        "POST",
+        "--data-binary",
+        small,
+        &format!("{url}/import?format=triples"),
+    ])
+    .unwrap();
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let (status, body) = curl(&[&format!("{url}/stats")]).unwrap();
+    assert_eq!(status, 200);
+    assert_eq!(
+        serde_json::from_slice::<Json>(&body).unwrap()["articles"],
+        2
+    );
+    let (status, body) = curl(&[&format!("{url}/export?format=cypher")]).unwrap();
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains("Posted Actor"));
+
+    // Python's standard library, as a notebook would call it.
+    let script = r#"
+import json, sys, urllib.request, urllib.error
+url = sys.argv[1]
+req = urllib.request.Request(url + "/query", data=json.dumps({"query": "MATCH (a:Article) RETURN count(a) AS n"}).encode(), method="POST")
+print(json.load(urllib.request.urlopen(req))["rows"][0][0])
+try:
+    urllib.request.urlopen(urllib.request.Request(url + "/query", data=b'{"query": "RETURN nope"}', method="POST"))
+except urllib.error.HTTPError as e:
+    print(e.code, json.load(e)["error"]["kind"])
+"#;
+    let py = Command::new("python3")
+        .args(["-c", script, &url])
+        .output()
+        .unwrap();
+    assert!(py.status.success(), "{py:?}");
+    let printed = String::from_utf8_lossy(&py.stdout);
+    let lines: Vec<&str> = printed.lines().collect();
+    assert_eq!(lines[0], "2");
+    assert!(lines[1].starts_with("400 "), "{printed}");
+    assert!(server.stop().success());
+
+    // With a token, a request without it (or with another) is 401.
+    let server = Server::start(&store, &["--token", "s3cret"]);
+    let url = server.url.clone();
+    let (status, _) = curl(&[&format!("{url}/stats")]).unwrap();
+    assert_eq!(status, 401);
+    let (status, _) =
+        curl(&["-H", "Authorization: Bearer wrong", &format!("{url}/stats")]).unwrap();
+    assert_eq!(status, 401);
+    let (status, _) = curl(&[
+        "-H",
+        "Authorization: Bearer s3cret",
+        &format!("{url}/stats"),
+    ])
+    .unwrap();
+    assert_eq!(status, 200);
+    drop(server);
+    // Beyond loopback without a token it does not start.
+    let out = claimgraph(&store)
+        .args(["serve", "--listen", "0.0.0.0:0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--token"));
+}
+
+#[test]
+fn sigterm_during_an_http_import_leaves_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_with_example(dir.path());
+    let mut body = String::new();
+    for i in 0..3000 {
+        body +=
+            &format!("article \"bulk{i}\" {{date: \"2023-01-01\"}}\nactor \"Bulk actor {i}\"\n");
+    }
+    let file = dir.path().join("bulk.triples");
+    std::fs::write(&file, &body).unwrap();
+    let server = Server::start(&store, &[]);
+    let url = server.url.clone();
+    let mut post = match Command::new("curl")
+        .args(["-s", "-o", "/dev/null", "-X", "POST", "--data-binary"])
+        .arg(format!("@{}", file.display()))
+        .arg(format!("{url}/import?format=triples"))
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(_) if std::env::var("CI").as_deref() == Ok("true") => panic!("curl is needed in CI"),
+        Err(_) => return eprintln!("NOT RUN: the serve tests need curl"),
+    };
+    std::thread::sleep(Duration::from_millis(150));
+    let status = server.stop();
+    let _ = post.wait();
+    assert!(status.success(), "serve stops cleanly: {status}");
+    let out = json_of(
+        &claimgraph(&store)
+            .args(["query", "MATCH (a:Article) RETURN count(a) AS c"])
+            .output()
+            .unwrap(),
+    );
+    let n = out["rows"][0][0].as_i64().unwrap();
+    assert!(n == 1 || n == 3001, "all or nothing, not {n}");
+    let check = claimgraph(&store).arg("check").output().unwrap();
+    assert!(check.status.success(), "{check:?}");
+}
