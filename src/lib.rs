@@ -63,6 +63,13 @@
 //!   records changed or deleted as they were), undone newest first to rebuild
 //!   a past state; `Labelled` names the transactions of an import or query,
 //!   [`Database::write_as`] any other change (a merge).
+//! - [`identity`]: audited merges of entities (`claimgraph merge`,
+//!   `unmerge`, `decisions`; the commands in `cli/identity.rs`). A merge is
+//!   one transaction through [`Database::write_as`]: relationships keep
+//!   their ids and move with `Txn::move_relationship`, OTHER's names become
+//!   KEEP's aliases, OTHER is deleted; the log entry's words are the
+//!   decision, the change records what unmerge puts back (with
+//!   `Txn::restore_node`, which gives a deleted node its old id).
 //! - [`views`]: time as views of a [`Database`]: `--at-tx N`
 //!   ([`Database::at_tx`]), `--as-of DATE` ([`Database::as_of`]), `log`,
 //!   `diff` and `compact`; the CLI commands are in `cli/history.rs`.
@@ -228,6 +235,7 @@ pub mod db;
 pub mod error;
 pub mod export;
 pub mod graph;
+pub mod identity;
 pub mod import;
 pub mod model;
 pub mod output;

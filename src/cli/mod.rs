@@ -11,6 +11,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod history;
+mod identity;
 mod remote;
 mod script;
 
@@ -157,6 +158,24 @@ pub enum Command {
     Diff {
         n: u64,
         m: u64,
+        /// How to print [default: table on a terminal, json otherwise].
+        #[arg(long, value_enum)]
+        format: Option<StatsFormatArg>,
+    },
+    /// Merge entity OTHER into KEEP (OTHER's names become aliases of KEEP);
+    /// prints the transaction number.
+    Merge {
+        /// actor, organisation or place.
+        kind: String,
+        keep: String,
+        other: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Undo merge transaction TX exactly, as a new transaction.
+    Unmerge { tx: u64 },
+    /// List the merge decisions.
+    Decisions {
         /// How to print [default: table on a terminal, json otherwise].
         #[arg(long, value_enum)]
         format: Option<StatsFormatArg>,
@@ -369,6 +388,8 @@ pub(crate) fn wants_json_errors(cli: &Cli) -> bool {
                 format: Some(StatsFormatArg::Json),
                 ..
             } | Command::Log {
+                format: Some(StatsFormatArg::Json),
+            } | Command::Decisions {
                 format: Some(StatsFormatArg::Json),
             } | Command::Diff {
                 format: Some(StatsFormatArg::Json),
@@ -668,6 +689,30 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Diff { n, m, format }) => history::diff(
             &open_existing(&cli.store)?,
             (n, m),
+            format,
+            stdout.is_terminal(),
+            &mut stdout.lock(),
+        ),
+        Some(Command::Merge {
+            kind,
+            keep,
+            other,
+            reason,
+        }) => identity::merge(
+            &mut open_existing(&cli.store)?,
+            (&kind, &keep, &other),
+            reason.as_deref(),
+            &mut stdout.lock(),
+            &mut std::io::stderr(),
+        ),
+        Some(Command::Unmerge { tx }) => identity::unmerge(
+            &mut open_existing(&cli.store)?,
+            tx,
+            &mut stdout.lock(),
+            &mut std::io::stderr(),
+        ),
+        Some(Command::Decisions { format }) => identity::decisions(
+            &open_existing(&cli.store)?,
             format,
             stdout.is_terminal(),
             &mut stdout.lock(),

@@ -194,6 +194,22 @@ fn run_held(
             history::diff(&share::lock(db), (n, m), format, ctx.terminal, out)
         }
         Some(Command::Compact { before }) => history::compact(&mut share::lock(db), before, out),
+        Some(Command::Merge {
+            kind,
+            keep,
+            other,
+            reason,
+        }) => identity::merge(
+            &mut share::lock(db),
+            (&kind, &keep, &other),
+            reason.as_deref(),
+            out,
+            err,
+        ),
+        Some(Command::Unmerge { tx }) => identity::unmerge(&mut share::lock(db), tx, out, err),
+        Some(Command::Decisions { format }) => {
+            identity::decisions(&share::lock(db), format, ctx.terminal, out)
+        }
         Some(Command::Timeline {
             what,
             format,

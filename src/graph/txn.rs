@@ -38,6 +38,9 @@ pub struct Txn<'g> {
     /// Nodes whose labels changed: their relationships' stance rules are checked at commit.
     relabelled: HashSet<NodeId>,
     stats: WriteStats,
+    /// Nodes given back their old ids (an unmerge): created by this
+    /// transaction although their ids are older than it.
+    restored_nodes: BTreeSet<NodeId>,
     start_next_node: NodeId,
     start_next_rel: RelId,
     /// Set once committed: nothing is left to undo.
@@ -54,6 +57,7 @@ impl<'g> Txn<'g> {
             dirty_rels: BTreeSet::new(),
             relabelled: HashSet::new(),
             stats: WriteStats::default(),
+            restored_nodes: BTreeSet::new(),
             start_next_node,
             start_next_rel,
             committed: false,
@@ -330,6 +334,58 @@ impl<'g> Txn<'g> {
         Ok(())
     }
 
+    /// Gives a relationship new ends, keeping its id, type and properties
+    /// (a merge moves them). The stance rules are checked at commit.
+    pub fn move_relationship(&mut self, id: RelId, start: NodeId, end: NodeId) -> Result<()> {
+        let Some(rel) = self.graph.relationship(id).cloned() else {
+            return Err(Error::query(format!("relationship {id} does not exist")));
+        };
+        self.node_exists(start)?;
+        self.node_exists(end)?;
+        self.delete_relationship(id)?;
+        self.stats.relationships_deleted -= 1;
+        let g = &mut *self.graph;
+        // Both ends were just checked.
+        let (a, b) = (g.node_ix[&start], g.node_ix[&end]);
+        let ty = g.count_type(&rel.rel_type, 1);
+        let ix = g.g.add_edge(a, b, Relationship { start, end, ..rel });
+        // The id was in the map a moment ago: it fits.
+        let _ = g.rel_ix.insert(id, ix);
+        g.adj.add(id, start, end, ty);
+        self.undo.push(Undo::CreatedRel(id));
+        Ok(())
+    }
+
+    /// Puts back a node that an earlier transaction deleted, with its old id
+    /// (an unmerge). Refused when the id is live or was never given, or when
+    /// its names now belong to another entity.
+    pub fn restore_node(&mut self, node: Node) -> Result<()> {
+        let id = node.id;
+        if self.graph.node_ix.contains_key(&id) || id >= self.start_next_node {
+            return Err(Error::query(format!(
+                "node {id} cannot be restored: it exists or never did"
+            )));
+        }
+        let nlabels = node.labels.len() as u64;
+        let ix = self.graph.g.add_node(node);
+        self.graph.node_ix.insert(id, ix)?;
+        if let Err(e) = self
+            .graph
+            .check_name_keys(id)
+            .and_then(|()| self.graph.index_node(id))
+        {
+            self.graph.g.remove_node(ix);
+            self.graph.node_ix.remove(&id);
+            return Err(e);
+        }
+        self.undo.push(Undo::CreatedNode(id));
+        self.dirty_nodes.insert(id);
+        self.restored_nodes.insert(id);
+        self.stats.nodes_created += 1;
+        self.stats.labels_added += nlabels;
+        Ok(())
+    }
+
     /// Deletes a relationship. Deleting one already deleted in this transaction does nothing.
     pub fn delete_relationship(&mut self, id: RelId) -> Result<()> {
         let Some(ix) = self.graph.rel_ix.remove(&id) else {
@@ -435,8 +491,9 @@ impl<'g> Txn<'g> {
     /// it (the first undo step of each holds that).
     fn undo_record(&self) -> TxChangesRef<'_> {
         let created_nodes = ranges(
-            self.dirty_nodes
-                .range(self.start_next_node..)
+            self.restored_nodes
+                .iter()
+                .chain(self.dirty_nodes.range(self.start_next_node..))
                 .copied()
                 .filter(|&id| self.graph.node(id).is_some()),
         );
@@ -453,7 +510,9 @@ impl<'g> Txn<'g> {
         for step in &self.undo {
             match step {
                 Undo::ChangedNode(n) | Undo::DeletedNode(n)
-                    if n.id < self.start_next_node && seen_nodes.insert(n.id) =>
+                    if n.id < self.start_next_node
+                        && !self.restored_nodes.contains(&n.id)
+                        && seen_nodes.insert(n.id) =>
                 {
                     before_nodes.push(&**n)
                 }

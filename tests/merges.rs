@@ -1,0 +1,172 @@
+//! Audited merges of entities: two articles spell one city two ways; a merge
+//! joins them, queries and re-imports see one place, and an unmerge gives
+//! back exactly the store before (the export, ids included).
+
+use claimgraph::export::{export_to, ExportFormat};
+use claimgraph::identity::{self, entity_kind};
+use claimgraph::{Cancel, Database, Format, Params};
+
+const FIRST: &str = r#"
+article "kyiv-1" {date: "2023-01-10"}
+actor "Hanna Maliar"
+place "Artemivsk" {country: "Ukraine", oblast: "Donetsk"}
+statement s1 "Artemivsk is holding"
+"Hanna Maliar" claims s1
+s1 about "Artemivsk"
+"#;
+
+const SECOND: &str = r#"
+article "kyiv-2" {date: "2023-02-01"}
+actor "Yevgeny Prigozhin"
+place "Bakhmut" {country: "Ukraine", population: 70000, oblast: "Donetsk Oblast"}
+statement s2 "Bakhmut is surrounded"
+"Yevgeny Prigozhin" claims s2
+s2 about "Bakhmut"
+"Yevgeny Prigozhin" fights_in "Bakhmut"
+"#;
+
+const LATER: &str = r#"
+article "kyiv-3" {date: "2023-03-01"}
+statement s3 "Artemivsk has fallen"
+"Yevgeny Prigozhin" claims s3
+s3 about "Artemivsk"
+"#;
+
+fn store() -> Database {
+    let mut db = Database::in_memory();
+    db.import_bytes("first.triples", FIRST.as_bytes(), Format::Triples, None)
+        .unwrap();
+    db.import_bytes("second.triples", SECOND.as_bytes(), Format::Triples, None)
+        .unwrap();
+    db
+}
+
+fn export(db: &mut Database) -> String {
+    let mut out = Vec::new();
+    export_to(
+        db,
+        None,
+        &Params::new(),
+        ExportFormat::Json,
+        None,
+        &Cancel::new(),
+        &mut out,
+    )
+    .unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn count(db: &mut Database, q: &str) -> usize {
+    db.query(q, &Params::new()).unwrap().rows.len()
+}
+
+const ABOUT_BAKHMUT: &str = "MATCH (s:Statement)-[:ABOUT]->(p:Place {name: 'Bakhmut'}) RETURN s";
+
+#[test]
+fn merge_then_unmerge_gives_back_the_same_export() {
+    let mut db = store();
+    let before = export(&mut db);
+    assert_eq!(count(&mut db, ABOUT_BAKHMUT), 1);
+    assert_eq!(count(&mut db, "MATCH (p:Place) RETURN p"), 2);
+
+    let place = entity_kind("place").unwrap();
+    let m = identity::merge(&mut db, place, "bakhmut", "Artemivsk", Some("same city")).unwrap();
+    assert_eq!(m.moved, 1);
+    assert_eq!(m.conflicts.len(), 1, "{:?}", m.conflicts);
+    assert_eq!(m.conflicts[0].key, "oblast");
+    let after_merge = export(&mut db);
+    assert_ne!(after_merge, before);
+
+    // One place, both statements about it, the old name an alias with its article kept.
+    assert_eq!(count(&mut db, "MATCH (p:Place) RETURN p"), 1);
+    assert_eq!(count(&mut db, ABOUT_BAKHMUT), 2);
+    let r = db
+        .query(
+            "MATCH (:Statement {text: 'Artemivsk is holding'})-[r:ABOUT]->(p:Place) \
+             RETURN r.article, p.aliases, p.population, p.oblast",
+            &Params::new(),
+        )
+        .unwrap();
+    let row = format!("{:?}", r.rows);
+    assert!(row.contains("kyiv-1"), "{row}");
+    assert!(row.contains("Artemivsk"), "{row}");
+    assert!(row.contains("70000"), "{row}");
+    assert!(row.contains("Donetsk Oblast"), "{row}");
+    assert_eq!(
+        count(&mut db, "RETURN entity('artemivsk', 'Place').name AS n"),
+        1
+    );
+
+    // The log shows the decision; decisions lists it.
+    let log = db.log().unwrap();
+    let entry = log.iter().find(|e| e.tx == m.tx).unwrap();
+    assert_eq!(
+        entry.what,
+        r#"merge place "bakhmut" "Artemivsk" --reason "same city""#
+    );
+    let d = identity::decisions(&db).unwrap();
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].names, ["bakhmut", "Artemivsk"]);
+    assert_eq!(d[0].reason.as_deref(), Some("same city"));
+    assert_eq!(d[0].undone_by, None);
+
+    // Refusals: not a merge, unknown names with a suggestion, same entity.
+    let e = identity::unmerge(&mut db, 1).unwrap_err().to_string();
+    assert!(e.contains("not a merge"), "{e}");
+    let e = identity::merge(&mut db, place, "Bakhmut", "Bakhmt", None)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("did you mean \"Bakhmut\""), "{e}");
+    let e = identity::merge(&mut db, place, "Bakhmut", "Artemivsk", None)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("same place"), "{e}");
+
+    let undo = identity::unmerge(&mut db, m.tx).unwrap();
+    assert_eq!(export(&mut db), before);
+    assert_eq!(count(&mut db, ABOUT_BAKHMUT), 1);
+    let e = identity::unmerge(&mut db, m.tx).unwrap_err().to_string();
+    assert!(
+        e.contains(&format!("undone already, by transaction {undo}")),
+        "{e}"
+    );
+    assert_eq!(identity::decisions(&db).unwrap()[0].undone_by, Some(undo));
+
+    // The history agrees: the states after the merge and before it rebuild.
+    assert_eq!(export(&mut db.at_tx(m.tx).unwrap()), after_merge);
+    assert_eq!(export(&mut db.at_tx(m.tx - 1).unwrap()), before);
+}
+
+#[test]
+fn a_reimport_with_the_old_name_lands_on_the_kept_entity() {
+    let mut db = store();
+    let place = entity_kind("place").unwrap();
+    let m = identity::merge(&mut db, place, "Bakhmut", "Artemivsk", None).unwrap();
+    db.import_bytes("later.triples", LATER.as_bytes(), Format::Triples, None)
+        .unwrap();
+    assert_eq!(count(&mut db, "MATCH (p:Place) RETURN p"), 1);
+    assert_eq!(count(&mut db, ABOUT_BAKHMUT), 3);
+    assert_eq!(
+        count(
+            &mut db,
+            "MATCH (:Statement {text: 'Artemivsk has fallen'})-[:ABOUT]->(:Place {name: 'Bakhmut'}) RETURN 1"
+        ),
+        1
+    );
+    // Later relationships on the kept place do not block the unmerge; they stay on it.
+    identity::unmerge(&mut db, m.tx).unwrap();
+    assert_eq!(count(&mut db, "MATCH (p:Place) RETURN p"), 2);
+    assert_eq!(
+        count(
+            &mut db,
+            "MATCH (:Statement {text: 'Artemivsk is holding'})-[:ABOUT]->(:Place {name: 'Artemivsk'}) RETURN 1"
+        ),
+        1
+    );
+}
+
+#[test]
+fn unknown_kind_is_refused_with_a_suggestion() {
+    let e = entity_kind("plcae").unwrap_err().to_string();
+    assert!(e.contains("did you mean \"place\""), "{e}");
+}
