@@ -153,7 +153,9 @@
 //!   share is named from `/proc/locks` ([`storage::holder`]).
 //! - [`shell`]: the session (store, parameters, display settings and the
 //!   `:commands`) that both [`cli`] (`run` scripts) and [`repl`] (the line
-//!   editor) sit on, and the report line of an import.
+//!   editor) sit on, and the report line of an import. `shell/source.rs`
+//!   runs scripts in a session (`claimgraph run` and `:source`, errors moved to
+//!   the script's file and line) and holds `:history` and `:clear`.
 //! - [`output`], [`export`], [`repl`], [`cli`]: what users see. The SVG
 //!   picture is laid out in `export/svg.rs` and drawn in `export/svg/draw.rs`. Exports
 //!   include ClaimReview JSON-LD (the `ASSESSES` relationships, re-importable)

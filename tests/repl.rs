@@ -19,6 +19,8 @@ const PROMPT: &str = "claimgraph> ";
 /// moment the shell is ready for keys: keys sent earlier, between two inputs,
 /// may be read with the previous input and dropped.
 const FRESH_PROMPT: &str = "claimgraph> \r";
+/// The prompt of a statement's next line, as the editor draws it for a new line.
+const CONTINUATION: &str = "        -> \r";
 /// The longest any step may take on a busy machine.
 const STEP: Duration = Duration::from_secs(10);
 /// How soon Ctrl-C must give the prompt back.
@@ -119,6 +121,12 @@ impl Shell {
         self.type_keys("\r");
     }
 
+    /// Types a line of a statement that goes on, and waits for the next line's prompt.
+    fn enter_more(&mut self, line: &str) {
+        self.enter(line);
+        self.expect(CONTINUATION);
+    }
+
     /// Waits until the shell is ready for a new input, returning what it printed.
     fn prompt(&mut self) -> String {
         self.expect(FRESH_PROMPT)
@@ -162,8 +170,8 @@ fn table_cells(output: &str) -> Vec<Vec<String>> {
 fn a_multi_line_query_prints_a_table() {
     let fixture = Fixture::new();
     let mut shell = fixture.shell();
-    shell.enter("UNWIND [1, 2, 3] AS x");
-    shell.enter("RETURN x * 10 AS tens");
+    shell.enter_more("UNWIND [1, 2, 3] AS x");
+    shell.enter_more("RETURN x * 10 AS tens");
     shell.enter("ORDER BY tens DESC;");
     let table = shell.expect("3 rows");
     assert_eq!(
@@ -375,7 +383,7 @@ fn a_param_feeds_a_statement() {
     shell.enter(":params");
     shell.expect("$year => 2014");
     shell.prompt();
-    shell.enter("MATCH (a)-[r:LEADS]->(o {name: $who})");
+    shell.enter_more("MATCH (a)-[r:LEADS]->(o {name: $who})");
     shell.enter("WHERE r.since = $year RETURN a.name AS leader;");
     let table = shell.expect("1 row");
     assert_eq!(
@@ -390,7 +398,7 @@ fn a_param_feeds_a_statement() {
 fn history_is_kept_across_sessions() {
     let fixture = Fixture::new();
     let mut first = fixture.shell();
-    first.enter("RETURN 6 * 7");
+    first.enter_more("RETURN 6 * 7");
     first.enter("AS answer;");
     first.prompt();
     first.enter(":param remembered => 4242");
@@ -515,4 +523,71 @@ fn piped_input_runs_without_prompts() {
     assert_eq!(stdout.matches("$x => 5").count(), 2, "{stdout}");
     assert!(stderr.contains("unknown command :nonsense"), "{stderr}");
     assert!(!stdout.contains("$y"), "nothing runs after :quit: {stdout}");
+}
+
+/// Every line after the first of a statement, and a line inside an open quote,
+/// has the continuation prompt.
+#[test]
+fn a_statement_continues_under_its_own_prompt() {
+    let fixture = Fixture::new();
+    let mut shell = fixture.shell();
+    shell.enter_more("UNWIND [1, 2] AS x");
+    shell.enter_more("RETURN x");
+    shell.enter("ORDER BY x;");
+    let table = shell.expect("2 rows");
+    assert_eq!(table_cells(&table), [["x"], ["1"], ["2"]], "{table}");
+    shell.prompt();
+    // The `;` inside the quote does not end the statement.
+    shell.enter_more("RETURN 'open;");
+    shell.enter("closed' AS s;");
+    let out = shell.expect("1 row");
+    assert!(out.contains("open;"), "{out}");
+    assert!(out.contains("closed"), "{out}");
+    shell.prompt();
+    shell.leave();
+}
+
+/// `:source` runs a script in the session; its errors name the script's line;
+/// `:history` lists what was typed; `:clear` clears the screen.
+#[test]
+fn source_history_and_clear() {
+    let fixture = Fixture::new();
+    let script = fixture.dir.path().join("setup.cypher");
+    std::fs::write(
+        &script,
+        ":param base => 40\n// a comment\nRETURN $base + 2\n  AS answer;\n",
+    )
+    .expect("write the script");
+    let broken = fixture.dir.path().join("broken.cypher");
+    std::fs::write(&broken, "RETURN 1 AS one;\n\nMATCH (a RETURN a;\n").expect("write");
+    let mut shell = fixture.shell();
+    shell.enter(&format!(":source {}", script.display()));
+    let out = shell.expect("1 row");
+    assert_eq!(table_cells(&out), [["answer"], ["42"]], "{out}");
+    shell.prompt();
+    // The parameter the script set stays for what follows.
+    shell.enter("RETURN $base AS b;");
+    let out = shell.expect("1 row");
+    assert_eq!(table_cells(&out), [["b"], ["40"]], "{out}");
+    shell.prompt();
+    shell.enter(&format!(":source {}", broken.display()));
+    let out = shell.expect("^");
+    assert!(
+        out.contains(&format!("{}:3:", broken.display())),
+        "the error names the script's line: {out}"
+    );
+    shell.prompt();
+    shell.enter(":history 2");
+    let out = shell.expect(FRESH_PROMPT);
+    let listed: Vec<&str> = out
+        .lines()
+        .filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    assert_eq!(listed.len(), 2, "{out}");
+    assert!(listed[0].contains("RETURN $base AS b;"), "{out}");
+    assert!(listed[1].contains("broken.cypher"), "{out}");
+    shell.enter(":clear");
+    shell.expect("\x1b[2J");
+    shell.prompt();
+    shell.leave();
 }

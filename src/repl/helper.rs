@@ -1,5 +1,5 @@
 //! The line editor's helper: completion, history hints, highlighting and the
-//! validator that keeps a statement open until its `;`.
+//! validator that keeps a recalled statement of several lines open until its `;`.
 
 use std::borrow::Cow;
 
@@ -87,7 +87,10 @@ impl Hinter for ShellHelper {
 impl Validator for ShellHelper {
     fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
         let input = ctx.input();
-        if super::is_complete(input) || super::shortcut(input).is_some() {
+        // A line typed is handed over whole, complete or not: the shell gathers
+        // the lines of a statement under its continuation prompt. Only an entry
+        // of several lines (recalled from the history) is kept open here.
+        if !input.contains('\n') || super::is_complete(input) || super::shortcut(input).is_some() {
             Ok(ValidationResult::Valid(None))
         } else {
             Ok(ValidationResult::Incomplete)

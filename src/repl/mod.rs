@@ -1,7 +1,8 @@
 //! The interactive shell.
 //!
 //! A line editor (rustyline) reads statements that may span lines and end with
-//! `;` (the validator keeps the input open until then) and `:commands`; each is
+//! `;` (every line after the first, and inside an open quote, has the
+//! continuation prompt `        -> `) and `:commands`; each is
 //! run through a [`Session`], which holds the store, the parameters and the
 //! display settings. While a statement runs, Ctrl-C sets the session's
 //! [`crate::Cancel`] flag, so the statement stops and the shell goes on.
@@ -149,6 +150,7 @@ fn shortcut(input: &str) -> Option<&'static str> {
 /// errors to standard error. Stops at the first error or at `:quit`.
 fn run_input(session: &mut Session, input: &str, out: &mut dyn Write) -> Flow {
     let input = shortcut(input).unwrap_or(input);
+    remember(session, input);
     for item in script::split(input) {
         let outcome = match item.kind {
             ItemKind::Command => run_command(session, &item.text, out),
@@ -167,6 +169,19 @@ fn run_input(session: &mut Session, input: &str, out: &mut dyn Write) -> Flow {
         }
     }
     Flow::Continue
+}
+
+/// Keeps `input` for `:history`, unless it repeats the last one.
+fn remember(session: &mut Session, input: &str) {
+    let entry = input.trim_end();
+    if entry.is_empty() || session.history.last().is_some_and(|l| l == entry) {
+        return;
+    }
+    session.history.push(entry.to_string());
+    let kept = crate::shell::source::HISTORY_KEPT;
+    if session.history.len() > kept {
+        session.history.drain(..session.history.len() - kept);
+    }
 }
 
 /// What the Ctrl-C handler shares with the shell.
@@ -272,6 +287,8 @@ impl Interactive {
                 }
             }
         }
+        let mut session = session;
+        session.history = editor.history().iter().cloned().collect();
         let interrupts = Interrupts::install(session.cancel().flag());
         if interrupts.is_none() {
             eprintln!("warning: Ctrl-C will end claimgraph rather than stop a statement");
@@ -309,9 +326,9 @@ impl Interactive {
             if let Some(helper) = self.editor.helper_mut() {
                 helper.catalog.params = self.session.params.keys().cloned().collect();
             }
-            // The validator keeps a statement open until its `;`, but a terminal
-            // the editor cannot drive (TERM=dumb) gives one line at a time: those
-            // lines are gathered here, under a continuation prompt.
+            // The editor gives one line at a time: the lines of a statement
+            // (and of a quote left open) are gathered here, each after the
+            // first under the continuation prompt.
             let viewed;
             let prompt = match self.session.time_view().describe() {
                 Some(view) if pending.is_empty() => {

@@ -7,6 +7,7 @@
 mod claims;
 mod schema;
 mod session;
+pub(crate) mod source;
 pub mod time;
 
 use std::path::Path;

@@ -44,6 +44,8 @@ pub struct Session {
     pub max_rows: Option<usize>,
     /// The terminal's width, to fit tables in; `None` leaves tables at their natural width.
     pub width: Option<u16>,
+    /// The inputs so far, oldest first, for `:history`.
+    pub history: Vec<String>,
     cancel: Cancel,
     changed: bool,
     /// The store itself while a view of time is on (`:as-of`, `:at-tx`).
@@ -61,6 +63,7 @@ impl Session {
             timing: false,
             max_rows: None,
             width: None,
+            history: Vec::new(),
             cancel: Cancel::new(),
             changed: false,
             store: None,
@@ -419,7 +422,11 @@ pub fn run_command(session: &mut Session, line: &str, out: &mut dyn Write) -> Re
             let topic = args.trim_start_matches(':');
             if topic.is_empty() {
                 writeln!(out, "Commands:")?;
-                let all = || HELP.iter().chain(super::claims::HELP);
+                let all = || {
+                    HELP.iter()
+                        .chain(super::source::HELP)
+                        .chain(super::claims::HELP)
+                };
                 let width = all().map(|(c, _)| c.len()).max().unwrap_or(0);
                 for (command, what) in all() {
                     writeln!(out, "  {command:<width$}  {what}")?;
@@ -432,6 +439,7 @@ pub fn run_command(session: &mut Session, line: &str, out: &mut dyn Write) -> Re
             } else {
                 match more_help(topic)
                     .map(str::to_string)
+                    .or_else(|| super::source::more_help(topic).map(str::to_string))
                     .or_else(|| super::claims::more_help(topic))
                 {
                     Some(text) => writeln!(out, "{text}")?,
@@ -534,6 +542,9 @@ pub fn run_command(session: &mut Session, line: &str, out: &mut dyn Write) -> Re
                 session.max_rows = (n > 0).then_some(n);
             }
         },
+        own if super::source::is_command(own) => {
+            return super::source::run(session, own, args, out)
+        }
         claims if super::claims::is_command(claims) => {
             super::claims::run(&session.db(), claims, args, out)?
         }
@@ -542,6 +553,7 @@ pub fn run_command(session: &mut Session, line: &str, out: &mut dyn Write) -> Re
         other => {
             let known: Vec<&str> = HELP
                 .iter()
+                .chain(super::source::HELP)
                 .chain(super::claims::HELP)
                 .map(|(c, _)| c.split_whitespace().next().unwrap_or(c))
                 .collect();
