@@ -141,9 +141,9 @@ impl QueryResultPy {
     fn _subgraph<'py>(&self, py: Python<'py>) -> PyResult<SubgraphParts> {
         let result = &self.result;
         let subgraph = py.detach(|| match self.db.lock().as_ref() {
-            Some(db) => Subgraph::from_result(db.graph(), result),
+            Some(db) => Subgraph::from_rows(db.graph(), result),
             // A closed store completes nothing: the rows' own records remain.
-            None => Subgraph::from_result(&Graph::new(), result),
+            None => Subgraph::from_rows(&Graph::new(), result),
         });
         let nodes = subgraph
             .nodes

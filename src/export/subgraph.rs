@@ -35,6 +35,24 @@ impl Subgraph {
     /// subgraph stays closed. The Article node of every relationship kept comes
     /// along, so that the export keeps each relationship's source and date.
     pub fn from_result(graph: &Graph, result: &QueryResult) -> Subgraph {
+        let mut subgraph = Subgraph::from_rows(graph, result);
+        let mut nodes: BTreeMap<NodeId, Node> =
+            subgraph.nodes.drain(..).map(|n| (n.id, n)).collect();
+        for rel in &subgraph.relationships {
+            let article = rel
+                .article()
+                .and_then(|a| graph.lookup_key(Kind::Article, a));
+            if let Some(node) = article.and_then(|a| graph.node(a)) {
+                nodes.entry(node.id).or_insert_with(|| node.clone());
+            }
+        }
+        subgraph.nodes = nodes.into_values().collect();
+        subgraph
+    }
+
+    /// What [`Subgraph::from_result`] takes from the rows, without the
+    /// articles: the graph a program asked for (`Result.to_networkx()`).
+    pub fn from_rows(graph: &Graph, result: &QueryResult) -> Subgraph {
         let mut nodes: BTreeMap<NodeId, Node> = BTreeMap::new();
         let mut rels: BTreeMap<RelId, Relationship> = BTreeMap::new();
         let add_node = |nodes: &mut BTreeMap<NodeId, Node>, n: &Node| {
@@ -93,15 +111,6 @@ impl Subgraph {
             }
             if closed {
                 relationships.push(rel);
-            }
-        }
-        // Provenance: the Article node of every relationship held.
-        for rel in &relationships {
-            let article = rel
-                .article()
-                .and_then(|a| graph.lookup_key(Kind::Article, a));
-            if let Some(node) = article.and_then(|a| graph.node(a)) {
-                nodes.entry(node.id).or_insert_with(|| node.clone());
             }
         }
         Subgraph {
