@@ -5,6 +5,7 @@
 //! on this module; it depends on neither.
 
 mod claims;
+mod help;
 mod schema;
 mod session;
 pub(crate) mod source;

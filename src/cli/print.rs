@@ -1,0 +1,68 @@
+//! The printers of `stats` and `check`, shared by the command line and a
+//! store's holder.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::*;
+
+/// `stats`: JSON, or a table (the default on a terminal).
+pub(crate) fn print_stats(
+    db: &Database,
+    format: Option<StatsFormatArg>,
+    terminal: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let stats = db.stats();
+    let json = match format {
+        Some(StatsFormatArg::Json) => true,
+        Some(StatsFormatArg::Table) => false,
+        None => !terminal,
+    };
+    if json {
+        serde_json::to_writer(&mut *out, &stats).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+        Ok(())
+    } else {
+        write_stats_table(db, &stats, out)
+    }
+}
+
+/// `check`: the records and indexes of the store at `store` agree, or the damage in words.
+pub(crate) fn print_check(db: &Database, store: &Path, out: &mut dyn Write) -> Result<()> {
+    db.graph().verify_indexes().map_err(|e| match e {
+        Error::Corrupt(why) => Error::Corrupt(crate::db::damage_hint(store, why)),
+        e => e,
+    })?;
+    let stats = db.stats();
+    writeln!(
+        out,
+        "{}: ok ({} nodes, {} relationships; records and indexes agree)",
+        store.display(),
+        stats.nodes,
+        stats.relationships
+    )?;
+    Ok(())
+}
+
+fn write_stats_table(db: &Database, stats: &Stats, out: &mut dyn Write) -> Result<()> {
+    writeln!(
+        out,
+        "{}: {} nodes, {} relationships, {} articles",
+        db.describe(),
+        stats.nodes,
+        stats.relationships,
+        stats.articles
+    )?;
+    let mut table = comfy_table::Table::new();
+    table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    table.set_header(["", "name", "count"]);
+    for (label, n) in &stats.labels {
+        table.add_row(vec!["label".to_string(), label.clone(), n.to_string()]);
+    }
+    for (t, n) in &stats.types {
+        table.add_row(vec!["type".to_string(), t.clone(), n.to_string()]);
+    }
+    writeln!(out, "{table}")?;
+    Ok(())
+}

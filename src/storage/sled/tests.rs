@@ -1,0 +1,92 @@
+use super::*;
+
+#[test]
+fn a_second_open_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let _first = SledStorage::open(dir.path()).unwrap();
+    let err = SledStorage::open(dir.path()).err().unwrap();
+    assert!(matches!(err, Error::StoreLocked { .. }), "{err}");
+    assert!(err.to_string().contains("in use"), "{err}");
+}
+
+#[test]
+fn a_long_log_is_compacted_at_open_and_keeps_every_record() {
+    use crate::value::{Properties, Value};
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = SledStorage::open(dir.path()).unwrap();
+    for i in 0..(COMPACT_AFTER as u64 + 10) {
+        let mut properties = Properties::new();
+        properties.insert("n".into(), Value::Int(i as i64));
+        let batch = Batch {
+            put_nodes: vec![Node {
+                id: i,
+                labels: vec!["N".into()],
+                properties,
+            }],
+            // Every other batch deletes the node the one before wrote.
+            delete_nodes: if i % 2 == 1 { vec![i - 1] } else { vec![] },
+            next_node_id: i + 1,
+            ..Batch::default()
+        };
+        store.commit(&batch.as_ref(), &Change::default()).unwrap();
+    }
+    let before = store.load().unwrap();
+    assert_eq!(before.nodes.len(), (COMPACT_AFTER + 10) / 2);
+    drop(store);
+    let store = SledStorage::open(dir.path()).unwrap();
+    assert_eq!(
+        store.read_log().unwrap().0.len(),
+        1,
+        "the log was compacted"
+    );
+    assert_eq!(store.load().unwrap(), before);
+    let mut store = store;
+    store
+        .commit(
+            &BatchRef {
+                next_node_id: 1000,
+                ..BatchRef::default()
+            },
+            &Change::default(),
+        )
+        .unwrap();
+    drop(store);
+    let store = SledStorage::open(dir.path()).unwrap();
+    let after = store.load().unwrap();
+    assert_eq!(after.nodes, before.nodes);
+    assert_eq!(after.next_node_id, 1000);
+    assert_eq!(store.history().unwrap().last, COMPACT_AFTER as u64 + 11);
+    assert_eq!(
+        store.changes_after(COMPACT_AFTER as u64).unwrap().len(),
+        11,
+        "compacting the log keeps the history"
+    );
+}
+
+#[test]
+fn chunks_hold_every_byte_in_order_and_none_is_too_large() {
+    use std::io::Write;
+    let data: Vec<u8> = (0..(2 * CHUNK + 12_345)).map(|i| (i % 251) as u8).collect();
+    let mut w = ChunkWriter::default();
+    for piece in data.chunks(777_777) {
+        w.write_all(piece).unwrap();
+    }
+    let chunks = w.finish();
+    assert_eq!(chunks.len(), 3);
+    assert!(chunks.iter().all(|c| c.len() <= CHUNK));
+    assert_eq!(chunks.concat(), data);
+    assert_eq!(ChunkWriter::default().finish(), vec![Vec::<u8>::new()]);
+}
+
+#[test]
+fn a_newer_format_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SledStorage::open(dir.path()).unwrap();
+    store
+        .set_format_version_for_tests(FORMAT_VERSION + 1)
+        .unwrap();
+    drop(store);
+    let err = SledStorage::open(dir.path()).err().unwrap();
+    assert!(matches!(err, Error::FormatVersion { .. }), "{err}");
+    assert!(err.to_string().contains("newer claimgraph"), "{err}");
+}
