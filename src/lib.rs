@@ -160,7 +160,9 @@
 //!   picture is laid out in `export/svg.rs` and drawn in `export/svg/draw.rs`. Exports
 //!   include ClaimReview JSON-LD (the `ASSESSES` relationships, re-importable)
 //!   and Parquet edge lists (`nodes.parquet`, `relationships.parquet` with
-//!   `id`, `src`, `dst`) for Spark, DuckDB and Polars.
+//!   `id`, `src`, `dst`) for Spark, DuckDB and Polars, built column by column
+//!   from the records (the whole graph read in place, not copied) and written
+//!   as two files on two threads.
 //! - `python/` (a member crate of the workspace, built by maturin from
 //!   `pyproject.toml`): the `claimgraph` Python module over [`Database`]. It runs
 //!   engine work on each database's long-lived worker thread (jobs fed through

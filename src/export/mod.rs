@@ -160,13 +160,21 @@ pub fn export_to(
     cancel: &Cancel,
     out: &mut dyn Write,
 ) -> Result<()> {
+    if format == ExportFormat::Parquet && query.is_none() {
+        // The whole graph goes to Parquet read in place, without a copy.
+        let Some(dir) = output else {
+            return Err(directory_needed(format));
+        };
+        cancel.check()?;
+        let command = parquet::write_graph_dir(db.graph(), dir)?;
+        writeln!(out, "{command}")?;
+        return Ok(());
+    }
     let subgraph = select(db, query, params, cancel)?;
     cancel.check()?;
     if format.writes_directory() {
         let Some(dir) = output else {
-            return Err(Error::query(format!(
-                "the {format} export writes a directory of files: name it with --output DIR"
-            )));
+            return Err(directory_needed(format));
         };
         let command = if format == ExportFormat::Parquet {
             parquet::write_dir(&subgraph, dir)?
@@ -180,6 +188,12 @@ pub fn export_to(
         Some(path) => write_file_atomically(path, |out| write(&subgraph, format, out)),
         None => write(&subgraph, format, out),
     }
+}
+
+fn directory_needed(format: ExportFormat) -> Error {
+    Error::query(format!(
+        "the {format} export writes a directory of files: name it with --output DIR"
+    ))
 }
 
 /// The subgraph an export covers: the whole graph, or the one found in a query's rows.

@@ -16,18 +16,20 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
-use arrow_array::builder::{ListBuilder, StringBuilder};
-use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+use arrow_array::builder::{Int64Builder, ListBuilder, StringBuilder};
+use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::errors::ParquetError;
 use parquet::file::properties::WriterProperties;
+use parquet::schema::types::ColumnPath;
+use serde::Serialize;
 
-use super::json::properties_to_json;
 use super::{write_file_atomically, Subgraph};
 use crate::error::{Error, Result};
-use crate::model::Kind;
+use crate::graph::Graph;
+use crate::model::{Kind, Node, Relationship};
 use crate::value::{Properties, Value};
 
 pub const NODES_FILE: &str = "nodes.parquet";
@@ -38,23 +40,53 @@ pub const NODE_KEYS: [&str; 7] = ["name", "text", "date", "source", "title", "ur
 /// The relationship properties that get a column of their own.
 pub const RELATIONSHIP_KEYS: [&str; 4] = ["article", "date", "verdict", "quote"];
 
-/// Rows per record batch (and so per row group at most).
-const BATCH: usize = 64 * 1024;
+/// Rows per record batch and per row group: small enough for a reader to
+/// split a file between its cores, large enough to compress well.
+const BATCH: usize = 128 * 1024;
+
+/// Columns whose values are mostly distinct: a dictionary would only be
+/// built to be thrown away, so they are written plainly.
+const DISTINCT_COLUMNS: [&str; 5] = ["properties", "key", "text", "quote", "url"];
 
 /// Writes `nodes.parquet` and `relationships.parquet` into `dir` (created when
 /// missing), each through a temporary file; returns what to tell the user.
 pub fn write_dir(subgraph: &Subgraph, dir: &Path) -> Result<String> {
+    let nodes: Vec<&Node> = subgraph.nodes.iter().collect();
+    let rels: Vec<&Relationship> = subgraph.relationships.iter().collect();
+    write_records(&nodes, &rels, dir)
+}
+
+/// [`write_dir`] of the whole graph, read in place (no copy of its records).
+pub fn write_graph_dir(graph: &Graph, dir: &Path) -> Result<String> {
+    let mut nodes: Vec<&Node> = graph.nodes().collect();
+    nodes.sort_unstable_by_key(|n| n.id);
+    let mut rels: Vec<&Relationship> = graph.relationships().collect();
+    rels.sort_unstable_by_key(|r| r.id);
+    write_records(&nodes, &rels, dir)
+}
+
+/// The two files, written at the same time on two threads.
+fn write_records(nodes: &[&Node], rels: &[&Relationship], dir: &Path) -> Result<String> {
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let nodes = dir.join(NODES_FILE);
-    let rels = dir.join(RELATIONSHIPS_FILE);
-    write_file_atomically(&nodes, |out| write_nodes(subgraph, out))?;
-    write_file_atomically(&rels, |out| write_relationships(subgraph, out))?;
+    let nodes_path = dir.join(NODES_FILE);
+    let rels_path = dir.join(RELATIONSHIPS_FILE);
+    let (wrote_nodes, wrote_rels) = std::thread::scope(|scope| {
+        let nodes_thread =
+            scope.spawn(|| write_file_atomically(&nodes_path, |out| node_rows(nodes, out)));
+        let wrote_rels = write_file_atomically(&rels_path, |out| relationship_rows(rels, out));
+        let wrote_nodes = nodes_thread
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (wrote_nodes, wrote_rels)
+    });
+    wrote_nodes?;
+    wrote_rels?;
     Ok(format!(
         "Wrote {} nodes to {} and {} relationships to {}.",
-        subgraph.nodes.len(),
-        nodes.display(),
-        subgraph.relationships.len(),
-        rels.display()
+        nodes.len(),
+        nodes_path.display(),
+        rels.len(),
+        rels_path.display()
     ))
 }
 
@@ -98,94 +130,157 @@ pub fn relationship_schema() -> Arc<Schema> {
 
 /// Writes the nodes as one Parquet file.
 pub fn write_nodes(subgraph: &Subgraph, out: &mut dyn Write) -> Result<()> {
-    let schema = node_schema();
-    let mut writer = Writer::new(schema.clone())?;
-    for chunk in subgraph.nodes.chunks(BATCH) {
-        let ids = Int64Array::from_iter_values(chunk.iter().map(|n| n.id as i64));
-        let mut labels = ListBuilder::new(StringBuilder::new());
-        for node in chunk {
-            for label in &node.labels {
-                labels.values().append_value(label);
-            }
-            labels.append(true);
-        }
-        let label: StringArray = chunk.iter().map(|n| n.labels.first()).collect();
-        let key: StringArray = chunk
-            .iter()
-            .map(|n| {
-                let kind = Kind::of(n)?;
-                n.get(kind.key_property()).map(text_of)
-            })
-            .collect();
-        let properties = json_column(chunk.iter().map(|n| &n.properties));
-        let mut columns: Vec<ArrayRef> = vec![
-            Arc::new(ids),
-            Arc::new(labels.finish()),
-            Arc::new(label),
-            Arc::new(key),
-            Arc::new(properties),
-        ];
-        for k in NODE_KEYS {
-            columns.push(Arc::new(text_column(
-                chunk.iter().map(|n| &n.properties),
-                k,
-            )));
-        }
-        writer.write(&schema, columns)?;
-    }
-    writer.finish(out)
+    node_rows(&subgraph.nodes.iter().collect::<Vec<_>>(), out)
 }
 
 /// Writes the relationships as one Parquet file.
 pub fn write_relationships(subgraph: &Subgraph, out: &mut dyn Write) -> Result<()> {
-    let schema = relationship_schema();
+    relationship_rows(&subgraph.relationships.iter().collect::<Vec<_>>(), out)
+}
+
+fn node_rows(nodes: &[&Node], out: &mut dyn Write) -> Result<()> {
+    let schema = node_schema();
     let mut writer = Writer::new(schema.clone())?;
-    for chunk in subgraph.relationships.chunks(BATCH) {
-        let mut columns: Vec<ArrayRef> = vec![
-            Arc::new(Int64Array::from_iter_values(
-                chunk.iter().map(|r| r.id as i64),
-            )),
-            Arc::new(Int64Array::from_iter_values(
-                chunk.iter().map(|r| r.start as i64),
-            )),
-            Arc::new(Int64Array::from_iter_values(
-                chunk.iter().map(|r| r.end as i64),
-            )),
-            Arc::new(StringArray::from_iter_values(
-                chunk.iter().map(|r| r.rel_type.as_str()),
-            )),
-        ];
-        for k in RELATIONSHIP_KEYS {
-            columns.push(Arc::new(text_column(
-                chunk.iter().map(|r| &r.properties),
-                k,
-            )));
+    let mut json = Vec::new();
+    for chunk in nodes.chunks(BATCH) {
+        let rows = chunk.len();
+        let mut ids = Int64Builder::with_capacity(rows);
+        let mut labels =
+            ListBuilder::with_capacity(StringBuilder::with_capacity(rows, rows * 8), rows);
+        let mut label = StringBuilder::with_capacity(rows, rows * 8);
+        let mut key = StringBuilder::with_capacity(rows, rows * 24);
+        let mut properties = StringBuilder::with_capacity(rows, rows * 48);
+        let mut keys: Vec<StringBuilder> = NODE_KEYS
+            .iter()
+            .map(|_| StringBuilder::with_capacity(rows, rows * 8))
+            .collect();
+        for node in chunk {
+            ids.append_value(node.id as i64);
+            for l in &node.labels {
+                labels.values().append_value(l);
+            }
+            labels.append(true);
+            label.append_option(node.labels.first());
+            match Kind::of(node).and_then(|kind| node.get(kind.key_property())) {
+                Some(value) => append_text(&mut key, value, &mut json),
+                None => key.append_null(),
+            }
+            append_json(&mut properties, &node.properties, &mut json);
+            for (builder, k) in keys.iter_mut().zip(NODE_KEYS) {
+                append_property(builder, &node.properties, k, &mut json);
+            }
         }
-        columns.push(Arc::new(json_column(chunk.iter().map(|r| &r.properties))));
+        let mut columns: Vec<ArrayRef> = vec![
+            Arc::new(ids.finish()),
+            Arc::new(labels.finish()),
+            Arc::new(label.finish()),
+            Arc::new(key.finish()),
+            Arc::new(properties.finish()),
+        ];
+        columns.extend(keys.iter_mut().map(|b| Arc::new(b.finish()) as ArrayRef));
         writer.write(&schema, columns)?;
     }
     writer.finish(out)
 }
 
-/// A property as column text: strings as they are, other values as JSON.
-fn text_of(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_json().to_string(),
+fn relationship_rows(rels: &[&Relationship], out: &mut dyn Write) -> Result<()> {
+    let schema = relationship_schema();
+    let mut writer = Writer::new(schema.clone())?;
+    let mut json = Vec::new();
+    for chunk in rels.chunks(BATCH) {
+        let rows = chunk.len();
+        let mut ids = Int64Builder::with_capacity(rows);
+        let mut src = Int64Builder::with_capacity(rows);
+        let mut dst = Int64Builder::with_capacity(rows);
+        let mut types = StringBuilder::with_capacity(rows, rows * 8);
+        let mut keys: Vec<StringBuilder> = RELATIONSHIP_KEYS
+            .iter()
+            .map(|_| StringBuilder::with_capacity(rows, rows * 12))
+            .collect();
+        let mut properties = StringBuilder::with_capacity(rows, rows * 64);
+        for rel in chunk {
+            ids.append_value(rel.id as i64);
+            src.append_value(rel.start as i64);
+            dst.append_value(rel.end as i64);
+            types.append_value(&rel.rel_type);
+            for (builder, k) in keys.iter_mut().zip(RELATIONSHIP_KEYS) {
+                append_property(builder, &rel.properties, k, &mut json);
+            }
+            append_json(&mut properties, &rel.properties, &mut json);
+        }
+        let mut columns: Vec<ArrayRef> = vec![
+            Arc::new(ids.finish()),
+            Arc::new(src.finish()),
+            Arc::new(dst.finish()),
+            Arc::new(types.finish()),
+        ];
+        columns.extend(keys.iter_mut().map(|b| Arc::new(b.finish()) as ArrayRef));
+        columns.push(Arc::new(properties.finish()));
+        writer.write(&schema, columns)?;
+    }
+    writer.finish(out)
+}
+
+/// A property's column cell: null when absent or null.
+fn append_property(
+    builder: &mut StringBuilder,
+    properties: &Properties,
+    key: &str,
+    json: &mut Vec<u8>,
+) {
+    match properties.get(key) {
+        None | Some(Value::Null) => builder.append_null(),
+        Some(value) => append_text(builder, value, json),
     }
 }
 
-fn text_column<'a>(maps: impl Iterator<Item = &'a Properties>, key: &str) -> StringArray {
-    maps.map(|p| {
-        p.get(key)
-            .filter(|v| !matches!(v, Value::Null))
-            .map(text_of)
-    })
-    .collect()
+/// A value as column text: strings as they are, other values as JSON.
+fn append_text(builder: &mut StringBuilder, value: &Value, json: &mut Vec<u8>) {
+    match value {
+        Value::String(s) => builder.append_value(s),
+        other => {
+            json.clear();
+            serde_json::to_writer(&mut *json, &JsonValue(other)).expect("JSON into memory");
+            builder.append_value(std::str::from_utf8(json).expect("JSON is UTF-8"));
+        }
+    }
 }
 
-fn json_column<'a>(maps: impl Iterator<Item = &'a Properties>) -> StringArray {
-    StringArray::from_iter_values(maps.map(|p| properties_to_json(p).to_string()))
+/// A property map as a JSON object, the text `properties_to_json` gives,
+/// written straight from the values.
+fn append_json(builder: &mut StringBuilder, properties: &Properties, json: &mut Vec<u8>) {
+    json.clear();
+    serde_json::to_writer(&mut *json, &JsonProperties(properties)).expect("JSON into memory");
+    builder.append_value(std::str::from_utf8(json).expect("JSON is UTF-8"));
+}
+
+/// Serialises a property map as [`Value::to_json`] would, without building it.
+struct JsonProperties<'a>(&'a Properties);
+
+impl Serialize for JsonProperties<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, JsonValue(v))))
+    }
+}
+
+/// Serialises a value as [`Value::to_json`] would (a float that is not finite
+/// becomes null, a temporal value its text), without building it.
+struct JsonValue<'a>(&'a Value);
+
+impl Serialize for JsonValue<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Null => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Int(i) => s.serialize_i64(*i),
+            Value::Float(f) if f.is_finite() => s.serialize_f64(*f),
+            Value::Float(_) => s.serialize_unit(),
+            Value::String(text) => s.serialize_str(text),
+            Value::Temporal(t) => s.collect_str(t),
+            Value::List(items) => s.collect_seq(items.iter().map(JsonValue)),
+            Value::Map(map) => s.collect_map(map.iter().map(|(k, v)| (k, JsonValue(v)))),
+        }
+    }
 }
 
 /// An Arrow writer into memory (it needs a `Send` sink; `out` is not one).
@@ -195,11 +290,17 @@ struct Writer {
 
 impl Writer {
     fn new(schema: Arc<Schema>) -> Result<Self> {
-        let props = WriterProperties::builder()
+        let mut props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
-            .set_created_by(format!("claimgraph {}", env!("CARGO_PKG_VERSION")))
-            .build();
-        let inner = ArrowWriter::try_new(Vec::new(), schema, Some(props)).map_err(parquet_error)?;
+            .set_max_row_group_row_count(Some(BATCH))
+            .set_created_by(format!("claimgraph {}", env!("CARGO_PKG_VERSION")));
+        for column in DISTINCT_COLUMNS {
+            if schema.field_with_name(column).is_ok() {
+                props = props.set_column_dictionary_enabled(ColumnPath::from(column), false);
+            }
+        }
+        let inner =
+            ArrowWriter::try_new(Vec::new(), schema, Some(props.build())).map_err(parquet_error)?;
         Ok(Writer { inner })
     }
 
