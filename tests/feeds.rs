@@ -11,7 +11,6 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -766,88 +765,7 @@ fn liar_loads_through_the_readme_mapping_like_its_jsonl_form_and_pandas_agrees()
 }
 
 // ---------------------------------------------------------------------------
-// Parquet and Neo4j CSV, read by DuckDB and Spark
+// Parquet and Neo4j CSV, read by DuckDB and Spark: in `feeds/tables.rs`
 
-const Q2: &str =
-    "MATCH (a)-[:CLAIMS]->(s:Statement)<-[:DENIES]-(b) RETURN count(DISTINCT s) AS contested";
-const Q3: &str = "MATCH (a:Actor)-[:CLAIMS]->(:Statement) RETURN a.name AS actor, count(*) AS claims ORDER BY claims DESC, actor LIMIT 10";
-
-/// A small standard corpus, imported, with its q2 and q3 answers. 100 articles
-/// are enough: q2 counts hundreds of contested statements, and q3's top ten
-/// ends inside a tie, so the readers' ordering by name is checked too.
-fn corpus() -> Option<(tempfile::TempDir, Database, Json)> {
-    let shared = common::shared("the Parquet and Neo4j CSV consumers")?;
-    let dir = tempfile::tempdir().unwrap();
-    let status = Command::new("python3")
-        .arg(shared.join("bench/gen_corpus.py"))
-        .args(["--articles", "100", "--out"])
-        .arg(dir.path())
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("python3 runs");
-    assert!(status.success());
-    let mut db = Database::in_memory();
-    db.import_file(&dir.path().join("corpus.triples"), None, None)
-        .unwrap();
-    let stats = db.stats();
-    let want = json!({
-        "nodes": stats.nodes,
-        "relationships": stats.relationships,
-        "labels": stats.labels,
-        "types": stats.types,
-        "q2": rows(&mut db, Q2),
-        "q3": rows(&mut db, Q3),
-    });
-    let q3 = want["q3"].as_array().unwrap();
-    assert!(q3.len() == 10 && want["q2"][0][0].as_u64() > Some(0));
-    let eleventh = rows(&mut db, &Q3.replace("LIMIT 10", "SKIP 10 LIMIT 1"));
-    assert_eq!(eleventh[0][1], q3[9][1], "the top ten ends inside a tie");
-    Some((dir, db, want))
-}
-
-/// DuckDB (Parquet and neo4j-admin CSV) and Spark SQL (Parquet) read the
-/// exports, all in one Python process, so Spark's JVM starts once.
-#[test]
-fn duckdb_and_spark_read_the_parquet_and_neo4j_csv_exports_with_claimgraphs_answers() {
-    let Some((dir, mut db, want)) = corpus() else {
-        return;
-    };
-    let parquet = dir.path().join("parquet");
-    let neo4j = dir.path().join("neo4j");
-    export::export(
-        &mut db,
-        None,
-        &Params::new(),
-        ExportFormat::Parquet,
-        Some(&parquet),
-    )
-    .unwrap();
-    export::export(
-        &mut db,
-        None,
-        &Params::new(),
-        ExportFormat::Neo4jCsv,
-        Some(&neo4j),
-    )
-    .unwrap();
-    let java = Command::new("java")
-        .arg("-version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !java {
-        assert!(!in_ci(), "java is missing, and CI=true requires it");
-        eprintln!("NOT RUN: java is not installed here, so the Spark check did not run");
-    }
-    let mut args = vec![OsStr::new("all"), parquet.as_os_str(), neo4j.as_os_str()];
-    if java {
-        args.push(OsStr::new("--spark"));
-    }
-    let Some(got) = python("tables.py", &args) else {
-        return;
-    };
-    assert_eq!(got["duckdb-parquet"], want, "DuckDB over Parquet");
-    assert_eq!(got["duckdb-neo4j"], want, "DuckDB over neo4j-admin CSV");
-    if java {
-        assert_eq!(got["spark-parquet"], want, "Spark SQL over Parquet");
-    }
-}
+#[path = "feeds/tables.rs"]
+mod tables;

@@ -5,9 +5,11 @@ workload's q2 and q3 in SQL, printing JSON for the Rust test to compare.
     tables.py spark-parquet DIR      the same files, in Spark SQL (local mode)
     tables.py duckdb-neo4j DIR [D]   nodes.csv, relationships.csv read by their
                                      neo4j-admin headers (array delimiter D, ';')
-    tables.py all PARQUET NEO4J [--spark]
+    tables.py all PARQUET NEO4J TYPED D [--spark]
                                      every check above in one process (one
-                                     JVM for Spark), as {mode: answers}
+                                     JVM for Spark), as {mode: answers}, and
+                                     the typed columns of the neo4j-admin CSV
+                                     in TYPED (array delimiter D)
 
 Exits with status 3 when the engine's Python module is missing.
 """
@@ -100,7 +102,7 @@ def neo4j_columns(path, delimiter):
     return raw, ", ".join(select)
 
 
-def duckdb_neo4j(d, delimiter):
+def neo4j_views(d, delimiter):
     duckdb = need("duckdb")
     con = duckdb.connect()
     for table, file in (("nodes", "nodes.csv"), ("relationships", "relationships.csv")):
@@ -110,7 +112,23 @@ def duckdb_neo4j(d, delimiter):
         con.execute(
             f"CREATE VIEW {table} AS SELECT {select} FROM read_csv('{path}', header = true, "
             f"columns = {columns}, quote = '\"', escape = '\"', delim = ',')")
+    return con
+
+
+def duckdb_neo4j(d, delimiter):
+    con = neo4j_views(d, delimiter)
     return answer(lambda q: con.execute(q).fetchall(), "unnest(labels)")
+
+
+def duckdb_neo4j_typed(d, delimiter):
+    """The nodes of a small export with a column of each header type: the
+    types DuckDB gave the columns, and the values."""
+    con = neo4j_views(d, delimiter)
+    types = {name: typ for name, typ, *_ in con.execute("DESCRIBE nodes").fetchall()}
+    rows = con.execute(
+        "SELECT name, age, height, vetted, aliases, scores, CAST(born AS VARCHAR), labels "
+        "FROM nodes ORDER BY name").fetchall()
+    return {"types": types, "rows": [list(r) for r in rows]}
 
 
 def spark_parquet(d):
@@ -136,8 +154,9 @@ def spark_parquet(d):
 def main():
     mode, d = sys.argv[1], sys.argv[2]
     if mode == "all":
-        out = {"duckdb-parquet": duckdb_parquet(d), "duckdb-neo4j": duckdb_neo4j(sys.argv[3], ";")}
-        if "--spark" in sys.argv[4:]:
+        out = {"duckdb-parquet": duckdb_parquet(d), "duckdb-neo4j": duckdb_neo4j(sys.argv[3], ";"),
+               "duckdb-neo4j-typed": duckdb_neo4j_typed(sys.argv[4], sys.argv[5])}
+        if "--spark" in sys.argv[6:]:
             out["spark-parquet"] = spark_parquet(d)
     elif mode == "duckdb-parquet":
         out = duckdb_parquet(d)
