@@ -314,3 +314,32 @@ fn one_node_writes_cost_bytes_in_proportion_to_the_change() {
     );
     assert_eq!(db.log().unwrap().len(), 201);
 }
+
+/// `Database::view` is the one composition: at the transaction, then as of
+/// the date; a view asked of a view is refused with one message.
+#[test]
+fn one_view_composes_the_two_axes_and_refuses_a_view_of_a_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = three_transactions(&dir.path().join("store"));
+    assert!(db.view(None, None).unwrap().is_none());
+    let mut both = db.view(Some(DAY_BEFORE_SECOND), Some(2)).unwrap().unwrap();
+    let mut first = first_only();
+    assert_eq!(answer(&mut both, STANCES), answer(&mut first, STANCES));
+    assert_eq!(
+        both.time_view(),
+        Some(format!("--at-tx 2 --as-of {DAY_BEFORE_SECOND}").as_str())
+    );
+    // At transaction 1 the second article is not there, whatever the date.
+    let mut early = db.view(Some("2023-05-05"), Some(1)).unwrap().unwrap();
+    assert_eq!(answer(&mut early, STANCES), answer(&mut first, STANCES));
+    let at = db.at_tx(2).unwrap();
+    for e in [
+        at.as_of(DAY_BEFORE_SECOND).err().unwrap(),
+        at.at_tx(1).err().unwrap(),
+        both.view(None, Some(1)).err().unwrap(),
+    ] {
+        let e = e.to_string();
+        assert!(e.contains("cannot be taken of a view of time"), "{e}");
+        assert!(e.contains("--at-tx N --as-of DATE"), "{e}");
+    }
+}
