@@ -9,7 +9,7 @@
 //! | `m` `history_floor` | default | `u64` BE: the oldest state kept is after this transaction |
 //!
 //! Each commit appends one batch, split into chunks, in one sled transaction
-//! over the trees ([`layout`]), which sled applies atomically, then flushes to
+//! over the trees (`sled/layout.rs`), which sled applies atomically, then flushes to
 //! disk. Each tree is only appended to, and small batches never share a tree
 //! with large ones, so a small commit costs bytes in proportion to its change. Opening replays the batches in
 //! order. Reading a few large values is much faster than reading a million small
