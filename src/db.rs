@@ -28,6 +28,8 @@ pub struct Database {
     path: Option<PathBuf>,
     /// The procedures `CALL` can run: the built-in ones and any registered.
     procedures: Registry,
+    /// The view of time this database is (`--at-tx 3`), if it is one.
+    time_view: Option<String>,
 }
 
 /// Counts of what a store holds, as `stats` prints them.
@@ -100,6 +102,7 @@ impl Database {
             storage: Box::new(MemoryStorage::default()),
             path: None,
             procedures: Registry::builtin(),
+            time_view: None,
         }
     }
 
@@ -111,6 +114,7 @@ impl Database {
             storage,
             path,
             procedures: Registry::builtin(),
+            time_view: None,
         })
     }
 
@@ -132,7 +136,18 @@ impl Database {
             storage,
             path: None,
             procedures,
+            time_view: None,
         }
+    }
+
+    /// The view of time this database is (`--at-tx 3`, `--as-of
+    /// 2023-05-04`), or `None` for a store itself.
+    pub fn time_view(&self) -> Option<&str> {
+        self.time_view.as_deref()
+    }
+
+    pub(crate) fn set_time_view(&mut self, view: String) {
+        self.time_view = Some(view);
     }
 
     /// The storage, for reading its history.

@@ -71,8 +71,11 @@
 //!   decision, the change records what unmerge puts back (with
 //!   `Txn::restore_node`, which gives a deleted node its old id).
 //! - [`views`]: time as views of a [`Database`]: `--at-tx N`
-//!   ([`Database::at_tx`]), `--as-of DATE` ([`Database::as_of`]), `log`,
-//!   `diff` and `compact`; the CLI commands are in `cli/history.rs`.
+//!   ([`Database::at_tx`]), `--as-of DATE` ([`Database::as_of`]), both at
+//!   once through the one composition [`Database::view`] (at the
+//!   transaction, then as of the date; a view of a view is refused), which
+//!   the CLI, the store's holder, the shell and Python call; `log`, `diff`
+//!   and `compact`; the CLI commands are in `cli/history.rs`.
 //! - [`graph`]: petgraph plus indexes (label, key, name and alias, adjacency
 //!   lists with relationship types as numbers), and `Txn`. The graph keeps
 //!   names and aliases one key space per entity kind
@@ -190,7 +193,12 @@
 //!   write query, or none of it, even after `kill -9`.
 //! - The store carries a format version, checked on open; a store of format 1
 //!   (before the history) is upgraded in place in one atomic batch, and its
-//!   history starts with that upgrade.
+//!   history starts with that upgrade; a store of format 2 (every key in one
+//!   sled tree) has its keys moved into their trees, atomically.
+//! - In the sled backend each stream of keys (large batches, small batches,
+//!   change records, log entries) is appended to a tree of its own
+//!   (`storage/sled/layout.rs`), so a one-node write costs bytes in
+//!   proportion to the change, not a rewrite of an import's chunk.
 //! - Every commit writes its history entry and change records in the same
 //!   atomic batch as its records, so the history always agrees with the
 //!   store. Opening never replays the history; only a view of the past reads

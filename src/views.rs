@@ -52,11 +52,29 @@ impl Database {
         Ok(state)
     }
 
+    /// The view of time that `as_of` and `at_tx` ask for, the one
+    /// composition every command uses: the store as it was after
+    /// transaction `at_tx`, then that state as of the article date `as_of`.
+    /// `None` when neither is set. Views are taken of the store itself: a
+    /// view asked of a view is refused ([`Database::at_tx`],
+    /// [`Database::as_of`] likewise), saying how to ask for both at once.
+    pub fn view(&self, as_of: Option<&str>, at_tx: Option<u64>) -> Result<Option<Database>> {
+        if as_of.is_none() && at_tx.is_none() {
+            return Ok(None);
+        }
+        self.refuse_a_view_of_a_view(as_of, at_tx)?;
+        let at = at_tx.map(|tx| self.at_tx_of_store(tx)).transpose()?;
+        match as_of {
+            Some(date) => at.as_ref().unwrap_or(self).as_of_any(date).map(Some),
+            None => Ok(at),
+        }
+    }
+
     /// The store as it was after transaction `tx`, read-only. Refused when
     /// `tx` is later than the last transaction or older than what is kept.
     pub fn at_tx(&self, tx: u64) -> Result<Database> {
-        let graph = Graph::from_snapshot(self.state_at(tx)?.into_snapshot())?;
-        Ok(self.view(graph, format!("--at-tx {tx}")))
+        self.refuse_a_view_of_a_view(None, Some(tx))?;
+        self.at_tx_of_store(tx)
     }
 
     /// The graph as the articles dated on or before `date` (ISO 8601) tell
@@ -65,13 +83,49 @@ impl Database {
     /// when no visible relationship touches it; actors, organisations and
     /// places stay, and so do relationships without an article.
     pub fn as_of(&self, date: &str) -> Result<Database> {
-        let limit = parse_day(date)?;
-        let graph = Graph::from_snapshot(as_of_snapshot(self.graph(), limit))?;
-        Ok(self.view(graph, format!("--as-of {}", date.trim())))
+        self.refuse_a_view_of_a_view(Some(date), None)?;
+        self.as_of_any(date)
     }
 
-    fn view(&self, graph: Graph, view: String) -> Database {
-        Database::from_parts(graph, Box::new(Frozen { view }), self.procedures().clone())
+    fn at_tx_of_store(&self, tx: u64) -> Result<Database> {
+        let graph = Graph::from_snapshot(self.state_at(tx)?.into_snapshot())?;
+        Ok(self.frozen(graph, format!("--at-tx {tx}")))
+    }
+
+    /// As of `date`, of the store or of the view at a transaction.
+    fn as_of_any(&self, date: &str) -> Result<Database> {
+        let limit = parse_day(date)?;
+        let graph = Graph::from_snapshot(as_of_snapshot(self.graph(), limit))?;
+        let view = match self.time_view() {
+            Some(at) => format!("{at} --as-of {}", date.trim()),
+            None => format!("--as-of {}", date.trim()),
+        };
+        Ok(self.frozen(graph, view))
+    }
+
+    /// The one message for a bad combination: a view of time of a view.
+    fn refuse_a_view_of_a_view(&self, as_of: Option<&str>, at_tx: Option<u64>) -> Result<()> {
+        let Some(current) = self.time_view() else {
+            return Ok(());
+        };
+        let wanted: Vec<String> = [
+            at_tx.map(|tx| format!("--at-tx {tx}")),
+            as_of.map(|date| format!("--as-of {}", date.trim())),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        Err(Error::History(format!(
+            "{} cannot be taken of a view of time ({current}): views are taken of the store itself; ask for both at once (`--at-tx N --as-of DATE` answers from the store after transaction N, as of DATE)",
+            wanted.join(" ")
+        )))
+    }
+
+    fn frozen(&self, graph: Graph, view: String) -> Database {
+        let frozen = Box::new(Frozen { view: view.clone() });
+        let mut db = Database::from_parts(graph, frozen, self.procedures().clone());
+        db.set_time_view(view);
+        db
     }
 
     /// The nodes and relationships added, removed and changed from the state

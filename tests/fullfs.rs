@@ -117,21 +117,6 @@ fn payload(path: &Path) {
     std::fs::write(path, text).unwrap();
 }
 
-/// The bytes the files under `dir` take.
-fn dir_size(dir: &Path) -> u64 {
-    let mut total = 0;
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let entry = entry.unwrap();
-        let meta = entry.metadata().unwrap();
-        total += if meta.is_dir() {
-            dir_size(&entry.path())
-        } else {
-            meta.len()
-        };
-    }
-    total
-}
-
 /// Grows `filler` until the device holding it has at most `left` bytes free
 /// (0: until it is full).
 fn fill(filler: &Path, left: u64) {
@@ -167,13 +152,13 @@ fn imports_on_a_filling_disk_end_promptly_and_lose_nothing() {
     // What the store holds before and after the import, on an ordinary disk.
     let reference = store_with_one_article(&scratch.path().join("reference"));
     let before = records(&reference);
-    let small = dir_size(&reference);
+    let small = stores::dir_size(&reference);
     let mut db = Database::open(&reference).unwrap();
     db.import_file(&input, None, None).unwrap();
     drop(db);
     let after = records(&reference);
     assert_ne!(before, after);
-    let grow = dir_size(&reference).saturating_sub(small);
+    let grow = stores::dir_size(&reference).saturating_sub(small);
     assert!(
         grow > 256 << 10,
         "the import should take some room: {grow} bytes"

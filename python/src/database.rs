@@ -326,20 +326,10 @@ impl Database {
         }
         let text = text.to_string();
         let result = self.run(py, &cancel, move |engine, cancel| {
-            if as_of.is_none() && at_tx.is_none() {
-                return Ok(engine.query_with(&text, &params, cancel)?);
+            match engine.view(as_of.as_deref(), at_tx)? {
+                Some(mut view) => Ok(view.query_with(&text, &params, cancel)?),
+                None => Ok(engine.query_with(&text, &params, cancel)?),
             }
-            let at = match at_tx {
-                Some(tx) => Some(engine.at_tx(tx)?),
-                None => None,
-            };
-            let mut view = match (&as_of, at) {
-                (Some(date), Some(at)) => at.as_of(date)?,
-                (Some(date), None) => engine.as_of(date)?,
-                (None, Some(at)) => at,
-                (None, None) => unreachable!("handled above"),
-            };
-            Ok(view.query_with(&text, &params, cancel)?)
         })?;
         Ok(QueryResultPy::new(result, self.shared.clone()))
     }

@@ -28,14 +28,7 @@ pub struct TimeArgs {
 /// The database a read command answers from: the store, as of a
 /// transaction and then as of an article date when asked.
 pub fn view(db: Database, time: &TimeArgs) -> Result<Database> {
-    let db = match time.at_tx {
-        Some(tx) => db.at_tx(tx)?,
-        None => db,
-    };
-    match &time.as_of {
-        Some(date) => db.as_of(date),
-        None => Ok(db),
-    }
+    Ok(db.view(time.as_of.as_deref(), time.at_tx)?.unwrap_or(db))
 }
 
 fn json_wanted(format: Option<StatsFormatArg>, terminal: bool) -> bool {

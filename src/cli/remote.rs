@@ -388,15 +388,5 @@ fn import_bytes_of(
 /// The view of time a forwarded command asks for (`--at-tx`, `--as-of`), made
 /// from the held store; `None` when it asks for the store as it is.
 fn viewed(db: &Shared, time: &TimeArgs) -> Result<Option<Database>> {
-    let db = share::lock(db);
-    let at = match time.at_tx {
-        Some(tx) => Some(db.at_tx(tx)?),
-        None => None,
-    };
-    Ok(Some(match (&time.as_of, at) {
-        (Some(date), Some(at)) => at.as_of(date)?,
-        (Some(date), None) => db.as_of(date)?,
-        (None, Some(at)) => at,
-        (None, None) => return Ok(None),
-    }))
+    share::lock(db).view(time.as_of.as_deref(), time.at_tx)
 }

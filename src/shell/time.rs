@@ -32,15 +32,7 @@ impl TimeView {
 
     /// The view of `store`: at the transaction, then as of the date.
     pub fn apply(&self, store: &Database) -> Result<Option<Database>> {
-        let at = match self.at_tx {
-            Some(tx) => Some(store.at_tx(tx)?),
-            None => None,
-        };
-        match (&self.as_of, at) {
-            (Some(date), Some(at)) => Ok(Some(at.as_of(date)?)),
-            (Some(date), None) => Ok(Some(store.as_of(date)?)),
-            (None, at) => Ok(at),
-        }
+        store.view(self.as_of.as_deref(), self.at_tx)
     }
 }
 

@@ -16,9 +16,11 @@ use crate::error::Result;
 use crate::model::{Node, NodeId, RelId, Relationship};
 pub use history::{Change, HistoryState, TxChanges, TxEntry};
 
-/// The version of the on-disk format this build reads and writes (2: with
-/// the store's history). A store of version 1 is upgraded in place at open.
-pub const FORMAT_VERSION: u32 = 2;
+/// The version of the on-disk format this build reads and writes (3: the
+/// store's history, each kind of key in a sled tree of its own). A store of
+/// version 1 (before the history) or 2 (one tree) is upgraded in place at
+/// open.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Everything a store holds, as loaded at open.
 #[derive(Clone, Debug, Default, PartialEq)]

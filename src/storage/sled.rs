@@ -1,15 +1,17 @@
 //! The on-disk backend: a log of batches in one sled tree.
 //!
-//! | key | value |
-//! |---|---|
-//! | `m` `format_version` | `u32`, big-endian |
-//! | `l` seq (`u64` BE) chunk (`u32` BE) | one chunk (at most 8 MiB) of a postcard-encoded [`Batch`] |
-//! | `h` tx (`u64` BE) | the transaction's postcard-encoded [`TxEntry`] |
-//! | `c` tx (`u64` BE) chunk (`u32` BE) | one chunk of its [`TxChanges`] |
-//! | `m` `history_floor` | `u64` BE: the oldest state kept is after this transaction |
+//! | key | tree | value |
+//! |---|---|---|
+//! | `m` `format_version` | default | `u32`, big-endian |
+//! | `l` seq (`u64` BE) chunk (`u32` BE) | `base` (large batches), `log` (small ones) | one chunk (at most 8 MiB) of a postcard-encoded [`Batch`] |
+//! | `h` tx (`u64` BE) | `entries` | the transaction's postcard-encoded [`TxEntry`] |
+//! | `c` tx (`u64` BE) chunk (`u32` BE) | `changes` | one chunk of its [`TxChanges`] |
+//! | `m` `history_floor` | default | `u64` BE: the oldest state kept is after this transaction |
 //!
-//! Each commit appends one batch, split into chunks, as one `sled::Batch`, which
-//! sled applies atomically, then flushes to disk. Opening replays the batches in
+//! Each commit appends one batch, split into chunks, in one sled transaction
+//! over the trees (`sled/layout.rs`), which sled applies atomically, then flushes to
+//! disk. Each tree is only appended to, and small batches never share a tree
+//! with large ones, so a small commit costs bytes in proportion to its change. Opening replays the batches in
 //! order. Reading a few large values is much faster than reading a million small
 //! records, and the whole import of a large corpus is written in one sequential
 //! pass. When the log holds many batches, opening rewrites it as one batch of
@@ -18,7 +20,8 @@
 //! A commit writes its history entry and change records in the same
 //! `sled::Batch` as its records ([`super::history`]). A store of format 1
 //! (before history) is upgraded at open in one atomic batch: its history
-//! starts with a transaction that says so.
+//! starts with a transaction that says so. A store of format 2 (every key in
+//! the default tree) has its keys moved into their trees at open, atomically.
 //!
 //! A lock file in the store's directory keeps a second process out.
 //!
@@ -37,8 +40,10 @@ use std::time::Duration;
 
 use super::device;
 mod history;
+mod layout;
 
 use self::history::{encode_entry, entry_key};
+use self::layout::{Trees, Writes, FORMAT_ONE_TREE};
 use super::history::{Change, HistoryState, TxChanges, TxEntry};
 use super::{Batch, BatchRef, Snapshot, Storage, FORMAT_VERSION};
 use crate::error::{Error, Result};
@@ -75,6 +80,8 @@ pub struct SledStorage {
     path: PathBuf,
     /// `None` only while the store is dropped.
     db: Option<sled::Db>,
+    /// The trees of `db`; `None` only while the store is dropped.
+    trees: Option<Trees>,
     /// The sequence number of the next batch.
     next_seq: std::sync::atomic::AtomicU64,
     /// The last transaction of the history and the oldest state kept.
@@ -180,9 +187,11 @@ impl SledStorage {
         lock: Option<File>,
         copy: Option<tempfile::TempDir>,
     ) -> Result<Self> {
+        let trees = Trees::open(&db).map_err(|e| read_error(path, e))?;
         let store = SledStorage {
             path: path.to_path_buf(),
             db: Some(db),
+            trees: Some(trees),
             next_seq: std::sync::atomic::AtomicU64::new(0),
             history: Default::default(),
             read_only,
@@ -191,10 +200,13 @@ impl SledStorage {
             _copy: copy,
         };
         store.check_format()?;
-        let next = match store.db().scan_prefix([LOG_PREFIX]).next_back() {
-            Some(item) => log_key_parts(&item.map_err(|e| read_error(path, e))?.0)?.0 + 1,
-            None => 0,
-        };
+        let mut next = 0;
+        for tree in [&store.trees().base, &store.trees().log] {
+            if let Some(item) = tree.scan_prefix([LOG_PREFIX]).next_back() {
+                let seq = log_key_parts(&item.map_err(|e| read_error(path, e))?.0)?.0;
+                next = next.max(seq + 1);
+            }
+        }
         store
             .next_seq
             .store(next, std::sync::atomic::Ordering::Relaxed);
@@ -204,6 +216,10 @@ impl SledStorage {
 
     fn db(&self) -> &sled::Db {
         self.db.as_ref().expect("the store is open")
+    }
+
+    fn trees(&self) -> &Trees {
+        self.trees.as_ref().expect("the store is open")
     }
 
     /// Whether this store was opened for reading only (a read-only medium or
@@ -244,14 +260,15 @@ impl SledStorage {
         Ok(())
     }
 
-    /// Applies `b` and flushes it, bounded in time, remembering a failure.
-    fn apply(&self, what: &str, b: sled::Batch) -> Result<()> {
-        let db = self.db().clone();
+    /// Applies `writes` atomically and flushes them, bounded in time,
+    /// remembering a failure.
+    fn apply(&self, what: &str, writes: Writes) -> Result<()> {
+        let trees = self.trees().clone();
         let store = self.path.clone();
         let what_owned = what.to_string();
         let result = device::bounded(&self.path, what, move || {
-            db.apply_batch(b)
-                .and_then(|()| db.flush().map(drop))
+            trees
+                .apply(&writes)
                 .map_err(|e| write_error(&store, &what_owned, e))
         });
         if let Err(e) = &result {
@@ -277,6 +294,13 @@ impl SledStorage {
                 })?);
                 if found == FORMAT_BEFORE_HISTORY {
                     return self.upgrade_from(found);
+                }
+                if found == FORMAT_ONE_TREE {
+                    let mut version = Writes::default();
+                    version
+                        .meta
+                        .insert(META_FORMAT, &FORMAT_VERSION.to_be_bytes());
+                    return self.move_into_trees(version);
                 }
                 if found != FORMAT_VERSION {
                     return Err(Error::FormatVersion {
@@ -472,7 +496,12 @@ impl SledStorage {
         let mut batches = Vec::new();
         let mut total = 0u64;
         let mut current: Option<(u64, Vec<u8>)> = None;
-        for item in self.db().scan_prefix([LOG_PREFIX]) {
+        let trees = self.trees();
+        let items = layout::merged(
+            trees.base.scan_prefix([LOG_PREFIX]),
+            trees.log.scan_prefix([LOG_PREFIX]),
+        );
+        for item in items {
             let (key, bytes) = item.map_err(|e| read_error(&self.path, e))?;
             total += bytes.len() as u64;
             let (seq, chunk) = log_key_parts(&key)?;
@@ -495,24 +524,25 @@ impl SledStorage {
         Ok((batches, total))
     }
 
-    /// Adds the chunks of `batch` under sequence number `seq` to a sled
-    /// batch; returns the bytes they take.
-    fn append(b: &mut sled::Batch, seq: u64, batch: &BatchRef<'_>) -> Result<u64> {
-        Self::append_chunks(b, LOG_PREFIX, seq, batch)
+    /// Adds the chunks of `batch` under sequence number `seq` to the
+    /// writes, in the `base` tree when it is large and the `log` tree when
+    /// not; returns the bytes they take.
+    fn append(w: &mut Writes, seq: u64, batch: &BatchRef<'_>) -> Result<u64> {
+        let chunks = encode_chunks(batch)?;
+        let large = chunks.len() > 1 || chunks[0].len() >= layout::LARGE;
+        let b = if large { &mut w.base } else { &mut w.log };
+        Self::append_chunks(b, LOG_PREFIX, seq, chunks)
     }
 
-    /// Adds `value` in chunks under `prefix` and `seq`; returns the bytes.
+    /// Adds `chunks` under `prefix` and `seq`; returns the bytes.
     fn append_chunks(
         b: &mut sled::Batch,
         prefix: u8,
         seq: u64,
-        value: &impl serde::Serialize,
+        chunks: Vec<Vec<u8>>,
     ) -> Result<u64> {
-        let mut chunks = ChunkWriter::default();
-        postcard::to_io(value, &mut chunks)
-            .map_err(|e| Error::Corrupt(format!("cannot encode a batch: {e}")))?;
         let mut bytes = 0;
-        for (i, chunk) in chunks.finish().into_iter().enumerate() {
+        for (i, chunk) in chunks.into_iter().enumerate() {
             let i = u32::try_from(i)
                 .map_err(|_| Error::Corrupt("a batch of more than 2^32 chunks".into()))?;
             bytes += chunk.len() as u64;
@@ -520,6 +550,14 @@ impl SledStorage {
         }
         Ok(bytes)
     }
+}
+
+/// `value` encoded, in chunks of at most [`CHUNK`] bytes (at least one).
+fn encode_chunks(value: &impl serde::Serialize) -> Result<Vec<Vec<u8>>> {
+    let mut chunks = ChunkWriter::default();
+    postcard::to_io(value, &mut chunks)
+        .map_err(|e| Error::Corrupt(format!("cannot encode a batch: {e}")))?;
+    Ok(chunks.finish())
 }
 
 /// Collects encoded bytes in chunks of at most [`CHUNK`] bytes, so that a large
@@ -632,17 +670,18 @@ impl Storage for SledStorage {
             .next_seq
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let tx = self.history_state().last + 1;
-        let mut b = sled::Batch::default();
-        let mut bytes = Self::append(&mut b, seq, batch)?;
-        bytes += Self::append_chunks(&mut b, CHANGES_PREFIX, tx, &change.undo)?;
+        let mut w = Writes::default();
+        let mut bytes = Self::append(&mut w, seq, batch)?;
+        let undo = encode_chunks(&change.undo)?;
+        bytes += Self::append_chunks(&mut w.changes, CHANGES_PREFIX, tx, undo)?;
         let entry = encode_entry(&change.entry(tx))?;
         bytes += entry.len() as u64;
-        b.insert(&entry_key(tx)[..], entry);
+        w.entries.insert(&entry_key(tx)[..], entry);
         if change.starts_history {
-            b.insert(META_FLOOR, &tx.to_be_bytes());
+            w.meta.insert(META_FLOOR, &tx.to_be_bytes());
         }
         device::ensure_room(&self.path, WHAT, bytes)?;
-        self.apply(WHAT, b)?;
+        self.apply(WHAT, w)?;
         let mut h = self.history_state();
         h.last = tx;
         if change.starts_history {
@@ -686,11 +725,14 @@ impl SledStorage {
         if self.writable(WHAT).is_err() || device::ensure_room(&self.path, WHAT, bytes).is_err() {
             return;
         }
-        let mut b = sled::Batch::default();
-        for item in self.db().scan_prefix([LOG_PREFIX]).keys() {
-            match item {
-                Ok(key) => b.remove(key),
-                Err(_) => return,
+        let mut w = Writes::default();
+        let trees = self.trees();
+        for (tree, batch) in [(&trees.base, &mut w.base), (&trees.log, &mut w.log)] {
+            for item in tree.scan_prefix([LOG_PREFIX]).keys() {
+                match item {
+                    Ok(key) => batch.remove(key),
+                    Err(_) => return,
+                }
             }
         }
         let seq = self
@@ -703,10 +745,10 @@ impl SledStorage {
             next_rel_id: snapshot.next_rel_id,
             ..BatchRef::default()
         };
-        if Self::append(&mut b, seq, &whole).is_ok() {
+        if Self::append(&mut w, seq, &whole).is_ok() {
             // A failure leaves the log as it was (the batch is atomic) and
             // marks the store failed, so that nothing more is written.
-            let _ = self.apply(WHAT, b);
+            let _ = self.apply(WHAT, w);
         }
     }
 }
@@ -717,6 +759,7 @@ impl Drop for SledStorage {
     /// flushed already, so a close that does not return in time is left.
     fn drop(&mut self) {
         let Some(db) = self.db.take() else { return };
+        let trees = self.trees.take();
         let wait = if self.failed.get().is_some() {
             Duration::from_millis(200)
         } else {
@@ -726,6 +769,7 @@ impl Drop for SledStorage {
         let spawned = std::thread::Builder::new()
             .name("claimgraph-close".into())
             .spawn(move || {
+                drop(trees);
                 drop(db);
                 let _ = tx.send(());
             });

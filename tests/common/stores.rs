@@ -96,3 +96,18 @@ pub fn all_or_nothing(
         )
     }
 }
+
+/// The bytes the files under `dir` take (what `du -sb` says).
+pub fn dir_size(dir: &Path) -> u64 {
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let meta = entry.metadata().unwrap();
+        total += if meta.is_dir() {
+            dir_size(&entry.path())
+        } else {
+            meta.len()
+        };
+    }
+    total
+}

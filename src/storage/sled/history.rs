@@ -1,8 +1,9 @@
 //! The sled backend's reading and compacting of the store's history (the
 //! `h` entries and `c` change records; see the parent module's key table).
 
+use super::layout::Writes;
 use super::{
-    chunk_key, log_key_parts, read_error, write_error, SledStorage, CHANGES_PREFIX, ENTRY_PREFIX,
+    chunk_key, log_key_parts, read_error, SledStorage, CHANGES_PREFIX, ENTRY_PREFIX,
     FORMAT_VERSION, META_FLOOR, META_FORMAT,
 };
 use crate::error::{Error, Result};
@@ -12,7 +13,7 @@ impl SledStorage {
     /// The last transaction and the oldest state kept, read at open.
     pub(super) fn read_history_state(&self) -> Result<HistoryState> {
         let path = &self.path;
-        let last = match self.db().scan_prefix([ENTRY_PREFIX]).next_back() {
+        let last = match self.trees().entries.scan_prefix([ENTRY_PREFIX]).next_back() {
             Some(item) => tx_of(&item.map_err(|e| read_error(path, e))?.0)?,
             None => 0,
         };
@@ -31,7 +32,8 @@ impl SledStorage {
 
     /// Upgrades a store written before the history, in one atomic batch: the
     /// new version and a first transaction saying so, from which the history
-    /// starts. A store read from a private copy is upgraded in the copy.
+    /// starts; its log moves into the log's own tree in the same batch. A
+    /// store read from a private copy is upgraded in the copy.
     pub(super) fn upgrade_from(&self, found: u32) -> Result<()> {
         let what = format!("upgrade from format version {found}");
         let entry = Change {
@@ -39,19 +41,16 @@ impl SledStorage {
             ..Change::default()
         }
         .entry(1);
-        let mut b = sled::Batch::default();
-        b.insert(META_FORMAT, &FORMAT_VERSION.to_be_bytes());
-        b.insert(META_FLOOR, &1u64.to_be_bytes());
-        b.insert(&entry_key(1)[..], encode_entry(&entry)?);
-        let db = self.db();
-        db.apply_batch(b)
-            .and_then(|()| db.flush().map(drop))
-            .map_err(|e| write_error(&self.path, "upgrading the store", e))
+        let mut w = Writes::default();
+        w.meta.insert(META_FORMAT, &FORMAT_VERSION.to_be_bytes());
+        w.meta.insert(META_FLOOR, &1u64.to_be_bytes());
+        w.entries.insert(&entry_key(1)[..], encode_entry(&entry)?);
+        self.move_into_trees(w)
     }
 
     pub(super) fn read_entries(&self) -> Result<Vec<TxEntry>> {
         let mut out = Vec::new();
-        for item in self.db().scan_prefix([ENTRY_PREFIX]) {
+        for item in self.trees().entries.scan_prefix([ENTRY_PREFIX]) {
             let (key, bytes) = item.map_err(|e| read_error(&self.path, e))?;
             let tx = tx_of(&key)?;
             out.push(postcard::from_bytes(&bytes).map_err(|e| {
@@ -74,7 +73,7 @@ impl SledStorage {
             })?;
             Ok((t, c))
         };
-        for item in self.db().range(from..=to) {
+        for item in self.trees().changes.range(from..=to) {
             let (key, bytes) = item.map_err(|e| read_error(&self.path, e))?;
             let (t, _) = log_key_parts(&key)?;
             match &mut current {
@@ -101,17 +100,17 @@ impl SledStorage {
             let h = self.history_state();
             h.floor.max(before.saturating_sub(1))
         };
-        let mut b = sled::Batch::default();
+        let mut w = Writes::default();
         let mut freed = 0u64;
         let from = chunk_key(CHANGES_PREFIX, 0, 0);
         let to = chunk_key(CHANGES_PREFIX, before, 0);
-        for item in self.db().range(from..to) {
+        for item in self.trees().changes.range(from..to) {
             let (key, bytes) = item.map_err(|e| read_error(&self.path, e))?;
             freed += (key.len() + bytes.len()) as u64;
-            b.remove(key);
+            w.changes.remove(key);
         }
-        b.insert(META_FLOOR, &floor.to_be_bytes());
-        self.apply(WHAT, b)?;
+        w.meta.insert(META_FLOOR, &floor.to_be_bytes());
+        self.apply(WHAT, w)?;
         self.history_state().floor = floor;
         Ok(freed)
     }

@@ -90,3 +90,55 @@ fn a_newer_format_is_refused() {
     assert!(matches!(err, Error::FormatVersion { .. }), "{err}");
     assert!(err.to_string().contains("newer claimgraph"), "{err}");
 }
+
+#[test]
+fn a_store_of_one_tree_has_its_keys_moved_into_their_trees_at_open() {
+    use self::layout::{BASE_TREE, CHANGES_TREE, ENTRIES_TREE, LOG_TREE};
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = SledStorage::open(dir.path()).unwrap();
+    for i in 0..3u64 {
+        let batch = Batch {
+            put_nodes: vec![Node {
+                id: i,
+                labels: vec!["N".into()],
+                properties: Default::default(),
+            }],
+            next_node_id: i + 1,
+            ..Batch::default()
+        };
+        let change = Change {
+            what: "a write",
+            ..Change::default()
+        };
+        store.commit(&batch.as_ref(), &change).unwrap();
+    }
+    let before = (store.load().unwrap(), store.log().unwrap());
+    drop(store);
+    // Put every key back into the default tree, as format 2 kept them.
+    {
+        let db = open_sled(&dir.path().join("data"), dir.path()).unwrap();
+        for name in [BASE_TREE, LOG_TREE, CHANGES_TREE, ENTRIES_TREE] {
+            let tree = db.open_tree(name).unwrap();
+            for item in tree.iter() {
+                let (k, v) = item.unwrap();
+                db.insert(k, v).unwrap();
+            }
+            tree.clear().unwrap();
+        }
+        db.insert(META_FORMAT, &FORMAT_ONE_TREE.to_be_bytes())
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let store = SledStorage::open(dir.path()).unwrap();
+    assert_eq!((store.load().unwrap(), store.log().unwrap()), before);
+    assert_eq!(store.changes_after(0).unwrap().len(), 3);
+    let db = store.db();
+    assert!(
+        db.scan_prefix([LOG_PREFIX]).next().is_none(),
+        "the log moved"
+    );
+    assert_eq!(
+        db.get(META_FORMAT).unwrap().unwrap().as_ref(),
+        FORMAT_VERSION.to_be_bytes()
+    );
+}
