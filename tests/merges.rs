@@ -170,3 +170,82 @@ fn unknown_kind_is_refused_with_a_suggestion() {
     let e = entity_kind("plcae").unwrap_err().to_string();
     assert!(e.contains("did you mean \"place\""), "{e}");
 }
+
+#[test]
+fn a_distinct_decision_blocks_the_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = Database::open(dir.path()).unwrap();
+    db.import_bytes("first.triples", FIRST.as_bytes(), Format::Triples, None)
+        .unwrap();
+    db.import_bytes("second.triples", SECOND.as_bytes(), Format::Triples, None)
+        .unwrap();
+    let place = entity_kind("Place").unwrap();
+    let tx = identity::distinct(&mut db, place, "Bakhmut", "Artemivsk", Some("two towns")).unwrap();
+    let entry = db.log().unwrap().into_iter().find(|e| e.tx == tx).unwrap();
+    assert_eq!(
+        entry.what,
+        r#"distinct place "Bakhmut" "Artemivsk" --reason "two towns""#
+    );
+    let d = identity::decisions(&db).unwrap();
+    assert_eq!(d.len(), 1);
+    assert_eq!(
+        (d[0].decision, d[0].names.as_slice()),
+        (
+            "distinct",
+            &["Bakhmut".to_string(), "Artemivsk".to_string()][..]
+        )
+    );
+    let before = export(&mut db);
+    let last = db.log().unwrap().len();
+
+    // Refused after a reopen too: the decision lives in the log.
+    drop(db);
+    let mut db = Database::open(dir.path()).unwrap();
+    let e = identity::merge(&mut db, place, "bakhmut", "Artemivsk", None)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains(&format!("by decision {tx}")), "{e}");
+    assert!(e.contains("two towns"), "{e}");
+
+    // An import or a write query that would make one an alias of the other.
+    let alias = "place \"Bakhmut\" {aliases: [\"Artemivsk\"]}\n";
+    let e = db
+        .import_bytes("alias.triples", alias.as_bytes(), Format::Triples, None)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains(&format!("by decision {tx}")), "{e}");
+    assert!(e.contains("alias.triples:1"), "{e}");
+    let e = db
+        .query(
+            "MATCH (p:Place {name: 'Bakhmut'}) SET p.aliases = ['artemivsk']",
+            &Params::new(),
+        )
+        .unwrap_err();
+    assert_eq!(
+        e.code().map(|c| c.kind()),
+        Some(claimgraph::error::ErrorKind::ConstraintVerificationFailed),
+        "{e}"
+    );
+    assert!(e.to_string().contains(&format!("by decision {tx}")), "{e}");
+    assert_eq!(export(&mut db), before);
+    assert_eq!(db.log().unwrap().len(), last);
+
+    // Twice, on one entity, or with a misspelt name: refused with the reason.
+    let e = identity::distinct(&mut db, place, "artemivsk", "Bakhmut", None)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("kept apart already"), "{e}");
+    let e = identity::distinct(&mut db, place, "Bakhmut", "Bakhmt", None)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("did you mean \"Bakhmut\""), "{e}");
+    let other = identity::merge(&mut db, place, "Bakhmut", "Artemivsk", None);
+    assert!(other.is_err());
+    // Other names still merge.
+    let actor = entity_kind("actor").unwrap();
+    identity::merge(&mut db, actor, "Hanna Maliar", "Yevgeny Prigozhin", None).unwrap();
+    let e = identity::distinct(&mut db, actor, "Hanna Maliar", "Yevgeny Prigozhin", None)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("name the same actor"), "{e}");
+}

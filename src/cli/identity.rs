@@ -1,4 +1,4 @@
-//! The commands of identity decisions: `merge`, `unmerge`, `decisions`.
+//! The commands of identity decisions: `merge`, `unmerge`, `distinct`, `decisions`.
 
 use std::io::Write;
 
@@ -30,10 +30,30 @@ pub fn merge(
             err,
             "conflict: {}: kept {}, dropped {}",
             c.key,
-            serde_json::to_string(&c.kept).unwrap_or_default(),
-            serde_json::to_string(&c.dropped).unwrap_or_default()
+            c.kept.to_json(),
+            c.dropped.to_json()
         )?;
     }
+    out.flush()?;
+    Ok(())
+}
+
+/// `claimgraph distinct KIND A B [--reason TEXT]`: the transaction number.
+pub fn distinct(
+    db: &mut Database,
+    (kind, a, b): (&str, &str, &str),
+    reason: Option<&str>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<()> {
+    let kind = identity::entity_kind(kind)?;
+    let tx = identity::distinct(db, kind, a, b, reason)?;
+    writeln!(out, "{tx}")?;
+    writeln!(
+        err,
+        "recorded: \"{a}\" and \"{b}\" are different {}s; a merge or alias that would join them is refused",
+        kind.label().to_lowercase()
+    )?;
     out.flush()?;
     Ok(())
 }
