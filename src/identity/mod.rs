@@ -68,6 +68,25 @@ pub fn merge(
     })
 }
 
+/// What a merge did, in lines: what moved, then each conflict with both
+/// values in the JSON form of query results.
+pub fn describe_merge(kind: Kind, keep: &str, other: &str, m: &Merged) -> Vec<String> {
+    let mut lines = vec![format!(
+        "merged {} \"{other}\" into \"{keep}\": {} relationship(s) moved, \"{other}\" is an alias now",
+        kind.label().to_lowercase(),
+        m.moved
+    )];
+    for c in &m.conflicts {
+        lines.push(format!(
+            "conflict: {}: kept {}, dropped {}",
+            c.key,
+            c.kept.to_json(),
+            c.dropped.to_json()
+        ));
+    }
+    lines
+}
+
 /// Records that A and B are different entities of `kind`, as a transaction
 /// of its own; returns its number. Both must name an entity now, and not
 /// the same one.
@@ -149,6 +168,38 @@ pub fn decisions(db: &Database) -> Result<Vec<Decision>> {
             })
         })
         .collect())
+}
+
+/// The decisions as the table `claimgraph decisions` prints on a terminal.
+pub fn decisions_table(list: &[Decision]) -> comfy_table::Table {
+    let mut table = comfy_table::Table::new();
+    table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    table.set_header([
+        "tx",
+        "time",
+        "decision",
+        "kind",
+        "names",
+        "reason",
+        "undone by",
+    ]);
+    for d in list {
+        let join = if d.decision == "merge" {
+            " ← "
+        } else {
+            " ≠ "
+        };
+        table.add_row(vec![
+            d.tx.to_string(),
+            d.time.clone(),
+            d.decision.to_string(),
+            d.kind.clone(),
+            d.names.join(join),
+            d.reason.clone().unwrap_or_default(),
+            d.undone_by.map_or(String::new(), |t| t.to_string()),
+        ]);
+    }
+    table
 }
 
 fn undone_by(log: &[TxEntry], tx: u64) -> Option<u64> {
