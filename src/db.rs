@@ -4,12 +4,13 @@ use std::path::{Path, PathBuf};
 
 use crate::cancel::Cancel;
 use crate::error::{Error, Result};
+use crate::graph::distinct::Distinct;
 use crate::graph::{Graph, Txn};
 use crate::import::{self, Format, ImportSummary};
 use crate::query::procedures::{Procedure, Registry};
 use crate::query::{self, Params};
 use crate::result::{QueryResult, WriteStats};
-use crate::storage::history::Labelled;
+use crate::storage::history::{Change, Labelled, TxChangesRef};
 use crate::storage::memory::MemoryStorage;
 use crate::storage::sled::SledStorage;
 use crate::storage::{BatchRef, Storage};
@@ -108,7 +109,8 @@ impl Database {
 
     /// Opens a database over any storage backend, loading its records.
     pub fn with_storage(storage: Box<dyn Storage>, path: Option<PathBuf>) -> Result<Self> {
-        let graph = Graph::from_snapshot(storage.load()?)?;
+        let mut graph = Graph::from_snapshot(storage.load()?)?;
+        graph.set_distinct_decisions(Distinct::from_log(&storage.log()?));
         Ok(Database {
             graph,
             storage,
@@ -210,6 +212,32 @@ impl Database {
         let stats = txn.commit(&mut storage)?;
         let after = self.storage.history()?.last;
         Ok((value, stats, (after != before).then_some(after)))
+    }
+
+    /// Records a `distinct` decision as a transaction of its own, which
+    /// changes no record; from then on every change is checked against it.
+    /// Returns the transaction's number.
+    pub(crate) fn record_distinct(&mut self, mut decision: Distinct) -> Result<u64> {
+        let change = Change {
+            what: &decision.words(),
+            undo: TxChangesRef {
+                next_node_id: self.graph.next_node_id(),
+                next_rel_id: self.graph.next_rel_id(),
+                ..TxChangesRef::default()
+            },
+            ..Change::default()
+        };
+        let records = BatchRef {
+            next_node_id: self.graph.next_node_id(),
+            next_rel_id: self.graph.next_rel_id(),
+            ..BatchRef::default()
+        };
+        self.storage.commit(&records, &change)?;
+        decision.tx = self.storage.history()?.last;
+        let mut all = self.graph.distinct_decisions().to_vec();
+        all.push(decision);
+        self.graph.set_distinct_decisions(all);
+        Ok(self.graph.distinct_decisions().last().map_or(0, |d| d.tx))
     }
 
     /// Runs one query with parameters.

@@ -64,7 +64,16 @@
 //!   a past state; `Labelled` names the transactions of an import or query,
 //!   [`Database::write_as`] any other change (a merge).
 //! - [`identity`]: audited merges of entities (`claimgraph merge`,
-//!   `unmerge`, `decisions`; the commands in `cli/identity.rs`). A merge is
+//!   `unmerge`, `distinct`, `decisions`; the commands in `cli/identity.rs`,
+//!   the shell's `:merge`, `:unmerge`, `:distinct`, `:decisions` in
+//!   `shell/identity.rs`). The merge itself is `claims/merge.rs`
+//!   (`merge_in`, on a `Txn`), which `claims.merge` (a procedure that
+//!   writes, `query/exec/procedures/merge.rs`) also calls; it marks its
+//!   transaction with `Txn::decide`, so the log shows the merge's words
+//!   whoever ran it. A `distinct` decision is a transaction that changes no
+//!   record ([`Database`]'s `record_distinct`); its log words are read back
+//!   on open into the graph (`graph/distinct.rs`), which refuses any entity
+//!   change that would join the two names. A merge is
 //!   one transaction through [`Database::write_as`]: relationships keep
 //!   their ids and move with `Txn::move_relationship`, OTHER's names become
 //!   KEEP's aliases, OTHER is deleted; the log entry's words are the
@@ -215,7 +224,9 @@
 //! - Within Actor, Organisation and Place, a name or alias names at most one
 //!   entity: every transaction refuses a change that would break it (the check
 //!   is in the graph, not in the executor or the importer); loading a store
-//!   does not, so stores written before the rule keep opening.
+//!   does not, so stores written before the rule keep opening. The same
+//!   check refuses an entity answering to both names of a `distinct`
+//!   decision.
 //! - Opening never damages a store: snapshots sled left unfinished are
 //!   removed before it starts (sled would read one as the newest); on a
 //!   read-only medium or a device too full for sled's recovery the store is

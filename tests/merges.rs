@@ -170,3 +170,197 @@ fn unknown_kind_is_refused_with_a_suggestion() {
     let e = entity_kind("plcae").unwrap_err().to_string();
     assert!(e.contains("did you mean \"place\""), "{e}");
 }
+
+#[test]
+fn a_distinct_decision_blocks_the_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = Database::open(dir.path()).unwrap();
+    db.import_bytes("first.triples", FIRST.as_bytes(), Format::Triples, None)
+        .unwrap();
+    db.import_bytes("second.triples", SECOND.as_bytes(), Format::Triples, None)
+        .unwrap();
+    let place = entity_kind("Place").unwrap();
+    let tx = identity::distinct(&mut db, place, "Bakhmut", "Artemivsk", Some("two towns")).unwrap();
+    let entry = db.log().unwrap().into_iter().find(|e| e.tx == tx).unwrap();
+    assert_eq!(
+        entry.what,
+        r#"distinct place "Bakhmut" "Artemivsk" --reason "two towns""#
+    );
+    let d = identity::decisions(&db).unwrap();
+    assert_eq!(d.len(), 1);
+    assert_eq!(
+        (d[0].decision, d[0].names.as_slice()),
+        (
+            "distinct",
+            &["Bakhmut".to_string(), "Artemivsk".to_string()][..]
+        )
+    );
+    let before = export(&mut db);
+    let last = db.log().unwrap().len();
+
+    // Refused after a reopen too: the decision lives in the log.
+    drop(db);
+    let mut db = Database::open(dir.path()).unwrap();
+    let e = identity::merge(&mut db, place, "bakhmut", "Artemivsk", None)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains(&format!("by decision {tx}")), "{e}");
+    assert!(e.contains("two towns"), "{e}");
+
+    // An import or a write query that would make one an alias of the other.
+    let alias = "place \"Bakhmut\" {aliases: [\"Artemivsk\"]}\n";
+    let e = db
+        .import_bytes("alias.triples", alias.as_bytes(), Format::Triples, None)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains(&format!("by decision {tx}")), "{e}");
+    assert!(e.contains("alias.triples:1"), "{e}");
+    let e = db
+        .query(
+            "MATCH (p:Place {name: 'Bakhmut'}) SET p.aliases = ['artemivsk']",
+            &Params::new(),
+        )
+        .unwrap_err();
+    assert_eq!(
+        e.code().map(|c| c.kind()),
+        Some(claimgraph::error::ErrorKind::ConstraintVerificationFailed),
+        "{e}"
+    );
+    assert!(e.to_string().contains(&format!("by decision {tx}")), "{e}");
+    assert_eq!(export(&mut db), before);
+    assert_eq!(db.log().unwrap().len(), last);
+
+    // Twice, on one entity, or with a misspelt name: refused with the reason.
+    let e = identity::distinct(&mut db, place, "artemivsk", "Bakhmut", None)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("kept apart already"), "{e}");
+    let e = identity::distinct(&mut db, place, "Bakhmut", "Bakhmt", None)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("did you mean \"Bakhmut\""), "{e}");
+    let other = identity::merge(&mut db, place, "Bakhmut", "Artemivsk", None);
+    assert!(other.is_err());
+    // Other names still merge.
+    let actor = entity_kind("actor").unwrap();
+    identity::merge(&mut db, actor, "Hanna Maliar", "Yevgeny Prigozhin", None).unwrap();
+    let e = identity::distinct(&mut db, actor, "Hanna Maliar", "Yevgeny Prigozhin", None)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("name the same actor"), "{e}");
+}
+
+#[test]
+fn claims_merge_is_the_same_merge_as_a_procedure() {
+    let mut db = store();
+    let before = export(&mut db);
+    // With another write in the statement it is refused, and nothing is written.
+    let e = db
+        .query(
+            "CALL claims.merge('place', 'Bakhmut', 'Artemivsk') YIELD node SET node.checked = true",
+            &Params::new(),
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("must be the only change of its statement"),
+        "{e}"
+    );
+    let e = db
+        .query(
+            "CALL claims.merge('plcae', 'Bakhmut', 'Artemivsk')",
+            &Params::new(),
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("did you mean \"place\""), "{e}");
+    assert_eq!(export(&mut db), before);
+
+    let r = db
+        .query(
+            "CALL claims.merge('Place', 'Bakhmut', 'artemivsk', 'same city') YIELD node, tx \
+             RETURN node.name AS name, node.aliases AS aliases, tx",
+            &Params::new(),
+        )
+        .unwrap();
+    let row = format!("{:?}", r.rows[0]);
+    assert!(
+        row.contains("Bakhmut") && row.contains("Artemivsk"),
+        "{row}"
+    );
+    let log = db.log().unwrap();
+    let last = log.last().unwrap();
+    assert!(
+        row.contains(&format!("Int({})", last.tx)),
+        "{row} vs {}",
+        last.tx
+    );
+    assert_eq!(
+        last.what,
+        r#"merge place "Bakhmut" "artemivsk" --reason "same city""#
+    );
+    let d = identity::decisions(&db).unwrap();
+    assert_eq!((d.len(), d[0].tx), (1, last.tx));
+    identity::unmerge(&mut db, last.tx).unwrap();
+    assert_eq!(export(&mut db), before);
+}
+
+#[test]
+fn the_shell_merges_unmerges_and_keeps_apart() {
+    let db = store();
+    let mut session = claimgraph::repl::Session::new(db);
+    let before = export(&mut session.db());
+    let mut run = |line: &str| {
+        let mut out = Vec::new();
+        claimgraph::repl::run_command(&mut session, line, &mut out)
+            .map(|_| String::from_utf8(out).unwrap())
+            .map_err(|e| e.to_string())
+    };
+    let out = run(r#":merge place "Bakhmut" "Artemivsk" --reason "same city""#).unwrap();
+    let tx: u64 = out
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("transaction "))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(out.contains("1 relationship(s) moved"), "{out}");
+    // The conflict's values in the JSON form of results, not Rust's.
+    assert!(
+        out.contains(r#"conflict: oblast: kept "Donetsk Oblast", dropped "Donetsk""#),
+        "{out}"
+    );
+    let listed = run(":decisions").unwrap();
+    assert!(
+        listed.contains("same city") && listed.contains("merge"),
+        "{listed}"
+    );
+    let e = run(":merge place Bakhmut Bakhmt").unwrap_err();
+    assert!(e.contains("did you mean \"Bakhmut\""), "{e}");
+    let e = run(":merge place Bakhmut").unwrap_err();
+    assert!(e.contains(":merge KIND A B"), "{e}");
+    let out = run(&format!(":unmerge {tx}")).unwrap();
+    assert!(out.contains(&format!("undid merge {tx}")), "{out}");
+    let out = run(r#":distinct actor "Hanna Maliar" "Yevgeny Prigozhin""#).unwrap();
+    assert!(out.contains("are different actors"), "{out}");
+    let e = run(r#":merge actor "Hanna Maliar" "Yevgeny Prigozhin""#).unwrap_err();
+    assert!(e.contains("by decision"), "{e}");
+    let mut db = session.db();
+    assert_eq!(export(&mut db), before);
+    let log = db.log().unwrap();
+    assert_eq!(
+        log.iter().find(|e| e.tx == tx).unwrap().what,
+        r#"merge place "Bakhmut" "Artemivsk" --reason "same city""#
+    );
+}
+
+#[test]
+fn merge_conflicts_are_listed_in_the_json_form_of_values() {
+    let mut db = store();
+    let place = entity_kind("place").unwrap();
+    let m = identity::merge(&mut db, place, "Bakhmut", "Artemivsk", None).unwrap();
+    let json = serde_json::to_value(&m).unwrap();
+    assert_eq!(
+        json["conflicts"],
+        serde_json::json!([{"key": "oblast", "kept": "Donetsk Oblast", "dropped": "Donetsk"}])
+    );
+}

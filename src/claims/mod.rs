@@ -16,6 +16,7 @@
 
 mod contested;
 mod find;
+pub mod merge;
 mod stance;
 mod timeline;
 

@@ -1,4 +1,4 @@
-//! The commands of identity decisions: `merge`, `unmerge`, `decisions`.
+//! The commands of identity decisions: `merge`, `unmerge`, `distinct`, `decisions`.
 
 use std::io::Write;
 
@@ -19,21 +19,29 @@ pub fn merge(
     let kind = identity::entity_kind(kind)?;
     let m = identity::merge(db, kind, keep, other, reason)?;
     writeln!(out, "{}", m.tx)?;
+    for line in identity::describe_merge(kind, keep, other, &m) {
+        writeln!(err, "{line}")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// `claimgraph distinct KIND A B [--reason TEXT]`: the transaction number.
+pub fn distinct(
+    db: &mut Database,
+    (kind, a, b): (&str, &str, &str),
+    reason: Option<&str>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<()> {
+    let kind = identity::entity_kind(kind)?;
+    let tx = identity::distinct(db, kind, a, b, reason)?;
+    writeln!(out, "{tx}")?;
     writeln!(
         err,
-        "merged {} \"{other}\" into \"{keep}\": {} relationship(s) moved, \"{other}\" is an alias now",
-        kind.label().to_lowercase(),
-        m.moved
+        "recorded: \"{a}\" and \"{b}\" are different {}s; a merge or alias that would join them is refused",
+        kind.label().to_lowercase()
     )?;
-    for c in &m.conflicts {
-        writeln!(
-            err,
-            "conflict: {}: kept {}, dropped {}",
-            c.key,
-            serde_json::to_string(&c.kept).unwrap_or_default(),
-            serde_json::to_string(&c.dropped).unwrap_or_default()
-        )?;
-    }
     out.flush()?;
     Ok(())
 }
@@ -64,29 +72,7 @@ pub fn decisions(
         serde_json::to_writer(&mut *out, &list).map_err(std::io::Error::from)?;
         writeln!(out)?;
     } else {
-        let mut table = comfy_table::Table::new();
-        table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
-        table.set_header([
-            "tx",
-            "time",
-            "decision",
-            "kind",
-            "names",
-            "reason",
-            "undone by",
-        ]);
-        for d in &list {
-            table.add_row(vec![
-                d.tx.to_string(),
-                d.time.clone(),
-                d.decision.to_string(),
-                d.kind.clone(),
-                d.names.join(" ← "),
-                d.reason.clone().unwrap_or_default(),
-                d.undone_by.map_or(String::new(), |t| t.to_string()),
-            ]);
-        }
-        writeln!(out, "{table}")?;
+        writeln!(out, "{}", identity::decisions_table(&list))?;
     }
     out.flush()?;
     Ok(())

@@ -180,7 +180,17 @@ pub enum Command {
     },
     /// Undo merge transaction TX exactly, as a new transaction.
     Unmerge { tx: u64 },
-    /// List the merge decisions.
+    /// Record that A and B are different entities: a later merge or alias
+    /// that would join them is refused; prints the transaction number.
+    Distinct {
+        /// actor, organisation or place.
+        kind: String,
+        a: String,
+        b: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// List the merge and distinct decisions.
     Decisions {
         /// How to print [default: table on a terminal, json otherwise].
         #[arg(long, value_enum)]
@@ -627,6 +637,13 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Unmerge { tx }) => identity::unmerge(
             &mut open_existing(&cli.store)?,
             tx,
+            &mut stdout.lock(),
+            &mut std::io::stderr(),
+        ),
+        Some(Command::Distinct { kind, a, b, reason }) => identity::distinct(
+            &mut open_existing(&cli.store)?,
+            (&kind, &a, &b),
+            reason.as_deref(),
             &mut stdout.lock(),
             &mut std::io::stderr(),
         ),

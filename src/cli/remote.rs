@@ -207,6 +207,18 @@ fn run_held(
             err,
         ),
         Some(Command::Unmerge { tx }) => identity::unmerge(&mut share::lock(db), tx, out, err),
+        Some(Command::Distinct {
+            kind,
+            a,
+            b,
+            reason,
+        }) => identity::distinct(
+            &mut share::lock(db),
+            (&kind, &a, &b),
+            reason.as_deref(),
+            out,
+            err,
+        ),
         Some(Command::Decisions { format }) => {
             identity::decisions(&share::lock(db), format, ctx.terminal, out)
         }

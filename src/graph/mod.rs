@@ -18,6 +18,7 @@
 //! operation, records how to undo it, and commits to storage as one batch.
 
 pub mod adjacency;
+pub mod distinct;
 mod idmap;
 mod txn;
 
@@ -67,6 +68,8 @@ pub struct Graph {
     /// The full-text index of statements and quotes, built on first use and
     /// dropped by every transaction, so it is never stale.
     search: OnceLock<SearchIndex>,
+    /// The `distinct` decisions every entity change is checked against.
+    distinct: Vec<distinct::Distinct>,
 }
 
 /// Which way to walk from a node.
@@ -464,7 +467,9 @@ impl Graph {
             .properties
             .get(crate::model::NAME_PROP)
             .and_then(Value::as_str);
-        for name in Self::node_names(node) {
+        let names = Self::node_names(node);
+        distinct::check(&self.distinct, &kinds, &names)?;
+        for name in names {
             for &other in self.resolve_name(&name) {
                 if other == id {
                     continue;
@@ -497,6 +502,17 @@ impl Graph {
             }
         }
         Ok(())
+    }
+
+    /// The `distinct` decisions of the store, oldest first.
+    pub fn distinct_decisions(&self) -> &[distinct::Distinct] {
+        &self.distinct
+    }
+
+    /// Sets the `distinct` decisions (read from the log on open, or added
+    /// by a decision just recorded).
+    pub(crate) fn set_distinct_decisions(&mut self, decisions: Vec<distinct::Distinct>) {
+        self.distinct = decisions;
     }
 
     /// Adds a node's entries to the indexes. Fails, changing nothing, when its key

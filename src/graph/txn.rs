@@ -7,7 +7,7 @@ use super::{Dir, Graph};
 use crate::error::{Error, Result};
 use crate::model::{stance_rule_violation, Node, NodeId, RelId, Relationship};
 use crate::result::WriteStats;
-use crate::storage::history::{ranges, Change, TxChangesRef};
+use crate::storage::history::{ranges, Change, TxChangesRef, UNLABELLED};
 use crate::storage::{BatchRef, Storage};
 use crate::value::{Properties, Value};
 
@@ -45,6 +45,10 @@ pub struct Txn<'g> {
     start_next_rel: RelId,
     /// Set once committed: nothing is left to undo.
     committed: bool,
+    /// The decision this transaction is (a merge), with the number of
+    /// changes it made: the log shows these words, and no other change may
+    /// share the transaction.
+    decision: Option<(String, usize)>,
 }
 
 impl<'g> Txn<'g> {
@@ -61,7 +65,20 @@ impl<'g> Txn<'g> {
             start_next_node,
             start_next_rel,
             committed: false,
+            decision: None,
         }
+    }
+
+    /// Whether the transaction has changed anything yet.
+    pub fn has_changes(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    /// Marks the changes made so far as a decision with these log words (a
+    /// merge), shown by the log in place of the words of the query or
+    /// command that made it. Committing then refuses any other change.
+    pub fn decide(&mut self, words: String) {
+        self.decision = Some((words, self.undo.len()));
     }
 
     /// Makes room for about `nodes` more nodes and `relationships` more
@@ -539,11 +556,21 @@ impl<'g> Txn<'g> {
     /// is untouched.
     pub fn commit(mut self, storage: &mut dyn Storage) -> Result<WriteStats> {
         self.check_deferred()?;
+        if let Some((words, made)) = &self.decision {
+            if self.undo.len() != *made {
+                return Err(Error::query(format!(
+                    "`{words}` must be the only change of its statement; make the other changes in a statement of their own"
+                )));
+            }
+        }
         let changed = !self.undo.is_empty();
         if changed {
             let batch = self.batch();
             let change = Change {
-                what: "change",
+                what: self
+                    .decision
+                    .as_ref()
+                    .map_or(UNLABELLED, |(words, _)| words.as_str()),
                 stats: self.stats,
                 undo: self.undo_record(),
                 starts_history: false,

@@ -1,6 +1,9 @@
-//! Identity decisions: audited merges of entities and their undoing.
+//! Identity decisions: audited merges of entities, their undoing, and
+//! `distinct` decisions that keep two names apart.
 //!
-//! `claimgraph merge KIND KEEP OTHER` makes OTHER's name and aliases aliases
+//! `claimgraph merge KIND KEEP OTHER` (the work itself is
+//! [`crate::claims::merge::merge_in`], shared with `claims.merge` and the
+//! shell's `:merge`) makes OTHER's name and aliases aliases
 //! of KEEP, moves every relationship of OTHER to KEEP (ids, types, articles
 //! and properties kept), merges properties (KEEP's value wins a conflict,
 //! which is listed) and deletes OTHER, in one transaction recorded through
@@ -13,24 +16,23 @@
 //! the export after a merge and its unmerge equals the export before, ids
 //! included. It is refused for a transaction that is not a merge, one undone
 //! already, or one whose records a later transaction changed.
+//!
+//! `claimgraph distinct KIND A B` records a transaction that changes no
+//! record; its words are the decision ([`Distinct`]), which the graph
+//! checks every entity change against, so a later merge, import or write
+//! that would make one name an alias of the other is refused, naming it.
 
 use std::collections::HashSet;
 
-use crate::claims::entity;
 use crate::db::Database;
 use crate::error::{Error, Result};
-use crate::graph::Dir;
-use crate::model::{Kind, NodeId, ALIASES_PROP, NAME_PROP};
+use crate::graph::distinct::{quoted, Distinct};
+use crate::model::{Kind, NodeId};
 use crate::storage::TxEntry;
-use crate::value::{Properties, Value};
 
-/// A property both entities had, with different values.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct Conflict {
-    pub key: String,
-    pub kept: Value,
-    pub dropped: Value,
-}
+pub use crate::claims::merge::{
+    entity_kind, merge_words, parse_merge, resolve, Conflict, MergeWords,
+};
 
 /// What a merge did.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -41,165 +43,8 @@ pub struct Merged {
     pub conflicts: Vec<Conflict>,
 }
 
-/// A merge as its log entry records it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct MergeWords {
-    pub kind: String,
-    pub keep: String,
-    pub other: String,
-    pub reason: Option<String>,
-}
-
-/// The kinds that can be merged, by their command-line words.
-pub fn entity_kind(word: &str) -> Result<Kind> {
-    match Kind::from_keyword(&word.to_lowercase()) {
-        Some(k) if k.is_entity() => Ok(k),
-        _ => {
-            let near = crate::textmatch::nearest(word, ["actor", "organisation", "place"], 1);
-            let hint = near
-                .first()
-                .map_or(String::new(), |n| format!(": did you mean \"{n}\"?"));
-            Err(Error::query(format!(
-                "unknown kind \"{word}\"{hint} (actor, organisation or place)"
-            )))
-        }
-    }
-}
-
-fn quoted(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
-}
-
-/// The log words of a merge: `merge place "Bakhmut" "Artemivsk" --reason "..."`.
-pub fn merge_words(kind: Kind, keep: &str, other: &str, reason: Option<&str>) -> String {
-    let mut w = format!(
-        "merge {} {} {}",
-        kind.label().to_lowercase(),
-        quoted(keep),
-        quoted(other)
-    );
-    if let Some(r) = reason {
-        w.push_str(" --reason ");
-        w.push_str(&quoted(r));
-    }
-    w
-}
-
-/// Reads one JSON string at the start of `text`, returning it and the rest.
-fn take_string(text: &str) -> Option<(String, &str)> {
-    let text = text.trim_start();
-    if !text.starts_with('"') {
-        return None;
-    }
-    let mut it = serde_json::Deserializer::from_str(text).into_iter::<String>();
-    let s = it.next()?.ok()?;
-    Some((s, &text[it.byte_offset()..]))
-}
-
-/// The decision in a log entry's words, when they are a merge's.
-pub fn parse_merge(what: &str) -> Option<MergeWords> {
-    let rest = what.strip_prefix("merge ")?;
-    let (kind, rest) = rest.split_once(' ')?;
-    entity_kind(kind).ok()?;
-    let (keep, rest) = take_string(rest)?;
-    let (other, rest) = take_string(rest)?;
-    let rest = rest.trim();
-    let reason = if rest.is_empty() {
-        None
-    } else {
-        let (r, tail) = take_string(rest.strip_prefix("--reason")?)?;
-        if !tail.trim().is_empty() {
-            return None;
-        }
-        Some(r)
-    };
-    Some(MergeWords {
-        kind: kind.to_string(),
-        keep,
-        other,
-        reason,
-    })
-}
-
 fn unmerge_words(tx: u64) -> String {
     format!("unmerge {tx}")
-}
-
-/// The entity of `kind` that `name` names, as `entity()` resolves it, or an
-/// error with the nearest names.
-fn resolve(db: &Database, kind: Kind, name: &str) -> Result<NodeId> {
-    if let Some(id) = entity(db.graph(), name, Some(kind))? {
-        return Ok(id);
-    }
-    let mut near: Vec<String> = Vec::new();
-    for found in db.graph().text_index().find(name, &[kind]) {
-        if found.score < 0.6 || near.len() == 3 {
-            break;
-        }
-        if !near.contains(&found.matched) {
-            near.push(found.matched);
-        }
-    }
-    let hint = if near.is_empty() {
-        String::new()
-    } else {
-        let q: Vec<String> = near.iter().map(|n| quoted(n)).collect();
-        format!("; did you mean {}?", q.join(" or "))
-    };
-    Err(Error::query(format!(
-        "no {} is named \"{name}\"{hint}",
-        kind.label().to_lowercase()
-    )))
-}
-
-fn names_of(v: Option<&Value>) -> Vec<String> {
-    match v {
-        Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::List(l)) => l
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// KEEP's properties after the merge, and the conflicts.
-fn merged_properties(keep: &Properties, other: &Properties) -> (Properties, Vec<Conflict>) {
-    let mut out = keep.clone();
-    let mut conflicts = Vec::new();
-    let keep_name = keep.get(NAME_PROP).and_then(Value::as_str).unwrap_or("");
-    let mut aliases = names_of(keep.get(ALIASES_PROP));
-    let joined = names_of(other.get(NAME_PROP))
-        .into_iter()
-        .chain(names_of(other.get(ALIASES_PROP)));
-    for a in joined {
-        if a != keep_name && !aliases.contains(&a) {
-            aliases.push(a);
-        }
-    }
-    for (k, v) in other {
-        if k == NAME_PROP || k == ALIASES_PROP {
-            continue;
-        }
-        match keep.get(k) {
-            None => {
-                out.insert(k.clone(), v.clone());
-            }
-            Some(kept) if kept != v => conflicts.push(Conflict {
-                key: k.clone(),
-                kept: kept.clone(),
-                dropped: v.clone(),
-            }),
-            Some(_) => {}
-        }
-    }
-    if !aliases.is_empty() {
-        out.insert(
-            ALIASES_PROP.to_string(),
-            Value::List(aliases.into_iter().map(Value::String).collect()),
-        );
-    }
-    (out, conflicts)
 }
 
 /// Merges OTHER into KEEP as one recorded transaction.
@@ -210,43 +55,79 @@ pub fn merge(
     other: &str,
     reason: Option<&str>,
 ) -> Result<Merged> {
-    let keep_id = resolve(db, kind, keep)?;
-    let other_id = resolve(db, kind, other)?;
-    if keep_id == other_id {
-        return Err(Error::query(format!(
-            "\"{keep}\" and \"{other}\" name the same {} already",
-            kind.label().to_lowercase()
-        )));
-    }
     let words = merge_words(kind, keep, other, reason);
-    let ((moved, conflicts), _, tx) = db.write_as(&words, |txn| {
-        let g = txn.graph();
-        let rels: Vec<(u64, NodeId, NodeId)> = g
-            .relationships_of(other_id, Dir::Both)
-            .map(|(r, _)| (r.id, r.start, r.end))
-            .collect();
-        let (Some(k), Some(o)) = (g.node(keep_id), g.node(other_id)) else {
-            return Err(Error::query("an entity to merge is gone"));
-        };
-        let (props, conflicts) = merged_properties(&k.properties, &o.properties);
-        let at = |n: NodeId| if n == other_id { keep_id } else { n };
-        for &(id, start, end) in &rels {
-            txn.move_relationship(id, at(start), at(end))?;
-        }
-        txn.delete_node(other_id, false)?;
-        txn.replace_node_properties(keep_id, props)?;
-        Ok((rels.len(), conflicts))
+    let (m, _, tx) = db.write_as(&words, |txn| {
+        crate::claims::merge::merge_in(txn, kind, keep, other, reason)
     })?;
     let tx = tx.ok_or_else(|| Error::query("the merge changed nothing"))?;
     Ok(Merged {
         tx,
-        keep: keep_id,
-        moved,
-        conflicts,
+        keep: m.keep,
+        moved: m.moved,
+        conflicts: m.conflicts,
     })
 }
 
-/// A merge decision from the log, with the transaction that undid it.
+/// What a merge did, in lines: what moved, then each conflict with both
+/// values in the JSON form of query results.
+pub fn describe_merge(kind: Kind, keep: &str, other: &str, m: &Merged) -> Vec<String> {
+    let mut lines = vec![format!(
+        "merged {} \"{other}\" into \"{keep}\": {} relationship(s) moved, \"{other}\" is an alias now",
+        kind.label().to_lowercase(),
+        m.moved
+    )];
+    for c in &m.conflicts {
+        lines.push(format!(
+            "conflict: {}: kept {}, dropped {}",
+            c.key,
+            c.kept.to_json(),
+            c.dropped.to_json()
+        ));
+    }
+    lines
+}
+
+/// Records that A and B are different entities of `kind`, as a transaction
+/// of its own; returns its number. Both must name an entity now, and not
+/// the same one.
+pub fn distinct(
+    db: &mut Database,
+    kind: Kind,
+    a: &str,
+    b: &str,
+    reason: Option<&str>,
+) -> Result<u64> {
+    let g = db.graph();
+    let (ia, ib) = (resolve(g, kind, a)?, resolve(g, kind, b)?);
+    let noun = kind.label().to_lowercase();
+    if ia == ib {
+        return Err(Error::query(format!(
+            "\"{a}\" and \"{b}\" name the same {noun}; unmerge them first (`claimgraph decisions` lists the merges)"
+        )));
+    }
+    let pair = [a.to_string(), b.to_string()];
+    if let Some(d) = g
+        .distinct_decisions()
+        .iter()
+        .find(|d| d.joined_by(&[kind], &pair))
+    {
+        return Err(Error::query(format!(
+            "\"{a}\" and \"{b}\" are kept apart already, by decision {} (`{}`)",
+            d.tx,
+            d.words()
+        )));
+    }
+    db.record_distinct(Distinct {
+        tx: 0,
+        kind,
+        a: a.to_string(),
+        b: b.to_string(),
+        reason: reason.map(str::to_string),
+    })
+}
+
+/// A merge or distinct decision from the log, with the transaction that
+/// undid it (a merge's unmerge).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Decision {
     pub tx: u64,
@@ -258,13 +139,24 @@ pub struct Decision {
     pub undone_by: Option<u64>,
 }
 
-/// Every merge decision of the store, oldest first.
+/// Every merge and distinct decision of the store, oldest first.
 pub fn decisions(db: &Database) -> Result<Vec<Decision>> {
     let log = db.log()?;
     Ok(log
         .iter()
         .filter_map(|e| {
-            let m = parse_merge(&e.what)?;
+            let Some(m) = parse_merge(&e.what) else {
+                let d = Distinct::from_entry(e)?;
+                return Some(Decision {
+                    tx: e.tx,
+                    decision: "distinct",
+                    kind: d.kind.label().to_lowercase(),
+                    names: vec![d.a, d.b],
+                    reason: d.reason,
+                    time: e.time.clone(),
+                    undone_by: None,
+                });
+            };
             Some(Decision {
                 tx: e.tx,
                 decision: "merge",
@@ -276,6 +168,38 @@ pub fn decisions(db: &Database) -> Result<Vec<Decision>> {
             })
         })
         .collect())
+}
+
+/// The decisions as the table `claimgraph decisions` prints on a terminal.
+pub fn decisions_table(list: &[Decision]) -> comfy_table::Table {
+    let mut table = comfy_table::Table::new();
+    table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    table.set_header([
+        "tx",
+        "time",
+        "decision",
+        "kind",
+        "names",
+        "reason",
+        "undone by",
+    ]);
+    for d in list {
+        let join = if d.decision == "merge" {
+            " ← "
+        } else {
+            " ≠ "
+        };
+        table.add_row(vec![
+            d.tx.to_string(),
+            d.time.clone(),
+            d.decision.to_string(),
+            d.kind.clone(),
+            d.names.join(join),
+            d.reason.clone().unwrap_or_default(),
+            d.undone_by.map_or(String::new(), |t| t.to_string()),
+        ]);
+    }
+    table
 }
 
 fn undone_by(log: &[TxEntry], tx: u64) -> Option<u64> {

@@ -26,7 +26,7 @@ mod jsonl;
 mod jsonpath;
 mod mapping;
 mod mapping_csv;
-mod suggest;
+pub(crate) mod suggest;
 mod triples;
 
 use std::path::Path;

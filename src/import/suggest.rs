@@ -112,9 +112,9 @@ pub(super) fn predicate_message(predicate: &str, meant: &str) -> String {
 /// The lowest score of a name offered as "did you mean".
 const SUGGEST_SCORE: f64 = 0.6;
 
-/// The error for a quoted name that names nothing: the nearest names and
-/// aliases of `kinds` when there are some, else how to declare it.
-pub(super) fn unknown_name(index: &TextIndex, name: &str, kinds: &[Kind]) -> String {
+/// The names and aliases of `kinds` nearest to `name` (at most three, best
+/// first), for "did you mean".
+pub(crate) fn nearest_names(index: &TextIndex, name: &str, kinds: &[Kind]) -> Vec<String> {
     let mut near: Vec<String> = Vec::new();
     for found in index.find(name, kinds) {
         if found.score < SUGGEST_SCORE || near.len() == 3 {
@@ -124,6 +124,23 @@ pub(super) fn unknown_name(index: &TextIndex, name: &str, kinds: &[Kind]) -> Str
             near.push(found.matched);
         }
     }
+    near
+}
+
+/// `"a", "b" or "c"`: names offered as "did you mean".
+pub(crate) fn one_of(near: &[String]) -> String {
+    let quoted: Vec<String> = near.iter().map(|n| format!("\"{n}\"")).collect();
+    match quoted.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// The error for a quoted name that names nothing: the nearest names and
+/// aliases of `kinds` when there are some, else how to declare it.
+pub(super) fn unknown_name(index: &TextIndex, name: &str, kinds: &[Kind]) -> String {
+    let near = nearest_names(index, name, kinds);
     let lead = format!("no entity is named \"{name}\" in this file or in the store");
     if near.is_empty() {
         let kind = match kinds {
@@ -136,13 +153,7 @@ pub(super) fn unknown_name(index: &TextIndex, name: &str, kinds: &[Kind]) -> Str
             kind.to_lowercase()
         );
     }
-    let quoted: Vec<String> = near.iter().map(|n| format!("\"{n}\"")).collect();
-    let options = match quoted.as_slice() {
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
-        [] => unreachable!("near is not empty"),
-    };
-    format!("{lead}; did you mean {options}?")
+    format!("{lead}; did you mean {}?", one_of(&near))
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 mod claims;
 mod help;
+mod identity;
 mod schema;
 mod session;
 pub(crate) mod source;

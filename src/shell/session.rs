@@ -282,7 +282,7 @@ pub fn render_error(e: &Error) -> String {
 
 /// The words of a command's arguments: split at spaces, with `"..."` or `'...'`
 /// keeping spaces in one word. Returns each word and the byte where it starts.
-fn words(args: &str) -> Vec<(String, usize)> {
+pub(super) fn words(args: &str) -> Vec<(String, usize)> {
     let mut out = Vec::new();
     let mut chars = args.char_indices().peekable();
     while let Some(&(start, c)) = chars.peek() {
@@ -345,6 +345,7 @@ pub fn run_command(session: &mut Session, line: &str, out: &mut dyn Write) -> Re
                     HELP.iter()
                         .chain(super::source::HELP)
                         .chain(super::claims::HELP)
+                        .chain(super::identity::HELP)
                 };
                 let width = all().map(|(c, _)| c.len()).max().unwrap_or(0);
                 for (command, what) in all() {
@@ -360,6 +361,7 @@ pub fn run_command(session: &mut Session, line: &str, out: &mut dyn Write) -> Re
                     .map(str::to_string)
                     .or_else(|| super::source::more_help(topic).map(str::to_string))
                     .or_else(|| super::claims::more_help(topic))
+                    .or_else(|| super::identity::more_help(topic).map(str::to_string))
                 {
                     Some(text) => writeln!(out, "{text}")?,
                     None => {
@@ -464,6 +466,11 @@ pub fn run_command(session: &mut Session, line: &str, out: &mut dyn Write) -> Re
         own if super::source::is_command(own) => {
             return super::source::run(session, own, args, out)
         }
+        decision if super::identity::is_command(decision) => {
+            let done = super::identity::run(&mut session.db(), decision, args, out);
+            session.changed = true;
+            done?
+        }
         claims if super::claims::is_command(claims) => {
             super::claims::run(&session.db(), claims, args, out)?
         }
@@ -474,6 +481,7 @@ pub fn run_command(session: &mut Session, line: &str, out: &mut dyn Write) -> Re
                 .iter()
                 .chain(super::source::HELP)
                 .chain(super::claims::HELP)
+                .chain(super::identity::HELP)
                 .map(|(c, _)| c.split_whitespace().next().unwrap_or(c))
                 .collect();
             // Every command name starts with the one-byte ':'.

@@ -137,6 +137,9 @@ impl HistoryState {
     }
 }
 
+/// The words of a change no one has named yet ([`Labelled`] names it).
+pub const UNLABELLED: &str = "change";
+
 /// A storage that gives every transaction committed through it the words
 /// `what` in the history (`import FILE`, the query text).
 pub struct Labelled<'a> {
@@ -150,8 +153,14 @@ impl Storage for Labelled<'_> {
     }
 
     fn commit(&mut self, batch: &BatchRef<'_>, change: &Change<'_>) -> Result<()> {
+        // A decision (a merge) keeps its own words.
+        let what = if change.what == UNLABELLED {
+            self.what
+        } else {
+            change.what
+        };
         let labelled = Change {
-            what: self.what,
+            what,
             ..change.clone()
         };
         self.inner.commit(batch, &labelled)

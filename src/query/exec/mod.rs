@@ -170,6 +170,11 @@ fn run_planned(
         deleted: &deleted,
         committed: !plan.writes,
         now: temporal_fns::statement_now(),
+        next_tx: if plan.writes {
+            storage.history()?.last + 1
+        } else {
+            0
+        },
     };
     let mut profile = Vec::new();
     let (rows, stats) = if plan.writes {
@@ -213,6 +218,9 @@ struct Env<'a> {
     committed: bool,
     /// When the statement started (see [`Ctx::now`]).
     now: i128,
+    /// The number the statement's transaction gets if it commits (what a
+    /// writing procedure such as `claims.merge` yields as `tx`).
+    next_tx: u64,
 }
 
 impl<'a> Env<'a> {
@@ -354,10 +362,15 @@ fn run_part(
                 let ctx = env.ctx(access.graph());
                 project::run(&ctx, p, scope, rows)?
             }
-            Op::Call(c) => {
-                let ctx = env.ctx(access.graph());
-                call::run(&ctx, c, scope, &step.scope, rows)?
-            }
+            Op::Call(c) => match (&c.procedure.write, &mut *access) {
+                (Some(write), Access::Write(txn)) => {
+                    call::run_writing(env, txn, &**write, c, (scope, &step.scope), rows)?
+                }
+                _ => {
+                    let ctx = env.ctx(access.graph());
+                    call::run(&ctx, c, scope, &step.scope, rows)?
+                }
+            },
             write_op => match access {
                 Access::Write(txn) => write::run(txn, env, write_op, scope, &step.scope, rows)?,
                 Access::Read(_) => {

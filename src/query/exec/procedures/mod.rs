@@ -19,10 +19,15 @@
 //! 3. Add it to the family's `register` function, which [`Registry::builtin`]
 //!    calls; a new family gets its own file and one line there.
 //!
+//! A procedure that writes (`claims.merge`) is made with
+//! [`Procedure::writing_with`]: its function gets the statement's [`Txn`]
+//! and the number the transaction will have ([`WriteCtx`]).
+//!
 //! Libraries and tests may add their own with [`crate::Database::register_procedure`].
 
 mod claims;
 mod db;
+mod merge;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -31,7 +36,7 @@ use std::sync::{Arc, LazyLock};
 use super::values::Val;
 use crate::cancel::Cancel;
 use crate::error::Result;
-use crate::graph::Graph;
+use crate::graph::{Graph, Txn};
 
 /// What a procedure gets besides its arguments.
 pub struct ProcCtx<'a> {
@@ -41,6 +46,18 @@ pub struct ProcCtx<'a> {
 
 /// The function behind a procedure: rows of values, one per output column.
 pub type ProcFn = dyn Fn(&ProcCtx<'_>, &[Val]) -> Result<Vec<Vec<Val>>> + Send + Sync;
+
+/// What a procedure that writes gets besides the statement's transaction.
+pub struct WriteCtx<'a> {
+    /// The number the transaction gets if the statement commits.
+    pub tx: u64,
+    pub cancel: &'a Cancel,
+}
+
+/// The function behind a procedure that writes: it changes the graph
+/// through the statement's transaction, which commits with the statement.
+pub type WriteFn =
+    dyn Fn(&mut Txn<'_>, &WriteCtx<'_>, &[Val]) -> Result<Vec<Vec<Val>>> + Send + Sync;
 
 /// The type of an argument or an output column, as procedure signatures
 /// write it (`STRING?`, `INTEGER?`, ...). Every type admits null.
@@ -148,6 +165,8 @@ pub struct Procedure {
     /// Whether calling it changes the graph (the statement then runs in a transaction).
     pub writes: bool,
     pub run: Arc<ProcFn>,
+    /// For a procedure that writes: the function run with the transaction.
+    pub write: Option<Arc<WriteFn>>,
 }
 
 impl Procedure {
@@ -164,7 +183,27 @@ impl Procedure {
             outputs: Vec::new(),
             writes: false,
             run: Arc::new(run),
+            write: None,
         }
+    }
+
+    /// A procedure that changes the graph through the statement's transaction.
+    pub fn writing_with(
+        name: impl Into<String>,
+        description: impl Into<String>,
+        write: impl Fn(&mut Txn<'_>, &WriteCtx<'_>, &[Val]) -> Result<Vec<Vec<Val>>>
+            + Send
+            + Sync
+            + 'static,
+    ) -> Self {
+        let mut p = Procedure::new(name, description, |_, _| {
+            Err(crate::error::Error::query(
+                "this procedure writes: it runs only in a statement that may write",
+            ))
+        });
+        p.writes = true;
+        p.write = Some(Arc::new(write));
+        p
     }
 
     /// Adds a required argument.
@@ -254,6 +293,7 @@ impl Registry {
         let mut r = Registry::empty();
         db::register(&mut r);
         claims::register(&mut r);
+        merge::register(&mut r);
         r
     }
 
