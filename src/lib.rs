@@ -85,7 +85,8 @@
 //!   transaction, then as of the date; a view of a view is refused), which
 //!   the CLI, the store's holder, the shell and Python call; `log`, `diff`
 //!   and `compact`; the CLI commands are in `cli/history.rs`.
-//! - [`graph`]: petgraph plus indexes (label, key, name and alias, adjacency
+//! - [`graph`]: petgraph plus indexes (label, key (one map per kind, read
+//!   without allocating: `graph/keys.rs`), name and alias, adjacency
 //!   lists with relationship types as numbers), and `Txn`. The graph keeps
 //!   names and aliases one key space per entity kind
 //!   (`Graph::check_name_keys`, run by every `Txn` change) and finds the
@@ -107,6 +108,10 @@
 //!   `:stance`, `:timeline` and `:first` call.
 //! - [`export::timeline`]: `claimgraph timeline`, the stances of a statement
 //!   or an entity drawn on a date axis as SVG.
+//! - `export/draw_articles.rs`: provenance in the DOT and SVG pictures: the
+//!   articles as a numbered legend (id, date, source) instead of boxes no
+//!   edge reaches, and each stance edge's verdict, date, article number and
+//!   start of its quote.
 //! - [`search`]: full-text search of statement texts and stance quotes
 //!   (folding, English stems, phrases, `-exclusions`, BM25, snippets) behind
 //!   `claims.search` and the shell's `:search`.

@@ -1,6 +1,6 @@
 //! `claims.contested`: statements that are both claimed and denied.
 
-use super::{cmp_present, date_key, date_key_exists, node_key, stances_on, Dates};
+use super::{cmp_present, date_key, date_key_exists, key_of, Dates, StanceTypes};
 use crate::error::Result;
 use crate::graph::{Dir, Graph};
 use crate::model::{NodeId, CLAIMS, DENIES, STATEMENT};
@@ -35,6 +35,7 @@ pub fn contested(
     let (Some(claims), Some(denies)) = (graph.type_id(CLAIMS), graph.type_id(DENIES)) else {
         return Ok(Vec::new());
     };
+    let types = StanceTypes::of(graph);
     let mut rows = Vec::new();
     let mut dates = Dates::new(graph);
     // Buffers reused across statements: (stance, who) and article ids.
@@ -54,7 +55,13 @@ pub fn contested(
         who.clear();
         articles.clear();
         let (mut first, mut last): (Option<&Value>, Option<&Value>) = (None, None);
-        for (rel, stance) in stances_on(graph, statement) {
+        for a in graph.adjacent(statement, Dir::In) {
+            let Some(stance) = types.stance(a.ty()) else {
+                continue;
+            };
+            let Some(rel) = graph.relationship(a.rel()) else {
+                continue;
+            };
             let date = dates.of(rel).filter(|d| date_key_exists(d));
             if bounded {
                 let Some(key) = date.and_then(date_key) else {
@@ -99,13 +106,15 @@ pub fn contested(
                 first: first.cloned(),
                 last: last.cloned(),
             },
-            node_key(graph, statement),
+            key_of(graph, statement),
         ));
     }
-    rows.sort_by(|(a, ka), (b, kb)| {
+    // Statements have unique texts, so the order is total.
+    rows.sort_unstable_by(|(a, ka), (b, kb)| {
         (b.claimants + b.deniers)
             .cmp(&(a.claimants + a.deniers))
             .then_with(|| ka.cmp(kb))
+            .then_with(|| a.statement.cmp(&b.statement))
     });
     Ok(rows.into_iter().map(|(r, _)| r).collect())
 }

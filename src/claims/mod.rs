@@ -26,7 +26,9 @@ pub use stance::{first, stance, First, StanceRow};
 pub use timeline::{timeline, TimelineRow};
 
 use crate::error::{Error, Result};
-use crate::graph::{Dir, Graph};
+use std::borrow::Cow;
+
+use crate::graph::{Dir, Graph, TypeId};
 use crate::model::{self, Kind, Node, NodeId, Relationship, ARTICLE, ASSESSES, CLAIMS, DENIES};
 use crate::value::Value;
 
@@ -118,21 +120,28 @@ pub fn article_of(graph: &Graph, rel: &Relationship) -> Option<NodeId> {
     graph.lookup_key(Kind::Article, rel.article()?)
 }
 
+/// A node's own `date`, if it has one that is not null.
+fn date_of_node(graph: &Graph, id: NodeId) -> Option<&Value> {
+    let node = graph.node(id)?;
+    debug_assert!(node.has_label(ARTICLE));
+    node.get("date").filter(|v| !matches!(v, Value::Null))
+}
+
+/// A relationship's own `date`, if it has one that is not null.
+fn own_date(rel: &Relationship) -> Option<&Value> {
+    rel.get("date").filter(|v| !matches!(v, Value::Null))
+}
+
 /// The article's own `date`, if the relationship has an article with one.
 pub fn article_date(graph: &Graph, rel: &Relationship) -> Option<Value> {
-    let article = graph.node(article_of(graph, rel)?)?;
-    debug_assert!(article.has_label(ARTICLE));
-    article
-        .get("date")
-        .filter(|v| !matches!(v, Value::Null))
-        .cloned()
+    date_of_node(graph, article_of(graph, rel)?).cloned()
 }
 
 /// A stance's date: the relationship's `date`, else its article's, else none.
 pub fn stance_date(graph: &Graph, rel: &Relationship) -> Option<Value> {
-    match rel.get("date") {
-        Some(v) if !matches!(v, Value::Null) => Some(v.clone()),
-        _ => article_date(graph, rel),
+    match own_date(rel) {
+        Some(v) => Some(v.clone()),
+        None => article_date(graph, rel),
     }
 }
 
@@ -153,15 +162,15 @@ impl<'g> Dates<'g> {
 
     /// A stance's date, as [`stance_date`] reads it.
     pub fn of(&mut self, rel: &'g Relationship) -> Option<&'g Value> {
-        match rel.get("date") {
-            Some(v) if !matches!(v, Value::Null) => Some(v),
-            _ => {
+        match own_date(rel) {
+            Some(v) => Some(v),
+            None => {
                 let id = rel.article()?;
                 let graph = self.graph;
-                *self.articles.entry(id).or_insert_with(|| {
-                    let article = graph.node(graph.lookup_key(Kind::Article, id)?)?;
-                    article.get("date").filter(|v| !matches!(v, Value::Null))
-                })
+                *self
+                    .articles
+                    .entry(id)
+                    .or_insert_with(|| date_of_node(graph, graph.lookup_key(Kind::Article, id)?))
             }
         }
     }
@@ -169,20 +178,49 @@ impl<'g> Dates<'g> {
 
 /// The key of a node (name, text or id), for ties and for display.
 pub fn node_key(graph: &Graph, id: NodeId) -> String {
+    key_of(graph, id).into_owned()
+}
+
+/// [`node_key`], borrowed from the graph when the node has a key.
+fn key_of(graph: &Graph, id: NodeId) -> Cow<'_, str> {
     graph
         .node(id)
         .and_then(|n| {
             let kind = Kind::of(n)?;
             n.get(kind.key_property()).and_then(Value::as_str)
         })
-        .map_or_else(|| id.to_string(), str::to_string)
+        .map_or_else(|| Cow::Owned(id.to_string()), Cow::Borrowed)
 }
 
-/// The stances on a statement: (relationship, who, stance).
+/// The type numbers of the three stances, for reading adjacency entries
+/// without touching relationship records.
+#[derive(Clone, Copy)]
+struct StanceTypes([Option<TypeId>; 3]);
+
+impl StanceTypes {
+    fn of(graph: &Graph) -> Self {
+        StanceTypes([CLAIMS, DENIES, ASSESSES].map(|t| graph.type_id(t)))
+    }
+
+    /// The stance of a type number, if it is one.
+    #[inline]
+    fn stance(&self, ty: TypeId) -> Option<Stance> {
+        const STANCES: [Stance; 3] = [Stance::Claims, Stance::Denies, Stance::Assesses];
+        self.0
+            .iter()
+            .position(|t| *t == Some(ty))
+            .map(|i| STANCES[i])
+    }
+}
+
+/// The stances on a statement: (relationship, stance), read through the
+/// adjacency's type numbers.
 fn stances_on(graph: &Graph, statement: NodeId) -> impl Iterator<Item = (&Relationship, Stance)> {
-    graph
-        .relationships_of(statement, Dir::In)
-        .filter_map(|(r, _)| Some((r, Stance::of_type(&r.rel_type)?)))
+    let types = StanceTypes::of(graph);
+    graph.adjacent(statement, Dir::In).filter_map(move |a| {
+        let stance = types.stance(a.ty())?;
+        Some((graph.relationship(a.rel())?, stance))
+    })
 }
 
 /// A string property of a relationship, if it is a string.
@@ -279,13 +317,4 @@ fn describe(node: &Node) -> String {
     } else {
         format!("a :{} node", node.labels.join(":"))
     }
-}
-
-/// Sorts by an optional date (missing last), then the given keys.
-fn by_date_then<T, K: Ord>(
-    rows: &mut [T],
-    date: impl Fn(&T) -> &Option<Value>,
-    then: impl Fn(&T) -> K,
-) {
-    rows.sort_by(|a, b| cmp_dates(date(a), date(b)).then_with(|| then(a).cmp(&then(b))));
 }

@@ -1,7 +1,9 @@
 //! `claims.stance` and `claims.first`: the stances on one statement.
 
+use std::borrow::Cow;
+
 use super::{
-    article_date, article_of, cmp_dates, node_key, resolve_statement, stance_date, stances_on,
+    article_of, cmp_dates, date_of_node, key_of, own_date, resolve_statement, stances_on,
     string_prop, Stance, Target,
 };
 use crate::error::Result;
@@ -27,21 +29,23 @@ pub struct StanceRow {
 /// dates last), then by who (their name), then by relationship id.
 pub fn stance(graph: &Graph, statement: Target<'_>) -> Result<Vec<StanceRow>> {
     let statement = resolve_statement(graph, "claims.stance", statement)?;
-    let mut rows: Vec<(StanceRow, String)> = stances_on(graph, statement)
+    let mut rows: Vec<(StanceRow, Cow<'_, str>)> = stances_on(graph, statement)
         .map(|(r, stance)| {
+            let article = article_of(graph, r);
+            let date = own_date(r).or_else(|| date_of_node(graph, article?));
             let row = StanceRow {
                 who: r.start,
                 stance,
-                date: stance_date(graph, r),
-                article: article_of(graph, r),
+                date: date.cloned(),
+                article,
                 quote: string_prop(r, "quote"),
                 verdict: string_prop(r, "verdict"),
                 relationship: r.id,
             };
-            (row, node_key(graph, r.start))
+            (row, key_of(graph, r.start))
         })
         .collect();
-    rows.sort_by(|(a, wa), (b, wb)| {
+    rows.sort_unstable_by(|(a, wa), (b, wb)| {
         cmp_dates(&a.date, &b.date)
             .then_with(|| wa.cmp(wb))
             .then_with(|| a.relationship.cmp(&b.relationship))
@@ -69,12 +73,13 @@ pub fn first(graph: &Graph, statement: Target<'_>) -> Result<Vec<First>> {
     let mut rows: Vec<_> = stances_on(graph, statement)
         .filter(|(_, s)| *s == Stance::Claims)
         .map(|(r, _)| {
-            let own = r.get("date").filter(|v| !matches!(v, Value::Null)).cloned();
-            let of_article = article_date(graph, r);
-            (own, of_article, node_key(graph, r.start), r)
+            let article = article_of(graph, r);
+            let own = own_date(r).cloned();
+            let of_article = article.and_then(|a| date_of_node(graph, a)).cloned();
+            (own, of_article, key_of(graph, r.start), r, article)
         })
         .collect();
-    rows.sort_by(|a, b| {
+    rows.sort_unstable_by(|a, b| {
         cmp_dates(&a.0, &b.0)
             .then_with(|| cmp_dates(&a.1, &b.1))
             .then_with(|| a.2.cmp(&b.2))
@@ -83,11 +88,11 @@ pub fn first(graph: &Graph, statement: Target<'_>) -> Result<Vec<First>> {
     Ok(rows
         .into_iter()
         .enumerate()
-        .map(|(i, (own, of_article, _, r))| First {
+        .map(|(i, (own, of_article, _, r, article))| First {
             rank: i + 1,
             who: r.start,
             date: own.or(of_article),
-            article: article_of(graph, r),
+            article,
             relationship: r.id,
         })
         .collect())

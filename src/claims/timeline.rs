@@ -1,9 +1,10 @@
 //! `claims.timeline`: what an entity said, and what was said about it.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use super::{
-    article_of, by_date_then, node_key, resolve_entity, stance_date, stances_on, Stance, Target,
+    article_of, cmp_dates, key_of, resolve_entity, stance_date, stances_on, Stance, Target,
 };
 use crate::error::Result;
 use crate::graph::{Dir, Graph};
@@ -46,7 +47,7 @@ pub fn timeline(graph: &Graph, entity: Target<'_>) -> Result<Vec<TimelineRow>> {
     for statement in about {
         rels.extend(stances_on(graph, statement).map(|(r, _)| r.id));
     }
-    let mut rows: Vec<(TimelineRow, String, String)> = rels
+    let mut rows: Vec<(TimelineRow, Cow<'_, str>, Cow<'_, str>)> = rels
         .into_iter()
         .filter_map(|id| graph.relationship(id))
         .filter_map(|r| {
@@ -58,13 +59,14 @@ pub fn timeline(graph: &Graph, entity: Target<'_>) -> Result<Vec<TimelineRow>> {
                 article: article_of(graph, r),
                 relationship: r.id,
             };
-            Some((row, node_key(graph, r.end), node_key(graph, r.start)))
+            Some((row, key_of(graph, r.end), key_of(graph, r.start)))
         })
         .collect();
-    by_date_then(
-        &mut rows,
-        |(r, _, _)| &r.date,
-        |(r, statement, who)| (statement.clone(), who.clone(), r.relationship),
-    );
+    rows.sort_unstable_by(|(a, sa, wa), (b, sb, wb)| {
+        cmp_dates(&a.date, &b.date)
+            .then_with(|| sa.cmp(sb))
+            .then_with(|| wa.cmp(wb))
+            .then_with(|| a.relationship.cmp(&b.relationship))
+    });
     Ok(rows.into_iter().map(|(r, _, _)| r).collect())
 }

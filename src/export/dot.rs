@@ -7,7 +7,8 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 
-use super::style::{edge_caption, edge_style, node_caption, node_style, EDGE_STYLES, NODE_STYLES};
+use super::draw_articles::{edge_lines, for_picture, Articles};
+use super::style::{edge_style, node_caption, node_style, printable, EDGE_STYLES, NODE_STYLES};
 use super::Subgraph;
 use crate::error::Result;
 use crate::model::{Node, Relationship};
@@ -16,8 +17,11 @@ use crate::value::Properties;
 /// The most characters of a tooltip.
 const TOOLTIP_MAX: usize = 600;
 
-/// Writes the subgraph as a Graphviz `digraph`.
+/// Writes the subgraph as a Graphviz `digraph`. Articles that no edge
+/// reaches are listed in the legend rather than drawn.
 pub fn write(subgraph: &Subgraph, out: &mut dyn Write) -> Result<()> {
+    let (drawn, articles) = for_picture(subgraph);
+    let subgraph = drawn.as_ref();
     writeln!(out, "digraph claimgraph {{")?;
     writeln!(
         out,
@@ -35,10 +39,10 @@ pub fn write(subgraph: &Subgraph, out: &mut dyn Write) -> Result<()> {
         write_node(node, out)?;
     }
     for rel in &subgraph.relationships {
-        write_edge(rel, out)?;
+        write_edge(rel, &articles, out)?;
     }
-    if !subgraph.is_empty() {
-        write_legend(subgraph, out)?;
+    if !subgraph.is_empty() || !articles.notes.is_empty() {
+        write_legend(subgraph, &articles, out)?;
     }
     writeln!(out, "}}")?;
     Ok(())
@@ -68,7 +72,7 @@ fn write_node(node: &Node, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-fn write_edge(rel: &Relationship, out: &mut dyn Write) -> Result<()> {
+fn write_edge(rel: &Relationship, articles: &Articles, out: &mut dyn Write) -> Result<()> {
     let style = edge_style(rel);
     let mut styles = Vec::new();
     if style.dashed {
@@ -82,7 +86,7 @@ fn write_edge(rel: &Relationship, out: &mut dyn Write) -> Result<()> {
         "  n{} -> n{} [label={}, color={}, fontcolor={}, style={}, tooltip={}];",
         rel.start,
         rel.end,
-        quote(&edge_caption(rel)),
+        quote_lines(&edge_lines(rel, articles)),
         quote(style.color),
         quote(style.color),
         quote(&styles.join(",")),
@@ -92,8 +96,9 @@ fn write_edge(rel: &Relationship, out: &mut dyn Write) -> Result<()> {
 }
 
 /// The legend: one node holding a table of the node kinds and edge types that the
-/// picture uses. Its text is fixed, so the HTML-like label needs no escaping.
-fn write_legend(subgraph: &Subgraph, out: &mut dyn Write) -> Result<()> {
+/// picture uses, then the articles, numbered as the stance edges cite them. The
+/// articles' words are escaped for the HTML-like label ([`html`]).
+fn write_legend(subgraph: &Subgraph, articles: &Articles, out: &mut dyn Write) -> Result<()> {
     let kinds: BTreeSet<&str> = subgraph.nodes.iter().map(|n| node_style(n).name).collect();
     let types: BTreeSet<&str> = subgraph
         .relationships
@@ -114,6 +119,15 @@ fn write_legend(subgraph: &Subgraph, out: &mut dyn Write) -> Result<()> {
             style.color,
             style.name.to_lowercase()
         ));
+    }
+    if !articles.notes.is_empty() {
+        rows.push_str("<tr><td colspan=\"2\" align=\"left\"><b>Articles</b></td></tr>");
+        for note in &articles.notes {
+            rows.push_str(&format!(
+                "<tr><td colspan=\"2\" align=\"left\">{}</td></tr>",
+                html(&note.line())
+            ));
+        }
     }
     writeln!(
         out,
@@ -147,6 +161,23 @@ fn tooltip(heading: &str, properties: &Properties) -> String {
 fn quote_lines(lines: &[String]) -> String {
     let escaped: Vec<String> = lines.iter().map(|l| escape(l)).collect();
     format!("\"{}\"", escaped.join("\\n"))
+}
+
+/// Text for an HTML-like label: markup characters as entities, control
+/// characters and the non-characters U+FFFE and U+FFFF as [`escape`] has them.
+fn html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in printable(text).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Text as a quoted DOT string.
@@ -191,6 +222,14 @@ mod tests {
         assert_eq!(quote("\u{fffe}\u{10ffff}"), "\"\u{fffd}\u{10ffff}\"");
         assert_eq!(quote("Київ <b>&</b> {x}"), "\"Київ <b>&</b> {x}\"");
         assert_eq!(quote(""), "\"\"");
+    }
+
+    #[test]
+    fn legend_text_is_escaped_for_html_labels() {
+        assert_eq!(
+            html("a<b> & \"c\"\n\u{fffe}"),
+            "a&lt;b&gt; &amp; &quot;c&quot; \u{fffd}"
+        );
     }
 
     #[test]

@@ -25,6 +25,7 @@
 pub mod claimreview;
 pub mod cypher;
 pub mod dot;
+mod draw_articles;
 pub mod graphml;
 pub mod json;
 pub mod neo4j_csv;

@@ -26,10 +26,11 @@ use layout::topo::layout::VisualGraph;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 
+use super::draw_articles::{edge_lines, for_picture, Articles};
 use super::graphml::xml_text;
 use super::style::{
-    edge_caption, edge_style, node_caption, node_style, printable, truncate, EdgeStyle, NodeStyle,
-    Shape, EDGE_STYLES, NODE_STYLES,
+    edge_style, node_caption, node_style, printable, truncate, EdgeStyle, NodeStyle, Shape,
+    EDGE_STYLES, NODE_STYLES,
 };
 use super::Subgraph;
 use crate::error::{Error, Result};
@@ -55,6 +56,9 @@ const OPTIMISE_LIMIT: usize = 600;
 /// Above this many relationships, edges carry no words: each label takes a place
 /// in the layout of its own, and colour and the legend already tell the types apart.
 const LABEL_LIMIT: usize = 120;
+/// The most characters of an edge's words (a stance's type, verdict, date,
+/// article and quote, joined on one line).
+const EDGE_LABEL_CHARS: usize = 72;
 
 /// The most nodes and relationships a picture is drawn for. The layout grows
 /// faster than the graph (about 20 seconds for ten thousand), and a picture of more
@@ -74,8 +78,9 @@ pub fn write(subgraph: &Subgraph, out: &mut dyn Write) -> Result<()> {
             subgraph.relationships.len()
         )));
     }
-    let picture = Picture::lay_out(subgraph);
-    picture.render(subgraph, out)
+    let (drawn, articles) = for_picture(subgraph);
+    let picture = Picture::lay_out(&drawn, &articles);
+    picture.render(&drawn, &articles, out)
 }
 
 /// A node placed in the picture.
@@ -130,6 +135,8 @@ struct Picture {
     edges: Vec<Option<Route>>,
     /// The lines of each node's caption.
     captions: Vec<Vec<String>>,
+    /// The words on each edge, on one line (empty for none).
+    edge_captions: Vec<String>,
     width: f64,
     height: f64,
 }
@@ -167,12 +174,28 @@ fn node_size(style: &NodeStyle, caption: &[String]) -> Point {
 }
 
 impl Picture {
-    fn lay_out(subgraph: &Subgraph) -> Picture {
+    fn lay_out(subgraph: &Subgraph, articles: &Articles) -> Picture {
         let captions: Vec<Vec<String>> = subgraph.nodes.iter().map(node_caption).collect();
+        let labelled = subgraph.relationships.len() <= LABEL_LIMIT;
+        let edge_captions: Vec<String> = subgraph
+            .relationships
+            .iter()
+            .map(|rel| {
+                if labelled {
+                    truncate(
+                        &edge_lines(rel, articles).join(" \u{b7} "),
+                        EDGE_LABEL_CHARS,
+                    )
+                } else {
+                    String::new()
+                }
+            })
+            .collect();
         let mut picture = Picture {
             nodes: vec![None; subgraph.nodes.len()],
             edges: vec![None; subgraph.relationships.len()],
             captions,
+            edge_captions,
             width: 0.0,
             height: 0.0,
         };
@@ -197,16 +220,11 @@ impl Picture {
             handles.push(vg.add_node(element));
         }
         let positions = subgraph.node_positions();
-        let labelled = subgraph.relationships.len() <= LABEL_LIMIT;
         for (j, rel) in subgraph.relationships.iter().enumerate() {
             let (Some(&a), Some(&b)) = (positions.get(&rel.start), positions.get(&rel.end)) else {
                 continue;
             };
-            let caption = if labelled {
-                edge_caption(rel)
-            } else {
-                String::new()
-            };
+            let caption = &picture.edge_captions[j];
             // The label's room in the layout: `layout-rs` counts one font size per
             // character, so a smaller nominal size gives about the real width.
             let look = StyleAttr::new(Color::fast("black"), 1, None, 0, 6);
@@ -304,8 +322,8 @@ impl Picture {
         self.height = max.y - min.y + 2.0 * MARGIN;
     }
 
-    fn render(&self, subgraph: &Subgraph, out: &mut dyn Write) -> Result<()> {
-        let legend = Legend::new(subgraph);
+    fn render(&self, subgraph: &Subgraph, articles: &Articles, out: &mut dyn Write) -> Result<()> {
+        let legend = Legend::new(subgraph, articles);
         let width = self.width.max(legend.width + 2.0 * MARGIN).max(240.0);
         let legend_top = if self.height > 0.0 {
             self.height
@@ -352,7 +370,7 @@ impl Picture {
                 {
                     last[3] = on_outline(style, &placed, last[3]);
                 }
-                write_edge(&mut w, rel, &route)?;
+                write_edge(&mut w, rel, &route, &self.edge_captions[j])?;
             }
         }
         for (i, node) in subgraph.nodes.iter().enumerate() {
@@ -360,7 +378,7 @@ impl Picture {
                 write_node(&mut w, node, &self.captions[i], placed)?;
             }
         }
-        if subgraph.nodes.is_empty() {
+        if subgraph.nodes.is_empty() && articles.notes.is_empty() {
             text_line(
                 &mut w,
                 MARGIN,

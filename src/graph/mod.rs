@@ -20,10 +20,12 @@
 pub mod adjacency;
 pub mod distinct;
 mod idmap;
+mod keys;
 mod txn;
 
 use adjacency::{Adj, Adjacency, Types};
 use idmap::IdMap;
+use keys::KeyIndex;
 
 pub use adjacency::TypeId;
 
@@ -50,7 +52,7 @@ pub struct Graph {
     node_ix: IdMap<NodeIndex>,
     rel_ix: IdMap<EdgeIndex>,
     by_label: HashMap<String, BTreeSet<NodeId>>,
-    by_key: HashMap<(Kind, String), NodeId>,
+    by_key: KeyIndex,
     by_name: HashMap<String, Vec<NodeId>>,
     adj: Adjacency,
     types: Types,
@@ -232,7 +234,7 @@ impl Graph {
     /// The node of `kind` whose key property (name, text or id) is `key`.
     /// Statement texts are looked up as given: normalise them first.
     pub fn lookup_key(&self, kind: Kind, key: &str) -> Option<NodeId> {
-        self.by_key.get(&(kind, key.to_string())).copied()
+        self.by_key.get(kind, key)
     }
 
     /// The entities (actors, organisations, places) whose name or one of whose
@@ -526,7 +528,7 @@ impl Graph {
         }
         let keys = Self::node_key(node);
         for key in &keys {
-            if let Some(&other) = self.by_key.get(key) {
+            if let Some(other) = self.by_key.get(key.0, &key.1) {
                 if other != id {
                     return Err(Error::constraint(format!(
                         "there is already a node :{} with {} {}",
@@ -540,7 +542,7 @@ impl Graph {
         let names = Self::node_names(node);
         let labels = node.labels.clone();
         for key in keys {
-            self.by_key.insert(key, id);
+            self.by_key.insert(key.0, key.1, id);
         }
         for name in names {
             let ids = self.by_name.entry(name).or_default();
@@ -563,8 +565,8 @@ impl Graph {
         let names = Self::node_names(node);
         let labels = node.labels.clone();
         for key in keys {
-            if self.by_key.get(&key) == Some(&id) {
-                self.by_key.remove(&key);
+            if self.by_key.get(key.0, &key.1) == Some(id) {
+                self.by_key.remove(key.0, &key.1);
             }
         }
         for name in names {

@@ -28,6 +28,13 @@
 //! go by the statement's text, then the relationship (the statement's own
 //! text first).
 //!
+//! **Layout.** Each term's postings are sorted vectors: its documents, and
+//! all its positions in one flat vector cut by per-document ends. A search
+//! walks only the posting lists of the query's terms, sums scores in a dense
+//! vector in clause order (the same floating-point sums as the formula
+//! above), keeps the best `limit` by partial selection and finds the matched
+//! positions for the snippets of those alone.
+//!
 //! The index is derived from the graph: built on first use and dropped by
 //! every transaction (see [`crate::graph::Graph::search_index`]), so it is
 //! exact after imports, writes, rollbacks and reopening after a crash, and
@@ -101,17 +108,32 @@ struct Doc {
     statement: NodeId,
     relationship: Option<RelId>,
     text: String,
-    /// The statement's text, for ties.
-    key: String,
+    /// The document holding the statement's text, whose text breaks ties.
+    key: u32,
     len: u32,
 }
 
-/// A term's documents, in document order, each with the term's positions.
+/// A term's documents, in document order, with the term's positions in
+/// each: one flat vector of positions, `ends[i]` the end of `docs[i]`'s.
 #[derive(Clone, Debug, Default)]
 struct Postings {
     docs: Vec<u32>,
-    /// `positions[i]` holds the positions in `docs[i]`.
-    positions: Vec<Vec<u32>>,
+    ends: Vec<u32>,
+    positions: Vec<u32>,
+}
+
+impl Postings {
+    /// The positions of the term in the `i`th of its documents.
+    #[inline]
+    fn at(&self, i: usize) -> &[u32] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.positions[start as usize..self.ends[i] as usize]
+    }
+
+    /// The positions of the term in document `doc`, if it holds the term.
+    fn in_doc(&self, doc: u32) -> Option<&[u32]> {
+        self.docs.binary_search(&doc).ok().map(|i| self.at(i))
+    }
 }
 
 /// A match of [`SearchIndex::search`].
@@ -145,39 +167,40 @@ impl SearchIndex {
         relationships: impl Iterator<Item = &'a Relationship>,
     ) -> Self {
         let mut index = SearchIndex::default();
-        let mut texts: HashMap<NodeId, String> = HashMap::default();
-        let mut statements: Vec<(NodeId, String)> = Vec::new();
-        for node in nodes {
-            if Kind::of(node) != Some(Kind::Statement) {
-                continue;
-            }
-            if let Some(text) = node.get(TEXT_PROP).and_then(Value::as_str) {
-                texts.insert(node.id, text.to_string());
-                statements.push((node.id, text.to_string()));
-            }
-        }
+        let mut statements: Vec<(NodeId, &str)> = nodes
+            .filter(|node| Kind::of(node) == Some(Kind::Statement))
+            .filter_map(|node| Some((node.id, node.get(TEXT_PROP).and_then(Value::as_str)?)))
+            .collect();
         statements.sort_unstable_by_key(|s| s.0);
+        let mut doc_of: HashMap<NodeId, u32> = HashMap::default();
+        doc_of.reserve(statements.len());
         for (id, text) in statements {
-            index.add(id, None, text.clone(), text);
+            doc_of.insert(id, index.docs.len() as u32);
+            index.add(id, None, text.to_string(), None);
         }
-        let mut quotes: Vec<(RelId, NodeId, String)> = relationships
+        let mut quotes: Vec<(RelId, NodeId, &str, u32)> = relationships
             .filter(|r| [CLAIMS, DENIES, ASSESSES].contains(&r.rel_type.as_str()))
             .filter_map(|r| {
                 let quote = r.properties.get("quote").and_then(Value::as_str)?;
-                texts
-                    .contains_key(&r.end)
-                    .then(|| (r.id, r.end, quote.to_string()))
+                Some((r.id, r.end, quote, *doc_of.get(&r.end)?))
             })
             .collect();
         quotes.sort_unstable_by_key(|q| q.0);
-        for (rel, statement, quote) in quotes {
-            let key = texts[&statement].clone();
-            index.add(statement, Some(rel), quote, key);
+        for (rel, statement, quote, key) in quotes {
+            index.add(statement, Some(rel), quote.to_string(), Some(key));
         }
         index
     }
 
-    fn add(&mut self, statement: NodeId, relationship: Option<RelId>, text: String, key: String) {
+    /// Adds a text; `key` is the document of its statement's text (none:
+    /// this is that document).
+    fn add(
+        &mut self,
+        statement: NodeId,
+        relationship: Option<RelId>,
+        text: String,
+        key: Option<u32>,
+    ) {
         let doc = self.docs.len() as u32;
         let tokens = analyse(&text);
         for (pos, token) in tokens.iter().enumerate() {
@@ -185,12 +208,15 @@ impl SearchIndex {
                 Some(p) => p,
                 None => self.terms.entry(token.term.clone()).or_default(),
             };
-            if postings.docs.last() != Some(&doc) {
+            postings.positions.push(pos as u32);
+            let end = postings.positions.len() as u32;
+            if postings.docs.last() == Some(&doc) {
+                if let Some(e) = postings.ends.last_mut() {
+                    *e = end;
+                }
+            } else {
                 postings.docs.push(doc);
-                postings.positions.push(Vec::new());
-            }
-            if let Some(p) = postings.positions.last_mut() {
-                p.push(pos as u32);
+                postings.ends.push(end);
             }
         }
         self.total_len += tokens.len() as u64;
@@ -198,7 +224,7 @@ impl SearchIndex {
             statement,
             relationship,
             text,
-            key,
+            key: key.unwrap_or(doc),
             len: tokens.len() as u32,
         });
     }
@@ -219,84 +245,119 @@ impl SearchIndex {
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     }
 
-    /// The documents holding a clause, with its number of occurrences in
-    /// each and the positions of its words.
-    fn matches(&self, clause: &query::Clause) -> Vec<(u32, u32, Vec<u32>)> {
-        let lists: Option<Vec<&Postings>> =
-            clause.terms.iter().map(|t| self.terms.get(t)).collect();
-        let Some(lists) = lists else {
-            return Vec::new();
+    /// The postings of each of a clause's terms, or none if one is absent.
+    fn lists(&self, clause: &query::Clause) -> Option<Vec<&Postings>> {
+        clause.terms.iter().map(|t| self.terms.get(t)).collect()
+    }
+
+    /// Calls `found(doc, tf)` for each document holding a clause, in
+    /// document order, `tf` the clause's number of occurrences there.
+    fn matches(&self, clause: &query::Clause, mut found: impl FnMut(u32, u32)) {
+        let Some(lists) = self.lists(clause) else {
+            return;
         };
         let (first, rest) = lists.split_first().expect("a clause has a term");
-        let mut out = Vec::new();
+        if rest.is_empty() {
+            for (i, &doc) in first.docs.iter().enumerate() {
+                found(doc, first.at(i).len() as u32);
+            }
+            return;
+        }
+        let mut others = Vec::with_capacity(rest.len());
         'docs: for (i, &doc) in first.docs.iter().enumerate() {
-            let mut others = Vec::with_capacity(rest.len());
+            others.clear();
             for list in rest {
-                match list.docs.binary_search(&doc) {
-                    Ok(j) => others.push(&list.positions[j]),
-                    Err(_) => continue 'docs,
+                match list.in_doc(doc) {
+                    Some(ps) => others.push(ps),
+                    None => continue 'docs,
                 }
             }
-            let mut hits = Vec::new();
-            for &p in &first.positions[i] {
-                let consecutive = others
-                    .iter()
-                    .enumerate()
-                    .all(|(k, ps)| ps.binary_search(&(p + 1 + k as u32)).is_ok());
-                if consecutive {
-                    hits.extend((0..clause.terms.len() as u32).map(|k| p + k));
-                }
-            }
-            if !hits.is_empty() {
-                let tf = (hits.len() / clause.terms.len()) as u32;
-                out.push((doc, tf, hits));
+            let tf = phrase_starts(first.at(i), &others).count() as u32;
+            if tf > 0 {
+                found(doc, tf);
             }
         }
-        out
+    }
+
+    /// The positions of the words of a clause's occurrences in `doc`.
+    fn positions_in(&self, clause: &query::Clause, doc: u32, out: &mut Vec<u32>) {
+        let Some(lists) = self.lists(clause) else {
+            return;
+        };
+        let in_doc: Option<Vec<&[u32]>> = lists.iter().map(|l| l.in_doc(doc)).collect();
+        let Some(in_doc) = in_doc else {
+            return;
+        };
+        let (first, rest) = in_doc.split_first().expect("a clause has a term");
+        let n = clause.terms.len() as u32;
+        for p in phrase_starts(first, rest).collect::<Vec<_>>() {
+            out.extend((0..n).map(|k| p + k));
+        }
     }
 
     /// The best `limit` texts for `query`, best first (see the module docs).
     pub fn search(&self, query: &Query, limit: usize) -> Vec<Hit> {
-        let avg = if self.docs.is_empty() {
-            1.0
-        } else {
-            (self.total_len as f64 / self.docs.len() as f64).max(f64::MIN_POSITIVE)
-        };
-        let mut excluded = rustc_hash::FxHashSet::default();
-        for clause in &query.exclude {
-            excluded.extend(self.matches(clause).into_iter().map(|m| m.0));
+        if limit == 0 || self.docs.is_empty() {
+            return Vec::new();
         }
-        let mut scores: HashMap<u32, (f64, Vec<u32>)> = HashMap::default();
+        let avg = (self.total_len as f64 / self.docs.len() as f64).max(f64::MIN_POSITIVE);
+        let mut excluded = vec![
+            false;
+            if query.exclude.is_empty() {
+                0
+            } else {
+                self.docs.len()
+            }
+        ];
+        for clause in &query.exclude {
+            self.matches(clause, |doc, _| excluded[doc as usize] = true);
+        }
+        // Scores summed in clause order over only the documents that match.
+        let mut scores = vec![0.0f64; self.docs.len()];
+        let mut matched = vec![false; self.docs.len()];
+        let mut ranked: Vec<(u32, f64)> = Vec::new();
         for clause in &query.should {
             let idf: f64 = clause.terms.iter().map(|t| self.idf(t)).sum();
-            for (doc, tf, positions) in self.matches(clause) {
-                if excluded.contains(&doc) {
-                    continue;
+            self.matches(clause, |doc, tf| {
+                if excluded.get(doc as usize).copied().unwrap_or(false) {
+                    return;
                 }
                 let len = f64::from(self.docs[doc as usize].len);
                 let tf = f64::from(tf);
                 let s = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / avg));
-                let entry = scores.entry(doc).or_default();
-                entry.0 += s;
-                entry.1.extend(positions);
-            }
+                scores[doc as usize] += s;
+                if !matched[doc as usize] {
+                    matched[doc as usize] = true;
+                    ranked.push((doc, 0.0));
+                }
+            });
         }
-        let mut ranked: Vec<(u32, f64, Vec<u32>)> =
-            scores.into_iter().map(|(d, (s, p))| (d, s, p)).collect();
-        let order = |a: &(u32, f64, Vec<u32>), b: &(u32, f64, Vec<u32>)| {
+        for r in &mut ranked {
+            r.1 = scores[r.0 as usize];
+        }
+        let order = |a: &(u32, f64), b: &(u32, f64)| {
             let (da, db) = (&self.docs[a.0 as usize], &self.docs[b.0 as usize]);
             b.1.total_cmp(&a.1)
-                .then_with(|| da.key.cmp(&db.key))
+                .then_with(|| {
+                    self.docs[da.key as usize]
+                        .text
+                        .cmp(&self.docs[db.key as usize].text)
+                })
                 .then_with(|| da.relationship.cmp(&db.relationship))
         };
-        if ranked.len() > limit && limit > 0 {
+        if ranked.len() > limit {
             ranked.select_nth_unstable_by(limit - 1, order);
+            ranked.truncate(limit);
         }
-        ranked.truncate(limit);
         ranked.sort_unstable_by(order);
+        let mut positions = Vec::new();
         ranked
             .into_iter()
-            .map(|(doc, score, positions)| {
+            .map(|(doc, score)| {
+                positions.clear();
+                for clause in &query.should {
+                    self.positions_in(clause, doc, &mut positions);
+                }
                 let d = &self.docs[doc as usize];
                 Hit {
                     statement: d.statement,
@@ -307,6 +368,16 @@ impl SearchIndex {
             })
             .collect()
     }
+}
+
+/// The positions in `first` where a phrase starts: each of `rest`'s terms
+/// at the following positions in turn.
+fn phrase_starts<'a>(first: &'a [u32], rest: &'a [&'a [u32]]) -> impl Iterator<Item = u32> + 'a {
+    first.iter().copied().filter(move |&p| {
+        rest.iter()
+            .enumerate()
+            .all(|(k, ps)| ps.binary_search(&(p + 1 + k as u32)).is_ok())
+    })
 }
 
 /// The text around its first matched word, matched words in `**`.
@@ -392,7 +463,7 @@ mod tests {
         let text = "The mayor said the flag on the city hall was new.";
         let q = Query::parse("flags");
         let mut index = SearchIndex::default();
-        index.add(1, None, text.into(), text.into());
+        index.add(1, None, text.into(), None);
         let hits = index.search(&q, 10);
         assert_eq!(
             hits[0].snippet,

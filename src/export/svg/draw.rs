@@ -86,7 +86,12 @@ pub(super) fn self_loop(placed: &Placed) -> Vec<Cubic> {
     ]]
 }
 
-pub(super) fn write_edge(w: &mut XmlWriter<'_>, rel: &Relationship, route: &Route) -> Result<()> {
+pub(super) fn write_edge(
+    w: &mut XmlWriter<'_>,
+    rel: &Relationship,
+    route: &Route,
+    caption: &str,
+) -> Result<()> {
     let Some(d) = path_data(&route.segments) else {
         return Ok(());
     };
@@ -111,9 +116,8 @@ pub(super) fn write_edge(w: &mut XmlWriter<'_>, rel: &Relationship, route: &Rout
         path.push_attribute(("stroke-dasharray", "5,4"));
     }
     w.write_event(Event::Empty(path))?;
-    let caption = truncate(&edge_caption(rel), 40);
     if let (Some(at), false) = (route.label_at, caption.is_empty()) {
-        let width = text_width(&caption, LABEL_SIZE) + 6.0;
+        let width = text_width(caption, LABEL_SIZE) + 6.0;
         let (x, y) = (num(at.x - width / 2.0), num(at.y - 7.0));
         let (wd, ht) = (num(width), "14");
         w.write_event(Event::Empty(BytesStart::new("rect").with_attributes([
@@ -132,7 +136,7 @@ pub(super) fn write_edge(w: &mut XmlWriter<'_>, rel: &Relationship, route: &Rout
             "middle",
             LABEL_SIZE,
             style.color,
-            &caption,
+            caption,
         )?;
     }
     w.write_event(Event::End(BytesEnd::new("g")))?;
@@ -365,19 +369,23 @@ pub(super) fn summary(heading: &str, properties: &crate::value::Properties) -> S
     truncate(&printable(&text), 600)
 }
 
-/// The legend: the kinds of node and types of edge in the picture, in one row.
+/// The legend: the kinds of node and types of edge in the picture, in one row,
+/// then the articles, one a line, numbered as the stance edges cite them.
 pub(super) struct Legend {
     nodes: Vec<&'static NodeStyle>,
     edges: Vec<&'static EdgeStyle>,
+    articles: Vec<String>,
     pub(super) width: f64,
     pub(super) height: f64,
 }
 
 pub(super) const LEGEND_SWATCH: f64 = 16.0;
 pub(super) const LEGEND_GAP: f64 = 18.0;
+/// Distance between the baselines of the legend's article lines.
+pub(super) const LEGEND_LINE: f64 = 15.0;
 
 impl Legend {
-    pub(super) fn new(subgraph: &Subgraph) -> Legend {
+    pub(super) fn new(subgraph: &Subgraph, articles: &Articles) -> Legend {
         let kinds: BTreeSet<&str> = subgraph.nodes.iter().map(|n| node_style(n).name).collect();
         let types: BTreeSet<&str> = subgraph
             .relationships
@@ -399,23 +407,32 @@ impl Legend {
         for s in &edges {
             width += 26.0 + 5.0 + text_width(&s.name.to_lowercase(), LABEL_SIZE + 1.0) + LEGEND_GAP;
         }
-        let height = if nodes.is_empty() { 0.0 } else { 22.0 };
+        let mut height = if nodes.is_empty() { 0.0 } else { 22.0 };
+        let articles: Vec<String> = articles.notes.iter().map(|n| n.line()).collect();
+        if !articles.is_empty() {
+            height += LEGEND_LINE * (articles.len() + 1) as f64 + 4.0;
+            for line in articles.iter() {
+                width = f64::max(width, text_width(line, LABEL_SIZE + 1.0));
+            }
+        }
         Legend {
             nodes,
             edges,
+            articles,
             width,
             height,
         }
     }
 
     pub(super) fn render(&self, w: &mut XmlWriter<'_>, left: f64, top: f64) -> Result<()> {
-        if self.nodes.is_empty() {
+        if self.nodes.is_empty() && self.articles.is_empty() {
             return Ok(());
         }
         w.write_event(Event::Start(
             BytesStart::new("g").with_attributes([("class", "legend")]),
         ))?;
-        let mid = top + self.height / 2.0;
+        let row = if self.nodes.is_empty() { 0.0 } else { 22.0 };
+        let mid = top + row / 2.0;
         let mut x = left;
         let size = LABEL_SIZE + 1.0;
         for style in &self.nodes {
@@ -454,6 +471,18 @@ impl Legend {
             let name = style.name.to_lowercase();
             text_line(w, x, mid + size * 0.35, "start", size, style.color, &name)?;
             x += text_width(&name, size) + LEGEND_GAP;
+        }
+        if !self.articles.is_empty() {
+            let mut y = top + row + LEGEND_LINE;
+            w.write_event(Event::Start(
+                BytesStart::new("g").with_attributes([("class", "articles")]),
+            ))?;
+            text_line(w, left, y, "start", size, "#333333", "Articles")?;
+            for line in &self.articles {
+                y += LEGEND_LINE;
+                text_line(w, left, y, "start", size, "#555555", line)?;
+            }
+            w.write_event(Event::End(BytesEnd::new("g")))?;
         }
         w.write_event(Event::End(BytesEnd::new("g")))?;
         Ok(())
