@@ -143,3 +143,22 @@ def test_temporal_columns_in_arrow_are_typed_and_equal_the_rows(db):
         got = table.column("v").to_pylist()
         # The same instants (or local values) as the rows give, value by value.
         assert got == want, name
+
+
+def test_the_optional_libraries_are_imported_only_when_used():
+    import subprocess
+
+    probe = (
+        "import sys, claimgraph\n"
+        "db = claimgraph.Database(':memory:')\n"
+        "r = db.query('UNWIND range(1, 3) AS i RETURN i')\n"
+        "r.rows(); r.to_dicts(); list(r)\n"
+        "optional = ('pandas', 'pyarrow', 'polars', 'networkx')\n"
+        "print(sorted(m for m in optional if m in sys.modules))\n"
+        "r.to_arrow()\n"
+        "print(sorted(m for m in optional if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    before, after = out.stdout.splitlines()
+    assert before == "[]"
+    assert "pyarrow" in after and "networkx" not in after
