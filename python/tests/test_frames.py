@@ -162,3 +162,31 @@ def test_the_optional_libraries_are_imported_only_when_used():
     before, after = out.stdout.splitlines()
     assert before == "[]"
     assert "pyarrow" in after and "networkx" not in after
+
+
+SCALARS = (
+    "UNWIND [1, 2, null, 4] AS x "
+    "RETURN x AS i, toFloat(x) / 3 AS f, toString(x) + 'é' AS s, x > 1 AS b, null AS n, "
+    "x = 1 OR x = 2 AS full_b, coalesce(x, 0) AS full_i, date('2024-01-0' + toString(coalesce(x, 9))) AS d, "
+    "CASE WHEN x IS NULL THEN null ELSE date('1969-12-31') END AS d_null, [x] AS l, localtime('12:00') AS t"
+)
+
+
+def test_to_pandas_through_arrow_equals_the_frame_of_the_python_values(db, monkeypatch):
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    from claimgraph import _frames
+
+    r = db.query(SCALARS)
+    through = [
+        name
+        for i, name in enumerate(r.columns)
+        if (a := r._arrow_column(pa, i)) is not None and str(a.type) in _frames._PANDAS_THROUGH_ARROW
+    ]
+    assert through == ["i", "f", "s", "b", "n", "full_b", "full_i", "d", "d_null"]
+    plain = pd.DataFrame({name: r._column(i) for i, name in enumerate(r.columns)}, columns=r.columns)
+    fast = r.to_pandas()
+    pd.testing.assert_frame_equal(fast, plain)
+    # Without pyarrow, to_pandas builds every column from its values: the same frame.
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    pd.testing.assert_frame_equal(r.to_pandas(), plain)
