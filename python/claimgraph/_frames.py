@@ -43,10 +43,30 @@ def _plain(value):
     return value
 
 
+# Arrow types whose pandas conversion gives the same dtype and values as the
+# column's Python objects would (int64, float64, str or object, bool, dates as
+# `datetime.date` objects): such columns go to pandas through Arrow, with no
+# Python object per value. Other columns (times, datetimes, nodes, lists) are
+# built from their Python values, as pandas would infer them.
+_PANDAS_THROUGH_ARROW = {"int64", "double", "string", "large_string", "bool", "date32[day]", "null"}
+
+
+def _pandas_column(result, i, pa):
+    if pa is not None:
+        array = result._arrow_column(pa, i)
+        if array is not None and str(array.type) in _PANDAS_THROUGH_ARROW:
+            return array.to_pandas()
+    return result._column(i)
+
+
 def to_pandas(result):
     pd = _need("pandas", "pandas", "to_pandas")
+    try:
+        import pyarrow as pa
+    except ModuleNotFoundError:
+        pa = None
     columns = result.columns
-    data = {name: result._column(i) for i, name in enumerate(columns)}
+    data = {name: _pandas_column(result, i, pa) for i, name in enumerate(columns)}
     return pd.DataFrame(data, columns=columns)
 
 

@@ -95,6 +95,32 @@ fn open_paths() -> MutexGuard<'static, HashSet<PathBuf>> {
         .unwrap_or_else(|e| e.into_inner())
 }
 
+/// The refusal of a store that a claimgraph shell or `serve` holds and shares
+/// through its socket: the CLI's commands run through that holder, and a
+/// `Database` cannot (its values would be the CLI's JSON), so the message
+/// says what to do instead. `None` for any other error.
+fn held_elsewhere(
+    py: Python<'_>,
+    store: &std::path::Path,
+    err: &claimgraph::Error,
+) -> Option<PyErr> {
+    if !matches!(err, claimgraph::Error::StoreLocked { .. }) {
+        return None;
+    }
+    let socket = claimgraph::share::socket_path(store);
+    std::os::unix::net::UnixStream::connect(&socket).ok()?;
+    Some(errors::plain(
+        py,
+        StoreInUse::new_err(format!(
+            "the store {} is held by another claimgraph process (a shell or `serve`) that shares it with claimgraph commands through its socket {}; a Database opens a store itself: close that process and try again, run the query as `claimgraph --store {} query ...`, or send it to `serve`'s HTTP API",
+            store.display(),
+            socket.display(),
+            store.display()
+        )),
+        "store_in_use",
+    ))
+}
+
 /// Why engine work did not give a value.
 enum Failure {
     Engine(claimgraph::Error),
@@ -279,7 +305,7 @@ impl Database {
             },
             Err(e) => {
                 open_paths().remove(&key);
-                Err(to_pyerr(py, &e))
+                Err(held_elsewhere(py, &path, &e).unwrap_or_else(|| to_pyerr(py, &e)))
             }
         }
     }
@@ -433,17 +459,20 @@ impl Database {
         counts(py, &stats)
     }
 
-    /// For the benchmark (`python/bench.py`): runs `text` `n` times in the
-    /// engine, with no Python in between, and returns the seconds per run.
-    fn _time_native(&self, py: Python<'_>, text: &str, n: u32) -> PyResult<f64> {
+    /// For the benchmark (`benches/python_bench.py`): runs `text` `n` times in
+    /// the engine (`claimgraph::Database::query`, on this database's worker
+    /// thread), with no Python in between, and returns each run's seconds.
+    fn _time_native(&self, py: Python<'_>, text: &str, n: u32) -> PyResult<Vec<f64>> {
         let text = text.to_string();
         self.run(py, &Cancel::new(), move |engine, _| {
             let params = Params::new();
-            let start = std::time::Instant::now();
+            let mut times = Vec::with_capacity(n as usize);
             for _ in 0..n {
+                let start = std::time::Instant::now();
                 engine.query(&text, &params)?;
+                times.push(start.elapsed().as_secs_f64());
             }
-            Ok(start.elapsed().as_secs_f64() / f64::from(n.max(1)))
+            Ok(times)
         })
     }
 

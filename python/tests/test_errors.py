@@ -116,8 +116,8 @@ def test_a_constraint_violation_writes_nothing(bakhmut):
     assert bakhmut.stats() == before
 
 
-def _long_store():
-    db = claimgraph.Database(":memory:")
+def _long_store(path=":memory:"):
+    db = claimgraph.Database(path)
     db.query("UNWIND range(1, 400) AS x CREATE (:T {x: x})")
     return db
 
@@ -140,17 +140,35 @@ def test_a_timeout_stops_the_query_and_writes_nothing():
 @pytest.mark.skipif(threading.current_thread() is not threading.main_thread(), reason="signals reach the main thread")
 def test_keyboard_interrupt_stops_the_query_and_writes_nothing():
     with _long_store() as db:
-        timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
-        start = time.monotonic()
-        timer.start()
-        try:
-            with pytest.raises(KeyboardInterrupt):
-                db.query(LONG_WRITE)
-        finally:
-            timer.cancel()
-        assert time.monotonic() - start < 5
+        assert _interrupt(db, LONG_WRITE) < 5
         _untouched(db)
         # The store is usable afterwards.
+        assert db.query("MATCH (t:T) RETURN count(t)").rows() == [(400,)]
+
+
+def _interrupt(db, text):
+    """Runs `text` with a Ctrl-C (SIGINT) 0.3 s in; returns the seconds it took to stop."""
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    start = time.monotonic()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            db.query(text)
+    finally:
+        timer.cancel()
+    return time.monotonic() - start
+
+
+@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(), reason="signals reach the main thread")
+def test_keyboard_interrupt_leaves_a_store_on_disk_unchanged(tmp_path):
+    path = tmp_path / "store"
+    with _long_store(path) as db:
+        before = db.stats()
+        assert _interrupt(db, LONG_WRITE) < 5
+    # Reopened, the store holds what it held before the interrupted write.
+    with claimgraph.Database(path) as db:
+        _untouched(db)
+        assert db.stats() == before
         assert db.query("MATCH (t:T) RETURN count(t)").rows() == [(400,)]
 
 

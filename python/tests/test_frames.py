@@ -143,3 +143,50 @@ def test_temporal_columns_in_arrow_are_typed_and_equal_the_rows(db):
         got = table.column("v").to_pylist()
         # The same instants (or local values) as the rows give, value by value.
         assert got == want, name
+
+
+def test_the_optional_libraries_are_imported_only_when_used():
+    import subprocess
+
+    probe = (
+        "import sys, claimgraph\n"
+        "db = claimgraph.Database(':memory:')\n"
+        "r = db.query('UNWIND range(1, 3) AS i RETURN i')\n"
+        "r.rows(); r.to_dicts(); list(r)\n"
+        "optional = ('pandas', 'pyarrow', 'polars', 'networkx')\n"
+        "print(sorted(m for m in optional if m in sys.modules))\n"
+        "r.to_arrow()\n"
+        "print(sorted(m for m in optional if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    before, after = out.stdout.splitlines()
+    assert before == "[]"
+    assert "pyarrow" in after and "networkx" not in after
+
+
+SCALARS = (
+    "UNWIND [1, 2, null, 4] AS x "
+    "RETURN x AS i, toFloat(x) / 3 AS f, toString(x) + 'é' AS s, x > 1 AS b, null AS n, "
+    "x = 1 OR x = 2 AS full_b, coalesce(x, 0) AS full_i, date('2024-01-0' + toString(coalesce(x, 9))) AS d, "
+    "CASE WHEN x IS NULL THEN null ELSE date('1969-12-31') END AS d_null, [x] AS l, localtime('12:00') AS t"
+)
+
+
+def test_to_pandas_through_arrow_equals_the_frame_of_the_python_values(db, monkeypatch):
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    from claimgraph import _frames
+
+    r = db.query(SCALARS)
+    through = [
+        name
+        for i, name in enumerate(r.columns)
+        if (a := r._arrow_column(pa, i)) is not None and str(a.type) in _frames._PANDAS_THROUGH_ARROW
+    ]
+    assert through == ["i", "f", "s", "b", "n", "full_b", "full_i", "d", "d_null"]
+    plain = pd.DataFrame({name: r._column(i) for i, name in enumerate(r.columns)}, columns=r.columns)
+    fast = r.to_pandas()
+    pd.testing.assert_frame_equal(fast, plain)
+    # Without pyarrow, to_pandas builds every column from its values: the same frame.
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    pd.testing.assert_frame_equal(r.to_pandas(), plain)
