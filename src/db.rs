@@ -1,6 +1,7 @@
 //! The library API: open a store, import into it, query it.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::cancel::Cancel;
 use crate::error::{Error, Result};
@@ -24,7 +25,9 @@ use crate::storage::{BatchRef, Storage};
 /// assert_eq!(result.columns, ["two"]);
 /// ```
 pub struct Database {
-    graph: Graph,
+    /// Shared with the readers of a store's holder ([`Database::snapshot`]);
+    /// a write copies it first while one of them still reads it.
+    graph: Arc<Graph>,
     storage: Box<dyn Storage>,
     path: Option<PathBuf>,
     /// The procedures `CALL` can run: the built-in ones and any registered.
@@ -99,7 +102,7 @@ impl Database {
     /// A store that lives in memory only.
     pub fn in_memory() -> Self {
         Database {
-            graph: Graph::new(),
+            graph: Arc::new(Graph::new()),
             storage: Box::new(MemoryStorage::default()),
             path: None,
             procedures: Registry::builtin(),
@@ -112,7 +115,7 @@ impl Database {
         let mut graph = Graph::from_snapshot(storage.load()?)?;
         graph.set_distinct_decisions(Distinct::from_log(&storage.log()?));
         Ok(Database {
-            graph,
+            graph: Arc::new(graph),
             storage,
             path,
             procedures: Registry::builtin(),
@@ -134,7 +137,7 @@ impl Database {
         procedures: Registry,
     ) -> Self {
         Database {
-            graph,
+            graph: Arc::new(graph),
             storage,
             path: None,
             procedures,
@@ -150,6 +153,26 @@ impl Database {
 
     pub(crate) fn set_time_view(&mut self, view: String) {
         self.time_view = Some(view);
+    }
+
+    /// The committed state, read-only, sharing this database's graph (no
+    /// copy): what a store's holder gives each reader, so that reads run
+    /// beside each other and beside a write in progress. Its storage
+    /// refuses writes; the next write here copies the graph first if the
+    /// snapshot is still alive, so the snapshot never changes.
+    pub fn snapshot(&self) -> Database {
+        self.committed().open()
+    }
+
+    /// What [`Database::snapshot`] is made of, to keep and share between threads.
+    pub fn committed(&self) -> Committed {
+        Committed {
+            graph: self.graph.clone(),
+            procedures: self.procedures.clone(),
+            path: self.path.clone(),
+            describe: self.storage.describe(),
+            size: self.storage.size_on_disk(),
+        }
     }
 
     /// The storage, for reading its history.
@@ -203,7 +226,7 @@ impl Database {
         f: impl FnOnce(&mut Txn<'_>) -> Result<T>,
     ) -> Result<(T, WriteStats, Option<u64>)> {
         let before = self.storage.history()?.last;
-        let mut txn = self.graph.begin();
+        let mut txn = Arc::make_mut(&mut self.graph).begin();
         let value = f(&mut txn)?;
         let mut storage = Labelled {
             inner: self.storage.as_mut(),
@@ -236,7 +259,7 @@ impl Database {
         decision.tx = self.storage.history()?.last;
         let mut all = self.graph.distinct_decisions().to_vec();
         all.push(decision);
-        self.graph.set_distinct_decisions(all);
+        Arc::make_mut(&mut self.graph).set_distinct_decisions(all);
         Ok(self.graph.distinct_decisions().last().map_or(0, |d| d.tx))
     }
 
@@ -252,7 +275,7 @@ impl Database {
         params: &Params,
         cancel: &Cancel,
     ) -> Result<QueryResult> {
-        query::run_with(
+        query::run_shared(
             &mut self.graph,
             &mut Labelled {
                 inner: self.storage.as_mut(),
@@ -264,6 +287,11 @@ impl Database {
             cancel,
         )
         .map_err(|e| e.during("this write query"))
+    }
+
+    /// Whether the statement `text` writes (see [`query::writes`]).
+    pub fn writes(&self, text: &str) -> bool {
+        query::writes(&self.graph, &self.procedures, text)
     }
 
     /// Adds a procedure that `CALL` can run, replacing one of the same name
@@ -301,17 +329,23 @@ impl Database {
         format: Format,
         progress: Option<&dyn Fn(u64, u64)>,
     ) -> Result<ImportSummary> {
-        import::import_bytes(
-            &mut self.graph,
-            &mut Labelled {
-                inner: self.storage.as_mut(),
-                what: &format!("import {name}"),
-            },
-            name,
-            bytes,
-            format,
-            progress,
-        )
+        self.import_bytes_with(name, bytes, format, progress, &Cancel::new())
+    }
+
+    /// [`Database::import_bytes`], writing nothing once `cancel` has tripped
+    /// (the client went away, Ctrl-C): the transaction commits only if it
+    /// has not tripped by the time the whole file is applied.
+    pub fn import_bytes_with(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        format: Format,
+        progress: Option<&dyn Fn(u64, u64)>,
+        cancel: &Cancel,
+    ) -> Result<ImportSummary> {
+        self.importing(name, cancel, |graph, storage| {
+            import::import_bytes(graph, storage, name, bytes, format, progress)
+        })
         .map_err(|e| e.during("this import"))
     }
 
@@ -335,16 +369,42 @@ impl Database {
         mapping: &crate::import::Mapping,
         progress: Option<&dyn Fn(u64, u64)>,
     ) -> Result<ImportSummary> {
-        import::import_table(
-            &mut self.graph,
-            &mut Labelled {
-                inner: self.storage.as_mut(),
-                what: &format!("import {name}"),
+        self.import_table_bytes_with(name, bytes, mapping, progress, &Cancel::new())
+    }
+
+    /// [`Database::import_table_bytes`], writing nothing once `cancel` has tripped.
+    pub fn import_table_bytes_with(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        mapping: &crate::import::Mapping,
+        progress: Option<&dyn Fn(u64, u64)>,
+        cancel: &Cancel,
+    ) -> Result<ImportSummary> {
+        self.importing(name, cancel, |graph, storage| {
+            import::import_table(graph, storage, name, bytes, mapping, progress)
+        })
+    }
+
+    /// Runs the import `f` of the file `name` on the graph (copied first if
+    /// a snapshot still holds it) and this store, its one transaction
+    /// labelled in the history and committed only if `cancel` has not tripped.
+    fn importing(
+        &mut self,
+        name: &str,
+        cancel: &Cancel,
+        f: impl FnOnce(&mut Graph, &mut dyn Storage) -> Result<ImportSummary>,
+    ) -> Result<ImportSummary> {
+        let mut labelled = Labelled {
+            inner: self.storage.as_mut(),
+            what: &format!("import {name}"),
+        };
+        f(
+            Arc::make_mut(&mut self.graph),
+            &mut UnlessCancelled {
+                inner: &mut labelled,
+                cancel,
             },
-            name,
-            bytes,
-            mapping,
-            progress,
         )
     }
 
@@ -358,6 +418,125 @@ impl Database {
             labels: g.label_counts().map(|(l, n)| (l.to_string(), n)).collect(),
             types: g.type_counts().map(|(t, n)| (t.to_string(), n)).collect(),
         }
+    }
+}
+
+/// A storage that commits only while `cancel` has not tripped: an import
+/// whose client went away writes nothing (its transaction is rolled back).
+struct UnlessCancelled<'a> {
+    inner: &'a mut dyn Storage,
+    cancel: &'a Cancel,
+}
+
+impl Storage for UnlessCancelled<'_> {
+    fn load(&self) -> Result<crate::storage::Snapshot> {
+        self.inner.load()
+    }
+
+    fn commit(&mut self, batch: &BatchRef<'_>, change: &crate::storage::Change<'_>) -> Result<()> {
+        if self.cancel.check().is_err() {
+            return Err(Error::Cancelled(
+                "the import was interrupted; nothing of it was written".into(),
+            ));
+        }
+        self.inner.commit(batch, change)
+    }
+
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+
+    fn size_on_disk(&self) -> Option<u64> {
+        self.inner.size_on_disk()
+    }
+
+    fn history(&self) -> Result<crate::storage::HistoryState> {
+        self.inner.history()
+    }
+
+    fn log(&self) -> Result<Vec<crate::storage::TxEntry>> {
+        self.inner.log()
+    }
+
+    fn changes_after(&self, tx: u64) -> Result<Vec<(u64, crate::storage::TxChanges)>> {
+        self.inner.changes_after(tx)
+    }
+
+    fn compact_history(&mut self, before: u64) -> Result<u64> {
+        self.inner.compact_history(before)
+    }
+}
+
+/// A committed state of a database, shared between threads: each reader
+/// opens its own read-only [`Database`] over the same graph.
+#[derive(Clone)]
+pub struct Committed {
+    graph: Arc<Graph>,
+    procedures: Registry,
+    path: Option<PathBuf>,
+    describe: String,
+    size: Option<u64>,
+}
+
+impl Committed {
+    /// A read-only database over this state (no copy of the graph).
+    pub fn open(&self) -> Database {
+        Database {
+            graph: self.graph.clone(),
+            storage: Box::new(SnapshotStorage {
+                describe: self.describe.clone(),
+                size: self.size,
+            }),
+            path: self.path.clone(),
+            procedures: self.procedures.clone(),
+            time_view: None,
+        }
+    }
+}
+
+/// The storage of a [`Database::snapshot`]: it names the store it was taken
+/// from and refuses every write (a holder runs only reads on a snapshot).
+struct SnapshotStorage {
+    describe: String,
+    size: Option<u64>,
+}
+
+impl Storage for SnapshotStorage {
+    fn load(&self) -> Result<crate::storage::Snapshot> {
+        Ok(Default::default())
+    }
+
+    fn commit(&mut self, _: &BatchRef<'_>, _: &crate::storage::Change<'_>) -> Result<()> {
+        Err(Error::query(format!(
+            "a write is refused on a read-only snapshot of {} (nothing was written)",
+            self.describe
+        )))
+    }
+
+    fn history(&self) -> Result<crate::storage::HistoryState> {
+        Ok(Default::default())
+    }
+
+    fn log(&self) -> Result<Vec<crate::storage::TxEntry>> {
+        Ok(Vec::new())
+    }
+
+    fn changes_after(&self, _: u64) -> Result<Vec<(u64, crate::storage::TxChanges)>> {
+        Ok(Vec::new())
+    }
+
+    fn compact_history(&mut self, _: u64) -> Result<u64> {
+        Err(Error::query(
+            "a read-only snapshot has no history to compact",
+        ))
+    }
+
+    fn describe(&self) -> String {
+        self.describe.clone()
+    }
+
+    fn size_on_disk(&self) -> Option<u64> {
+        self.size
     }
 }
 

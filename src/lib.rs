@@ -158,14 +158,26 @@
 //!   running in `query/exec/params.rs`.
 //! - [`db`]: [`Database`], the library API the CLI, the shell and tests use.
 //! - [`serve`]: `claimgraph serve`, the store over HTTP with JSON (axum on a
-//!   two-thread tokio runtime); each request runs under the store's lock on
-//!   a blocking thread; bearer token, body and result bounds, graceful stop.
+//!   two-thread tokio runtime); each request runs on a blocking thread, a
+//!   read on a snapshot, a write under the store's lock; `as_of`/`at_tx`
+//!   through [`share::view`]; bearer token, body and result bounds (413
+//!   as a JSON error), graceful stop.
 //! - [`share`]: a store in use is shared. The shell holds the store in a
 //!   [`share::Shared`] and listens on `claimgraph.sock` in its directory
 //!   (owner only); other commands send their command line there
-//!   (`cli/remote.rs`), and the holder runs it with the in-process code,
-//!   printing into the answer; a stale socket (its holder died) is taken
-//!   over. Frames are versioned postcard ([`share::proto`], fuzzed in
+//!   (`cli/remote.rs`), and the holder runs it with the in-process code
+//!   (one function per command, taking the store and the output writers:
+//!   `cli/print.rs`, `cli/import.rs`, `shell/import.rs`), printing into the
+//!   answer; a stale socket (its holder died) is taken over. Snapshot
+//!   reads: the [`Database`]'s graph is an `Arc`; [`share::Store`] keeps
+//!   the last committed state ([`db::Committed`]) behind an `RwLock` held
+//!   only to clone or swap it; a read runs on its own
+//!   [`Database::snapshot`]; an import ([`share::lock_long`]) changes a
+//!   copy of the graph (`Arc::make_mut`, in `db.rs`; a read-only query
+//!   never copies, `query::exec::Target`) and publishes it when it
+//!   commits; a short write ([`share::lock`]) keeps readers out instead,
+//!   so it changes the graph in place. A forwarded import commits only if
+//!   its client is still there ([`Database::import_bytes_with`]). Frames are versioned postcard ([`share::proto`], fuzzed in
 //!   `fuzz/fuzz_targets/share_frame.rs`). The holder of a lock that does not
 //!   share is named from `/proc/locks` ([`storage::holder`]).
 //! - [`shell`]: the session (store, parameters, display settings and the
@@ -217,6 +229,10 @@
 //!   atomic batch as its records, so the history always agrees with the
 //!   store. Opening never replays the history; only a view of the past reads
 //!   it. Creations are kept as id ranges, so an import adds little to it.
+//! - A snapshot never changes: the graph behind it is shared (`Arc`), and a
+//!   write to a graph a snapshot still holds copies it first. The holder
+//!   publishes a new committed state only after a transaction's commit or
+//!   rollback, so a reader sees a whole transaction or none of it.
 //! - Views of time (`--at-tx`, `--as-of`) are detached, read-only copies at
 //!   the [`Database`] level: their storage refuses every write, and the
 //!   executor, procedures and exports need not know of them.

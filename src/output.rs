@@ -35,7 +35,7 @@ impl std::str::FromStr for OutputFormat {
 /// Options for tables.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct TableOptions {
-    /// Fit the table in this many columns, cutting long values with an ellipsis.
+    /// Fit the table in this many columns, wrapping long values onto more lines.
     pub max_width: Option<u16>,
     /// Show at most this many rows and say how many more there are.
     pub max_rows: Option<usize>,
@@ -209,11 +209,22 @@ pub fn write_literal(value: &ResultValue, out: &mut String) -> std::fmt::Result 
 }
 
 fn write_props(props: &crate::value::Properties, out: &mut String) -> std::fmt::Result {
+    write_props_keyed(props, None, out)
+}
+
+/// The properties in braces, the property `key` (when there is one) first.
+fn write_props_keyed(
+    props: &crate::value::Properties,
+    key: Option<&str>,
+    out: &mut String,
+) -> std::fmt::Result {
     if props.is_empty() {
         return Ok(());
     }
     out.push_str(" {");
-    for (i, (k, v)) in props.iter().enumerate() {
+    let first = props.iter().filter(|(k, _)| Some(k.as_str()) == key);
+    let rest = props.iter().filter(|(k, _)| Some(k.as_str()) != key);
+    for (i, (k, v)) in first.chain(rest).enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
@@ -224,13 +235,20 @@ fn write_props(props: &crate::value::Properties, out: &mut String) -> std::fmt::
     Ok(())
 }
 
+/// A node in Cypher syntax, its key (an entity's name, a statement's text,
+/// an article's id) first so that a cut or wrapped cell starts with it.
 fn write_node(node: &Node, out: &mut String) -> std::fmt::Result {
     out.push('(');
     for l in &node.labels {
         out.push(':');
         write_name(l, out)?;
     }
-    write_props(&node.properties, out)?;
+    let key = node
+        .labels
+        .iter()
+        .find_map(|l| crate::model::Kind::from_label(l))
+        .map(|k| k.key_property());
+    write_props_keyed(&node.properties, key, out)?;
     out.push(')');
     Ok(())
 }
@@ -304,10 +322,8 @@ fn write_table(result: &QueryResult, options: TableOptions, out: &mut dyn Write)
             .unwrap_or(usize::MAX)
             .min(result.rows.len());
         for row in &result.rows[..shown] {
-            let mut r = Row::from(row.iter().map(|v| one_line(&value_to_text(v))));
-            if options.max_width.is_some() {
-                r.max_height(1);
-            }
+            let r = Row::from(row.iter().map(|v| one_line(&value_to_text(v))));
+            // Fitted to a width, a long cell wraps onto more lines of its row.
             table.add_row(r);
         }
         writeln!(out, "{table}")?;
@@ -404,7 +420,7 @@ mod tests {
     }
 
     #[test]
-    fn tables_count_rows_and_cut_to_the_maximum() {
+    fn tables_count_rows_and_wrap_to_the_maximum() {
         let mut out = Vec::new();
         let options = TableOptions {
             max_width: Some(30),
@@ -421,7 +437,28 @@ mod tests {
             table_lines.into_iter().all(|l| l.chars().count() <= 30),
             "{text}"
         );
-        assert!(text.contains('…'), "{text}");
+        // Long cells wrap onto more lines rather than being cut.
+        assert!(!text.contains('…'), "{text}");
+        assert!(
+            text.contains("'Hanna") && text.contains("Maliar'"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_node_shows_its_key_first() {
+        let mut props = Properties::new();
+        props.insert("aliases".into(), Value::from("x"));
+        props.insert("text".into(), Value::from("Bakhmut is taken"));
+        let node = Node {
+            id: 1,
+            labels: vec!["Statement".into()],
+            properties: props,
+        };
+        assert_eq!(
+            value_to_text(&ResultValue::Node(node)),
+            "(:Statement {text: 'Bakhmut is taken', aliases: 'x'})"
+        );
     }
 
     #[test]

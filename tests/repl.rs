@@ -181,13 +181,21 @@ fn a_multi_line_query_prints_a_table() {
     );
     shell.prompt();
 
-    // Long values are cut to fit the terminal's 80 columns.
-    let long = "claim ".repeat(40);
-    shell.enter(&format!("RETURN 1 AS n, '{long}' AS text;"));
+    // Long values wrap to fit the terminal's 80 columns: nothing is cut.
+    let words: Vec<String> = (1..=40).map(|i| format!("claim{i}")).collect();
+    shell.enter(&format!("RETURN 1 AS n, '{}' AS text;", words.join(" ")));
     let out = shell.expect("1 row");
     let table = &out[out.find('┌').expect("a table")..];
-    assert!(table.contains('…'), "{table}");
+    assert!(!table.contains('…'), "{table}");
     assert!(table.lines().all(|l| l.chars().count() <= 80), "{table}");
+    for word in &words {
+        assert!(
+            table
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == word),
+            "{word} in {table}"
+        );
+    }
     shell.prompt();
 
     // Large results show the first rows and say how many more there are.
@@ -588,6 +596,79 @@ fn source_history_and_clear() {
     assert!(listed[1].contains("broken.cypher"), "{out}");
     shell.enter(":clear");
     shell.expect("\x1b[2J");
+    shell.prompt();
+    shell.leave();
+}
+
+#[test]
+fn import_shows_a_progress_bar_and_ctrl_c_stops_it_with_nothing_written() {
+    use std::fmt::Write as _;
+    let fixture = Fixture::new().with_people();
+    let file = fixture.dir.path().join("big.triples");
+    let mut text = String::new();
+    for i in 0..40_000 {
+        let _ = writeln!(
+            text,
+            "article \"a{i}\" {{date: \"2023-01-01\"}}\nactor \"Actor {i}\"\nstatement s{i} \"Statement number {i}\"\n\"Actor {i}\" claims s{i}"
+        );
+    }
+    std::fs::write(&file, text).unwrap();
+    let mut shell = fixture.shell();
+    shell.enter(&format!(":import {}", file.display()));
+    // The command line's progress bar, while the import runs.
+    shell.expect("importing");
+    shell.type_keys("\x03");
+    let out = shell.prompt();
+    assert!(out.contains("nothing of it was written"), "{out}");
+    shell.enter("MATCH (a:Article) RETURN count(a) AS n;");
+    let table = shell.expect("1 row");
+    assert_eq!(table_cells(&table), [["n"], ["0"]], "{table}");
+    shell.prompt();
+    // Without Ctrl-C the same import lands whole.
+    shell.enter(&format!(":import {}", file.display()));
+    shell.expect("added 40000 articles");
+    shell.prompt();
+    shell.enter("MATCH (a:Article) RETURN count(a) AS n;");
+    let table = shell.expect("1 row");
+    assert_eq!(table_cells(&table), [["n"], ["40000"]], "{table}");
+    shell.leave();
+}
+
+#[test]
+fn tables_follow_the_terminal_width_and_nodes_show_their_key_first() {
+    let fixture = Fixture::new().with_people();
+    let mut shell = fixture.shell();
+    let query = "MATCH (a:Actor {name: 'Yevgeny Prigozhin'}) RETURN a, 'a long cell of words to wrap' AS words;";
+    let widest = |out: &str| {
+        out[out.find('┌').expect("a table")..]
+            .lines()
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    shell
+        .session
+        .get_process_mut()
+        .set_window_size(60, 24)
+        .unwrap();
+    shell.enter(query);
+    let narrow = shell.expect("1 row");
+    assert!(widest(&narrow) <= 60, "{narrow}");
+    // The node's key comes first: its name before its aliases.
+    let (name, aliases) = (narrow.find("name:"), narrow.find("aliases:"));
+    assert!(
+        name.is_some() && aliases.is_some() && name < aliases,
+        "{narrow}"
+    );
+    shell.prompt();
+    shell
+        .session
+        .get_process_mut()
+        .set_window_size(160, 24)
+        .unwrap();
+    shell.enter(query);
+    let wide = shell.expect("1 row");
+    assert!(widest(&wide) > 60 && widest(&wide) <= 160, "{wide}");
     shell.prompt();
     shell.leave();
 }

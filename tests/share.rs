@@ -286,15 +286,7 @@ fn eight_readers_and_an_importer_beside_a_shell_get_correct_answers() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let status = Command::new("python3")
-        .arg(shared.join("bench/gen_corpus.py"))
-        .args(["--articles", "1000", "--out"])
-        .arg(dir.path())
-        .stdout(Stdio::null())
-        .status()
-        .expect("python3 runs");
-    assert!(status.success());
-    let corpus = dir.path().join("corpus.jsonl");
+    let corpus = corpus_of_1k(&shared, dir.path());
     let store = store_with_example(dir.path());
     let _shell = Shell::start(&store);
     let before = "MATCH (a:Article) RETURN count(a) AS c";
@@ -329,6 +321,106 @@ fn eight_readers_and_an_importer_beside_a_shell_get_correct_answers() {
     }
     let after = json_of(&claimgraph(&store).args(["query", before]).output().unwrap());
     assert_eq!(after["rows"][0][0], 1001);
+}
+
+/// The standard corpus of 1,000 articles, generated into `dir`: its JSON Lines file.
+fn corpus_of_1k(shared: &Path, dir: &Path) -> PathBuf {
+    let status = Command::new("python3")
+        .arg(shared.join("bench/gen_corpus.py"))
+        .args(["--articles", "1000", "--out"])
+        .arg(dir)
+        .stdout(Stdio::null())
+        .status()
+        .expect("python3 runs");
+    assert!(status.success());
+    dir.join("corpus.jsonl")
+}
+
+const ARTICLES: &str = "MATCH (a:Article) RETURN count(a) AS c";
+
+#[test]
+fn readers_answer_from_the_last_commit_while_an_import_is_in_progress() {
+    use claimgraph::share;
+    use std::sync::mpsc;
+    use std::sync::Mutex;
+    let Some(shared) = common::shared("the snapshot-read test") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = corpus_of_1k(&shared, dir.path());
+    let store = store_with_example(dir.path());
+    let held = share::Store::new(claimgraph::Database::open(&store).unwrap());
+    let _listener =
+        share::server::listen(held.clone(), &store, claimgraph::cli::holder_handler()).unwrap();
+
+    // The import stops at its first progress report, holding the store,
+    // until the readers have answered.
+    let (started, import_started) = mpsc::channel();
+    let (go, import_may_go) = mpsc::channel::<()>();
+    let (started, import_may_go) = (Mutex::new(Some(started)), Mutex::new(import_may_go));
+    let bytes = std::fs::read(&corpus).unwrap();
+    let importer = std::thread::spawn({
+        let held = held.clone();
+        move || {
+            let progress = |_: u64, _: u64| {
+                if let Some(started) = started.lock().unwrap().take() {
+                    started.send(()).unwrap();
+                    let _ = import_may_go.lock().unwrap().recv();
+                }
+            };
+            share::lock_long(&held).import_bytes(
+                "corpus.jsonl",
+                &bytes,
+                claimgraph::Format::Jsonl,
+                Some(&progress),
+            )
+        }
+    });
+    import_started
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the import reports its progress");
+
+    let (answered, answers) = mpsc::channel();
+    for _ in 0..8 {
+        let (store, answered) = (store.clone(), answered.clone());
+        std::thread::spawn(move || {
+            let out = claimgraph(&store).args(["query", ARTICLES]).output();
+            let _ = answered.send(out);
+        });
+    }
+    let mut counts = Vec::new();
+    for _ in 0..8 {
+        match answers.recv_timeout(Duration::from_secs(30)) {
+            Ok(out) => counts.push(json_of(&out.unwrap())["rows"][0][0].as_i64()),
+            Err(_) => {
+                let _ = go.send(());
+                panic!("a reader waited for the import in progress");
+            }
+        }
+    }
+    // Every reader answered while the import was still in progress, with the
+    // state before it.
+    assert!(!importer.is_finished());
+    assert_eq!(counts, vec![Some(1); 8]);
+    let _ = go.send(());
+    let summary = importer.join().unwrap().expect("the import commits");
+    assert_eq!(summary.articles_added, 1000, "{summary:?}");
+
+    // The import's transaction is whole: the same as importing both files in memory.
+    let mut expected = claimgraph::Database::in_memory();
+    expected
+        .import_file(&example("bakhmut.triples"), None, None)
+        .unwrap();
+    expected.import_file(&corpus, None, None).unwrap();
+    let stats = json_of(
+        &claimgraph(&store)
+            .args(["stats", "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    let want = serde_json::to_value(expected.stats()).unwrap();
+    assert_eq!(stats, want);
+    assert_eq!(share::snapshot(&held).stats(), expected.stats());
 }
 
 /// `claimgraph serve` on a free port, and its address.
@@ -443,17 +535,41 @@ fn serve_answers_curl_and_python_with_the_cli_json_and_refuses_what_it_must() {
         serde_json::from_slice::<Json>(&body).unwrap(),
         serde_json::from_slice::<Json>(&cli.stderr).unwrap()
     );
-    // as_of is refused clearly until this build reads history.
-    let old = serde_json::json!({"query": "RETURN 1", "as_of": "2023-01-01"}).to_string();
-    let (status, body) = curl(&["-X", "POST", "-d", &old, &format!("{url}/query")]).unwrap();
+    // Views of time: the same JSON as the CLI's `--as-of` and `--at-tx`.
+    let counted = "MATCH (n) RETURN labels(n)[0] AS label, count(n) AS n ORDER BY label";
+    for (field, value, flag) in [
+        (
+            "as_of",
+            serde_json::json!("2000-01-01"),
+            ["--as-of", "2000-01-01"],
+        ),
+        ("at_tx", serde_json::json!(1), ["--at-tx", "1"]),
+    ] {
+        let request = serde_json::json!({"query": counted, field: value}).to_string();
+        let (status, body) =
+            curl(&["-X", "POST", "-d", &request, &format!("{url}/query")]).unwrap();
+        assert_eq!(status, 200, "{field}: {}", String::from_utf8_lossy(&body));
+        let cli = claimgraph(&store)
+            .args(["query", counted, "--format", "json"])
+            .args(flag)
+            .output()
+            .unwrap();
+        assert_eq!(
+            serde_json::from_slice::<Json>(&body).unwrap(),
+            json_of(&cli)
+        );
+    }
+    let bad_tx = serde_json::json!({"query": "RETURN 1", "at_tx": "x"}).to_string();
+    let (status, body) = curl(&["-X", "POST", "-d", &bad_tx, &format!("{url}/query")]).unwrap();
     assert_eq!(status, 400);
-    assert!(String::from_utf8_lossy(&body).contains("not supported yet"));
+    let error = serde_json::from_slice::<Json>(&body).unwrap();
+    assert!(error.to_string().contains("transaction number"), "{error}");
     // A body over the limit is refused with 413, and nothing is written.
     let big = format!(
         "article \"big\" {{date: \"2023-01-01\"}}\n{}",
         "actor \"x\"\n".repeat(1000)
     );
-    let (status, _) = curl(&[
+    let (status, body) = curl(&[
         "-X",
         "POST",
         "--data-binary",
@@ -462,6 +578,8 @@ fn serve_answers_curl_and_python_with_the_cli_json_and_refuses_what_it_must() {
     ])
     .unwrap();
     assert_eq!(status, 413);
+    let error = serde_json::from_slice::<Json>(&body).expect("a JSON error");
+    assert!(error.to_string().contains("limit of 4096 bytes"), "{error}");
     // A small import is one transaction, seen by the next query.
     let small = "article \"small\" {date: \"2023-05-01\"}\nactor \"Posted Actor\"\n";
     let (status, body) = curl(&[

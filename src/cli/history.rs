@@ -31,14 +31,6 @@ pub fn view(db: Database, time: &TimeArgs) -> Result<Database> {
     Ok(db.view(time.as_of.as_deref(), time.at_tx)?.unwrap_or(db))
 }
 
-fn json_wanted(format: Option<StatsFormatArg>, terminal: bool) -> bool {
-    match format {
-        Some(StatsFormatArg::Json) => true,
-        Some(StatsFormatArg::Table) => false,
-        None => !terminal,
-    }
-}
-
 /// `claimgraph log`.
 pub fn log(
     db: &Database,
@@ -47,7 +39,7 @@ pub fn log(
     out: &mut dyn Write,
 ) -> Result<()> {
     let entries = db.log()?;
-    if json_wanted(format, terminal) {
+    if StatsFormatArg::json_wanted(format, terminal) {
         serde_json::to_writer(&mut *out, &entries).map_err(std::io::Error::from)?;
         writeln!(out)?;
     } else {
@@ -119,7 +111,7 @@ pub fn diff(
     out: &mut dyn Write,
 ) -> Result<()> {
     let d = db.diff(n, m)?;
-    if json_wanted(format, terminal) {
+    if StatsFormatArg::json_wanted(format, terminal) {
         serde_json::to_writer(&mut *out, &diff_to_json(&d)).map_err(std::io::Error::from)?;
         writeln!(out)?;
     } else {

@@ -63,11 +63,7 @@ pub fn decisions(
     out: &mut dyn Write,
 ) -> Result<()> {
     let list = identity::decisions(db)?;
-    let json = match format {
-        Some(StatsFormatArg::Json) => true,
-        Some(StatsFormatArg::Table) => false,
-        None => !terminal,
-    };
+    let json = StatsFormatArg::json_wanted(format, terminal);
     if json {
         serde_json::to_writer(&mut *out, &list).map_err(std::io::Error::from)?;
         writeln!(out)?;

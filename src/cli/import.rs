@@ -1,9 +1,12 @@
-//! `claimgraph import`: opening the store for it, one file after another with
-//! its progress bar, and the report of what was and was not written.
+//! `claimgraph import`: opening the store for it, the checks of its
+//! options, one file after another (each through `shell::import`, with its
+//! progress bar), and the report of what was and was not written; the same
+//! code in process and through a store's holder.
 
 use std::path::{Path, PathBuf};
 
 use super::*;
+use crate::shell::import::{import_one, Reading, Source};
 
 /// Opens the store for an import. A dry run never creates a store (without one
 /// it checks against an empty graph) and never writes to one.
@@ -19,39 +22,102 @@ pub(super) fn open_for_import(store: &Path, dry_run: bool) -> Result<Database> {
     Ok(db)
 }
 
-/// Prints what an import of `file` added (or, in a dry run, would add).
-pub(super) fn print_import(file: &Path, summary: &ImportSummary, dry_run: bool) {
-    let line = describe_import(file, summary);
-    if dry_run {
-        println!("{line} [dry run: nothing written]");
-    } else {
-        println!("{line}");
+/// How `import` reads its files, from its options: the checks are the same
+/// in process and through a store's holder.
+pub(super) fn reading(
+    format: Option<ImportFormatArg>,
+    mapping: Option<&Path>,
+    files: &[PathBuf],
+) -> Result<Reading> {
+    let Some(mapping) = mapping else {
+        return Ok(Reading::Items(match format {
+            None => None,
+            Some(ImportFormatArg::Triples) => Some(Format::Triples),
+            Some(ImportFormatArg::Jsonl) => Some(Format::Jsonl),
+            Some(ImportFormatArg::Claimreview) => Some(Format::ClaimReview),
+            Some(ImportFormatArg::Csv | ImportFormatArg::Tsv) => {
+                return Err(Error::query(
+                    "a csv or tsv table is read through a mapping: add --mapping MAP.toml",
+                ))
+            }
+        }));
+    };
+    let mapping = crate::import::Mapping::from_file(mapping)?;
+    let mapping = match format {
+        None => mapping,
+        Some(ImportFormatArg::Csv) => mapping.with_tsv(false),
+        Some(ImportFormatArg::Tsv) => mapping.with_tsv(true),
+        Some(_) => {
+            return Err(Error::query(
+                "with --mapping the files are tables: --format is csv or tsv",
+            ))
+        }
+    };
+    if format.is_none() && files.iter().any(|f| f == Path::new("-")) {
+        return Err(Error::query(
+            "reading a table from standard input (-) needs --format csv or --format tsv",
+        ));
+    }
+    Ok(Reading::Tables(Box::new(mapping)))
+}
+
+/// What an import writes into: a database, or a store's holder, which
+/// shows each file to readers once it is committed.
+pub(super) trait ImportInto {
+    fn db(&mut self) -> &mut Database;
+    /// Called after each file's transaction has committed.
+    fn committed(&mut self) {}
+}
+
+impl ImportInto for Database {
+    fn db(&mut self) -> &mut Database {
+        self
+    }
+}
+
+impl ImportInto for crate::share::Held<'_> {
+    fn db(&mut self) -> &mut Database {
+        self
+    }
+
+    fn committed(&mut self) {
+        self.publish();
     }
 }
 
 /// Imports each file as its own transaction, in order, and stops at the first
 /// one refused (later files often name what earlier ones declare). With more
-/// than one file, a summary on standard error says which were written.
+/// than one file, a summary on `err` says which were written.
 pub(super) fn import_files(
-    db: &mut Database,
+    into: &mut dyn ImportInto,
     files: &[PathBuf],
-    format: Option<Format>,
+    reading: &Reading,
     dry_run: bool,
+    source: &Source<'_>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> Result<()> {
-    let mut written = 0;
     for (i, file) in files.iter().enumerate() {
-        match import_one(db, file, format) {
+        match import_one(into.db(), file, reading, source) {
             Ok(summary) => {
-                print_import(file, &summary, dry_run);
-                written += 1;
+                into.committed();
+                let line = describe_import(file, &summary);
+                if dry_run {
+                    writeln!(out, "{line} [dry run: nothing written]")?;
+                } else {
+                    writeln!(out, "{line}")?;
+                }
             }
             Err(e) => {
                 if files.len() > 1 {
-                    report(&e);
-                    eprintln!(
+                    if let Some(text) = render_report(&e) {
+                        writeln!(err, "{text}")?;
+                    }
+                    writeln!(
+                        err,
                         "{}",
                         describe_partial_import(&files[..i], file, &files[i + 1..], dry_run)
-                    );
+                    )?;
                     return Err(Error::Reported);
                 }
                 return Err(e);
@@ -60,7 +126,7 @@ pub(super) fn import_files(
     }
     if files.len() > 1 {
         let what = if dry_run { "checked" } else { "imported" };
-        eprintln!("{what} all {written} files");
+        writeln!(err, "{what} all {} files", files.len())?;
     }
     Ok(())
 }
@@ -90,43 +156,4 @@ pub(crate) fn describe_partial_import(
         out += &format!("; not attempted: {}", names(rest));
     }
     out
-}
-
-pub(super) fn import_one(
-    db: &mut Database,
-    file: &Path,
-    format: Option<Format>,
-) -> Result<ImportSummary> {
-    if file == Path::new("-") {
-        let Some(format) = format else {
-            return Err(Error::query(
-                "reading an import from standard input (-) needs --format triples, jsonl or claimreview",
-            ));
-        };
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)?;
-        return db.import_bytes("<stdin>", &bytes, format, None);
-    }
-    let size = std::fs::metadata(file)
-        .map_err(|e| Error::io(file, e))?
-        .len();
-    if size < 1 << 20 || !std::io::stderr().is_terminal() {
-        return db.import_file(file, format, None);
-    }
-    let bar = indicatif::ProgressBar::new(size);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{msg} [{bar:40}] {bytes}/{total_bytes} ({eta} left)",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-        .progress_chars("=> "),
-    );
-    bar.set_message(format!("importing {}", file.display()));
-    let progress = |done: u64, total: u64| {
-        bar.set_length(total);
-        bar.set_position(done);
-    };
-    let result = db.import_file(file, format, Some(&progress));
-    bar.finish_and_clear();
-    result
 }

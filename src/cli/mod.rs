@@ -20,15 +20,14 @@ mod script;
 pub use history::TimeArgs;
 pub use remote::handle;
 
-pub(crate) use import::describe_partial_import;
-use import::{import_files, open_for_import, print_import};
-pub(crate) use print::{print_check, print_stats};
+use import::{import_files, open_for_import};
+pub(crate) use print::{print_check, print_query, print_stats};
 
 use crate::cancel::Cancel;
 use crate::db::{Database, Stats};
 use crate::error::{Error, Result};
 use crate::export::ExportFormat;
-use crate::import::{Format, ImportSummary};
+use crate::import::Format;
 use crate::output::{self, OutputFormat, TableOptions};
 use crate::query::Params;
 use crate::shell::describe_import;
@@ -314,6 +313,18 @@ fn parse_timeout(arg: &str) -> std::result::Result<Duration, String> {
     Duration::try_from_secs_f64(secs).map_err(|_| format!("`{arg}` is not a usable timeout"))
 }
 
+impl StatsFormatArg {
+    /// Whether the command prints JSON: asked for, or by default when
+    /// standard output is not a terminal (a table on one).
+    pub(crate) fn json_wanted(arg: Option<Self>, terminal: bool) -> bool {
+        match arg {
+            Some(StatsFormatArg::Json) => true,
+            Some(StatsFormatArg::Table) => false,
+            None => !terminal,
+        }
+    }
+}
+
 impl ResultFormatArg {
     fn resolve(arg: Option<Self>) -> OutputFormat {
         Self::resolve_for(arg, std::io::stdout().is_terminal())
@@ -439,6 +450,13 @@ pub fn render_report(e: &Error) -> Option<String> {
     }
 }
 
+/// What the holder of a store runs for each command sent to its socket:
+/// the command as it runs in process (for a program that holds a store
+/// itself and shares it, as the shell and `serve` do).
+pub fn holder_handler() -> crate::share::server::Handler {
+    std::sync::Arc::new(remote::handle)
+}
+
 pub(crate) fn open(store: &Path) -> Result<Database> {
     Database::open(store)
 }
@@ -488,69 +506,27 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Some(Command::Import {
             files,
-            mapping: Some(mapping),
+            mapping,
             format,
             dry_run,
         }) => {
-            let mut mapping = crate::import::Mapping::from_file(&mapping)?;
-            match format {
-                None => {}
-                Some(ImportFormatArg::Csv) => mapping = mapping.with_tsv(false),
-                Some(ImportFormatArg::Tsv) => mapping = mapping.with_tsv(true),
-                Some(_) => {
-                    return Err(Error::query(
-                        "with --mapping the files are tables: --format is csv or tsv",
-                    ))
-                }
-            }
-            let stdin = Path::new("-");
-            if format.is_none() && files.iter().any(|f| f == stdin) {
-                return Err(Error::query(
-                    "reading a table from standard input (-) needs --format csv or --format tsv",
-                ));
-            }
+            let reading = import::reading(format, mapping.as_deref(), &files)?;
             let mut db = open_for_import(&cli.store, dry_run)?;
-            for file in &files {
-                let summary = if file == stdin {
-                    let mut bytes = Vec::new();
-                    std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)?;
-                    db.import_table_bytes("<stdin>", &bytes, &mapping, None)?
-                } else {
-                    db.import_table_file(file, &mapping, None)?
-                };
-                print_import(file, &summary, dry_run);
-            }
-            db.close_for_exit();
-            Ok(())
-        }
-        Some(Command::Import {
-            files,
-            format,
-            dry_run,
-            ..
-        }) => {
-            let format = match format {
-                None => None,
-                Some(ImportFormatArg::Triples) => Some(Format::Triples),
-                Some(ImportFormatArg::Jsonl) => Some(Format::Jsonl),
-                Some(ImportFormatArg::Claimreview) => Some(Format::ClaimReview),
-                Some(ImportFormatArg::Csv | ImportFormatArg::Tsv) => {
-                    return Err(Error::query(
-                        "a csv or tsv table is read through a mapping: add --mapping MAP.toml",
-                    ))
-                }
+            let source = crate::shell::import::Source {
+                cwd: None,
+                stdin: None,
+                cancel: &Cancel::new(),
+                progress: true,
             };
-            if format.is_none() && files.iter().any(|f| f == Path::new("-")) {
-                use clap::CommandFactory;
-                Cli::command()
-                    .error(
-                        clap::error::ErrorKind::MissingRequiredArgument,
-                        "reading an import from standard input (-) needs --format triples or --format jsonl",
-                    )
-                    .exit();
-            }
-            let mut db = open_for_import(&cli.store, dry_run)?;
-            let result = import_files(&mut db, &files, format, dry_run);
+            let result = import_files(
+                &mut db,
+                &files,
+                &reading,
+                dry_run,
+                &source,
+                &mut stdout.lock(),
+                &mut std::io::stderr(),
+            );
             db.close_for_exit();
             result
         }
@@ -562,16 +538,15 @@ fn run(cli: Cli) -> Result<()> {
             time,
         }) => {
             let mut db = history::view(open_for_query(&cli.store, &query)?, &time)?;
-            let cancel = cancel_for(&timeout);
-            let result = db.query_with(&query, &params_of(params), &cancel)?;
-            let format = ResultFormatArg::resolve(format);
-            if format != OutputFormat::Json {
-                output::write_warnings(&result, &mut std::io::stderr())?;
-            }
-            let mut out = stdout.lock();
-            output::write_result(&result, format, table_options(), &mut out)?;
-            out.flush()?;
-            drop(result);
+            print_query(
+                &mut db,
+                &query,
+                &params_of(params),
+                ResultFormatArg::resolve(format),
+                &cancel_for(&timeout),
+                &mut stdout.lock(),
+                &mut std::io::stderr(),
+            )?;
             db.close_for_exit();
             Ok(())
         }

@@ -1,4 +1,4 @@
-//! The printers of `stats` and `check`, shared by the command line and a
+//! The printers of `query`, `stats` and `check`, shared by the command line and a
 //! store's holder.
 
 use std::io::Write;
@@ -14,11 +14,7 @@ pub(crate) fn print_stats(
     out: &mut dyn Write,
 ) -> Result<()> {
     let stats = db.stats();
-    let json = match format {
-        Some(StatsFormatArg::Json) => true,
-        Some(StatsFormatArg::Table) => false,
-        None => !terminal,
-    };
+    let json = StatsFormatArg::json_wanted(format, terminal);
     if json {
         serde_json::to_writer(&mut *out, &stats).map_err(std::io::Error::from)?;
         writeln!(out)?;
@@ -26,6 +22,26 @@ pub(crate) fn print_stats(
     } else {
         write_stats_table(db, &stats, out)
     }
+}
+
+/// `query`: runs it and prints its result in `format` on `out`, and its
+/// warnings on `err` (in JSON they are part of the result).
+pub(crate) fn print_query(
+    db: &mut Database,
+    query: &str,
+    params: &crate::query::Params,
+    format: OutputFormat,
+    cancel: &Cancel,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<()> {
+    let result = db.query_with(query, params, cancel)?;
+    if format != OutputFormat::Json {
+        output::write_warnings(&result, err)?;
+    }
+    output::write_result(&result, format, table_options(), out)?;
+    out.flush()?;
+    Ok(())
 }
 
 /// `check`: the records and indexes of the store at `store` agree, or the damage in words.

@@ -6,7 +6,7 @@
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use clap::Parser;
 
@@ -68,7 +68,7 @@ pub(super) fn forward(cli: &Cli) -> Option<ExitCode> {
 
 /// The shell, holding the store and serving it to other commands.
 pub(super) fn shell(store: &Path) -> Result<()> {
-    let shared: Shared = Arc::new(Mutex::new(open(store)?));
+    let shared: Shared = share::Store::new(open(store)?);
     let _listener = share::server::listen(shared.clone(), store, Arc::new(handle))?;
     crate::repl::run_shared(shared)
 }
@@ -80,7 +80,7 @@ pub(super) fn serve(
     token: Option<String>,
     max_body: usize,
 ) -> Result<()> {
-    let shared: Shared = Arc::new(Mutex::new(open(store)?));
+    let shared: Shared = share::Store::new(open(store)?);
     let _listener = share::server::listen(shared.clone(), store, Arc::new(handle))?;
     crate::serve::run(
         shared,
@@ -178,16 +178,16 @@ fn run_held(
         }) => {
             let params = params_of(params);
             let cancel = ctx.cancel(&timeout);
-            let result = match viewed(db, &time)? {
-                Some(mut view) => view.query_with(&query, &params, &cancel)?,
-                None => share::lock(db).query_with(&query, &params, &cancel)?,
-            };
             let format = ResultFormatArg::resolve_for(format, ctx.terminal);
-            output::write_result(&result, format, table_options(), out)
+            let mut print = |db: &mut Database| print_query(db, &query, &params, format, &cancel, out, err);
+            match viewed(db, &time)? {
+                Some(mut view) => print(&mut view),
+                None => print(&mut share::for_statement(db, Some(&query))),
+            }
         }
         Some(Command::Stats { format, time }) => match viewed(db, &time)? {
             Some(view) => print_stats(&view, format, ctx.terminal, out),
-            None => print_stats(&share::lock(db), format, ctx.terminal, out),
+            None => print_stats(&share::snapshot(db), format, ctx.terminal, out),
         },
         Some(Command::Log { format }) => history::log(&share::lock(db), format, ctx.terminal, out),
         Some(Command::Diff { n, m, format }) => {
@@ -227,7 +227,7 @@ fn run_held(
             format,
             output,
         }) => crate::export::timeline::command(
-            share::lock(db).graph(),
+            share::snapshot(db).graph(),
             &what,
             &format,
             output.map(|o| ctx.path(&o)).as_deref(),
@@ -255,7 +255,7 @@ fn run_held(
             };
             match viewed(db, &time)? {
                 Some(mut view) => export(&mut view),
-                None => export(&mut share::lock(db)),
+                None => export(&mut share::for_statement(db, query.as_deref())),
             }
         }
         Some(Command::Check) => print_check(&share::lock(db), &cli.store, out),
@@ -298,107 +298,27 @@ fn run_held(
             format,
             dry_run,
             mapping,
-        }) => import_held(db, ctx, &files, format, dry_run, mapping, out, err),
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn import_held(
-    db: &Shared,
-    ctx: &Context,
-    files: &[PathBuf],
-    format: Option<ImportFormatArg>,
-    dry_run: bool,
-    mapping: Option<PathBuf>,
-    out: &mut Vec<u8>,
-    err: &mut Vec<u8>,
-) -> Result<()> {
-    if dry_run {
-        return Err(Error::query(
-            "`import --dry-run` cannot run on a store another claimgraph process holds; run it when that process has ended, or on a copy (`claimgraph backup DEST`)",
-        ));
-    }
-    let mapping = match mapping {
-        None => None,
-        Some(m) => {
-            let mapping = crate::import::Mapping::from_file(&ctx.path(&m))?;
-            Some(match format {
-                None => mapping,
-                Some(ImportFormatArg::Csv) => mapping.with_tsv(false),
-                Some(ImportFormatArg::Tsv) => mapping.with_tsv(true),
-                Some(_) => {
-                    return Err(Error::query(
-                        "with --mapping the files are tables: --format is csv or tsv",
-                    ))
-                }
-            })
-        }
-    };
-    let format = match format {
-        _ if mapping.is_some() => None,
-        None => None,
-        Some(ImportFormatArg::Triples) => Some(Format::Triples),
-        Some(ImportFormatArg::Jsonl) => Some(Format::Jsonl),
-        Some(ImportFormatArg::Claimreview) => Some(Format::ClaimReview),
-        Some(ImportFormatArg::Csv | ImportFormatArg::Tsv) => {
-            return Err(Error::query(
-                "a csv or tsv table is read through a mapping: add --mapping MAP.toml",
-            ))
-        }
-    };
-    for (i, file) in files.iter().enumerate() {
-        let imported = match &mapping {
-            Some(mapping) if file == Path::new("-") => {
-                share::lock(db).import_table_bytes("<stdin>", &ctx.stdin, mapping, None)
+        }) => {
+            if dry_run {
+                return Err(Error::query(
+                    "`import --dry-run` cannot run on a store another claimgraph process holds; run it when that process has ended, or on a copy (`claimgraph backup DEST`)",
+                ));
             }
-            Some(mapping) => share::lock(db).import_table_file(&ctx.path(file), mapping, None),
-            None => import_bytes_of(db, ctx, file, format),
-        };
-        match imported {
-            Ok(summary) => writeln!(out, "{}", describe_import(file, &summary))?,
-            Err(e) if files.len() > 1 => {
-                if let Some(text) = render_report(&e) {
-                    writeln!(err, "{text}")?;
-                }
-                writeln!(
-                    err,
-                    "{}",
-                    describe_partial_import(&files[..i], file, &files[i + 1..], false)
-                )?;
-                return Err(Error::Reported);
-            }
-            Err(e) => return Err(e),
+            let mapping = mapping.map(|m| ctx.path(&m));
+            let reading = import::reading(format, mapping.as_deref(), &files)?;
+            let source = crate::shell::import::Source {
+                cwd: Some(&ctx.cwd),
+                stdin: Some(&ctx.stdin),
+                cancel: &ctx.hangup,
+                progress: false,
+            };
+            let mut held = share::lock_long(db);
+            import::import_files(&mut held, &files, &reading, false, &source, out, err)
         }
     }
-    if files.len() > 1 {
-        writeln!(err, "imported all {} files", files.len())?;
-    }
-    Ok(())
 }
 
-/// Imports one file of a forwarded command (`-`: its standard input).
-fn import_bytes_of(
-    db: &Shared,
-    ctx: &Context,
-    file: &Path,
-    format: Option<Format>,
-) -> Result<ImportSummary> {
-    if file == Path::new("-") {
-        let format = format.ok_or_else(|| {
-            Error::query("reading an import from standard input (-) needs --format triples, jsonl or claimreview")
-        })?;
-        return share::lock(db).import_bytes("<stdin>", &ctx.stdin, format, None);
-    }
-    let bytes = std::fs::read(ctx.path(file)).map_err(|e| Error::io(file, e))?;
-    let format = match format {
-        Some(f) => f,
-        None => Format::from_path(file)?,
-    };
-    share::lock(db).import_bytes(&file.display().to_string(), &bytes, format, None)
-}
-
-/// The view of time a forwarded command asks for (`--at-tx`, `--as-of`), made
-/// from the held store; `None` when it asks for the store as it is.
+/// The view of time a forwarded command asks for (`--at-tx`, `--as-of`).
 fn viewed(db: &Shared, time: &TimeArgs) -> Result<Option<Database>> {
-    share::lock(db).view(time.as_of.as_deref(), time.at_tx)
+    share::view(db, time.as_of.as_deref(), time.at_tx)
 }

@@ -74,6 +74,35 @@ pub struct Graph {
     distinct: Vec<distinct::Distinct>,
 }
 
+/// A copy of the graph for a writer that must not disturb its readers (a
+/// store's holder imports into a copy while others read the committed
+/// graph). The text and search indexes are left to be rebuilt on first use.
+impl Clone for Graph {
+    fn clone(&self) -> Self {
+        let keys = OnceLock::new();
+        if let Some(k) = self.keys.get() {
+            let _ = keys.set(k.clone());
+        }
+        Graph {
+            g: self.g.clone(),
+            node_ix: self.node_ix.clone(),
+            rel_ix: self.rel_ix.clone(),
+            by_label: self.by_label.clone(),
+            by_key: self.by_key.clone(),
+            by_name: self.by_name.clone(),
+            adj: self.adj.clone(),
+            types: self.types.clone(),
+            type_counts: self.type_counts.clone(),
+            next_node_id: self.next_node_id,
+            next_rel_id: self.next_rel_id,
+            text: OnceLock::new(),
+            keys,
+            search: OnceLock::new(),
+            distinct: self.distinct.clone(),
+        }
+    }
+}
+
 /// Which way to walk from a node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dir {

@@ -55,12 +55,61 @@ pub fn run_with(
     params: &Params,
     cancel: &Cancel,
 ) -> Result<QueryResult> {
+    run_on(
+        exec::Target::Owned(graph),
+        storage,
+        registry,
+        text,
+        params,
+        cancel,
+    )
+}
+
+/// [`run_with`] on a graph shared with readers of the committed state: a
+/// statement that only reads never copies it, one that writes copies it
+/// first while a reader still holds it (see [`exec::Target`]).
+pub fn run_shared(
+    graph: &mut std::sync::Arc<Graph>,
+    storage: &mut dyn Storage,
+    registry: &procedures::Registry,
+    text: &str,
+    params: &Params,
+    cancel: &Cancel,
+) -> Result<QueryResult> {
+    run_on(
+        exec::Target::Shared(graph),
+        storage,
+        registry,
+        text,
+        params,
+        cancel,
+    )
+}
+
+fn run_on(
+    graph: exec::Target<'_>,
+    storage: &mut dyn Storage,
+    registry: &procedures::Registry,
+    text: &str,
+    params: &Params,
+    cancel: &Cancel,
+) -> Result<QueryResult> {
     let (statement, places) = syntax::parse_with_places(text)?;
-    let warnings = warnings::check(&statement, graph);
-    let mut result = exec::execute_with(graph, storage, registry, &statement, params, cancel)
+    let warnings = warnings::check(&statement, graph.read());
+    let mut result = exec::execute_on(graph, storage, registry, &statement, params, cancel)
         .map_err(|e| locate(e, text, &places))?;
     result.warnings = warnings;
     Ok(result)
+}
+
+/// Whether `text` is a statement that writes (its plan has a write clause
+/// or a writing procedure). A statement that does not parse or plan is
+/// refused the same way on any state of the graph, so it counts as a read.
+pub fn writes(graph: &Graph, registry: &procedures::Registry, text: &str) -> bool {
+    syntax::parse_with_places(text)
+        .ok()
+        .and_then(|(statement, _)| exec::plan::plan_with(graph, registry, &statement.query).ok())
+        .is_some_and(|plan| plan.writes)
 }
 
 /// Points an error raised after parsing at the name it is about.

@@ -234,6 +234,14 @@ impl Interrupts {
     }
 }
 
+/// The width of the terminal on standard output, asked of it now.
+fn terminal_width() -> Option<u16> {
+    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+    // SAFETY: TIOCGWINSZ fills the `winsize` it is given, or fails.
+    let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
+    (ok && size.ws_col > 0).then_some(size.ws_col)
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -372,6 +380,9 @@ impl Interactive {
                     }
                 }
             }
+            // The width as it is now: the window may have changed while the
+            // line was typed.
+            self.session.width = terminal_width().or(self.session.width);
             if let Some(i) = &self.interrupts {
                 i.begin();
             }

@@ -2,8 +2,9 @@
 //! languages and for a browser. The serving process also holds the store's
 //! socket ([`crate::share`]), so commands on the same machine keep working.
 //!
-//! Every request runs its engine work on a blocking thread under the
-//! store's lock, so a write is one transaction and writes queue. Loopback
+//! Every request runs its engine work on a blocking thread: a read on a
+//! snapshot of the last committed state, a write under the store's lock,
+//! so a write is one transaction and writes queue. Loopback
 //! only unless a token is given; with a token every request needs
 //! `Authorization: Bearer TOKEN` (401 otherwise). Request bodies and
 //! results are bounded (413). SIGTERM and Ctrl-C stop accepting, let the
@@ -124,21 +125,52 @@ async fn authorize(
             return refusal(StatusCode::UNAUTHORIZED, &e);
         }
     }
-    next.run(request).await
+    let response = next.run(request).await;
+    let json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !json {
+        // The body limit's own refusal is plain text: the JSON error instead.
+        let e = Error::query(format!(
+            "the request body is over this server's limit of {} bytes (`serve --max-body`): split the import into smaller files",
+            app.options.max_body
+        ));
+        return refusal(StatusCode::PAYLOAD_TOO_LARGE, &e);
+    }
+    response
 }
 
-/// Runs `work` on a blocking thread under the store's lock. A request whose
-/// client goes away is cancelled through the `Cancel` it is given.
+/// What a request takes of the store.
+enum Take {
+    /// A snapshot, unless the statement (if any) writes; then the store.
+    Statement(Option<String>),
+    /// The store, for a long write: readers go on meanwhile.
+    Long,
+    /// A view of time (`as_of`, `at_tx`), read-only.
+    View(Option<String>, Option<u64>),
+}
+
+/// Runs `work` on a blocking thread, on the store as `take` says. A request
+/// whose client goes away is cancelled through the `Cancel` it is given.
 async fn with_db<T: Send + 'static>(
     app: &Arc<App>,
+    take: Take,
     work: impl FnOnce(&mut crate::db::Database, &Cancel) -> Result<T> + Send + 'static,
 ) -> Result<T> {
     let db = app.db.clone();
     let cancel = Cancel::new();
     let mut guard = CancelOnDrop(Some(cancel.clone()));
-    let result = tokio::task::spawn_blocking(move || work(&mut share::lock(&db), &cancel))
-        .await
-        .map_err(|e| Error::query(format!("the request stopped: {e}")));
+    let result = tokio::task::spawn_blocking(move || match take {
+        Take::Statement(text) => work(&mut share::for_statement(&db, text.as_deref()), &cancel),
+        Take::Long => work(&mut share::lock_long(&db), &cancel),
+        Take::View(as_of, at_tx) => match share::view(&db, as_of.as_deref(), at_tx)? {
+            Some(mut view) => work(&mut view, &cancel),
+            None => work(&mut share::for_statement(&db, None), &cancel),
+        },
+    })
+    .await
+    .map_err(|e| Error::query(format!("the request stopped: {e}")));
     guard.0 = None;
     result?
 }
@@ -172,7 +204,7 @@ async fn health() -> Response {
 }
 
 async fn stats(State(app): State<Arc<App>>) -> Response {
-    match with_db(&app, |db, _| Ok(db.stats())).await {
+    match with_db(&app, Take::Statement(None), |db, _| Ok(db.stats())).await {
         Ok(stats) => Json(stats).into_response(),
         Err(e) => refusal(StatusCode::INTERNAL_SERVER_ERROR, &e),
     }
@@ -199,17 +231,20 @@ async fn query(State(app): State<Arc<App>>, body: Bytes) -> Response {
             return refusal(StatusCode::BAD_REQUEST, &e);
         }
     };
-    if body.as_of.is_some() || body.at_tx.is_some() {
-        let e = Error::query("`as_of` and `at_tx` (reading the store as it was) are not supported yet by this claimgraph");
-        return refusal(StatusCode::BAD_REQUEST, &e);
-    }
+    let take = match (body.as_of, body.at_tx) {
+        (None, None) => Take::Statement(Some(body.query.clone())),
+        (as_of, at_tx) => match time_of(as_of, at_tx) {
+            Ok((as_of, at_tx)) => Take::View(as_of, at_tx),
+            Err(e) => return refusal(StatusCode::BAD_REQUEST, &e),
+        },
+    };
     let params: crate::query::Params = body
         .params
         .iter()
         .map(|(k, v)| (k.clone(), Value::from_json(v)))
         .collect();
     let text = body.query;
-    let ran = with_db(&app, move |db, cancel| {
+    let ran = with_db(&app, take, move |db, cancel| {
         let result = db.query_with(&text, &params, cancel)?;
         let mut out = Vec::new();
         output::write_result(
@@ -225,6 +260,32 @@ async fn query(State(app): State<Arc<App>>, body: Bytes) -> Response {
         Ok(out) => bounded(&app, out, "application/json"),
         Err(e) => refusal(StatusCode::BAD_REQUEST, &e),
     }
+}
+
+/// The `as_of` (an ISO 8601 date) and `at_tx` (a transaction number) of a
+/// query request, checked.
+fn time_of(
+    as_of: Option<serde_json::Value>,
+    at_tx: Option<serde_json::Value>,
+) -> Result<(Option<String>, Option<u64>)> {
+    let as_of = match as_of {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) => Some(s),
+        Some(other) => {
+            return Err(Error::query(format!(
+                "`as_of` is {other}: it is an ISO 8601 date in a string, such as \"2023-04-04\""
+            )))
+        }
+    };
+    let at_tx = match at_tx {
+        None | Some(serde_json::Value::Null) => None,
+        Some(v) => Some(v.as_u64().ok_or_else(|| {
+            Error::query(format!(
+                "`at_tx` is {v}: it is a transaction number (see `claimgraph log`), such as 3"
+            ))
+        })?),
+    };
+    Ok((as_of, at_tx))
 }
 
 #[derive(Deserialize)]
@@ -247,8 +308,8 @@ async fn import(
             return refusal(StatusCode::BAD_REQUEST, &e);
         }
     };
-    let ran = with_db(&app, move |db, _| {
-        db.import_bytes("<request body>", &body, format, None)
+    let ran = with_db(&app, Take::Long, move |db, cancel| {
+        db.import_bytes_with("<request body>", &body, format, None, cancel)
     })
     .await;
     match ran {
@@ -274,7 +335,8 @@ async fn export(State(app): State<Arc<App>>, Query(p): Query<ExportParams>) -> R
             return refusal(StatusCode::BAD_REQUEST, &e);
         }
     };
-    let ran = with_db(&app, move |db, cancel| {
+    let take = Take::Statement(p.query.clone());
+    let ran = with_db(&app, take, move |db, cancel| {
         let mut out = Vec::new();
         crate::export::export_to(
             db,

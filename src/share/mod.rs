@@ -4,8 +4,11 @@
 //! that store sends its command line there instead of being refused.
 //!
 //! - [`proto`]: the frames (length-prefixed, versioned postcard).
-//! - [`server`]: the listener; each connection runs on its own thread, under
-//!   the store's lock, so writes queue and each stays one transaction; a
+//! - [`Store`]: writes queue, each one transaction; reads run on a snapshot
+//!   of the last committed state, beside each other and beside a long
+//!   write (an import builds on its own copy of the graph and publishes it
+//!   when it commits).
+//! - [`server`]: the listener; each connection runs on its own thread; a
 //!   client that goes away (Ctrl-C) cancels its request.
 //! - [`client`]: sending a command and printing its answer; a socket left
 //!   by a holder that died is stale, and the command then opens the store
@@ -19,22 +22,205 @@ pub mod client;
 pub mod proto;
 pub mod server;
 
+use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockWriteGuard};
 
-use crate::db::Database;
+use crate::db::{Committed, Database};
 
 /// A store used by several threads: the shell and the requests it serves.
-pub type Shared = Arc<Mutex<Database>>;
+pub type Shared = Arc<Store>;
+
+/// The store of a holder: the database writers take in turn, and the last
+/// committed state that readers take a snapshot of.
+///
+/// Readers never wait for a long write: [`snapshot`] holds the `RwLock`
+/// only to clone the committed graph's `Arc`. A long write ([`lock_long`],
+/// imports) works on a copy of the graph (made by its first change, since
+/// the committed snapshot still holds the graph) and publishes it when it
+/// ends; a short one ([`lock`]) keeps readers out for its duration instead,
+/// so that it changes the graph in place rather than copying it.
+pub struct Store {
+    writer: Mutex<Database>,
+    /// `None` only while a short write holds the write lock.
+    committed: RwLock<Option<Committed>>,
+}
+
+impl Store {
+    /// Shares `db`.
+    pub fn new(db: Database) -> Shared {
+        let committed = RwLock::new(Some(db.committed()));
+        Arc::new(Store {
+            writer: Mutex::new(db),
+            committed,
+        })
+    }
+
+    /// The database, when no one else shares it any more.
+    pub fn into_inner(self) -> Database {
+        self.writer
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// The store taken by one writer (or by a command that needs the storage,
+/// such as `log` or `backup`); when dropped, what it committed becomes the
+/// state new snapshots show.
+pub struct Held<'a> {
+    db: MutexGuard<'a, Database>,
+    /// The committed state, kept from readers during a short write.
+    readers_out: Option<RwLockWriteGuard<'a, Option<Committed>>>,
+    committed: &'a RwLock<Option<Committed>>,
+}
+
+impl Deref for Held<'_> {
+    type Target = Database;
+    fn deref(&self) -> &Database {
+        &self.db
+    }
+}
+
+impl DerefMut for Held<'_> {
+    fn deref_mut(&mut self) -> &mut Database {
+        &mut self.db
+    }
+}
+
+impl Held<'_> {
+    /// Makes what this writer has committed so far the state new snapshots
+    /// show (between the files of one import, say); dropping it does too.
+    pub fn publish(&mut self) {
+        let published = Some(self.db.committed());
+        match self.readers_out.as_mut() {
+            Some(slot) => **slot = published,
+            None => *write_committed(self.committed) = published,
+        }
+    }
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        self.publish();
+    }
+}
+
+fn write_committed(lock: &RwLock<Option<Committed>>) -> RwLockWriteGuard<'_, Option<Committed>> {
+    lock.write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn lock_writer(db: &Shared) -> MutexGuard<'_, Database> {
+    // A thread that panicked while holding it left the graph as its
+    // transaction's rollback made it, so the lock is taken anyway.
+    db.writer
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Takes the store for a short write, or for a command that needs its
+/// storage: writers queue; readers wait until it is dropped (the graph is
+/// changed in place, not copied).
+pub fn lock(db: &Shared) -> Held<'_> {
+    let writer = lock_writer(db);
+    let mut slot = write_committed(&db.committed);
+    // Dropping the committed snapshot leaves the writer's graph unshared
+    // (unless a reader still runs on it), so a change does not copy it.
+    *slot = None;
+    Held {
+        db: writer,
+        readers_out: Some(slot),
+        committed: &db.committed,
+    }
+}
+
+/// Takes the store for a long write (an import): writers queue, readers go
+/// on reading the last committed state, and the write works on its own copy
+/// of the graph until it is dropped.
+pub fn lock_long(db: &Shared) -> Held<'_> {
+    Held {
+        db: lock_writer(db),
+        readers_out: None,
+        committed: &db.committed,
+    }
+}
+
+/// A read-only snapshot of the last committed state, for a command that
+/// only reads: it never waits for a long write, and what it shows does not
+/// change while it runs.
+pub fn snapshot(db: &Shared) -> Database {
+    let committed = db
+        .committed
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    match committed.as_ref() {
+        Some(committed) => committed.open(),
+        // Only a short write empties it, and it holds the lock meanwhile.
+        None => {
+            drop(committed);
+            lock(db).snapshot()
+        }
+    }
+}
+
+/// The store as a command sees it: a snapshot for one that only reads, the
+/// store itself for one that writes.
+pub enum Access<'a> {
+    Snapshot(Database),
+    Held(Held<'a>),
+}
+
+impl Deref for Access<'_> {
+    type Target = Database;
+    fn deref(&self) -> &Database {
+        match self {
+            Access::Snapshot(db) => db,
+            Access::Held(db) => db,
+        }
+    }
+}
+
+impl DerefMut for Access<'_> {
+    fn deref_mut(&mut self) -> &mut Database {
+        match self {
+            Access::Snapshot(db) => db,
+            Access::Held(db) => db,
+        }
+    }
+}
+
+/// The store for a command that runs the statement `text` (none: it only
+/// reads): a snapshot when the statement only reads, so it neither waits
+/// for a write in progress nor keeps others waiting, else the store, taken
+/// in turn with the other writers.
+pub fn for_statement<'a>(db: &'a Shared, text: Option<&str>) -> Access<'a> {
+    let snapshot = snapshot(db);
+    match text {
+        Some(text) if snapshot.writes(text) => Access::Held(lock(db)),
+        _ => Access::Snapshot(snapshot),
+    }
+}
+
+/// The view of time a command asks for (`--at-tx`, `--as-of`; `at_tx` and
+/// `as_of` over HTTP), made from the store; `None` when it asks for the
+/// store as it is. `--as-of` alone reads only the graph, so it is made from
+/// a snapshot; `--at-tx` reads the store's history.
+pub fn view(
+    db: &Shared,
+    as_of: Option<&str>,
+    at_tx: Option<u64>,
+) -> crate::error::Result<Option<Database>> {
+    match at_tx {
+        // A date alone is read from the committed snapshot, beside writes.
+        None => snapshot(db).view(as_of, None),
+        // A transaction is rebuilt from the store's history, which the
+        // store itself holds.
+        Some(_) => lock(db).view(as_of, at_tx),
+    }
+}
 
 /// The name of the socket inside a store's directory.
 pub const SOCKET_FILE: &str = "claimgraph.sock";
-
-/// Locks a shared store. A thread that panicked while holding it left the
-/// graph as its transaction's rollback made it, so the lock is taken anyway.
-pub fn lock(db: &Shared) -> MutexGuard<'_, Database> {
-    db.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
 
 /// Where the socket of the store at `store` lives.
 pub fn socket_path(store: &Path) -> PathBuf {

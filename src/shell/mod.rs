@@ -1,12 +1,14 @@
 //! What the command line and the interactive shell share: the [`Session`]
 //! (the open store, parameters, display settings and the `:commands`), the
-//! shell's claims and schema commands, and the report line of an import.
+//! shell's claims and schema commands, importing one file (`import.rs`) and
+//! the report line of an import.
 //! `cli` (one-shot commands and `run`) and `repl` (the line editor) both sit
 //! on this module; it depends on neither.
 
 mod claims;
 mod help;
 mod identity;
+pub mod import;
 mod schema;
 mod session;
 pub(crate) mod source;

@@ -4,7 +4,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::cancel::Cancel;
@@ -59,7 +59,7 @@ impl Session {
     /// A session over `db`: tables, no timing, every row shown, no parameters.
     pub fn new(db: Database) -> Self {
         Session {
-            db: Arc::new(Mutex::new(db)),
+            db: crate::share::Store::new(db),
             params: Params::new(),
             format: OutputFormat::Table,
             timing: false,
@@ -82,12 +82,12 @@ impl Session {
     }
 
     /// The store, locked until the guard is dropped.
-    pub fn db(&self) -> MutexGuard<'_, Database> {
+    pub fn db(&self) -> crate::share::Held<'_> {
         crate::share::lock(&self.db)
     }
 
     /// The store, locked until the guard is dropped.
-    pub fn db_mut(&mut self) -> MutexGuard<'_, Database> {
+    pub fn db_mut(&mut self) -> crate::share::Held<'_> {
         crate::share::lock(&self.db)
     }
 
@@ -102,7 +102,7 @@ impl Session {
     pub fn into_database(self) -> Database {
         let shared = self.store.unwrap_or(self.db);
         match Arc::try_unwrap(shared) {
-            Ok(db) => db.into_inner().unwrap_or_else(|p| p.into_inner()),
+            Ok(store) => store.into_inner(),
             Err(shared) => {
                 std::mem::replace(&mut *crate::share::lock(&shared), Database::in_memory())
             }
@@ -400,9 +400,21 @@ pub fn run_command(session: &mut Session, line: &str, out: &mut dyn Write) -> Re
             if files.is_empty() {
                 return Err(Error::query(":import needs a file: :import FILE..."));
             }
+            session.cancel.reset();
+            let source = super::import::Source {
+                cwd: None,
+                stdin: None,
+                cancel: &session.cancel,
+                progress: true,
+            };
+            let reading = super::import::Reading::Items(None);
             for (file, _) in files {
                 let path = PathBuf::from(&file);
-                let summary = session.db().import_file(&path, None, None);
+                // Readers beside the shell go on meanwhile; Ctrl-C stops it
+                // with nothing of this file written.
+                let mut db = crate::share::lock_long(&session.db);
+                let summary = super::import::import_one(&mut db, &path, &reading, &source);
+                drop(db);
                 // Even a refused import may have been preceded by others that landed.
                 session.changed = true;
                 let summary = summary?;

@@ -3,7 +3,6 @@
 //! prompt shows it; the store itself is kept aside until both are off.
 
 use std::io::Write;
-use std::sync::{Arc, Mutex};
 
 use super::session::Session;
 use crate::db::Database;
@@ -107,7 +106,7 @@ impl Session {
         let view = wanted.apply(&crate::share::lock(self.store()))?;
         match view {
             Some(view) => {
-                let before = std::mem::replace(&mut self.db, Arc::new(Mutex::new(view)));
+                let before = std::mem::replace(&mut self.db, crate::share::Store::new(view));
                 self.keep_store(before);
             }
             None => {

@@ -133,9 +133,54 @@ pub fn execute_with(
     params: &Params,
     cancel: &Cancel,
 ) -> Result<QueryResult> {
+    execute_on(
+        Target::Owned(graph),
+        storage,
+        registry,
+        statement,
+        params,
+        cancel,
+    )
+}
+
+/// The graph a statement runs on: owned, or shared with readers that keep
+/// the committed state (a store's holder), which a statement that writes
+/// copies first when a reader still holds it ([`Arc::make_mut`]); one that
+/// only reads never copies it.
+pub enum Target<'a> {
+    Owned(&'a mut Graph),
+    Shared(&'a mut std::sync::Arc<Graph>),
+}
+
+impl Target<'_> {
+    /// The graph, to read.
+    pub fn read(&self) -> &Graph {
+        match self {
+            Target::Owned(g) => g,
+            Target::Shared(g) => g,
+        }
+    }
+
+    fn write(&mut self) -> &mut Graph {
+        match self {
+            Target::Owned(g) => g,
+            Target::Shared(g) => std::sync::Arc::make_mut(g),
+        }
+    }
+}
+
+/// [`execute_with`] on a [`Target`].
+pub fn execute_on(
+    graph: Target<'_>,
+    storage: &mut dyn Storage,
+    registry: &procedures::Registry,
+    statement: &Statement,
+    params: &Params,
+    cancel: &Cancel,
+) -> Result<QueryResult> {
     // Errors found before the graph is touched are compile-time errors; the rest are runtime.
     let compile = |e: Error| e.in_phase(Phase::CompileTime);
-    let plan = plan::plan_with(graph, registry, &statement.query).map_err(compile)?;
+    let plan = plan::plan_with(graph.read(), registry, &statement.query).map_err(compile)?;
     if statement.mode != Mode::Explain {
         params::check(&statement.query, registry, params).map_err(compile)?;
     }
@@ -152,9 +197,10 @@ pub fn execute_with(
         .map_err(|e| e.in_phase(Phase::Runtime))
 }
 
-/// Runs a planned statement.
+/// Runs a planned statement: one that writes as one transaction (on a
+/// graph it may have to copy first), one that only reads on the graph as it is.
 fn run_planned(
-    graph: &mut Graph,
+    mut graph: Target<'_>,
     storage: &mut dyn Storage,
     statement: &Statement,
     plan: &Plan,
@@ -178,7 +224,7 @@ fn run_planned(
     };
     let mut profile = Vec::new();
     let (rows, stats) = if plan.writes {
-        let mut txn = graph.begin();
+        let mut txn = graph.write().begin();
         let rows = {
             let mut access = Access::Write(&mut txn);
             let rows = run_plan(plan, &mut access, &env, &mut profile)?;
@@ -189,7 +235,7 @@ fn run_planned(
         txn.commit(storage)?;
         (rows, Some(stats))
     } else {
-        let mut access = Access::Read(graph);
+        let mut access = Access::Read(graph.read());
         let rows = run_plan(plan, &mut access, &env, &mut profile)?;
         (to_results(rows, access.graph(), cancel)?, None)
     };

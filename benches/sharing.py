@@ -1,0 +1,77 @@
+"""Sharing benchmarks: q1 through the holder's socket vs in process, 8
+concurrent clients vs one, and a read during a long import.
+
+    python3 benches/sharing.py BINARY STORE EXTRA.triples PARAMS.json
+
+STORE holds the standard corpus (params.json names its hubs); EXTRA is a
+second corpus imported, through the holder, while q1 is timed."""
+import json, os, statistics, subprocess, sys, threading, time, urllib.request
+
+BIN, STORE, EXTRA, PARAMS = sys.argv[1:5]
+PARAMS = json.load(open(PARAMS))
+Q1 = ("MATCH (a:Actor {name: $actor})-[:CLAIMS]->(s:Statement) "
+      "RETURN s.text AS statement ORDER BY statement")
+
+def cli_q1():
+    t = time.perf_counter()
+    out = subprocess.run([BIN, "--store", STORE, "query", Q1, "--param",
+                          f"actor={json.dumps(PARAMS['actor'])}", "--format", "json"],
+                         capture_output=True, check=True)
+    rows = len(json.loads(out.stdout)["rows"])
+    return time.perf_counter() - t, rows
+
+# In process: the shell's own timing of q1, the holder being this shell.
+shell = subprocess.Popen([BIN, "--store", STORE, "repl"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+sock = os.path.join(STORE, "claimgraph.sock")
+while not os.path.exists(sock):
+    time.sleep(0.05)
+shell.stdin.write(f":param actor => {json.dumps(PARAMS['actor'])}\n:format json\n:timing on\n")
+shell.stdin.flush()
+
+def started():
+    t = time.perf_counter()
+    subprocess.run([BIN, "--version"], capture_output=True, check=True)
+    return time.perf_counter() - t
+print(f"starting claimgraph (--version): median {statistics.median(started() for _ in range(20))*1e3:.1f} ms")
+
+# Through the socket: a whole `claimgraph query` command, process start included.
+cli_q1()
+socket = [cli_q1() for _ in range(20)]
+rows = socket[0][1]
+print(f"q1 through the socket (whole command): median {statistics.median(t for t, _ in socket)*1e3:.1f} ms, {rows} rows")
+start = time.perf_counter()
+for _ in range(16):
+    cli_q1()
+one = 16 / (time.perf_counter() - start)
+def worker(n):
+    for _ in range(n):
+        cli_q1()
+threads = [threading.Thread(target=worker, args=(8,)) for _ in range(8)]
+start = time.perf_counter()
+for t in threads: t.start()
+for t in threads: t.join()
+eight = 64 / (time.perf_counter() - start)
+print(f"q1 commands per second: one client {one:.1f}, 8 clients {eight:.1f} ({eight/one:.2f}x)")
+
+# A read during a long import (the import forwarded to the shell).
+imp = subprocess.Popen([BIN, "--store", STORE, "import", EXTRA],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+time.sleep(1.0)
+during = []
+while imp.poll() is None:
+    t, n = cli_q1()
+    if imp.poll() is None:
+        during.append((t, n))
+imp_out = imp.communicate()
+print("import:", imp.returncode, imp_out[0].decode().strip()[:160])
+if during:
+    print(f"reads during the import: {len(during)}, slowest {max(t for t, _ in during)*1e3:.1f} ms, "
+          f"median {statistics.median(t for t, _ in during)*1e3:.1f} ms, rows {sorted(set(n for _, n in during))}")
+for _ in range(20):
+    shell.stdin.write(Q1 + ";\n")
+shell.stdin.close()
+out = shell.stdout.read()
+shell.wait()
+times = [l for l in out.splitlines() if " ms" in l and len(l) < 80]
+print("in process (shell :timing):", times[1:6])
