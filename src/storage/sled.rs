@@ -41,9 +41,11 @@ use std::time::Duration;
 use super::device;
 mod history;
 mod layout;
+mod replay;
 
 use self::history::{encode_entry, entry_key};
 use self::layout::{Trees, Writes, FORMAT_ONE_TREE};
+use self::replay::{fold, replay};
 use super::history::{Change, HistoryState, TxChanges, TxEntry};
 use super::{Batch, BatchRef, Snapshot, Storage, FORMAT_VERSION};
 use crate::error::{Error, Result};
@@ -492,9 +494,9 @@ fn log_key_parts(key: &[u8]) -> Result<(u64, u32)> {
 
 impl SledStorage {
     /// Reads every batch of the log, in order, with the bytes they take.
-    fn read_log(&self) -> Result<(Vec<Batch>, u64)> {
+    fn read_log(&self) -> Result<(Vec<Batch>, Vec<(u64, u64)>)> {
         let mut batches = Vec::new();
-        let mut total = 0u64;
+        let mut sizes: Vec<(u64, u64)> = Vec::new();
         let mut current: Option<(u64, Vec<u8>)> = None;
         let trees = self.trees();
         let items = layout::merged(
@@ -503,8 +505,11 @@ impl SledStorage {
         );
         for item in items {
             let (key, bytes) = item.map_err(|e| read_error(&self.path, e))?;
-            total += bytes.len() as u64;
             let (seq, chunk) = log_key_parts(&key)?;
+            match sizes.last_mut() {
+                Some((s, n)) if *s == seq => *n += bytes.len() as u64,
+                _ => sizes.push((seq, bytes.len() as u64)),
+            }
             match &mut current {
                 Some((s, buf)) if *s == seq => buf.extend_from_slice(&bytes),
                 _ => {
@@ -521,7 +526,7 @@ impl SledStorage {
         if let Some((s, buf)) = current.take() {
             batches.push(decode(s, &buf)?);
         }
-        Ok((batches, total))
+        Ok((batches, sizes))
     }
 
     /// Adds the chunks of `batch` under sequence number `seq` to the
@@ -605,62 +610,28 @@ fn decode(seq: u64, bytes: &[u8]) -> Result<Batch> {
         .map_err(|e| Error::Corrupt(format!("batch {seq} of the log does not decode: {e}")))
 }
 
-/// Replays batches into the records they leave.
-fn replay(mut batches: Vec<Batch>) -> Snapshot {
-    let Some(last) = batches.last() else {
-        return Snapshot::default();
-    };
-    let (next_node_id, next_rel_id) = (last.next_node_id, last.next_rel_id);
-    if batches.len() == 1
-        && batches[0].delete_nodes.is_empty()
-        && batches[0].delete_relationships.is_empty()
-    {
-        // The common case after an import or a compaction: no replay needed.
-        let b = batches.pop().unwrap_or_default();
-        return Snapshot {
-            nodes: b.put_nodes,
-            relationships: b.put_relationships,
-            next_node_id,
-            next_rel_id,
-        };
-    }
-    let mut nodes = std::collections::HashMap::new();
-    let mut rels = std::collections::HashMap::new();
-    for b in batches {
-        for id in b.delete_relationships {
-            rels.remove(&id);
-        }
-        for id in b.delete_nodes {
-            nodes.remove(&id);
-        }
-        for n in b.put_nodes {
-            nodes.insert(n.id, n);
-        }
-        for r in b.put_relationships {
-            rels.insert(r.id, r);
-        }
-    }
-    let mut nodes: Vec<Node> = nodes.into_values().collect();
-    nodes.sort_by_key(|n| n.id);
-    let mut relationships: Vec<Relationship> = rels.into_values().collect();
-    relationships.sort_by_key(|r| r.id);
-    Snapshot {
-        nodes,
-        relationships,
-        next_node_id,
-        next_rel_id,
-    }
-}
-
 impl Storage for SledStorage {
     fn load(&self) -> Result<Snapshot> {
-        let (batches, bytes) = self.read_log()?;
-        let count = batches.len();
-        let snapshot = replay(batches);
-        if count > COMPACT_AFTER {
-            self.compact(&snapshot, bytes);
+        let (mut batches, sizes) = self.read_log()?;
+        if batches.len() <= COMPACT_AFTER {
+            return Ok(replay(batches));
         }
-        Ok(snapshot)
+        let total: u64 = sizes.iter().map(|s| s.1).sum();
+        let (first_seq, first) = sizes[0];
+        if (total - first).saturating_mul(4) >= first {
+            // The later batches are a good part of the store (a re-import,
+            // many writes): the whole log becomes one batch.
+            let snapshot = replay(batches);
+            self.compact(&snapshot, total);
+            return Ok(snapshot);
+        }
+        // A large first batch and small ones after it: the small ones are
+        // folded into one and the first is left where it is, so that a
+        // compaction costs what the writes changed, not the store's size.
+        let folded = fold(batches.split_off(1));
+        self.compact_tail(first_seq, &folded, total - first);
+        batches.push(folded);
+        Ok(replay(batches))
     }
 
     fn commit(&mut self, batch: &BatchRef<'_>, change: &Change<'_>) -> Result<()> {
@@ -748,6 +719,35 @@ impl SledStorage {
         if Self::append(&mut w, seq, &whole).is_ok() {
             // A failure leaves the log as it was (the batch is atomic) and
             // marks the store failed, so that nothing more is written.
+            let _ = self.apply(WHAT, w);
+        }
+    }
+}
+
+impl SledStorage {
+    /// Replaces every batch after the one numbered `first` by `folded`,
+    /// atomically; skipped like [`SledStorage::compact`].
+    fn compact_tail(&self, first: u64, folded: &Batch, bytes: u64) {
+        const WHAT: &str = "compacting its log";
+        if self.writable(WHAT).is_err() || device::ensure_room(&self.path, WHAT, bytes).is_err() {
+            return;
+        }
+        let mut w = Writes::default();
+        let trees = self.trees();
+        for (tree, batch) in [(&trees.base, &mut w.base), (&trees.log, &mut w.log)] {
+            for item in tree.scan_prefix([LOG_PREFIX]).keys() {
+                let Ok(key) = item else { return };
+                match log_key_parts(&key) {
+                    Ok((seq, _)) if seq == first => {}
+                    Ok(_) => batch.remove(key),
+                    Err(_) => return,
+                }
+            }
+        }
+        let seq = self
+            .next_seq
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if Self::append(&mut w, seq, &folded.as_ref()).is_ok() {
             let _ = self.apply(WHAT, w);
         }
     }

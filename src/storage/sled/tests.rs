@@ -142,3 +142,45 @@ fn a_store_of_one_tree_has_its_keys_moved_into_their_trees_at_open() {
         FORMAT_VERSION.to_be_bytes()
     );
 }
+
+#[test]
+fn small_batches_after_a_large_one_are_folded_and_the_large_one_stays() {
+    use crate::value::{Properties, Value};
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = SledStorage::open(dir.path()).unwrap();
+    let node = |id: u64, v: i64| {
+        let mut properties = Properties::new();
+        properties.insert("v".into(), Value::Int(v));
+        Node {
+            id,
+            labels: vec!["N".into()],
+            properties,
+        }
+    };
+    // An import of 2,000 nodes, then one small write per batch.
+    let base = Batch {
+        put_nodes: (0..2000).map(|i| node(i, 0)).collect(),
+        next_node_id: 2000,
+        ..Batch::default()
+    };
+    store.commit(&base.as_ref(), &Change::default()).unwrap();
+    for i in 0..(COMPACT_AFTER as u64 + 6) {
+        let batch = Batch {
+            put_nodes: vec![node(i % 7, i as i64 + 1)],
+            delete_nodes: if i % 10 == 9 { vec![1000 + i] } else { vec![] },
+            next_node_id: 2000,
+            ..Batch::default()
+        };
+        store.commit(&batch.as_ref(), &Change::default()).unwrap();
+    }
+    let before = store.load().unwrap();
+    let first_seq = store.read_log().unwrap().1[0].0;
+    drop(store);
+    let store = SledStorage::open(dir.path()).unwrap();
+    assert_eq!(store.load().unwrap(), before, "the fold keeps every record");
+    let (batches, sizes) = store.read_log().unwrap();
+    assert_eq!(batches.len(), 2, "the small batches became one");
+    assert_eq!(sizes[0].0, first_seq, "the large batch was not rewritten");
+    assert_eq!(batches[1].put_nodes.len(), 7);
+    assert_eq!(before.nodes.len(), 2000 - 7);
+}
