@@ -364,3 +364,34 @@ fn merge_conflicts_are_listed_in_the_json_form_of_values() {
         serde_json::json!([{"key": "oblast", "kept": "Donetsk Oblast", "dropped": "Donetsk"}])
     );
 }
+
+#[test]
+fn a_reimport_declaring_the_old_name_creates_no_duplicate() {
+    let mut db = store();
+    let place = entity_kind("place").unwrap();
+    identity::merge(&mut db, place, "Bakhmut", "Artemivsk", None).unwrap();
+    let after_merge = export(&mut db);
+    // The first file again: it declares `place "Artemivsk" {...}`.
+    db.import_bytes("first.triples", FIRST.as_bytes(), Format::Triples, None)
+        .unwrap();
+    assert_eq!(count(&mut db, "MATCH (p:Place) RETURN p"), 1);
+    assert_eq!(export(&mut db), after_merge);
+    // A new declaration of the old name lands on KEEP too, adding only what KEEP lacks.
+    let again = "place \"Artemivsk\" {founded: 1571, population: 1}\n\
+                 statement s9 \"Artemivsk is quiet\"\ns9 about \"Artemivsk\"\n";
+    db.import_bytes("again.triples", again.as_bytes(), Format::Triples, None)
+        .unwrap();
+    let r = db
+        .query(
+            "MATCH (p:Place) RETURN p.name, p.founded, p.population",
+            &Params::new(),
+        )
+        .unwrap();
+    assert_eq!(r.rows.len(), 1, "{:?}", r.rows);
+    let row = format!("{:?}", r.rows[0]);
+    assert!(
+        row.contains("Bakhmut") && row.contains("1571") && row.contains("70000"),
+        "{row}"
+    );
+    assert_eq!(count(&mut db, ABOUT_BAKHMUT), 3);
+}

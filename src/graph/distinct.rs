@@ -4,7 +4,7 @@
 //! --reason "..."`) are the decision, so it lives as long as the log. The
 //! database reads them from the log on open and hands them to the graph,
 //! where every change to an entity is checked against them
-//! ([`super::Graph::check_name_keys`]): no entity may answer to both names
+//! (`Graph::check_name_keys`): no entity may answer to both names
 //! of a decision, whether a merge, an import or a write query would make it.
 
 use crate::error::{Error, Result};

@@ -182,6 +182,20 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
             self.merge(at, id, kind, props);
             return Some(id);
         }
+        if let Some(id) = self.answering_to(kind, key) {
+            // A declaration of an alias (the name a merge made one) lands on
+            // its entity, which keeps its own values: only what it lacks is added.
+            self.touch(id);
+            let props = props
+                .into_iter()
+                .filter(|p| {
+                    p.key == ALIASES_PROP
+                        || self.graph().node(id).and_then(|n| n.get(&p.key)).is_none()
+                })
+                .collect();
+            self.merge(at, id, kind, props);
+            return Some(id);
+        }
         let mut properties = Properties::new();
         properties.insert(kind.key_property().to_string(), Value::from(key));
         for p in props {
@@ -207,6 +221,24 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
                 self.report.error(at, e.to_string());
                 None
             }
+        }
+    }
+
+    /// The one entity of `kind` in the store before this import that answers
+    /// to `name` as an alias (within one file, a second declaration of an
+    /// alias is refused as a second entity).
+    fn answering_to(&self, kind: Kind, name: &str) -> Option<NodeId> {
+        if !kind.is_entity() {
+            return None;
+        }
+        let graph = self.graph();
+        let mut ids =
+            graph.resolve_name(name).iter().copied().filter(|&id| {
+                id < self.first_node && graph.node(id).and_then(Kind::of) == Some(kind)
+            });
+        match (ids.next(), ids.next()) {
+            (Some(id), None) => Some(id),
+            _ => None,
         }
     }
 
