@@ -145,7 +145,7 @@ pub fn execute_with(
 
 /// The graph a statement runs on: owned, or shared with readers that keep
 /// the committed state (a store's holder), which a statement that writes
-/// copies first when a reader still holds it ([`Arc::make_mut`]); one that
+/// copies first when a reader still holds it ([`std::sync::Arc::make_mut`]); one that
 /// only reads never copies it.
 pub enum Target<'a> {
     Owned(&'a mut Graph),
