@@ -49,7 +49,6 @@ use self::replay::{fold, replay};
 use super::history::{Change, HistoryState, TxChanges, TxEntry};
 use super::{Batch, BatchRef, Snapshot, Storage, FORMAT_VERSION};
 use crate::error::{Error, Result};
-use crate::model::{Node, Relationship};
 
 const META_FORMAT: &[u8] = b"mformat_version";
 const META_FLOOR: &[u8] = b"mhistory_floor";
@@ -65,6 +64,9 @@ const COMPACT_AFTER: usize = 64;
 /// The suffix of a snapshot sled has not finished writing (it renames the
 /// file only once it is whole and synced).
 const UNFINISHED_SNAPSHOT: &str = ".generating";
+
+/// The sequence number and the bytes of each batch of the log, in order.
+type BatchSizes = Vec<(u64, u64)>;
 
 /// The name of the lock file inside a store's directory.
 pub const LOCK_FILE: &str = "claimgraph.lock";
@@ -494,7 +496,7 @@ fn log_key_parts(key: &[u8]) -> Result<(u64, u32)> {
 
 impl SledStorage {
     /// Reads every batch of the log, in order, with the bytes they take.
-    fn read_log(&self) -> Result<(Vec<Batch>, Vec<(u64, u64)>)> {
+    fn read_log(&self) -> Result<(Vec<Batch>, BatchSizes)> {
         let mut batches = Vec::new();
         let mut sizes: Vec<(u64, u64)> = Vec::new();
         let mut current: Option<(u64, Vec<u8>)> = None;

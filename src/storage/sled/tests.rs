@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::Node;
 
 #[test]
 fn a_second_open_is_refused() {
