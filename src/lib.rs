@@ -253,6 +253,9 @@
 //!   read-only medium or a device too full for sled's recovery the store is
 //!   read from a private copy and writes are refused; the log is compacted
 //!   only when the device has room for a second copy of the records.
+//!   Compaction costs what the writes changed: the small batches after a
+//!   large one are folded into one (`storage/sled/replay.rs`), and the
+//!   whole log is rewritten only when they reach a quarter of its size.
 //! - A backup is written beside its destination and renamed into place when
 //!   complete: it exists whole or not at all.
 //! - Stored values only ever gain enum variants at the end (`Value::Temporal`
