@@ -121,24 +121,11 @@ impl<'g> Txn<'g> {
             .collect();
         let id = self.graph.next_node_id;
         let (nlabels, nprops) = (labels_unique.len() as u64, properties.len() as u64);
-        let ix = self.graph.g.add_node(Node {
+        self.place_node(Node {
             id,
             labels: labels_unique,
             properties,
-        });
-        if let Err(e) = self.graph.node_ix.insert(id, ix) {
-            self.graph.g.remove_node(ix);
-            return Err(e);
-        }
-        if let Err(e) = self
-            .graph
-            .check_name_keys(id)
-            .and_then(|()| self.graph.index_node(id))
-        {
-            self.graph.g.remove_node(ix);
-            self.graph.node_ix.remove(&id);
-            return Err(e);
-        }
+        })?;
         self.graph.next_node_id += 1;
         self.undo.push(Undo::CreatedNode(id));
         self.dirty_nodes.insert(id);
@@ -373,6 +360,27 @@ impl<'g> Txn<'g> {
         Ok(())
     }
 
+    /// Adds `node` to the graph and its indexes, or leaves the graph as it
+    /// was when its id or a key or name is taken.
+    fn place_node(&mut self, node: Node) -> Result<()> {
+        let id = node.id;
+        let ix = self.graph.g.add_node(node);
+        if let Err(e) = self.graph.node_ix.insert(id, ix) {
+            self.graph.g.remove_node(ix);
+            return Err(e);
+        }
+        if let Err(e) = self
+            .graph
+            .check_name_keys(id)
+            .and_then(|()| self.graph.index_node(id))
+        {
+            self.graph.g.remove_node(ix);
+            self.graph.node_ix.remove(&id);
+            return Err(e);
+        }
+        Ok(())
+    }
+
     /// Puts back a node that an earlier transaction deleted, with its old id
     /// (an unmerge). Refused when the id is live or was never given, or when
     /// its names now belong to another entity.
@@ -384,17 +392,7 @@ impl<'g> Txn<'g> {
             )));
         }
         let nlabels = node.labels.len() as u64;
-        let ix = self.graph.g.add_node(node);
-        self.graph.node_ix.insert(id, ix)?;
-        if let Err(e) = self
-            .graph
-            .check_name_keys(id)
-            .and_then(|()| self.graph.index_node(id))
-        {
-            self.graph.g.remove_node(ix);
-            self.graph.node_ix.remove(&id);
-            return Err(e);
-        }
+        self.place_node(node)?;
         self.undo.push(Undo::CreatedNode(id));
         self.dirty_nodes.insert(id);
         self.restored_nodes.insert(id);

@@ -694,23 +694,6 @@ impl SledStorage {
     /// is, and is compacted at a later open) when the store takes no writes
     /// or the device lacks the room for a second copy of the records.
     fn compact(&self, snapshot: &Snapshot, bytes: u64) {
-        const WHAT: &str = "compacting its log";
-        if self.writable(WHAT).is_err() || device::ensure_room(&self.path, WHAT, bytes).is_err() {
-            return;
-        }
-        let mut w = Writes::default();
-        let trees = self.trees();
-        for (tree, batch) in [(&trees.base, &mut w.base), (&trees.log, &mut w.log)] {
-            for item in tree.scan_prefix([LOG_PREFIX]).keys() {
-                match item {
-                    Ok(key) => batch.remove(key),
-                    Err(_) => return,
-                }
-            }
-        }
-        let seq = self
-            .next_seq
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let whole = BatchRef {
             put_nodes: snapshot.nodes.iter().collect(),
             put_relationships: snapshot.relationships.iter().collect(),
@@ -718,30 +701,32 @@ impl SledStorage {
             next_rel_id: snapshot.next_rel_id,
             ..BatchRef::default()
         };
-        if Self::append(&mut w, seq, &whole).is_ok() {
-            // A failure leaves the log as it was (the batch is atomic) and
-            // marks the store failed, so that nothing more is written.
-            let _ = self.apply(WHAT, w);
-        }
+        self.replace_log(None, &whole, bytes);
     }
-}
 
-impl SledStorage {
     /// Replaces every batch after the one numbered `first` by `folded`,
     /// atomically; skipped like [`SledStorage::compact`].
     fn compact_tail(&self, first: u64, folded: &Batch, bytes: u64) {
+        self.replace_log(Some(first), &folded.as_ref(), bytes);
+    }
+
+    /// Removes every batch of the log but the one numbered `keep` and
+    /// appends `batch`, in one sled batch. A failure leaves the log as it
+    /// was (the batch is atomic) and marks the store failed, so that nothing
+    /// more is written.
+    fn replace_log(&self, keep: Option<u64>, batch: &BatchRef<'_>, bytes: u64) {
         const WHAT: &str = "compacting its log";
         if self.writable(WHAT).is_err() || device::ensure_room(&self.path, WHAT, bytes).is_err() {
             return;
         }
         let mut w = Writes::default();
         let trees = self.trees();
-        for (tree, batch) in [(&trees.base, &mut w.base), (&trees.log, &mut w.log)] {
+        for (tree, removed) in [(&trees.base, &mut w.base), (&trees.log, &mut w.log)] {
             for item in tree.scan_prefix([LOG_PREFIX]).keys() {
                 let Ok(key) = item else { return };
                 match log_key_parts(&key) {
-                    Ok((seq, _)) if seq == first => {}
-                    Ok(_) => batch.remove(key),
+                    Ok((seq, _)) if Some(seq) == keep => {}
+                    Ok(_) => removed.remove(key),
                     Err(_) => return,
                 }
             }
@@ -749,7 +734,7 @@ impl SledStorage {
         let seq = self
             .next_seq
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if Self::append(&mut w, seq, &folded.as_ref()).is_ok() {
+        if Self::append(&mut w, seq, batch).is_ok() {
             let _ = self.apply(WHAT, w);
         }
     }
