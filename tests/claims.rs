@@ -561,14 +561,7 @@ fn contested_stance_and_first_agree_with_the_corpus_file_and_cypher() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let status = Command::new("python3")
-        .arg(shared.join("bench/gen_corpus.py"))
-        .args(["--articles", "600", "--out"])
-        .arg(dir.path())
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("python3 runs");
-    assert!(status.success());
+    common::generate_corpus(&shared, 600, dir.path());
     let file = dir.path().join("corpus.jsonl");
     let mut db = Database::in_memory();
     db.import_file(&file, None, None).unwrap();

@@ -311,15 +311,8 @@ fn triples_and_jsonl_of_a_generated_corpus_are_the_same_graph() {
         return;
     };
     let out = tempfile::tempdir().unwrap();
-    let status = std::process::Command::new("python3")
-        .arg(shared.join("bench/gen_corpus.py"))
-        // 1000 articles make a file of more than 1 MiB, which is parsed on several threads.
-        .args(["--articles", "1000", "--out"])
-        .arg(out.path())
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("python3 runs");
-    assert!(status.success());
+    // 1000 articles make a file of more than 1 MiB, which is parsed on several threads.
+    common::generate_corpus(&shared, 1000, out.path());
     let mut a = Database::in_memory();
     let mut b = Database::in_memory();
     let calls = std::cell::Cell::new(0u32);

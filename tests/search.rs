@@ -249,14 +249,7 @@ fn a_generated_corpus_ranks_like_an_independent_bm25() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let status = Command::new("python3")
-        .arg(shared.join("bench/gen_corpus.py"))
-        .args(["--articles", "300", "--out"])
-        .arg(dir.path())
-        .stdout(Stdio::null())
-        .status()
-        .expect("python3 runs");
-    assert!(status.success());
+    common::generate_corpus(&shared, 300, dir.path());
     let mut db = Database::in_memory();
     db.import_file(&dir.path().join("corpus.jsonl"), None, None)
         .unwrap();

@@ -325,14 +325,7 @@ fn eight_readers_and_an_importer_beside_a_shell_get_correct_answers() {
 
 /// The standard corpus of 1,000 articles, generated into `dir`: its JSON Lines file.
 fn corpus_of_1k(shared: &Path, dir: &Path) -> PathBuf {
-    let status = Command::new("python3")
-        .arg(shared.join("bench/gen_corpus.py"))
-        .args(["--articles", "1000", "--out"])
-        .arg(dir)
-        .stdout(Stdio::null())
-        .status()
-        .expect("python3 runs");
-    assert!(status.success());
+    common::generate_corpus(shared, 1000, dir);
     dir.join("corpus.jsonl")
 }
 

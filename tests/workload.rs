@@ -5,7 +5,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use claimgraph::{output, Database, Format, Params, Value};
 use serde_json::Value as Json;
@@ -16,14 +15,7 @@ fn workload_answers_equal_the_reference_on_1000_articles() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let status = Command::new("python3")
-        .arg(shared.join("bench/gen_corpus.py"))
-        .args(["--articles", "1000", "--out"])
-        .arg(dir.path())
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("python3 runs");
-    assert!(status.success());
+    common::generate_corpus(&shared, 1000, dir.path());
 
     let expected: Json = serde_json::from_str(
         &std::fs::read_to_string(

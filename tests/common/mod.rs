@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use claimgraph::{Database, Error, Params, QueryResult};
 
@@ -37,4 +37,22 @@ pub fn shared(test: &str) -> Option<PathBuf> {
             None
         }
     }
+}
+
+/// Runs the benchmark's corpus generator (`bench/gen_corpus.py` of the shared
+/// material) for `articles` articles into `dir`, which then holds
+/// `corpus.triples`, `corpus.jsonl` and `params.json` (the workload's parameters).
+#[allow(dead_code)]
+pub fn generate_corpus(shared: &Path, articles: u32, dir: &Path) {
+    let status = std::process::Command::new("python3")
+        .arg(shared.join("bench/gen_corpus.py"))
+        .args(["--articles", &articles.to_string(), "--out"])
+        .arg(dir)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("python3 runs");
+    assert!(
+        status.success(),
+        "gen_corpus.py --articles {articles} failed"
+    );
 }

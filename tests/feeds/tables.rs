@@ -47,14 +47,7 @@ fn answer(db: &mut Database, query: &str, params: &Params) -> Json {
 fn corpus() -> Option<(tempfile::TempDir, Database, Json)> {
     let shared = common::shared("the Parquet and Neo4j CSV consumers")?;
     let dir = tempfile::tempdir().unwrap();
-    let status = Command::new("python3")
-        .arg(shared.join("bench/gen_corpus.py"))
-        .args(["--articles", "1000", "--out"])
-        .arg(dir.path())
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("python3 runs");
-    assert!(status.success());
+    common::generate_corpus(&shared, 1000, dir.path());
     let params: Json =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("params.json")).unwrap())
             .unwrap();
