@@ -249,6 +249,15 @@ fn queries_naming_unseen_labels_types_and_keys_warn_with_the_nearest_name() {
             })
             .collect()
     };
+    // Before any unknown name: a key only relationships hold is known, one
+    // nothing holds is not (found by a scan, before the set of keys is built).
+    assert_eq!(
+        warnings(&mut db, "MATCH ()-[c:CLAIMS]->() RETURN c.quote, c.verdict"),
+        []
+    );
+    let w = warnings(&mut bakhmut(), "MATCH (s:Statement) RETURN s.verdic");
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!(w[0].2.as_deref(), Some("verdict"));
     let w = warnings(&mut db, "MATCH (a:Actr)-[:CLAIM]->(s) RETURN a.nme, s.text");
     assert_eq!(w.len(), 3, "{w:?}");
     assert_eq!(w[0].0, "UnknownLabel");

@@ -316,6 +316,21 @@ impl Graph {
         })
     }
 
+    /// Whether some node or relationship holds or has held `key` (as
+    /// [`Graph::property_keys`] tells), answered from the key set when it is
+    /// built and otherwise by a scan that stops at the first holder.
+    pub fn has_property_key(&self, key: &str) -> bool {
+        if let Some(keys) = self.keys.get() {
+            return keys.contains(key);
+        }
+        // Before the set is built, no change has been noted: the keys held
+        // now are all the graph has held.
+        self.nodes().any(|n| n.properties.get(key).is_some())
+            || self
+                .relationships()
+                .any(|r| r.properties.get(key).is_some())
+    }
+
     /// Adds the keys of a new or changed relationship to the key set, if built.
     fn note_relationship_keys(&mut self, id: RelId) {
         if let (Some(keys), Some(&ix)) = (self.keys.get_mut(), self.rel_ix.get(&id)) {
