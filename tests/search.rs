@@ -313,6 +313,24 @@ fn the_index_follows_imports_writes_deletes_and_rollbacks() {
     );
     assert!(err.is_err());
     assert!(search(&mut db, "zanzibar", 10).is_empty());
+    // The same when the failed write searched what it had made.
+    let err = db.query(
+        "CREATE (:Statement {text: 'Zanzibar is flooded'}) WITH 1 AS x \
+         CALL claims.search('zanzibar') YIELD node WITH node RETURN node.text, 1 / 0",
+        &Default::default(),
+    );
+    assert!(err.is_err());
+    assert!(search(&mut db, "zanzibar", 10).is_empty());
+    // A new stance quoted on a statement already indexed, and a new
+    // statement: the index grows by both.
+    q(
+        &mut db,
+        "MATCH (s:Statement) WITH s ORDER BY s.text LIMIT 1 \
+         CREATE (:Actor {name: 'Bo Quoter'})-[:DENIES {quote: 'Quokkas deny it'}]->(s) \
+         CREATE (:Statement {text: 'Quokkas smile'})",
+    );
+    assert_eq!(search(&mut db, "quokkas", 10).len(), 2);
+    assert_exact(&mut db, QUERIES);
     q(
         &mut db,
         "MATCH (s:Statement {text: 'A flag flies over the city hall'}) DETACH DELETE s",

@@ -67,8 +67,9 @@ pub struct Graph {
     /// use and then grown by every change that adds one (never shrunk: a key
     /// once held has been seen).
     keys: OnceLock<BTreeSet<String>>,
-    /// The full-text index of statements and quotes, built on first use and
-    /// dropped by every transaction, so it is never stale.
+    /// The full-text index of statements and quotes, built on first use;
+    /// a transaction takes it for its duration and gives it back grown,
+    /// unchanged or not at all (see [`Txn`]), so it is never stale.
     search: OnceLock<SearchIndex>,
     /// The `distinct` decisions every entity change is checked against.
     distinct: Vec<distinct::Distinct>,
@@ -76,12 +77,17 @@ pub struct Graph {
 
 /// A copy of the graph for a writer that must not disturb its readers (a
 /// store's holder imports into a copy while others read the committed
-/// graph). The text and search indexes are left to be rebuilt on first use.
+/// graph). The text index is left to be rebuilt on first use; the search
+/// index, dearer to build, is copied when built.
 impl Clone for Graph {
     fn clone(&self) -> Self {
         let keys = OnceLock::new();
         if let Some(k) = self.keys.get() {
             let _ = keys.set(k.clone());
+        }
+        let search = OnceLock::new();
+        if let Some(index) = self.search.get() {
+            let _ = search.set(index.clone());
         }
         Graph {
             g: self.g.clone(),
@@ -97,7 +103,7 @@ impl Clone for Graph {
             next_rel_id: self.next_rel_id,
             text: OnceLock::new(),
             keys,
-            search: OnceLock::new(),
+            search,
             distinct: self.distinct.clone(),
         }
     }
@@ -174,8 +180,8 @@ impl Graph {
 
     /// Starts a transaction: every change goes through one.
     pub fn begin(&mut self) -> Txn<'_> {
-        self.search.take();
-        Txn::new(self)
+        let search = self.search.take();
+        Txn::new(self, search)
     }
 
     pub fn node_count(&self) -> usize {

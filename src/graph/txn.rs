@@ -7,6 +7,7 @@ use super::{Dir, Graph};
 use crate::error::{Error, Result};
 use crate::model::{stance_rule_violation, Node, NodeId, RelId, Relationship};
 use crate::result::WriteStats;
+use crate::search::SearchIndex;
 use crate::storage::history::{ranges, Change, TxChangesRef, UNLABELLED};
 use crate::storage::{BatchRef, Storage};
 use crate::value::{Properties, Value};
@@ -43,6 +44,11 @@ pub struct Txn<'g> {
     restored_nodes: BTreeSet<NodeId>,
     start_next_node: NodeId,
     start_next_rel: RelId,
+    /// The graph's search index as it was when the transaction began (the
+    /// graph holds none meanwhile: one built by a read inside the
+    /// transaction is dropped at its end). Given back grown by a commit
+    /// that only created, unchanged by a rollback.
+    search: Option<SearchIndex>,
     /// Set once committed: nothing is left to undo.
     committed: bool,
     /// The decision this transaction is (a merge), with the number of
@@ -52,7 +58,7 @@ pub struct Txn<'g> {
 }
 
 impl<'g> Txn<'g> {
-    pub(super) fn new(graph: &'g mut Graph) -> Self {
+    pub(super) fn new(graph: &'g mut Graph, search: Option<SearchIndex>) -> Self {
         let (start_next_node, start_next_rel) = (graph.next_node_id, graph.next_rel_id);
         Txn {
             graph,
@@ -64,6 +70,7 @@ impl<'g> Txn<'g> {
             restored_nodes: BTreeSet::new(),
             start_next_node,
             start_next_rel,
+            search,
             committed: false,
             decision: None,
         }
@@ -575,9 +582,42 @@ impl<'g> Txn<'g> {
             };
             storage.commit(&batch, &change)?;
         }
+        self.give_back_search();
         self.undo.clear();
         self.committed = true;
         Ok(self.stats)
+    }
+
+    /// After a commit: the index of the graph before, grown by what the
+    /// transaction created, if it changed or deleted no statement or stance.
+    fn give_back_search(&mut self) {
+        let graph = &mut *self.graph;
+        graph.search.take();
+        let Some(mut index) = self.search.take() else {
+            return;
+        };
+        let (mut nodes, mut rels) = (Vec::new(), Vec::new());
+        for step in &self.undo {
+            match step {
+                Undo::CreatedNode(id) => nodes.extend(graph.node(*id)),
+                Undo::CreatedRel(id) => rels.extend(graph.relationship(*id)),
+                Undo::ChangedNode(before) | Undo::DeletedNode(before) => {
+                    let now = graph.node(before.id);
+                    if SearchIndex::concerns_node(before)
+                        || now.is_some_and(SearchIndex::concerns_node)
+                    {
+                        return;
+                    }
+                }
+                Undo::ChangedRel(before) | Undo::DeletedRel(before) => {
+                    if SearchIndex::concerns_relationship(before) {
+                        return;
+                    }
+                }
+            }
+        }
+        index.extend(nodes.into_iter(), rels.into_iter());
+        let _ = graph.search.set(index);
     }
 
     /// Takes every change back.
@@ -588,6 +628,11 @@ impl<'g> Txn<'g> {
     fn undo_all(&mut self) {
         if self.committed {
             return;
+        }
+        // The graph goes back to the state the index was built on.
+        self.graph.search.take();
+        if let Some(index) = self.search.take() {
+            let _ = self.graph.search.set(index);
         }
         while let Some(step) = self.undo.pop() {
             let g = &mut *self.graph;

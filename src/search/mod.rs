@@ -35,10 +35,13 @@
 //! above), keeps the best `limit` by partial selection and finds the matched
 //! positions for the snippets of those alone.
 //!
-//! The index is derived from the graph: built on first use and dropped by
-//! every transaction (see [`crate::graph::Graph::search_index`]), so it is
-//! exact after imports, writes, rollbacks and reopening after a crash, and
-//! costs an import nothing.
+//! The index is derived from the graph: built on first use, grown by a
+//! committed transaction that only created nodes and relationships (an
+//! import), dropped by any other transaction that touched a statement or a
+//! stance, and put back as it was by a rolled-back one (see
+//! [`crate::graph::Graph::search_index`]), so it is exact after imports,
+//! writes, rollbacks and reopening after a crash, and costs an import
+//! nothing until it is first used.
 
 pub mod query;
 
@@ -152,11 +155,13 @@ pub struct Hit {
 pub const SNIPPET_CHARS: usize = 120;
 
 /// The inverted index over statement texts and stance quotes.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SearchIndex {
     docs: Vec<Doc>,
     terms: HashMap<String, Postings>,
     total_len: u64,
+    /// The document of each indexed statement's text.
+    statement_docs: HashMap<NodeId, u32>,
 }
 
 impl SearchIndex {
@@ -167,29 +172,53 @@ impl SearchIndex {
         relationships: impl Iterator<Item = &'a Relationship>,
     ) -> Self {
         let mut index = SearchIndex::default();
+        index.extend(nodes, relationships);
+        index
+    }
+
+    /// Whether a change to this node or relationship can change the index:
+    /// a statement's, or a stance's (whose quote is indexed).
+    pub fn concerns_node(node: &Node) -> bool {
+        Kind::of(node) == Some(Kind::Statement)
+    }
+
+    /// See [`SearchIndex::concerns_node`].
+    pub fn concerns_relationship(rel: &Relationship) -> bool {
+        [CLAIMS, DENIES, ASSESSES].contains(&rel.rel_type.as_str())
+    }
+
+    /// Adds the statements among `nodes` and the quotes of the stances among
+    /// `relationships` whose statement is indexed: what [`SearchIndex::build`]
+    /// does from nothing, and a committed transaction that only created
+    /// nodes and relationships does to the index of the graph before it.
+    /// Answers do not depend on the order of documents (see the module docs:
+    /// scores are summed per document in clause order, ties go by text).
+    pub fn extend<'a>(
+        &mut self,
+        nodes: impl Iterator<Item = &'a Node>,
+        relationships: impl Iterator<Item = &'a Relationship>,
+    ) {
         let mut statements: Vec<(NodeId, &str)> = nodes
-            .filter(|node| Kind::of(node) == Some(Kind::Statement))
+            .filter(|node| Self::concerns_node(node))
             .filter_map(|node| Some((node.id, node.get(TEXT_PROP).and_then(Value::as_str)?)))
             .collect();
         statements.sort_unstable_by_key(|s| s.0);
-        let mut doc_of: HashMap<NodeId, u32> = HashMap::default();
-        doc_of.reserve(statements.len());
+        self.statement_docs.reserve(statements.len());
         for (id, text) in statements {
-            doc_of.insert(id, index.docs.len() as u32);
-            index.add(id, None, text.to_string(), None);
+            self.statement_docs.insert(id, self.docs.len() as u32);
+            self.add(id, None, text.to_string(), None);
         }
         let mut quotes: Vec<(RelId, NodeId, &str, u32)> = relationships
-            .filter(|r| [CLAIMS, DENIES, ASSESSES].contains(&r.rel_type.as_str()))
+            .filter(|r| Self::concerns_relationship(r))
             .filter_map(|r| {
                 let quote = r.properties.get("quote").and_then(Value::as_str)?;
-                Some((r.id, r.end, quote, *doc_of.get(&r.end)?))
+                Some((r.id, r.end, quote, *self.statement_docs.get(&r.end)?))
             })
             .collect();
         quotes.sort_unstable_by_key(|q| q.0);
         for (rel, statement, quote, key) in quotes {
-            index.add(statement, Some(rel), quote.to_string(), Some(key));
+            self.add(statement, Some(rel), quote.to_string(), Some(key));
         }
-        index
     }
 
     /// Adds a text; `key` is the document of its statement's text (none:
