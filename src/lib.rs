@@ -266,9 +266,11 @@
 //!   from the nodes on first use and dropped by every node change, so it can
 //!   never disagree with the records; claims counts are of distinct nodes.
 //! - So is the full-text index ([`graph::Graph::search_index`]): built from
-//!   the nodes and relationships on first use and dropped by every
-//!   transaction (committed or rolled back), never stored, so it is exact
-//!   after any write and after a crash, and an import does not pay for it.
+//!   the nodes and relationships on first use, grown by a commit that only
+//!   created, dropped by one that changed or deleted a statement or a
+//!   stance, given back unchanged by a rollback (`graph/txn.rs`), never
+//!   stored, so it is exact after any write and after a crash, and an
+//!   import does not pay for it.
 //! - A command sent to a store's holder runs through the same code as in
 //!   process and holds the store's lock for its whole run: it is one
 //!   transaction, and commands on one store never interleave.
