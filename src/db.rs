@@ -275,8 +275,8 @@ impl Database {
         params: &Params,
         cancel: &Cancel,
     ) -> Result<QueryResult> {
-        query::run_shared(
-            &mut self.graph,
+        query::run_on(
+            query::exec::Target::Shared(&mut self.graph),
             &mut Labelled {
                 inner: self.storage.as_mut(),
                 what: text.trim(),

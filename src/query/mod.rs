@@ -36,8 +36,8 @@ pub fn run(
     params: &Params,
     cancel: &Cancel,
 ) -> Result<QueryResult> {
-    run_with(
-        graph,
+    run_on(
+        exec::Target::Owned(graph),
         storage,
         procedures::Registry::builtin_shared(),
         text,
@@ -46,47 +46,10 @@ pub fn run(
     )
 }
 
-/// [`run`], `CALL` naming the procedures of `registry`.
-pub fn run_with(
-    graph: &mut Graph,
-    storage: &mut dyn Storage,
-    registry: &procedures::Registry,
-    text: &str,
-    params: &Params,
-    cancel: &Cancel,
-) -> Result<QueryResult> {
-    run_on(
-        exec::Target::Owned(graph),
-        storage,
-        registry,
-        text,
-        params,
-        cancel,
-    )
-}
-
-/// [`run_with`] on a graph shared with readers of the committed state: a
-/// statement that only reads never copies it, one that writes copies it
-/// first while a reader still holds it (see [`exec::Target`]).
-pub fn run_shared(
-    graph: &mut std::sync::Arc<Graph>,
-    storage: &mut dyn Storage,
-    registry: &procedures::Registry,
-    text: &str,
-    params: &Params,
-    cancel: &Cancel,
-) -> Result<QueryResult> {
-    run_on(
-        exec::Target::Shared(graph),
-        storage,
-        registry,
-        text,
-        params,
-        cancel,
-    )
-}
-
-fn run_on(
+/// [`run`] on a [`exec::Target`] (a graph owned, or shared with readers of
+/// the committed state, which only a statement that writes copies), `CALL`
+/// naming the procedures of `registry`.
+pub fn run_on(
     graph: exec::Target<'_>,
     storage: &mut dyn Storage,
     registry: &procedures::Registry,
