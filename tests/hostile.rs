@@ -827,6 +827,26 @@ mod checks {
         Ok(())
     }
 
+    /// Parses `mapping`; if it is accepted, imports `table` through it: a
+    /// refusal writes nothing, an accepted table leaves exact indexes.
+    pub fn table(mapping: &str, table: &[u8]) -> Result<(), String> {
+        let Ok(mapping) = claimgraph::import::Mapping::parse("mapping.toml", mapping) else {
+            return Ok(());
+        };
+        let mut db = Database::in_memory();
+        let before = db.stats();
+        match db.import_table_bytes("table.tsv", table, &mapping, None) {
+            Ok(_) => db
+                .graph()
+                .verify_indexes()
+                .map_err(|e| format!("an accepted import broke the indexes: {e}")),
+            Err(e) if db.stats() != before => {
+                Err(format!("a refused import changed the store: {e}"))
+            }
+            Err(_) => Ok(()),
+        }
+    }
+
     /// Parses `text`; a statement that parses prints as text that parses back
     /// to the same statement and prints the same again.
     pub fn query_round_trip(text: &str) -> Result<(), String> {
@@ -960,6 +980,32 @@ mod mutations {
             .unwrap_or(200)
     }
 
+    /// Rows shaped as LIAR's (14 tab-separated columns, no header), made up.
+    const LIAR_LIKE: &str = "\
+1.json\tfalse\tThe moon is made of cheese.\tscience,food\tann-example\tAstronomer\tTexas\tdemocrat\t1\t2\t0\t0\t0\ta radio interview
+2.json\thalf-true\t\"Taxes rose\" last year, by a lot.\ttaxes\tbo-sample\t\tOhio\trepublican\t0\t0\t3\t1\t0\ta debate
+3.json\tpants-fire\tThe moon is made of cheese.\tscience\tbo-sample\tSenator\tOhio\trepublican\t0\t0\t3\t1\t1\ta tweet
+";
+
+    #[test]
+    fn the_undamaged_mapping_and_table_import() {
+        let mapping = claimgraph::import::Mapping::parse(
+            "liar-mapping.toml",
+            include_str!("../examples/liar-mapping.toml"),
+        )
+        .unwrap();
+        let mut db = claimgraph::Database::in_memory();
+        db.import_table_bytes("liar-like.tsv", LIAR_LIKE.as_bytes(), &mapping, None)
+            .unwrap();
+        let r = db
+            .query(
+                "MATCH (s:Statement) RETURN count(s) AS statements",
+                &Default::default(),
+            )
+            .unwrap();
+        assert_eq!(r.rows, vec![vec![claimgraph::ResultValue::Int(2)]]);
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(cases()))]
 
@@ -975,6 +1021,26 @@ mod mutations {
         fn damaged_jsonl_files_are_refused_cleanly(edits in prop::collection::vec(edit(), 1..6)) {
             let bytes = apply(include_bytes!("../examples/bakhmut.jsonl").to_vec(), &edits);
             if let Err(e) = checks::import(&bytes, claimgraph::Format::Jsonl) {
+                return Err(TestCaseError::fail(e));
+            }
+        }
+
+        #[test]
+        fn damaged_claimreview_feeds_are_refused_cleanly(edits in prop::collection::vec(edit(), 1..6)) {
+            let bytes = apply(include_bytes!("../examples/claimreview-feed.json").to_vec(), &edits);
+            if let Err(e) = checks::import(&bytes, claimgraph::Format::ClaimReview) {
+                return Err(TestCaseError::fail(e));
+            }
+        }
+
+        #[test]
+        fn damaged_mappings_and_tables_are_refused_cleanly(
+            mapping_edits in prop::collection::vec(edit(), 0..3),
+            table_edits in prop::collection::vec(edit(), 0..6),
+        ) {
+            let mapping = apply(include_bytes!("../examples/liar-mapping.toml").to_vec(), &mapping_edits);
+            let table = apply(LIAR_LIKE.as_bytes().to_vec(), &table_edits);
+            if let Err(e) = checks::table(&String::from_utf8_lossy(&mapping), &table) {
                 return Err(TestCaseError::fail(e));
             }
         }

@@ -621,7 +621,9 @@ impl Reader<'_, '_, '_> {
             }
         };
         let date = text.get(..10).filter(|d| is_iso_date(d));
-        let rest_ok = text.len() == 10 || text[10..].starts_with('T');
+        // `get`: a text shorter than a date, or with a character across its
+        // tenth byte, is refused like any other.
+        let rest_ok = text.len() == 10 || text.get(10..).is_some_and(|r| r.starts_with('T'));
         match date {
             Some(d) if rest_ok => Some(Some(d.to_string())),
             _ => {
