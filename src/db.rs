@@ -346,7 +346,7 @@ impl Database {
         cancel: &Cancel,
     ) -> Result<ImportSummary> {
         self.importing(name, cancel, |graph, storage| {
-            import::import_bytes(graph, storage, name, bytes, format, progress)
+            import::import_bytes(graph, storage, name, bytes, format, progress, cancel)
         })
         .map_err(|e| e.during("this import"))
     }
@@ -384,7 +384,7 @@ impl Database {
         cancel: &Cancel,
     ) -> Result<ImportSummary> {
         self.importing(name, cancel, |graph, storage| {
-            import::import_table(graph, storage, name, bytes, mapping, progress)
+            import::import_table(graph, storage, name, bytes, mapping, progress, cancel)
         })
     }
 
@@ -437,9 +437,7 @@ impl Storage for UnlessCancelled<'_> {
 
     fn commit(&mut self, batch: &BatchRef<'_>, change: &crate::storage::Change<'_>) -> Result<()> {
         if self.cancel.check().is_err() {
-            return Err(Error::Cancelled(
-                "the import was interrupted; nothing of it was written".into(),
-            ));
+            return Err(crate::import::interrupted());
         }
         self.inner.commit(batch, change)
     }

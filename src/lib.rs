@@ -181,8 +181,11 @@
 //!   own last transaction ([`storage::HistoryRead`], the sled trees shared
 //!   between threads), so `run`'s reads, `--at-tx`/`--as-of`, `log`,
 //!   `diff`, `decisions`, `check` and `backup` answer beside a write in
-//!   progress. A forwarded import commits only if its client is still
-//!   there ([`Database::import_bytes_with`]). Frames are versioned postcard ([`share::proto`], fuzzed in
+//!   progress. A forwarded or HTTP import whose client goes away stops between
+//!   batches of parsing or applying (the import's progress checks the
+//!   client's `Cancel`, `import/item.rs`) and writes nothing; one that
+//!   goes away at the very end is refused at commit
+//!   ([`Database::import_bytes_with`]). Frames are versioned postcard ([`share::proto`], fuzzed in
 //!   `fuzz/fuzz_targets/share_frame.rs`). The holder of a lock that does not
 //!   share is named from `/proc/locks` ([`storage::holder`]).
 //! - [`shell`]: the session (store, parameters, display settings and the

@@ -611,6 +611,102 @@ fn readers_answer_from_the_last_commit_while_a_short_write_is_in_progress() {
     );
 }
 
+/// A `.triples` file of `n` actors and a statement each claims, about 60
+/// bytes a line: large enough that its import has many batches.
+fn many_claims(dir: &Path, n: usize) -> PathBuf {
+    let mut text = String::from("article \"bulk\" {date: \"2024-01-01\"}\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "actor \"Bulk {i}\"\nstatement s{i} \"bulk claim {i}\"\n\"Bulk {i}\" claims s{i}\n"
+        ));
+    }
+    let path = dir.join("bulk.triples");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn an_import_whose_client_goes_away_stops_between_batches_with_nothing_written() {
+    use claimgraph::share;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let bulk = many_claims(dir.path(), 20_000);
+    let bytes = std::fs::read(&bulk).unwrap();
+    assert!(bytes.len() > 1 << 20, "{} bytes", bytes.len());
+
+    // The client goes away at the first progress report: the import stops
+    // there, not after parsing and applying the whole file.
+    let mut db = claimgraph::Database::in_memory();
+    let hangup = claimgraph::Cancel::new();
+    let reports = AtomicUsize::new(0);
+    let progress = |_: u64, _: u64| {
+        reports.fetch_add(1, Ordering::SeqCst);
+        hangup.cancel();
+    };
+    let stopped = db.import_bytes_with(
+        "bulk.triples",
+        &bytes,
+        claimgraph::Format::Triples,
+        Some(&progress),
+        &hangup,
+    );
+    assert!(
+        matches!(stopped, Err(claimgraph::Error::Cancelled(_))),
+        "{stopped:?}"
+    );
+    assert_eq!(reports.load(Ordering::SeqCst), 1, "the import went on");
+    assert_eq!(db.stats(), claimgraph::Database::in_memory().stats());
+    assert!(db.log().unwrap().is_empty());
+
+    // A forwarded import whose client is killed: the holder writes none of
+    // it and goes on serving. The holder is kept busy until the client is
+    // gone, so the import starts after its client went away.
+    let store = store_with_example(dir.path());
+    let held = share::Store::new(claimgraph::Database::open(&store).unwrap());
+    let _listener =
+        share::server::listen(held.clone(), &store, claimgraph::cli::holder_handler()).unwrap();
+    let busy = share::lock(&held);
+    let mut client = claimgraph(&store)
+        .arg("import")
+        .arg(&bulk)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    client.kill().unwrap();
+    client.wait().unwrap();
+    drop(busy);
+    let started = Instant::now();
+    let count = json_of(&answers_soon(
+        &store,
+        &[
+            "query",
+            "CREATE (:After) WITH 1 AS one MATCH (a:Actor) RETURN count(a) AS c",
+        ],
+    ));
+    let mut alone = claimgraph::Database::in_memory();
+    alone
+        .import_file(&example("bakhmut.triples"), None, None)
+        .unwrap();
+    let actors = match &common::run(&mut alone, "MATCH (a:Actor) RETURN count(a) AS c").rows[0][0] {
+        claimgraph::ResultValue::Int(n) => *n,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(count["rows"][0][0].as_i64(), Some(actors), "{count}");
+    let log = json_of(&answers_soon(&store, &["log", "--format", "json"]));
+    let log = log.as_array().unwrap();
+    assert_eq!(log.len(), 2, "{log:?}");
+    assert!(
+        log[1]["what"].as_str().unwrap().starts_with("CREATE"),
+        "{log:?}"
+    );
+    eprintln!(
+        "the holder answered {:?} after the client went away",
+        started.elapsed()
+    );
+}
+
 /// `claimgraph serve` on a free port, and its address.
 struct Server {
     child: Child,
