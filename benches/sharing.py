@@ -54,20 +54,37 @@ for t in threads: t.join()
 eight = 64 / (time.perf_counter() - start)
 print(f"q1 commands per second: one client {one:.1f}, 8 clients {eight:.1f} ({eight/one:.2f}x)")
 
+def cli_small():
+    """A read whose answer is one row: the time of being answered, not of q1's rows."""
+    t = time.perf_counter()
+    out = subprocess.run([BIN, "--store", STORE, "query", "MATCH (a:Article) RETURN count(a) AS c",
+                          "--format", "json"], capture_output=True, check=True)
+    return time.perf_counter() - t, json.loads(out.stdout)["rows"][0][0]
+
+small_alone = statistics.median(cli_small()[0] for _ in range(10))
+print(f"a one-row read (count of articles), no import: median {small_alone*1e3:.1f} ms")
+
 # A read during a long import (the import forwarded to the shell).
 imp = subprocess.Popen([BIN, "--store", STORE, "import", EXTRA],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 time.sleep(1.0)
 during = []
+small = []
 while imp.poll() is None:
     t, n = cli_q1()
     if imp.poll() is None:
         during.append((t, n))
+    t, n = cli_small()
+    if imp.poll() is None:
+        small.append((t, n))
 imp_out = imp.communicate()
 print("import:", imp.returncode, imp_out[0].decode().strip()[:160])
 if during:
     print(f"reads during the import: {len(during)}, slowest {max(t for t, _ in during)*1e3:.1f} ms, "
           f"median {statistics.median(t for t, _ in during)*1e3:.1f} ms, rows {sorted(set(n for _, n in during))}")
+if small:
+    print(f"one-row reads during the import: {len(small)}, slowest {max(t for t, _ in small)*1e3:.1f} ms, "
+          f"median {statistics.median(t for t, _ in small)*1e3:.1f} ms, counts {sorted(set(n for _, n in small))}")
 for _ in range(20):
     shell.stdin.write(Q1 + ";\n")
 shell.stdin.close()

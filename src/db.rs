@@ -172,6 +172,8 @@ impl Database {
             path: self.path.clone(),
             describe: self.storage.describe(),
             size: self.storage.size_on_disk(),
+            history: self.storage.history().unwrap_or_default(),
+            reader: self.storage.history_reader(),
         }
     }
 
@@ -344,7 +346,7 @@ impl Database {
         cancel: &Cancel,
     ) -> Result<ImportSummary> {
         self.importing(name, cancel, |graph, storage| {
-            import::import_bytes(graph, storage, name, bytes, format, progress)
+            import::import_bytes(graph, storage, name, bytes, format, progress, cancel)
         })
         .map_err(|e| e.during("this import"))
     }
@@ -382,7 +384,7 @@ impl Database {
         cancel: &Cancel,
     ) -> Result<ImportSummary> {
         self.importing(name, cancel, |graph, storage| {
-            import::import_table(graph, storage, name, bytes, mapping, progress)
+            import::import_table(graph, storage, name, bytes, mapping, progress, cancel)
         })
     }
 
@@ -435,9 +437,7 @@ impl Storage for UnlessCancelled<'_> {
 
     fn commit(&mut self, batch: &BatchRef<'_>, change: &crate::storage::Change<'_>) -> Result<()> {
         if self.cancel.check().is_err() {
-            return Err(Error::Cancelled(
-                "the import was interrupted; nothing of it was written".into(),
-            ));
+            return Err(crate::import::interrupted());
         }
         self.inner.commit(batch, change)
     }
@@ -476,6 +476,10 @@ pub struct Committed {
     path: Option<PathBuf>,
     describe: String,
     size: Option<u64>,
+    /// The history up to this state: its last transaction, and a reader of
+    /// the store's history that shows no later one.
+    history: crate::storage::HistoryState,
+    reader: Option<Arc<dyn crate::storage::HistoryRead>>,
 }
 
 impl Committed {
@@ -486,6 +490,8 @@ impl Committed {
             storage: Box::new(SnapshotStorage {
                 describe: self.describe.clone(),
                 size: self.size,
+                history: self.history.clone(),
+                reader: self.reader.clone(),
             }),
             path: self.path.clone(),
             procedures: self.procedures.clone(),
@@ -495,10 +501,14 @@ impl Committed {
 }
 
 /// The storage of a [`Database::snapshot`]: it names the store it was taken
-/// from and refuses every write (a holder runs only reads on a snapshot).
+/// from, reads the store's history up to the snapshot's last transaction
+/// (later commits are not shown), and refuses every write (a holder runs
+/// only reads on a snapshot).
 struct SnapshotStorage {
     describe: String,
     size: Option<u64>,
+    history: crate::storage::HistoryState,
+    reader: Option<Arc<dyn crate::storage::HistoryRead>>,
 }
 
 impl Storage for SnapshotStorage {
@@ -514,15 +524,32 @@ impl Storage for SnapshotStorage {
     }
 
     fn history(&self) -> Result<crate::storage::HistoryState> {
-        Ok(Default::default())
+        Ok(self.history.clone())
     }
 
     fn log(&self) -> Result<Vec<crate::storage::TxEntry>> {
-        Ok(Vec::new())
+        let Some(reader) = &self.reader else {
+            return Ok(Vec::new());
+        };
+        let mut entries = reader.log()?;
+        entries.retain(|e| e.tx <= self.history.last);
+        Ok(entries)
     }
 
-    fn changes_after(&self, _: u64) -> Result<Vec<(u64, crate::storage::TxChanges)>> {
-        Ok(Vec::new())
+    fn changes_after(&self, tx: u64) -> Result<Vec<(u64, crate::storage::TxChanges)>> {
+        let Some(reader) = &self.reader else {
+            return Ok(Vec::new());
+        };
+        let mut changes = reader.changes_after(tx)?;
+        changes.retain(|(t, _)| *t <= self.history.last);
+        // A compaction committed meanwhile may have dropped some of them.
+        let floor = reader.floor()?;
+        if tx < floor {
+            return Err(Error::History(format!(
+                "the history before transaction {floor} was compacted while this was read; ask again"
+            )));
+        }
+        Ok(changes)
     }
 
     fn compact_history(&mut self, _: u64) -> Result<u64> {

@@ -172,12 +172,20 @@
 //!   reads: the [`Database`]'s graph is an `Arc`; [`share::Store`] keeps
 //!   the last committed state ([`db::Committed`]) behind an `RwLock` held
 //!   only to clone or swap it; a read runs on its own
-//!   [`Database::snapshot`]; an import ([`share::lock_long`]) changes a
-//!   copy of the graph (`Arc::make_mut`, in `db.rs`; a read-only query
-//!   never copies, `query::exec::Target`) and publishes it when it
-//!   commits; a short write ([`share::lock`]) keeps readers out instead,
-//!   so it changes the graph in place. A forwarded import commits only if
-//!   its client is still there ([`Database::import_bytes_with`]). Frames are versioned postcard ([`share::proto`], fuzzed in
+//!   [`Database::snapshot`]; on a served store every write
+//!   ([`share::lock_long`], [`share::lock`]) changes a copy of the graph
+//!   (`Arc::make_mut`, in `db.rs`; a read-only query never copies,
+//!   `query::exec::Target`) and publishes it when it commits; on a store
+//!   no one else reads (a script in process) a short write changes the
+//!   graph in place. A snapshot also reads the store's history up to its
+//!   own last transaction ([`storage::HistoryRead`], the sled trees shared
+//!   between threads), so `run`'s reads, `--at-tx`/`--as-of`, `log`,
+//!   `diff`, `decisions`, `check` and `backup` answer beside a write in
+//!   progress. A forwarded or HTTP import whose client goes away stops between
+//!   batches of parsing or applying (the import's progress checks the
+//!   client's `Cancel`, `import/item.rs`) and writes nothing; one that
+//!   goes away at the very end is refused at commit
+//!   ([`Database::import_bytes_with`]). Frames are versioned postcard ([`share::proto`], fuzzed in
 //!   `fuzz/fuzz_targets/share_frame.rs`). The holder of a lock that does not
 //!   share is named from `/proc/locks` ([`storage::holder`]).
 //! - [`shell`]: the session (store, parameters, display settings and the
@@ -272,8 +280,9 @@
 //!   stored, so it is exact after any write and after a crash, and an
 //!   import does not pay for it.
 //! - A command sent to a store's holder runs through the same code as in
-//!   process and holds the store's lock for its whole run: it is one
-//!   transaction, and commands on one store never interleave.
+//!   process; one that writes holds the store's lock for its whole run (it
+//!   is one transaction, and writes on one store never interleave), one
+//!   that reads runs on a snapshot and waits for no write.
 //! - No user input reaches a panic: errors are values with positions, nesting
 //!   is bounded before recursive code runs, and long loops can be cancelled.
 

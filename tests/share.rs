@@ -335,7 +335,6 @@ const ARTICLES: &str = "MATCH (a:Article) RETURN count(a) AS c";
 fn readers_answer_from_the_last_commit_while_an_import_is_in_progress() {
     use claimgraph::share;
     use std::sync::mpsc;
-    use std::sync::Mutex;
     let Some(shared) = common::shared("the snapshot-read test") else {
         return;
     };
@@ -348,30 +347,7 @@ fn readers_answer_from_the_last_commit_while_an_import_is_in_progress() {
 
     // The import stops at its first progress report, holding the store,
     // until the readers have answered.
-    let (started, import_started) = mpsc::channel();
-    let (go, import_may_go) = mpsc::channel::<()>();
-    let (started, import_may_go) = (Mutex::new(Some(started)), Mutex::new(import_may_go));
-    let bytes = std::fs::read(&corpus).unwrap();
-    let importer = std::thread::spawn({
-        let held = held.clone();
-        move || {
-            let progress = |_: u64, _: u64| {
-                if let Some(started) = started.lock().unwrap().take() {
-                    started.send(()).unwrap();
-                    let _ = import_may_go.lock().unwrap().recv();
-                }
-            };
-            share::lock_long(&held).import_bytes(
-                "corpus.jsonl",
-                &bytes,
-                claimgraph::Format::Jsonl,
-                Some(&progress),
-            )
-        }
-    });
-    import_started
-        .recv_timeout(Duration::from_secs(60))
-        .expect("the import reports its progress");
+    let import = PausedImport::start(&held, &corpus, claimgraph::Format::Jsonl);
 
     let (answered, answers) = mpsc::channel();
     for _ in 0..8 {
@@ -385,18 +361,14 @@ fn readers_answer_from_the_last_commit_while_an_import_is_in_progress() {
     for _ in 0..8 {
         match answers.recv_timeout(Duration::from_secs(30)) {
             Ok(out) => counts.push(json_of(&out.unwrap())["rows"][0][0].as_i64()),
-            Err(_) => {
-                let _ = go.send(());
-                panic!("a reader waited for the import in progress");
-            }
+            Err(_) => panic!("a reader waited for the import in progress"),
         }
     }
     // Every reader answered while the import was still in progress, with the
     // state before it.
-    assert!(!importer.is_finished());
+    assert!(import.in_progress());
     assert_eq!(counts, vec![Some(1); 8]);
-    let _ = go.send(());
-    let summary = importer.join().unwrap().expect("the import commits");
+    let summary = import.finish().expect("the import commits");
     assert_eq!(summary.articles_added, 1000, "{summary:?}");
 
     // The import's transaction is whole: the same as importing both files in memory.
@@ -414,6 +386,318 @@ fn readers_answer_from_the_last_commit_while_an_import_is_in_progress() {
     let want = serde_json::to_value(expected.stats()).unwrap();
     assert_eq!(stats, want);
     assert_eq!(share::snapshot(&held).stats(), expected.stats());
+}
+
+/// An import into a held store, stopped at its first progress report
+/// (holding the store) until [`PausedImport::finish`]; a test that fails
+/// meanwhile drops it, which lets the import go on.
+struct PausedImport {
+    go: Option<std::sync::mpsc::Sender<()>>,
+    thread: std::thread::JoinHandle<claimgraph::Result<claimgraph::ImportSummary>>,
+}
+
+impl PausedImport {
+    fn start(held: &claimgraph::share::Shared, file: &Path, format: claimgraph::Format) -> Self {
+        use std::sync::{mpsc, Mutex};
+        let (started, import_started) = mpsc::channel();
+        let (go, import_may_go) = mpsc::channel::<()>();
+        let (started, import_may_go) = (Mutex::new(Some(started)), Mutex::new(import_may_go));
+        let bytes = std::fs::read(file).unwrap();
+        let name = file.display().to_string();
+        let held = held.clone();
+        let thread = std::thread::spawn(move || {
+            let progress = |_: u64, _: u64| {
+                if let Some(started) = started.lock().unwrap().take() {
+                    started.send(()).unwrap();
+                    let _ = import_may_go.lock().unwrap().recv();
+                }
+            };
+            claimgraph::share::lock_long(&held).import_bytes(&name, &bytes, format, Some(&progress))
+        });
+        import_started
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the import reports its progress");
+        PausedImport {
+            go: Some(go),
+            thread,
+        }
+    }
+
+    fn in_progress(&self) -> bool {
+        !self.thread.is_finished()
+    }
+
+    /// Lets the import go on, and its outcome.
+    fn finish(mut self) -> claimgraph::Result<claimgraph::ImportSummary> {
+        drop(self.go.take());
+        self.thread.join().unwrap()
+    }
+}
+
+/// Runs a claimgraph command on `store` that must answer within 30 s (a
+/// command that waits for a write in progress does not).
+fn answers_soon(store: &Path, args: &[&str]) -> std::process::Output {
+    let mut command = claimgraph(store);
+    command.args(args);
+    let (sent, answer) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = sent.send(command.output().unwrap());
+    });
+    answer
+        .recv_timeout(Duration::from_secs(30))
+        .unwrap_or_else(|_| panic!("{args:?} waited for the write in progress"))
+}
+
+#[test]
+fn every_read_command_answers_from_a_snapshot_while_an_import_is_in_progress() {
+    use claimgraph::share;
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_with_example(dir.path());
+    let script = dir.path().join("reads.cypher");
+    std::fs::write(
+        &script,
+        "MATCH (a:Article) RETURN count(a) AS c;\nMATCH (n) RETURN count(n) AS c;\n",
+    )
+    .unwrap();
+    let script = script.to_str().unwrap();
+    let commands: [&[&str]; 8] = [
+        &["run", script, "--format", "json"],
+        &["query", "MATCH (n) RETURN count(n) AS c", "--at-tx", "1"],
+        &[
+            "query",
+            "MATCH (s:Statement) RETURN count(s) AS c",
+            "--as-of",
+            "2023-05-04",
+        ],
+        &["stats", "--format", "json", "--at-tx", "1"],
+        &["log", "--format", "json"],
+        &["diff", "0", "1", "--format", "json"],
+        &["decisions", "--format", "json"],
+        &["check"],
+    ];
+    // What each command answers in process, before the import.
+    let alone: Vec<_> = commands
+        .iter()
+        .map(|args| {
+            let out = claimgraph(&store).args(*args).output().unwrap();
+            assert!(out.status.success(), "{args:?}: {out:?}");
+            out.stdout
+        })
+        .collect();
+    let stats_before = json_of(
+        &claimgraph(&store)
+            .args(["stats", "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+
+    let held = share::Store::new(claimgraph::Database::open(&store).unwrap());
+    let _listener =
+        share::server::listen(held.clone(), &store, claimgraph::cli::holder_handler()).unwrap();
+    let import = PausedImport::start(
+        &held,
+        &example("bakhmut-followup.triples"),
+        claimgraph::Format::Triples,
+    );
+    for (args, expected) in commands.iter().zip(&alone) {
+        let out = answers_soon(&store, args);
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(expected),
+            "{args:?} during the import"
+        );
+    }
+    // The backup is the state after the last committed transaction.
+    let copy = dir.path().join("copy");
+    let backup = answers_soon(&store, &["backup", copy.to_str().unwrap()]);
+    assert!(backup.status.success(), "{backup:?}");
+    assert!(import.in_progress());
+    import.finish().expect("the import commits");
+    let of_copy = json_of(
+        &claimgraph(&copy)
+            .args(["stats", "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(of_copy, stats_before);
+    // The import was real: the store now differs, and the log has it.
+    let log = json_of(
+        &claimgraph(&store)
+            .args(["log", "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(log.as_array().map(Vec::len), Some(2), "{log}");
+    let now = json_of(
+        &claimgraph(&store)
+            .args(["stats", "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    assert_ne!(now, stats_before);
+}
+
+#[test]
+fn readers_answer_from_the_last_commit_while_a_short_write_is_in_progress() {
+    use claimgraph::share;
+    use std::sync::mpsc;
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_with_example(dir.path());
+    let held = share::Store::new(claimgraph::Database::open(&store).unwrap());
+    let _listener =
+        share::server::listen(held.clone(), &store, claimgraph::cli::holder_handler()).unwrap();
+    // A write that has created a node and holds its transaction open.
+    let (created, node_created) = mpsc::channel();
+    let (go, write_may_go) = mpsc::channel::<()>();
+    let writer = std::thread::spawn({
+        let held = held.clone();
+        move || {
+            share::lock(&held).write(|txn| {
+                txn.create_node(vec!["Probe".into()], Default::default())?;
+                created.send(()).unwrap();
+                let _ = write_may_go.recv();
+                Ok(())
+            })
+        }
+    });
+    node_created
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the write starts");
+    let probes = "MATCH (p:Probe) RETURN count(p) AS c";
+    for args in [
+        &["query", probes][..],
+        &["run", "-", "--format", "json"][..],
+        &["stats", "--format", "json"][..],
+    ] {
+        let out = if args[0] == "run" {
+            let mut child = claimgraph(&store)
+                .args(args)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap();
+            writeln!(child.stdin.take().unwrap(), "{probes};").unwrap();
+            let (sent, answer) = mpsc::channel();
+            std::thread::spawn(move || {
+                let _ = sent.send(child.wait_with_output().unwrap());
+            });
+            answer
+                .recv_timeout(Duration::from_secs(30))
+                .expect("`run` answers beside the write")
+        } else {
+            answers_soon(&store, args)
+        };
+        let j = json_of(&out);
+        match args[0] {
+            "stats" => assert_eq!(j["labels"].get("Probe"), None, "{j}"),
+            _ => assert_eq!(j["rows"][0][0], 0, "{args:?}: {j}"),
+        }
+    }
+    assert!(!writer.is_finished(), "the write was over before the reads");
+    drop(go);
+    writer.join().unwrap().expect("the write commits");
+    let after = json_of(&answers_soon(&store, &["query", probes]));
+    assert_eq!(
+        after["rows"][0][0], 1,
+        "the write was committed and published"
+    );
+}
+
+/// A `.triples` file of `n` actors and a statement each claims, about 60
+/// bytes a line: large enough that its import has many batches.
+fn many_claims(dir: &Path, n: usize) -> PathBuf {
+    let mut text = String::from("article \"bulk\" {date: \"2024-01-01\"}\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "actor \"Bulk {i}\"\nstatement s{i} \"bulk claim {i}\"\n\"Bulk {i}\" claims s{i}\n"
+        ));
+    }
+    let path = dir.join("bulk.triples");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn an_import_whose_client_goes_away_stops_between_batches_with_nothing_written() {
+    use claimgraph::share;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let bulk = many_claims(dir.path(), 20_000);
+    let bytes = std::fs::read(&bulk).unwrap();
+    assert!(bytes.len() > 1 << 20, "{} bytes", bytes.len());
+
+    // The client goes away at the first progress report: the import stops
+    // there, not after parsing and applying the whole file.
+    let mut db = claimgraph::Database::in_memory();
+    let hangup = claimgraph::Cancel::new();
+    let reports = AtomicUsize::new(0);
+    let progress = |_: u64, _: u64| {
+        reports.fetch_add(1, Ordering::SeqCst);
+        hangup.cancel();
+    };
+    let stopped = db.import_bytes_with(
+        "bulk.triples",
+        &bytes,
+        claimgraph::Format::Triples,
+        Some(&progress),
+        &hangup,
+    );
+    assert!(
+        matches!(stopped, Err(claimgraph::Error::Cancelled(_))),
+        "{stopped:?}"
+    );
+    assert_eq!(reports.load(Ordering::SeqCst), 1, "the import went on");
+    assert_eq!(db.stats(), claimgraph::Database::in_memory().stats());
+    assert!(db.log().unwrap().is_empty());
+
+    // A forwarded import whose client is killed: the holder writes none of
+    // it and goes on serving. The holder is kept busy until the client is
+    // gone, so the import starts after its client went away.
+    let store = store_with_example(dir.path());
+    let held = share::Store::new(claimgraph::Database::open(&store).unwrap());
+    let _listener =
+        share::server::listen(held.clone(), &store, claimgraph::cli::holder_handler()).unwrap();
+    let busy = share::lock(&held);
+    let mut client = claimgraph(&store)
+        .arg("import")
+        .arg(&bulk)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    client.kill().unwrap();
+    client.wait().unwrap();
+    drop(busy);
+    let started = Instant::now();
+    let count = json_of(&answers_soon(
+        &store,
+        &[
+            "query",
+            "CREATE (:After) WITH 1 AS one MATCH (a:Actor) RETURN count(a) AS c",
+        ],
+    ));
+    let mut alone = claimgraph::Database::in_memory();
+    alone
+        .import_file(&example("bakhmut.triples"), None, None)
+        .unwrap();
+    let actors = match &common::run(&mut alone, "MATCH (a:Actor) RETURN count(a) AS c").rows[0][0] {
+        claimgraph::ResultValue::Int(n) => *n,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(count["rows"][0][0].as_i64(), Some(actors), "{count}");
+    let log = json_of(&answers_soon(&store, &["log", "--format", "json"]));
+    let log = log.as_array().unwrap();
+    assert_eq!(log.len(), 2, "{log:?}");
+    assert!(
+        log[1]["what"].as_str().unwrap().starts_with("CREATE"),
+        "{log:?}"
+    );
+    eprintln!(
+        "the holder answered {:?} after the client went away",
+        started.elapsed()
+    );
 }
 
 /// `claimgraph serve` on a free port, and its address.

@@ -189,9 +189,9 @@ fn run_held(
             Some(view) => print_stats(&view, format, ctx.terminal, out),
             None => print_stats(&share::snapshot(db), format, ctx.terminal, out),
         },
-        Some(Command::Log { format }) => history::log(&share::lock(db), format, ctx.terminal, out),
+        Some(Command::Log { format }) => history::log(&share::snapshot(db), format, ctx.terminal, out),
         Some(Command::Diff { n, m, format }) => {
-            history::diff(&share::lock(db), (n, m), format, ctx.terminal, out)
+            history::diff(&share::snapshot(db), (n, m), format, ctx.terminal, out)
         }
         Some(Command::Compact { before }) => history::compact(&mut share::lock(db), before, out),
         Some(Command::Merge {
@@ -220,7 +220,7 @@ fn run_held(
             err,
         ),
         Some(Command::Decisions { format }) => {
-            identity::decisions(&share::lock(db), format, ctx.terminal, out)
+            identity::decisions(&share::snapshot(db), format, ctx.terminal, out)
         }
         Some(Command::Timeline {
             what,
@@ -258,9 +258,11 @@ fn run_held(
                 None => export(&mut share::for_statement(db, query.as_deref())),
             }
         }
-        Some(Command::Check) => print_check(&share::lock(db), &cli.store, out),
+        Some(Command::Check) => print_check(&share::snapshot(db), &cli.store, out),
         Some(Command::Backup { dest }) => {
-            let db = share::lock(db);
+            // A snapshot: the state after the last committed transaction,
+            // written beside any write in progress.
+            let db = share::snapshot(db);
             let bytes = db.backup(&ctx.path(&dest))?;
             let stats = db.stats();
             writeln!(

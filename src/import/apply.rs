@@ -78,9 +78,11 @@ pub(crate) fn apply(
     let half = progress.total() / 2;
     // Items are applied where they lie (moving each would copy it), and each
     // chunk is freed once applied.
-    for mut chunk in items.into_chunks() {
+    'chunks: for mut chunk in items.into_chunks() {
         for item in &mut chunk {
-            progress.tick(half + item.at as u64 / 2);
+            if !progress.tick(half + item.at as u64 / 2) {
+                break 'chunks;
+            }
             let at = item.at;
             match &mut item.kind {
                 ItemKind::Article { id, props } => applier.article(at, id, std::mem::take(props)),

@@ -222,12 +222,16 @@ impl<'s> Report<'s> {
     }
 }
 
-/// Calls the progress callback now and then, not on every item.
+/// Calls the progress callback now and then, not on every item, and checks
+/// as often whether the import is to stop (its client went away).
 pub(crate) struct Progress<'p> {
     callback: Option<&'p dyn Fn(u64, u64)>,
     total: u64,
     next: u64,
     step: u64,
+    cancel: Option<&'p crate::cancel::Cancel>,
+    next_check: u64,
+    stopped: Option<crate::error::Error>,
 }
 
 impl<'p> Progress<'p> {
@@ -238,17 +242,46 @@ impl<'p> Progress<'p> {
             total,
             next: 0,
             step: (total / 200).max(1 << 16),
+            cancel: None,
+            next_check: 0,
+            stopped: None,
         }
     }
 
-    /// Reports `done` of the total when it has moved on enough since the last call.
-    pub fn tick(&mut self, done: u64) {
+    /// Checks `cancel` between batches of the work from now on.
+    pub fn stopping_on(mut self, cancel: &'p crate::cancel::Cancel) -> Self {
+        self.cancel = Some(cancel);
+        self
+    }
+
+    /// Reports `done` of the total when it has moved on enough since the
+    /// last call; `false` once the import is to stop (then the caller
+    /// stops, and [`Progress::stopped`] says why).
+    pub fn tick(&mut self, done: u64) -> bool {
         if let Some(f) = self.callback {
             if done >= self.next {
                 f(done.min(self.total), self.total);
                 self.next = done + self.step;
             }
         }
+        if self.stopped.is_some() {
+            return false;
+        }
+        if let Some(cancel) = self.cancel {
+            if done >= self.next_check {
+                self.next_check = done + CHECK_EVERY;
+                if cancel.check().is_err() {
+                    self.stopped = Some(interrupted());
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// Why the import stopped before its end, if it did.
+    pub fn stopped(&mut self) -> Option<crate::error::Error> {
+        self.stopped.take()
     }
 
     /// Reports the end.
@@ -261,4 +294,13 @@ impl<'p> Progress<'p> {
     pub fn total(&self) -> u64 {
         self.total
     }
+}
+
+/// How many bytes of progress pass between two checks of whether an import
+/// is to stop: a batch of some thousand lines.
+const CHECK_EVERY: u64 = 1 << 18;
+
+/// The error of an import stopped because its client went away.
+pub(crate) fn interrupted() -> crate::error::Error {
+    crate::error::Error::Cancelled("the import was interrupted; nothing of it was written".into())
 }

@@ -34,7 +34,9 @@ pub(crate) fn parse(
     for raw in source.split_inclusive('\n') {
         let line_start = start;
         start += raw.len();
-        progress.tick(line_start as u64 / 2);
+        if !progress.tick(line_start as u64 / 2) {
+            break;
+        }
         let mut text = raw.trim_end_matches(['\n', '\r']);
         let mut at = line_start;
         if line_start == 0 {

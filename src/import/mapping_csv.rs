@@ -85,7 +85,9 @@ pub(crate) fn parse(
             }
         };
         let start = record.position().map_or(0, |p| p.byte() as usize) + body_start;
-        progress.tick(start as u64 / 2);
+        if !progress.tick(start as u64 / 2) {
+            break;
+        }
         let cells: Vec<&str> = record
             .iter()
             .map(|c| std::str::from_utf8(c).unwrap_or_default())

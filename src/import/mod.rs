@@ -31,10 +31,12 @@ mod triples;
 
 use std::path::Path;
 
+use crate::cancel::Cancel;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::graph::Graph;
 use crate::storage::Storage;
 
+pub(crate) use item::interrupted;
 use item::{Progress, Report};
 
 pub use claimreview::REVIEW_PROP;
@@ -92,9 +94,10 @@ pub fn import_bytes(
     bytes: &[u8],
     format: Format,
     progress: Option<&dyn Fn(u64, u64)>,
+    cancel: &Cancel,
 ) -> Result<ImportSummary> {
     let source = std::str::from_utf8(bytes).map_err(|e| utf8_error(name, bytes, &e))?;
-    let mut progress = Progress::new(progress, bytes.len());
+    let mut progress = Progress::new(progress, bytes.len()).stopping_on(cancel);
     let mut report = Report::new(name, source);
     let items = match format {
         Format::Triples => parse_triples(name, source, &mut report, &mut progress),
@@ -112,16 +115,19 @@ pub fn import_table(
     bytes: &[u8],
     mapping: &Mapping,
     progress: Option<&dyn Fn(u64, u64)>,
+    cancel: &Cancel,
 ) -> Result<ImportSummary> {
     let source = std::str::from_utf8(bytes).map_err(|e| utf8_error(name, bytes, &e))?;
-    let mut progress = Progress::new(progress, bytes.len());
+    let mut progress = Progress::new(progress, bytes.len()).stopping_on(cancel);
     let mut report = Report::new(name, source);
     let items = mapping_csv::parse(mapping, name, source, &mut report, &mut progress)?;
     commit(graph, storage, items, report, progress)
 }
 
 /// Applies parsed items in one transaction and commits it when the file had
-/// no error at all; otherwise rolls back and returns every error.
+/// no error at all; otherwise rolls back and returns every error. An import
+/// told to stop (its client went away) stops between batches of parsing or
+/// applying and writes nothing.
 fn commit(
     graph: &mut Graph,
     storage: &mut dyn Storage,
@@ -129,8 +135,16 @@ fn commit(
     mut report: Report<'_>,
     mut progress: Progress<'_>,
 ) -> Result<ImportSummary> {
+    if let Some(stopped) = progress.stopped() {
+        return Err(stopped);
+    }
     let mut txn = graph.begin();
     let summary = apply::apply(items, &mut txn, &mut report, &mut progress);
+    if let Some(stopped) = progress.stopped() {
+        // Dropping the transaction takes every change back.
+        drop(txn);
+        return Err(stopped);
+    }
     if report.has_errors() {
         // Dropping the transaction takes every change back.
         drop(txn);

@@ -84,7 +84,9 @@ pub(super) fn parse_range_with<'a>(
         Paths::PestOnly => BLOCK_LINES,
     };
     while pos < end {
-        progress.tick(pos as u64 / 2);
+        if !progress.tick(pos as u64 / 2) {
+            break;
+        }
         if paths == Paths::HandWritten {
             if let Some(line) = fast::line(source, pos, end) {
                 if line.next > pos {

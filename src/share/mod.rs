@@ -24,6 +24,7 @@ pub mod server;
 
 use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockWriteGuard};
 
 use crate::db::{Committed, Database};
@@ -34,16 +35,20 @@ pub type Shared = Arc<Store>;
 /// The store of a holder: the database writers take in turn, and the last
 /// committed state that readers take a snapshot of.
 ///
-/// Readers never wait for a long write: [`snapshot`] holds the `RwLock`
-/// only to clone the committed graph's `Arc`. A long write ([`lock_long`],
-/// imports) works on a copy of the graph (made by its first change, since
-/// the committed snapshot still holds the graph) and publishes it when it
-/// ends; a short one ([`lock`]) keeps readers out for its duration instead,
-/// so that it changes the graph in place rather than copying it.
+/// Readers never wait for a write: [`snapshot`] holds the `RwLock` only to
+/// clone the committed graph's `Arc`. Once the store is served to other
+/// processes ([`Store::serve`]), every write ([`lock`], [`lock_long`])
+/// works on a copy of the graph (made by its first change, since the
+/// committed snapshot still holds the graph) and publishes it when it
+/// ends. A store no one else reads (a script run in process) has no reader
+/// to wait, so a short write there takes the committed state out instead
+/// and changes the graph in place rather than copying it.
 pub struct Store {
     writer: Mutex<Database>,
-    /// `None` only while a short write holds the write lock.
+    /// `None` only while a short write holds the write lock of a store not served.
     committed: RwLock<Option<Committed>>,
+    /// Whether other processes read this store (its socket listens).
+    served: AtomicBool,
 }
 
 impl Store {
@@ -53,7 +58,14 @@ impl Store {
         Arc::new(Store {
             writer: Mutex::new(db),
             committed,
+            served: AtomicBool::new(false),
         })
+    }
+
+    /// From now on readers never wait for a short write either: the store
+    /// is read beside its writers (its socket listens).
+    pub fn serve(&self) {
+        self.served.store(true, Ordering::SeqCst);
     }
 
     /// The database, when no one else shares it any more.
@@ -118,10 +130,14 @@ fn lock_writer(db: &Shared) -> MutexGuard<'_, Database> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Takes the store for a short write, or for a command that needs its
-/// storage: writers queue; readers wait until it is dropped (the graph is
-/// changed in place, not copied).
+/// Takes the store for a short write (a write query, a merge): writers
+/// queue; on a served store readers go on reading the last committed state
+/// (the write works on a copy of the graph), on one not served no reader
+/// can come and the graph is changed in place.
 pub fn lock(db: &Shared) -> Held<'_> {
+    if db.served.load(Ordering::SeqCst) {
+        return lock_long(db);
+    }
     let writer = lock_writer(db);
     let mut slot = write_committed(&db.committed);
     // Dropping the committed snapshot leaves the writer's graph unshared
@@ -155,7 +171,8 @@ pub fn snapshot(db: &Shared) -> Database {
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     match committed.as_ref() {
         Some(committed) => committed.open(),
-        // Only a short write empties it, and it holds the lock meanwhile.
+        // Only a short write on a store not served empties it, and it
+        // holds the lock meanwhile.
         None => {
             drop(committed);
             lock(db).snapshot()
@@ -202,21 +219,15 @@ pub fn for_statement<'a>(db: &'a Shared, text: Option<&str>) -> Access<'a> {
 }
 
 /// The view of time a command asks for (`--at-tx`, `--as-of`; `at_tx` and
-/// `as_of` over HTTP), made from the store; `None` when it asks for the
-/// store as it is. `--as-of` alone reads only the graph, so it is made from
-/// a snapshot; `--at-tx` reads the store's history.
+/// `as_of` over HTTP), made from a snapshot of the store (its graph, and
+/// its history up to the snapshot's last transaction), beside any write in
+/// progress; `None` when it asks for the store as it is.
 pub fn view(
     db: &Shared,
     as_of: Option<&str>,
     at_tx: Option<u64>,
 ) -> crate::error::Result<Option<Database>> {
-    match at_tx {
-        // A date alone is read from the committed snapshot, beside writes.
-        None => snapshot(db).view(as_of, None),
-        // A transaction is rebuilt from the store's history, which the
-        // store itself holds.
-        Some(_) => lock(db).view(as_of, at_tx),
-    }
+    snapshot(db).view(as_of, at_tx)
 }
 
 /// The name of the socket inside a store's directory.

@@ -44,6 +44,8 @@ pub fn listen(db: Shared, store: &Path, handler: Handler) -> Result<Listener> {
     let listener = bound.map_err(|e| Error::io(&path, e))?;
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
         .map_err(|e| Error::io(&path, e))?;
+    // Others read it from now on: no write may keep them waiting.
+    db.serve();
     std::thread::Builder::new()
         .name("claimgraph-share".into())
         .spawn(move || {

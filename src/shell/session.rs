@@ -139,7 +139,13 @@ impl Session {
         let text = without_final_semicolon(text);
         self.cancel.reset();
         let started = Instant::now();
-        let result = self.db().query_with(&text, &self.params, &self.cancel)?;
+        // A statement that only reads runs on the last committed state,
+        // beside a write in progress; one that writes takes the store in turn.
+        let result = crate::share::for_statement(&self.db, Some(&text)).query_with(
+            &text,
+            &self.params,
+            &self.cancel,
+        )?;
         let elapsed = started.elapsed();
         if result.stats.is_some_and(|s| !s.is_empty()) {
             self.changed = true;
@@ -167,7 +173,11 @@ impl Session {
         // the input, not a word the user did not type.
         let query = format!("{PREFIX}{expr}");
         self.cancel.reset();
-        let engine_error = match self.db().query_with(&query, &self.params, &self.cancel) {
+        let engine_error = match crate::share::for_statement(&self.db, Some(&query)).query_with(
+            &query,
+            &self.params,
+            &self.cancel,
+        ) {
             Ok(result) => {
                 let value = result.rows.first().and_then(|row| row.first());
                 return match value {

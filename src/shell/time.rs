@@ -103,7 +103,7 @@ impl Session {
 
     /// Turns views of time on or off; on an error nothing changes.
     pub fn set_time_view(&mut self, wanted: TimeView) -> Result<()> {
-        let view = wanted.apply(&crate::share::lock(self.store()))?;
+        let view = wanted.apply(&crate::share::snapshot(self.store()))?;
         match view {
             Some(view) => {
                 let before = std::mem::replace(&mut self.db, crate::share::Store::new(view));

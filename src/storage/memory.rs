@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use super::history::{Change, HistoryState, TxChanges, TxEntry};
-use super::{BatchRef, Snapshot, Storage};
+use super::{BatchRef, HistoryRead, Snapshot, Storage};
 use crate::error::Result;
 use crate::model::{Node, NodeId, RelId, Relationship};
 
@@ -116,5 +116,23 @@ impl Storage for MemoryStorage {
             .sum();
         inner.floor = inner.floor.max(before.saturating_sub(1));
         Ok(freed)
+    }
+
+    fn history_reader(&self) -> Option<Arc<dyn HistoryRead>> {
+        Some(Arc::new(self.clone()))
+    }
+}
+
+impl HistoryRead for MemoryStorage {
+    fn log(&self) -> Result<Vec<TxEntry>> {
+        Storage::log(self)
+    }
+
+    fn changes_after(&self, tx: u64) -> Result<Vec<(u64, TxChanges)>> {
+        Storage::changes_after(self, tx)
+    }
+
+    fn floor(&self) -> Result<u64> {
+        Ok(self.inner().floor)
     }
 }

@@ -111,6 +111,27 @@ pub trait Storage: Send {
     fn size_on_disk(&self) -> Option<u64> {
         None
     }
+
+    /// A reader of this store's history for other threads, which goes on
+    /// reading while this storage commits (the snapshots of a store's
+    /// holder); `None` when the backend has none to share.
+    fn history_reader(&self) -> Option<std::sync::Arc<dyn HistoryRead>> {
+        None
+    }
+}
+
+/// The history of a store read beside its writer: it sees every commit
+/// made so far, so a reader of a committed state keeps only the
+/// transactions up to that state's last (see `db::Committed`).
+pub trait HistoryRead: Send + Sync {
+    /// Every transaction's entry, oldest first.
+    fn log(&self) -> Result<Vec<TxEntry>>;
+
+    /// The change records of the transactions after `tx`, newest first.
+    fn changes_after(&self, tx: u64) -> Result<Vec<(u64, TxChanges)>>;
+
+    /// The oldest state that can be rebuilt now (a compaction raises it).
+    fn floor(&self) -> Result<u64>;
 }
 
 #[cfg(test)]

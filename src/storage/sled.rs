@@ -679,6 +679,10 @@ impl Storage for SledStorage {
         self.drop_changes_before(before)
     }
 
+    fn history_reader(&self) -> Option<std::sync::Arc<dyn super::HistoryRead>> {
+        Some(std::sync::Arc::new(self.reader()))
+    }
+
     fn describe(&self) -> String {
         self.path.display().to_string()
     }
