@@ -98,7 +98,12 @@
 //!   where a name or alias in a file is resolved to an entity (declared
 //!   names first, then by name, then by alias of the same kind):
 //!   `import/apply.rs`; the string escapes both `.triples` parsers share:
-//!   `import/escape.rs`.
+//!   `import/escape.rs`. A `.jsonl` line is read straight into borrowed items
+//!   (`import/jsonl_fast.rs`, no `serde_json::Value`), and the general reader
+//!   (`import/jsonl.rs`) takes and reports whatever that path gives up on;
+//!   a large file of either format is parsed in line-aligned parts on every
+//!   core and put back in file order (`import/parallel.rs`), so ids, error
+//!   positions and the one transaction are those of a single pass.
 //! - [`textmatch`]: text folding (case, diacritics, punctuation), word
 //!   similarity and the index of names, aliases and statement texts behind
 //!   forgiving look-ups.

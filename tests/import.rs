@@ -347,6 +347,57 @@ fn triples_and_jsonl_of_a_generated_corpus_are_the_same_graph() {
     assert_eq!(dump(&a), dump(&b));
 }
 
+#[test]
+fn an_error_near_the_end_of_a_large_jsonl_file_is_placed_and_writes_nothing() {
+    // More than 1 MiB, so that the file is parsed in parts on several threads.
+    let mut text = String::new();
+    for i in 0..10_000 {
+        text.push_str(&format!(
+            "{{\"article\": {{\"id\": \"a{i}\", \"date\": \"2023-01-02\"}}}}\n\
+             {{\"triple\": {{\"s\": {{\"kind\": \"actor\", \"name\": \"Actor {i}\"}}, \"p\": \"claims\", \"o\": {{\"kind\": \"statement\", \"text\": \"Statement {i}\"}}}}}}\n"
+        ));
+    }
+    assert!(text.len() > 1 << 20);
+    let bad = "{\"triple\": {\"s\": {\"kind\": \"actor\", \"name\": \"X\"}, \"p\": \"Claims\", \"o\": \"Actor 1\"}}";
+    text.push_str(bad);
+    text.push('\n');
+    let cut = "{\"article\": {\"id\": \"z\"";
+    text.push_str("{\"article\": {\"id\": \"late\"}}\n");
+    text.push_str(cut);
+    text.push('\n');
+    let lines = text.lines().count();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s");
+    let mut db = Database::open(&path).unwrap();
+    import(&mut db, "bakhmut.jsonl");
+    let d = import_fails(&mut db, "big.jsonl", text.as_bytes(), Format::Jsonl);
+    let column = bad.find("\"p\"").unwrap() + 1;
+    assert_eq!(
+        positions(&d),
+        // serde_json places the end of the input at the line's last character.
+        [
+            format!("{}:{column}", lines - 2),
+            format!("{lines}:{}", cut.len())
+        ]
+    );
+    assert!(
+        d.items[0].message.contains("\"p\" must be a predicate"),
+        "{d}"
+    );
+    assert!(d.items[1].message.contains("not valid JSON"), "{d}");
+    let shown = d.to_string();
+    assert!(
+        shown.contains(&format!(" --> big.jsonl:{}:{column}", lines - 2)),
+        "{shown}"
+    );
+    // Nothing reached the disk either.
+    let before = db.stats();
+    drop(db);
+    let db = Database::open(&path).unwrap();
+    assert_eq!(db.stats(), before);
+    assert_eq!(db.stats().articles, with_bakhmut().stats().articles);
+}
+
 fn with_bakhmut() -> Database {
     let mut db = Database::in_memory();
     import(&mut db, "bakhmut.triples");

@@ -18,22 +18,38 @@ use serde_json::{Map, Value as Json};
 use super::item::{
     Endpoint, EndpointKind, Item, ItemKind, Items, Progress, Prop, Props, Report, Triple,
 };
+use super::jsonl_fast;
 use super::suggest;
 use crate::model::Kind;
 use crate::value::Value;
 
 /// Parses a whole file into items, reporting every broken line. Parsing is the
 /// first half of the progress reported.
-pub(crate) fn parse(
-    source: &str,
+#[cfg(test)]
+pub(crate) fn parse<'a>(
+    source: &'a str,
     report: &mut Report<'_>,
     progress: &mut Progress<'_>,
-) -> Items<'static> {
+) -> Items<'a> {
+    parse_range(source, 0, source.len(), report, progress)
+}
+
+/// Parses the lines in `source[start..end]`, which must start at a line's
+/// start and end at a line's end or the end of the file. Offsets in the items
+/// and errors are offsets in the whole `source`. Each line is tried by the
+/// fast path (`jsonl_fast`) first; what it gives up on is read here.
+pub(crate) fn parse_range<'a>(
+    source: &'a str,
+    start: usize,
+    end: usize,
+    report: &mut Report<'_>,
+    progress: &mut Progress<'_>,
+) -> Items<'a> {
     let mut items = Items::new();
-    let mut start = 0;
-    for raw in source.split_inclusive('\n') {
-        let line_start = start;
-        start += raw.len();
+    let mut next = start;
+    for raw in source[start..end].split_inclusive('\n') {
+        let line_start = next;
+        next += raw.len();
         if !progress.tick(line_start as u64 / 2) {
             break;
         }
@@ -48,27 +64,58 @@ pub(crate) fn parse(
         if text.trim().is_empty() {
             continue;
         }
-        let json: Json = match serde_json::from_str(text) {
-            Ok(json) => json,
-            Err(e) => {
-                // serde_json counts columns in bytes from 1; its message ends with the position.
-                let message = e.to_string();
-                let message = message
-                    .rsplit_once(" at line ")
-                    .map_or(message.as_str(), |(m, _)| m);
-                report.error(
-                    at + e.column().saturating_sub(1),
-                    format!("this line is not valid JSON: {message}"),
-                );
-                continue;
-            }
-        };
-        let mut line = Line { text, at, report };
-        if let Some(item) = line.item(json) {
+        if let Some(item) = jsonl_fast::item(text, at) {
+            items.push(item);
+            continue;
+        }
+        if let Some(item) = read_line(text, at, report) {
             items.push(item);
         }
     }
     items
+}
+
+/// The general reader: one line (`text`, at byte offset `at` of the file)
+/// through a `serde_json::Value`, reporting whatever is wrong with it.
+fn read_line(text: &str, at: usize, report: &mut Report<'_>) -> Option<Item<'static>> {
+    let json: Json = match serde_json::from_str(text) {
+        Ok(json) => json,
+        Err(e) => {
+            // serde_json counts columns in bytes from 1; its message ends with the position.
+            let message = e.to_string();
+            let message = message
+                .rsplit_once(" at line ")
+                .map_or(message.as_str(), |(m, _)| m);
+            report.error(
+                at + e.column().saturating_sub(1),
+                format!("this line is not valid JSON: {message}"),
+            );
+            return None;
+        }
+    };
+    Line { text, at, report }.item(json)
+}
+
+/// The offset of `"key":` in a line (`text`, at byte offset `at` of the
+/// file), or the line's start: where an error about the key points. The
+/// first `"key"` followed by a colon counts, wherever it is in the line.
+pub(crate) fn key_at(text: &str, at: usize, key: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = text[from..].find('"') {
+        let q = from + i;
+        let after = q + 1 + key.len();
+        let quoted = text[q + 1..].starts_with(key) && bytes.get(after) == Some(&b'"');
+        if !quoted {
+            from = q + 1;
+            continue;
+        }
+        if text[after + 1..].trim_start().starts_with(':') {
+            return at + q;
+        }
+        from = after + 1;
+    }
+    at
 }
 
 /// One line being converted, for positioning its errors.
@@ -81,16 +128,7 @@ struct Line<'l, 'r, 's> {
 impl Line<'_, '_, '_> {
     /// The offset of `"key":` in the line, or the line's start: where an error about it points.
     fn key_at(&self, key: &str) -> usize {
-        let quoted = format!("\"{key}\"");
-        let mut from = 0;
-        while let Some(i) = self.text[from..].find(&quoted) {
-            let after = from + i + quoted.len();
-            if self.text[after..].trim_start().starts_with(':') {
-                return self.at + from + i;
-            }
-            from = after;
-        }
-        self.at
+        key_at(self.text, self.at, key)
     }
 
     fn error(&mut self, at: usize, message: impl Into<String>) {
@@ -374,7 +412,7 @@ impl Line<'_, '_, '_> {
 }
 
 /// Whether `p` is a predicate: `[a-z][a-z0-9_]*`.
-fn is_predicate(p: &str) -> bool {
+pub(crate) fn is_predicate(p: &str) -> bool {
     let mut chars = p.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
@@ -412,5 +450,125 @@ mod tests {
             "{diags:?}"
         );
         assert!(diags[3].starts_with("6:43: the integer"), "{diags:?}");
+    }
+
+    /// `key_at` as it was first written, with a search for the quoted key.
+    fn key_at_by_search(text: &str, at: usize, key: &str) -> usize {
+        let quoted = format!("\"{key}\"");
+        let mut from = 0;
+        while let Some(i) = text[from..].find(&quoted) {
+            let after = from + i + quoted.len();
+            if text[after..].trim_start().starts_with(':') {
+                return at + from + i;
+            }
+            from = after;
+        }
+        at
+    }
+
+    #[test]
+    fn key_at_finds_the_first_key_with_a_colon() {
+        let text = r#"{"a": "\"s\" x", "s" , "s"  : 1, "s": 2, "é": {"k\"": 3}, "": 4}"#;
+        for key in ["s", "a", "é", "k\\", "k\"", "", "x", "\"", "s\" ", "1"] {
+            assert_eq!(
+                key_at(text, 7, key),
+                key_at_by_search(text, 7, key),
+                "{key:?}"
+            );
+        }
+    }
+
+    /// Lines the fast path takes, and lines it must give up on; for each,
+    /// the fast path's item is the general reader's, and it gives up on every
+    /// line the general reader reports.
+    const LINES: &[&str] = &[
+        r#"{"article": {"id": "article-0000000", "date": "2023-01-02", "source": "Outlet 00"}}"#,
+        r#"{"article": {"date": "2023-01-02", "id": "a\u00e9", "source": "O", "n": 3, "f": 1.5, "l": [1, "x", null, true]}}"#,
+        r#"{"article": {"id": "a", "date": "2023-01-02", "date": "2023-01-03"}}"#,
+        r#"{"article": {"id": 3}}"#,
+        r#"{"article": {"id": "a", "m": {"x": 1}}}"#,
+        r#"{"article": {"id": "a", "l": [[1]]}}"#,
+        r#"{"article": {"id": "a", "n": 18446744073709551615}}"#,
+        r#"{"article": {"id": "a", "n": 18446744073709551616, "m": -9223372036854775808, "z": -0, "e": 1e3}}"#,
+        r#"{"article": {"id": "a"}, "article": {"id": "b"}}"#,
+        r#"{"article": {"id": "a"}, "entity": {"id": "b"}}"#,
+        r#"{"article": [1]}"#,
+        r#"{}"#,
+        r#"[1, 2]"#,
+        r#"{"article": {"id": "a"}} x"#,
+        r#"{"article": {"id": "a""#,
+        r#"{"entity": {"kind": "organisation", "name": "Wagner", "aliases": ["Wagner Group", "PMC"]}}"#,
+        r#"{"entity": {"name": "Wagner", "x": 1, "kind": "org", "y": 2}}"#,
+        r#"{"entity": {"kind": "statement", "name": "Wagner"}}"#,
+        r#"{"entity": {"kind": "actor"}}"#,
+        r#"{"statement": {"label": "s1", "text": "Bakhmut is \"Russian\"", "date": "2023-04-02"}}"#,
+        r#"{"statement": {"text": "t", "w": 2, "label": "s1", "v": 1}}"#,
+        r#"{"statement": {"text": "t", "label": 1}}"#,
+        r#"{"triple": {"s": "Wagner", "p": "claims", "o": {"label": "s1"}, "props": {"date": "2023-04-02", "w": [0.5]}}}"#,
+        r#"{"triple": {"o": {"kind": "statement", "text": "t"}, "props": {}, "p": "about", "s": {"kind": "place", "name": "Kyiv"}}}"#,
+        r#"{"triple": {"s": {"name": "A", "kind": "actor"}, "p": "member_of2", "o": "B"}}"#,
+        r#"{"triple": {"s": "A", "p": "Claims", "o": "B"}}"#,
+        r#"{"triple": {"s": "A", "p": "claims", "o": 3}}"#,
+        r#"{"triple": {"s": "A", "p": "claims"}}"#,
+        r#"{"triple": {"s": "A", "p": "claims", "o": "B", "q": 1}}"#,
+        r#"{"triple": {"s": "A", "p": "claims", "o": "B", "props": 1}}"#,
+        r#"{"triple": {"s": "A", "p": "claims", "o": "B", "props": {"m": {"x": 1}}}}"#,
+        r#"{"triple": {"s": {"kind": "statement", "name": "A"}, "p": "claims", "o": "B"}}"#,
+        r#"{"triple": {"s": {"kind": "actor", "name": "A", "x": 1}, "p": "claims", "o": "B"}}"#,
+        r#"{"triple": {"s": {"label": "A", "text": "t"}, "p": "claims", "o": "B"}}"#,
+        r#"{"triple": {"s": {"kind": "actor", "name": 1}, "p": "claims", "o": "B"}}"#,
+        r#"{"tripel": {"s": "A", "p": "claims", "o": "B"}}"#,
+        r#"{"triple": {"s": "A\u0000", "p": "claims", "o": "B", "props": {"k\"ey": "v", "da\u0074e": "2023-01-01"}}}"#,
+        r#"  {"article": {"id": "a", "source": "s"}}  "#,
+    ];
+
+    #[test]
+    fn the_fast_path_makes_the_items_of_the_general_reader() {
+        let mut taken = 0;
+        for (n, text) in LINES.iter().enumerate() {
+            let at = 1000 * n;
+            let src = " ".repeat(at) + text;
+            let mut report = Report::new("t.jsonl", &src);
+            let general = read_line(text, at, &mut report);
+            let reported = report.has_errors();
+            match jsonl_fast::item(text, at) {
+                Some(fast) => {
+                    assert!(!reported, "the fast path took a bad line: {text}");
+                    assert_eq!(Some(fast), general, "{text}");
+                    taken += 1;
+                }
+                None => assert!(reported || general.is_some(), "neither path read {text}"),
+            }
+        }
+        assert!(taken >= 12, "the fast path took only {taken} lines");
+    }
+
+    #[test]
+    fn a_large_file_parses_the_same_on_several_threads() {
+        let mut src = String::from("\u{feff}");
+        for i in 0..20_000 {
+            src.push_str(LINES[i % LINES.len()]);
+            src.push_str(if i % 7 == 0 { "\r\n" } else { "\n" });
+        }
+        assert!(src.len() > 1 << 20);
+        let mut one = Report::new("t.jsonl", &src);
+        let items: Vec<_> = parse(&src, &mut one, &mut Progress::new(None, src.len()))
+            .into_iter()
+            .collect();
+        let mut many = Report::new("t.jsonl", &src);
+        let parallel: Vec<_> = super::super::parse_jsonl(
+            "t.jsonl",
+            &src,
+            &mut many,
+            &mut Progress::new(None, src.len()),
+        )
+        .into_iter()
+        .collect();
+        assert_eq!(items.len(), parallel.len());
+        assert!(items == parallel);
+        let (one, many) = (one.finish(), many.finish());
+        assert_eq!(one.omitted, many.omitted);
+        assert_eq!(one.items, many.items);
+        assert!(one.omitted > 0);
     }
 }

@@ -7,8 +7,10 @@
 //! 2. the format's parser (`triples` or `jsonl`) turns them into a list of
 //!    items with byte offsets, reporting every syntax error and going on at the
 //!    next item (`.triples` lines go through a hand-written parser, `fast`,
-//!    and pest takes what it gives up on; a large file is parsed on several
-//!    threads);
+//!    and pest takes what it gives up on; `.jsonl` lines are read straight
+//!    into borrowed items by `jsonl_fast`, and the general reader takes what
+//!    it gives up on; a large file of either is parsed on several threads,
+//!    `parallel`, and the parts put back in file order);
 //! 3. `apply` applies the items to the graph in one transaction, reporting
 //!    every semantic error (unknown names, stance rules, bad dates) with its position;
 //! 4. only a file free of errors is committed, as one batch; otherwise the
@@ -23,9 +25,11 @@ mod escape;
 mod fast;
 mod item;
 mod jsonl;
+mod jsonl_fast;
 mod jsonpath;
 mod mapping;
 mod mapping_csv;
+mod parallel;
 pub(crate) mod suggest;
 mod triples;
 
@@ -101,7 +105,7 @@ pub fn import_bytes(
     let mut report = Report::new(name, source);
     let items = match format {
         Format::Triples => parse_triples(name, source, &mut report, &mut progress),
-        Format::Jsonl => jsonl::parse(source, &mut report, &mut progress),
+        Format::Jsonl => parse_jsonl(name, source, &mut report, &mut progress),
         Format::ClaimReview => claimreview::parse(source, &mut report),
     };
     commit(graph, storage, items, report, progress)
@@ -156,70 +160,35 @@ fn commit(
 }
 
 /// Parses a `.triples` file, a large one on several threads: the file is cut at
-/// `article` lines (an article section never spans two parts), each part is
-/// parsed on its own, and the items and errors are put back in file order.
+/// `article` lines (an article section never spans two parts).
 fn parse_triples<'a>(
     name: &str,
     source: &'a str,
     report: &mut Report<'_>,
     progress: &mut Progress<'_>,
 ) -> item::Items<'a> {
-    const PARALLEL_FROM: usize = 1 << 20;
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    if source.len() < PARALLEL_FROM || threads < 2 {
-        return triples::parse(source, report, progress);
-    }
-    let mut cuts = vec![if source.starts_with('\u{feff}') { 3 } else { 0 }];
-    for k in 1..threads {
-        let mut target = source.len() / threads * k;
-        while !source.is_char_boundary(target) {
-            target += 1;
-        }
-        let Some(found) = source[target..].find("\narticle ") else {
-            break;
-        };
-        let cut = target + found + 1;
-        if cut > *cuts.last().unwrap_or(&0) {
-            cuts.push(cut);
-        }
-    }
-    cuts.push(source.len());
-    let parts: Vec<(item::Items<'a>, Diagnostics)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = cuts
-            .windows(2)
-            .skip(1)
-            .map(|w| {
-                let (start, end) = (w[0], w[1]);
-                scope.spawn(move || {
-                    let mut report = Report::new(name, source);
-                    let mut quiet = Progress::new(None, 0);
-                    let items = triples::parse_range(source, start, end, &mut report, &mut quiet);
-                    (items, report.diagnostics)
-                })
-            })
-            .collect();
-        let first = triples::parse_range(source, cuts[0], cuts[1], report, progress);
-        let mut parts = vec![(first, Diagnostics::default())];
-        for h in handles {
-            // A parsing thread only panics on a bug; report it as one rather than lose items.
-            match h.join() {
-                Ok(part) => parts.push(part),
-                Err(_) => report.error(0, "internal error: a parsing thread failed"),
-            }
-        }
-        parts
-    });
-    let mut items = item::Items::new();
-    for (part, diagnostics) in parts {
-        items.append(part);
-        report.diagnostics.omitted += diagnostics.omitted;
-        for d in diagnostics.items {
-            report.diagnostics.push(d);
-        }
-    }
-    items
+    // A byte-order mark at the start is not content.
+    let start = if source.starts_with('\u{feff}') { 3 } else { 0 };
+    parallel::parse(
+        name,
+        source,
+        start,
+        "\narticle ",
+        report,
+        progress,
+        triples::parse_range,
+    )
+}
+
+/// Parses a `.jsonl` file, a large one on several threads: the file is cut at
+/// line breaks.
+fn parse_jsonl<'a>(
+    name: &str,
+    source: &'a str,
+    report: &mut Report<'_>,
+    progress: &mut Progress<'_>,
+) -> item::Items<'a> {
+    parallel::parse(name, source, 0, "\n", report, progress, jsonl::parse_range)
 }
 
 /// The error for bytes that are not UTF-8, at the first bad byte.

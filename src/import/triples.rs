@@ -32,6 +32,7 @@ type Pair<'a> = pest::iterators::Pair<'a, Rule>;
 
 /// Parses a whole file into items, reporting every syntax error. Parsing is the
 /// first half of the progress reported.
+#[cfg(test)]
 pub(crate) fn parse<'a>(
     source: &'a str,
     report: &mut Report<'_>,
