@@ -120,7 +120,10 @@ impl From<claimgraph::Error> for Failure {
 ///
 /// `Database(path)` opens (or creates) the store in directory `path`;
 /// `Database(":memory:")` keeps everything in memory. Use it as a context
-/// manager, or call `close()`.
+/// manager, or call `close()`. A store that a claimgraph shell or `serve`
+/// holds is worked on through that process's socket, with the same API and
+/// results (`held` is then true); once that process has gone, the next call
+/// opens the store here.
 #[pyclass(module = "claimgraph", frozen)]
 pub struct Database {
     shared: Arc<Shared>,

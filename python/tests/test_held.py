@@ -1,7 +1,6 @@
 """A store another claimgraph process holds (`serve`): a Database works on it through the holder's socket."""
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import pytest
 import claimgraph
 from conftest import EXAMPLES
 from test_api import _cli
+from test_errors import LONG_WRITE, _interrupt
 
 
 def _serve(store):
@@ -190,24 +190,12 @@ def test_keyboard_interrupt_stops_a_query_in_the_holder(tmp_path):
     try:
         with claimgraph.Database(store) as db:
             assert db.held
-            long_write = (
-                "MATCH (t:T) SET t.touched = true WITH count(*) AS touched "
-                "MATCH (a:T), (b:T), (c:T) WHERE a.x + b.x + c.x >= 0 WITH count(*) AS n CREATE (:Done {n: n})"
-            )
-            timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
-            start = time.monotonic()
-            timer.start()
-            try:
-                with pytest.raises(KeyboardInterrupt):
-                    db.query(long_write)
-            finally:
-                timer.cancel()
-            assert time.monotonic() - start < 5
+            assert _interrupt(db, LONG_WRITE) < 5
             # The holder stopped it and wrote nothing; it serves the next query.
             assert db.query("MATCH (t:T) WHERE t.touched RETURN count(t)").rows() == [(0,)]
             assert db.query("MATCH (d:Done) RETURN count(d)").rows() == [(0,)]
             with pytest.raises(claimgraph.QueryCancelled) as e:
-                db.query(long_write, timeout=0.2)
+                db.query(LONG_WRITE, timeout=0.2)
             assert e.value.kind == "cancelled"
         assert _cli_query(store, "MATCH (t:T) WHERE t.touched RETURN count(t)") == [[0]]
     finally:
