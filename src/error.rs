@@ -281,7 +281,7 @@ macro_rules! errquery {
 }
 
 /// One problem in a piece of input, at a position.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     /// The file name, or `None` for a query typed by the user.
     pub file: Option<String>,
@@ -398,7 +398,7 @@ fn clip_line(line: &str, column: usize) -> (String, usize) {
 }
 
 /// Every problem found in one piece of input (a file, a query), in order.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostics {
     pub items: Vec<Diagnostic>,
     /// How many more problems were found past the cap and not kept.

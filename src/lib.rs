@@ -192,7 +192,12 @@
 //!   goes away at the very end is refused at commit
 //!   ([`Database::import_bytes_with`]). Frames are versioned postcard ([`share::proto`], fuzzed in
 //!   `fuzz/fuzz_targets/share_frame.rs`). The holder of a lock that does not
-//!   share is named from `/proc/locks` ([`storage::holder`]).
+//!   share is named from `/proc/locks` ([`storage::holder`]). A library
+//!   client (the Python module) sends typed calls instead of a command line
+//!   ([`share::calls`]): parameters, results (nodes, relationships, paths,
+//!   temporal values) and errors (kind, message, position) cross the socket
+//!   in their own types, so a held store answers as one opened in process;
+//!   each call takes the store as the command it stands for does.
 //! - [`shell`]: the session (store, parameters, display settings and the
 //!   `:commands`) that both [`cli`] (`run` scripts) and [`repl`] (the line
 //!   editor) sit on, and the report line of an import. `shell/source.rs`

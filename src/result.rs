@@ -7,7 +7,7 @@ use crate::model::{Node, Relationship};
 
 /// A value in a query result: a property value, or a node, relationship or path
 /// with all its data.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ResultValue {
     Null,
     Bool(bool),
@@ -28,7 +28,7 @@ pub enum ResultValue {
 }
 
 /// What a write query changed, as in `cli.md`'s `"stats"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct WriteStats {
     pub nodes_created: u64,
     pub nodes_deleted: u64,

@@ -5,7 +5,8 @@
 
 #![no_main]
 
-use claimgraph::share::proto::{self, Request, Response};
+use claimgraph::share::calls::Answer;
+use claimgraph::share::proto::{self, Message, Request, Response};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -15,6 +16,9 @@ fuzz_target!(|data: &[u8]| {
         let back: Request = proto::read_frame(&mut again.as_slice()).expect("and decodes again");
         assert_eq!(back, request);
     }
+    // What the holder reads (a command line or a typed call) and a call's answer.
+    let _ = proto::read_frame::<Message>(&mut &data[..]);
+    let _ = proto::decode::<Answer>(data);
     if let Ok(response) = proto::decode::<Response>(data) {
         let mut again = Vec::new();
         proto::write_frame(&mut again, &response).expect("a decoded response encodes");

@@ -103,6 +103,10 @@ class Database:
     def read_only(self) -> bool: ...
     @property
     def closed(self) -> bool: ...
+    @property
+    def held(self) -> bool:
+        """Whether another claimgraph process holds the store and this database works through its socket."""
+        ...
     def query(
         self,
         text: str,

@@ -7,6 +7,10 @@
 //! database (and one mutex around the engine) lets several threads share it;
 //! their calls run one at a time. Reusing one thread rather than starting one
 //! per call keeps a trivial query's overhead from Python small.
+//!
+//! A store another claimgraph process holds is worked on through its holder
+//! ([`crate::held`]): the same calls, the same worker thread and the same
+//! Ctrl-C, with each operation sent as a typed call instead of run here.
 
 use std::collections::HashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -16,21 +20,23 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use claimgraph::export::{self, ExportFormat};
-use claimgraph::{Cancel, Format, Params};
+use claimgraph::share::calls::{self, Call};
+use claimgraph::{Cancel, Format, Params, Value};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
-use crate::convert::{counts, from_py};
+use crate::convert::{from_py, value_to_py};
 use crate::errors::{self, to_pyerr, StoreError, StoreInUse};
+use crate::held::{self, Backend};
 use crate::result::QueryResultPy;
 
 type Engine = claimgraph::Database;
-type Slot = Arc<Mutex<Option<Engine>>>;
+type Slot = Arc<Mutex<Option<Backend>>>;
 /// One piece of engine work, run on the worker thread.
 type Job = Box<dyn FnOnce(&Slot) + Send>;
 
-/// The engine behind a `Database`, `None` once closed.
+/// The engine (or the holder) behind a `Database`, `None` once closed.
 pub struct Shared {
     engine: Slot,
     /// Feeds the worker thread; the worker ends when this is dropped.
@@ -42,13 +48,13 @@ pub struct Shared {
 
 /// The engine, whatever a panicking thread left behind: every change goes
 /// through a transaction, so a panic mid-query has left nothing half done.
-fn lock_slot(slot: &Slot) -> MutexGuard<'_, Option<Engine>> {
+fn lock_slot(slot: &Slot) -> MutexGuard<'_, Option<Backend>> {
     slot.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Shared {
     /// Starts the worker thread of `engine`.
-    fn start(engine: Engine, read_only: bool, path: Option<PathBuf>) -> PyResult<Self> {
+    fn start(engine: Backend, read_only: bool, path: Option<PathBuf>) -> PyResult<Self> {
         let slot: Slot = Arc::new(Mutex::new(Some(engine)));
         let (jobs, inbox) = mpsc::channel::<Job>();
         let worker_slot = slot.clone();
@@ -70,7 +76,7 @@ impl Shared {
         })
     }
 
-    pub fn lock(&self) -> MutexGuard<'_, Option<Engine>> {
+    pub fn lock(&self) -> MutexGuard<'_, Option<Backend>> {
         lock_slot(&self.engine)
     }
 }
@@ -95,35 +101,11 @@ fn open_paths() -> MutexGuard<'static, HashSet<PathBuf>> {
         .unwrap_or_else(|e| e.into_inner())
 }
 
-/// The refusal of a store that a claimgraph shell or `serve` holds and shares
-/// through its socket: the CLI's commands run through that holder, and a
-/// `Database` cannot (its values would be the CLI's JSON), so the message
-/// says what to do instead. `None` for any other error.
-fn held_elsewhere(
-    py: Python<'_>,
-    store: &std::path::Path,
-    err: &claimgraph::Error,
-) -> Option<PyErr> {
-    if !matches!(err, claimgraph::Error::StoreLocked { .. }) {
-        return None;
-    }
-    let socket = claimgraph::share::socket_path(store);
-    std::os::unix::net::UnixStream::connect(&socket).ok()?;
-    Some(errors::plain(
-        py,
-        StoreInUse::new_err(format!(
-            "the store {} is held by another claimgraph process (a shell or `serve`) that shares it with claimgraph commands through its socket {}; a Database opens a store itself: close that process and try again, run the query as `claimgraph --store {} query ...`, or send it to `serve`'s HTTP API",
-            store.display(),
-            socket.display(),
-            store.display()
-        )),
-        "store_in_use",
-    ))
-}
-
 /// Why engine work did not give a value.
 enum Failure {
     Engine(claimgraph::Error),
+    /// An operation that cannot go through the holder of a held store.
+    NotHere(&'static str),
     Closed,
     Panicked,
 }
@@ -138,7 +120,10 @@ impl From<claimgraph::Error> for Failure {
 ///
 /// `Database(path)` opens (or creates) the store in directory `path`;
 /// `Database(":memory:")` keeps everything in memory. Use it as a context
-/// manager, or call `close()`.
+/// manager, or call `close()`. A store that a claimgraph shell or `serve`
+/// holds is worked on through that process's socket, with the same API and
+/// results (`held` is then true); once that process has gone, the next call
+/// opens the store here.
 #[pyclass(module = "claimgraph", frozen)]
 pub struct Database {
     shared: Arc<Shared>,
@@ -152,7 +137,7 @@ impl Database {
         &self,
         py: Python<'_>,
         cancel: &Cancel,
-        work: impl FnOnce(&mut Engine, &Cancel) -> Result<T, Failure> + Send + 'static,
+        work: impl FnOnce(&mut Backend, &Cancel) -> Result<T, Failure> + Send + 'static,
     ) -> PyResult<T> {
         let (done_tx, mut done_rx) = mpsc::sync_channel::<Result<T, Failure>>(1);
         let worker_cancel = cancel.clone();
@@ -196,6 +181,13 @@ impl Database {
         match outcome {
             Ok(v) => Ok(v),
             Err(Failure::Engine(e)) => Err(to_pyerr(py, &e)),
+            Err(Failure::NotHere(what)) => Err(errors::plain(
+                py,
+                StoreInUse::new_err(format!(
+                    "{what} needs the store opened in this process, and another claimgraph process holds it (see Database.held): run it once that process has closed the store"
+                )),
+                "store_in_use",
+            )),
             Err(Failure::Closed) => Err(errors::plain(
                 py,
                 StoreError::new_err("the database is closed"),
@@ -248,6 +240,24 @@ fn params_from(params: Option<&Bound<'_, PyAny>>) -> PyResult<Params> {
     Ok(out)
 }
 
+/// Parameters as a call carries them.
+fn wire_params(params: &Params) -> Vec<(String, Value)> {
+    params.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
+/// The engine of a store open here: after [`Backend::through_holder`] has
+/// answered `None`, the store is open in process.
+fn local(backend: &mut Backend) -> Result<&mut Engine, Failure> {
+    backend.local().ok_or(Failure::Panicked)
+}
+
+/// A record of counts (a map value) as a dict.
+fn counts_dict<'py>(py: Python<'py>, counts: &Value) -> PyResult<Bound<'py, PyDict>> {
+    Ok(value_to_py(py, counts)?
+        .into_bound(py)
+        .cast_into::<PyDict>()?)
+}
+
 fn cancel_for(timeout: Option<f64>) -> PyResult<Cancel> {
     match timeout {
         None => Ok(Cancel::new()),
@@ -277,8 +287,9 @@ impl Database {
     #[pyo3(signature = (path, read_only=false))]
     fn new(py: Python<'_>, path: PathBuf, read_only: bool) -> PyResult<Self> {
         if path.as_os_str() == ":memory:" {
+            let engine = Backend::Local(Engine::in_memory());
             return Ok(Database {
-                shared: Arc::new(Shared::start(Engine::in_memory(), read_only, None)?),
+                shared: Arc::new(Shared::start(engine, read_only, None)?),
             });
         }
         let key = std::fs::canonicalize(&path)
@@ -293,7 +304,7 @@ impl Database {
                 "store_in_use",
             ));
         }
-        match py.detach(|| Engine::open(&path)) {
+        match py.detach(|| Backend::open(&path)) {
             Ok(engine) => match Shared::start(engine, read_only, Some(key.clone())) {
                 Ok(shared) => Ok(Database {
                     shared: Arc::new(shared),
@@ -305,7 +316,7 @@ impl Database {
             },
             Err(e) => {
                 open_paths().remove(&key);
-                Err(held_elsewhere(py, &path, &e).unwrap_or_else(|| to_pyerr(py, &e)))
+                Err(to_pyerr(py, &e))
             }
         }
     }
@@ -322,6 +333,13 @@ impl Database {
     #[getter]
     fn read_only(&self) -> bool {
         self.shared.read_only
+    }
+
+    /// Whether another claimgraph process (a shell, `serve`) holds the store,
+    /// so that this database works on it through that process's socket.
+    #[getter]
+    fn held(&self) -> bool {
+        self.shared.lock().as_ref().is_some_and(Backend::is_held)
     }
 
     /// Runs one openCypher query. `params` maps names (without `$`) to values;
@@ -351,13 +369,28 @@ impl Database {
             }
         }
         let text = text.to_string();
-        let result = self.run(py, &cancel, move |engine, cancel| {
-            match engine.view(as_of.as_deref(), at_tx)? {
-                Some(mut view) => Ok(view.query_with(&text, &params, cancel)?),
-                None => Ok(engine.query_with(&text, &params, cancel)?),
+        let timeout_ms = timeout.map(|t| (t * 1000.0).ceil() as u64);
+        let (result, endpoints) = self.run(py, &cancel, move |backend, cancel| {
+            let call = || {
+                Ok(Call::Query {
+                    text: text.clone(),
+                    params: wire_params(&params),
+                    as_of: as_of.clone(),
+                    at_tx,
+                    timeout_ms,
+                })
+            };
+            if let Some(answer) = backend.through_holder(call, cancel)? {
+                return Ok(answer.into_result()?);
             }
+            let engine = local(backend)?;
+            let result = match engine.view(as_of.as_deref(), at_tx)? {
+                Some(mut view) => view.query_with(&text, &params, cancel)?,
+                None => engine.query_with(&text, &params, cancel)?,
+            };
+            Ok((result, Vec::new()))
         })?;
-        Ok(QueryResultPy::new(result, self.shared.clone()))
+        Ok(QueryResultPy::new(result, endpoints, self.shared.clone()))
     }
 
     /// Imports one `.triples` or `.jsonl` file (its format from its extension
@@ -371,10 +404,16 @@ impl Database {
     ) -> PyResult<Bound<'py, PyDict>> {
         self.refuse_if_read_only(py, "an import")?;
         let format = parse_format(format)?;
-        let summary = self.run(py, &Cancel::new(), move |engine, _| {
-            Ok(engine.import_file(&path, format, None)?)
+        let summary = self.run(py, &Cancel::new(), move |backend, cancel| {
+            if let Some(answer) =
+                backend.through_holder(|| held::import_file_call(&path, format), cancel)?
+            {
+                return Ok(answer.into_counts()?);
+            }
+            let summary = local(backend)?.import_file(&path, format, None)?;
+            Ok(calls::counts_value(&summary)?)
         })?;
-        counts(py, &summary)
+        counts_dict(py, &summary)
     }
 
     /// Imports JSON Lines records given as dicts (`{"article": {...}}`,
@@ -400,10 +439,22 @@ impl Database {
             text.push_str(&value.to_json().to_string());
             text.push('\n');
         }
-        let summary = self.run(py, &Cancel::new(), move |engine, _| {
-            Ok(engine.import_bytes("records", text.as_bytes(), Format::Jsonl, None)?)
+        let summary = self.run(py, &Cancel::new(), move |backend, cancel| {
+            let call = || {
+                Ok(Call::Import {
+                    name: "records".into(),
+                    bytes: text.as_bytes().to_vec(),
+                    format: Format::Jsonl,
+                })
+            };
+            if let Some(answer) = backend.through_holder(call, cancel)? {
+                return Ok(answer.into_counts()?);
+            }
+            let engine = local(backend)?;
+            let summary = engine.import_bytes("records", text.as_bytes(), Format::Jsonl, None)?;
+            Ok(calls::counts_value(&summary)?)
         })?;
-        counts(py, &summary)
+        counts_dict(py, &summary)
     }
 
     /// Exports the whole graph, or the subgraph of `query`'s rows, in `format`
@@ -420,6 +471,7 @@ impl Database {
         query: Option<String>,
         params: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Option<String>> {
+        let name = format.to_string();
         let format: ExportFormat = format.parse().map_err(PyValueError::new_err)?;
         let params = params_from(params)?;
         if format.writes_directory() && path.is_none() {
@@ -427,36 +479,40 @@ impl Database {
                 "the {format} export writes a directory of files: give path=DIR"
             )));
         }
-        self.run(py, &Cancel::new(), move |engine, cancel| {
-            let subgraph = export::select(engine, query.as_deref(), &params, cancel)?;
-            cancel.check()?;
-            match path {
-                Some(dir) if format == ExportFormat::Parquet => {
-                    Ok(Some(export::parquet::write_dir(&subgraph, &dir)?))
-                }
-                Some(dir) if format.writes_directory() => {
-                    Ok(Some(export::neo4j_csv::write_dir(&subgraph, &dir)?))
-                }
-                Some(file) => {
-                    export::write_file_atomically(&file, |out| {
-                        export::write(&subgraph, format, out)
-                    })?;
-                    Ok(None)
-                }
-                None => {
-                    let mut out = Vec::new();
-                    export::write(&subgraph, format, &mut out)?;
-                    Ok(Some(String::from_utf8_lossy(&out).into_owned()))
-                }
+        self.run(py, &Cancel::new(), move |backend, cancel| {
+            let call = || {
+                Ok(Call::Export {
+                    format: name,
+                    path: path.as_deref().map(held::absolute),
+                    query: query.clone(),
+                    params: wire_params(&params),
+                })
+            };
+            if let Some(answer) = backend.through_holder(call, cancel)? {
+                return Ok(answer.into_text()?);
             }
+            let engine = local(backend)?;
+            Ok(calls::export(
+                engine,
+                format,
+                path.as_deref(),
+                query.as_deref(),
+                &params,
+                cancel,
+            )?)
         })
     }
 
     /// Counts of what the store holds: nodes, relationships, articles, and
     /// nodes per label and relationships per type.
     fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let stats = self.run(py, &Cancel::new(), |engine, _| Ok(engine.stats()))?;
-        counts(py, &stats)
+        let stats = self.run(py, &Cancel::new(), |backend, cancel| {
+            if let Some(answer) = backend.through_holder(|| Ok(Call::Stats), cancel)? {
+                return Ok(answer.into_counts()?);
+            }
+            Ok(calls::counts_value(&local(backend)?.stats())?)
+        })?;
+        counts_dict(py, &stats)
     }
 
     /// For the benchmark (`benches/python_bench.py`): runs `text` `n` times in
@@ -464,7 +520,10 @@ impl Database {
     /// thread), with no Python in between, and returns each run's seconds.
     fn _time_native(&self, py: Python<'_>, text: &str, n: u32) -> PyResult<Vec<f64>> {
         let text = text.to_string();
-        self.run(py, &Cancel::new(), move |engine, _| {
+        self.run(py, &Cancel::new(), move |backend, _| {
+            let engine = backend
+                .local()
+                .ok_or(Failure::NotHere("timing queries in the engine"))?;
             let params = Params::new();
             let mut times = Vec::with_capacity(n as usize);
             for _ in 0..n {

@@ -8,12 +8,15 @@
 //! - [`graph_types`]: `Node`, `Relationship`, `Path`.
 //! - [`arrow`]: scalar columns as Arrow arrays through the C data interface.
 //! - [`errors`]: the exceptions, and the one adapter from the crate's errors.
+//! - [`held`]: a store another claimgraph process holds, worked on through
+//!   its socket with the same results and errors.
 
 mod arrow;
 mod convert;
 mod database;
 mod errors;
 mod graph_types;
+mod held;
 mod result;
 
 use pyo3::prelude::*;

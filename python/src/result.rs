@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use claimgraph::export::Subgraph;
-use claimgraph::graph::Graph;
 use claimgraph::QueryResult;
 use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
@@ -14,6 +13,7 @@ use crate::arrow;
 use crate::convert::{counts, result_to_py};
 use crate::database::Shared;
 use crate::graph_types::{Node, Relationship};
+use crate::held::Backend;
 
 /// The answer to one query: `columns`, rows as tuples (iterate, `rows()`,
 /// `to_dicts()`), frames (`to_pandas()`, `to_arrow()`, `to_polars()`), a graph
@@ -21,13 +21,20 @@ use crate::graph_types::{Node, Relationship};
 #[pyclass(module = "claimgraph", frozen, name = "Result")]
 pub struct QueryResultPy {
     result: QueryResult,
+    /// The endpoints of the rows' relationships the rows do not hold, when the
+    /// answer came from the holder of the store (else they are in `db`).
+    endpoints: Vec<claimgraph::Node>,
     /// The store the answer came from, to complete relationships' endpoints.
     db: Arc<Shared>,
 }
 
 impl QueryResultPy {
-    pub fn new(result: QueryResult, db: Arc<Shared>) -> Self {
-        QueryResultPy { result, db }
+    pub fn new(result: QueryResult, endpoints: Vec<claimgraph::Node>, db: Arc<Shared>) -> Self {
+        QueryResultPy {
+            result,
+            endpoints,
+            db,
+        }
     }
 
     fn row<'py>(&self, py: Python<'py>, i: usize) -> PyResult<Bound<'py, PyTuple>> {
@@ -140,10 +147,11 @@ impl QueryResultPy {
     /// with both endpoints of every relationship, as (nodes, relationships).
     fn _subgraph<'py>(&self, py: Python<'py>) -> PyResult<SubgraphParts> {
         let result = &self.result;
-        let subgraph = py.detach(|| match self.db.lock().as_ref() {
-            Some(db) => Subgraph::from_rows(db.graph(), result),
-            // A closed store completes nothing: the rows' own records remain.
-            None => Subgraph::from_rows(&Graph::new(), result),
+        let subgraph = py.detach(|| match self.db.lock().as_mut().and_then(Backend::local) {
+            Some(db) if self.endpoints.is_empty() => Subgraph::from_rows(db.graph(), result),
+            // An answer from the holder of the store: the rows' own records,
+            // completed by the endpoints it sent; a closed store's: the rows'.
+            _ => claimgraph::share::calls::subgraph_of(result, &self.endpoints),
         });
         let nodes = subgraph
             .nodes

@@ -4,7 +4,6 @@ import json
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -173,38 +172,3 @@ def _cli():
         pytest.fail(f"the claimgraph binary {path} is missing (build it with cargo build)")
     print(f"NOT RUN: needs the claimgraph binary {path} (cargo build, or set CLAIMGRAPH_BIN)")
     pytest.skip(f"NOT RUN: needs {path}")
-
-
-def test_a_store_a_shell_or_serve_shares_is_refused_with_what_to_do(tmp_path):
-    cli = _cli()
-    store = tmp_path / "store"
-    subprocess.run([cli, "--store", store, "import", EXAMPLES / "bakhmut.triples"], check=True, capture_output=True)
-    holder = subprocess.Popen(
-        [cli, "--store", store, "serve", "--listen", "127.0.0.1:0"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        socket = store / "claimgraph.sock"
-        deadline = time.monotonic() + 20
-        while not socket.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert socket.exists(), "serve did not start sharing its store"
-        with pytest.raises(claimgraph.StoreInUse) as e:
-            claimgraph.Database(store)
-        assert e.value.kind == "store_in_use"
-        assert "shares it" in str(e.value) and "query" in str(e.value)
-        # The CLI's own commands are served by the holder meanwhile.
-        out = subprocess.run(
-            [cli, "--store", store, "query", "MATCH (n) RETURN count(n) AS n", "--format", "json"],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        assert json.loads(out.stdout)["rows"] == [[25]]
-    finally:
-        holder.terminate()
-        holder.wait(timeout=20)
-    # Once the holder is gone, the store opens here.
-    with claimgraph.Database(store) as db:
-        assert db.stats()["nodes"] == 25

@@ -10,7 +10,7 @@
 use std::fmt;
 
 /// The error kinds of the openCypher TCK.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ErrorKind {
     SyntaxError,
     SemanticError,
@@ -23,7 +23,7 @@ pub enum ErrorKind {
 }
 
 /// When an error was raised: before the query touched the graph, or while running.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Phase {
     CompileTime,
     Runtime,
@@ -43,7 +43,7 @@ macro_rules! details {
     ($($name:ident: $phrase:literal),* $(,)?) => {
         /// The detail codes of the openCypher TCK, each with the phrase that
         /// starts the messages of its errors.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
         pub enum Detail {
             $($name,)*
             /// An error with no TCK detail code (an internal error, a limit).
@@ -144,7 +144,7 @@ impl Detail {
 }
 
 /// What in the query an error is about, to find its place in the text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Subject {
     Variable(String),
     /// A function call, by name (matched without case, as functions are).
@@ -166,7 +166,7 @@ impl Subject {
 }
 
 /// The kind, detail and phase of one query error.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Code {
     pub detail: Detail,
     /// Set when the raise site names the kind; otherwise it follows from detail and phase.

@@ -47,7 +47,7 @@ pub use claimreview::REVIEW_PROP;
 pub use mapping::Mapping;
 
 /// The import formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Format {
     Triples,
     Jsonl,

@@ -10,6 +10,9 @@
 //!   when it commits).
 //! - [`server`]: the listener; each connection runs on its own thread; a
 //!   client that goes away (Ctrl-C) cancels its request.
+//! - [`calls`]: typed calls (the Python module's): values, results and
+//!   errors in their own types, each call taking the store as the command
+//!   it stands for would.
 //! - [`client`]: sending a command and printing its answer; a socket left
 //!   by a holder that died is stale, and the command then opens the store
 //!   itself (the lock died with the holder, so nothing committed is lost).
@@ -18,6 +21,7 @@
 //! (the same code prints the same result and the same error), so output,
 //! errors and exit status do not depend on who holds the store.
 
+pub mod calls;
 pub mod client;
 pub mod proto;
 pub mod server;

@@ -1,15 +1,20 @@
 //! The socket protocol between a claimgraph command and the process holding
 //! its store: length-prefixed frames (a `u32` big-endian length, then that
 //! many bytes), each a postcard-encoded [`Envelope`] carrying the protocol
-//! version and the body. A peer of another version is answered with a
+//! version and the body: a [`Message`] from a client, a [`Response`] back.
+//! A peer of another version is answered with a
 //! refusal it can print, never with bytes it would misread.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
 
+#[cfg(doc)]
+use super::calls::Answer;
+use super::calls::Call;
+
 /// The version of the frames' bodies; bumped whenever `Request` or `Response` change.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// The largest frame accepted (a request carries the files it imports).
 pub const MAX_FRAME: usize = 1 << 30;
@@ -20,6 +25,21 @@ pub const MAX_FRAME: usize = 1 << 30;
 pub struct Envelope {
     pub version: u32,
     pub body: Vec<u8>,
+}
+
+/// What a client sends: a command line (the CLI's commands) or a typed
+/// call (a library client such as the Python module).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub enum Message {
+    Command(Request),
+    Call(Call),
+}
+
+/// [`Message`] as a sender writes it, borrowing its content (the same bytes).
+#[derive(Serialize, Debug)]
+pub enum MessageRef<'a> {
+    Command(&'a Request),
+    Call(&'a Call),
 }
 
 /// A command to run on the holder's store, as typed on the command line.
@@ -35,7 +55,8 @@ pub struct Request {
     pub stdout_terminal: bool,
 }
 
-/// What the command printed and its exit status.
+/// What the command printed and its exit status (a typed call is answered
+/// with an [`Answer`] instead).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub enum Response {
     Done {
@@ -112,9 +133,9 @@ mod tests {
             stdout_terminal: false,
         };
         let mut bytes = Vec::new();
-        write_frame(&mut bytes, &request).unwrap();
-        let back: Request = read_frame(&mut bytes.as_slice()).unwrap();
-        assert_eq!(back, request);
+        write_frame(&mut bytes, &MessageRef::Command(&request)).unwrap();
+        let back: Message = read_frame(&mut bytes.as_slice()).unwrap();
+        assert_eq!(back, Message::Command(request.clone()));
         let truncated = &bytes[..bytes.len() - 1];
         assert!(read_frame::<Request>(&mut &truncated[..]).is_err());
         let huge = u32::MAX.to_be_bytes();

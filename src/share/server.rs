@@ -6,7 +6,7 @@ use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::proto::{self, FrameError, Request, Response};
+use super::proto::{self, FrameError, Message, Request, Response};
 use super::Shared;
 use crate::cancel::Cancel;
 use crate::error::{Error, Result};
@@ -62,11 +62,18 @@ pub fn listen(db: Shared, store: &Path, handler: Handler) -> Result<Listener> {
 }
 
 fn serve_one(mut stream: UnixStream, db: &Shared, handler: &Handler) {
-    let response = match proto::read_frame::<Request>(&mut stream) {
-        Ok(request) => {
+    let response = match proto::read_frame::<Message>(&mut stream) {
+        Ok(Message::Command(request)) => {
             let cancel = Cancel::new();
             watch_for_hangup(&stream, &cancel);
             handler(db, request, cancel)
+        }
+        Ok(Message::Call(call)) => {
+            let cancel = Cancel::new();
+            watch_for_hangup(&stream, &cancel);
+            let answer = super::calls::serve(db, call, cancel);
+            let _ = proto::write_frame(&mut stream, &answer);
+            return;
         }
         Err(FrameError::Version(v)) => Response::Refused {
             message: format!(
