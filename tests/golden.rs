@@ -33,7 +33,7 @@ fn transcript(script_path: &str) -> String {
 fn transcript_of(script_path: &str, text: &str, prefix: &str, params: &Params) -> String {
     let mut db = examples_store();
     let mut out = Vec::new();
-    for item in script::split(&text) {
+    for item in script::split(text) {
         assert_eq!(
             item.kind,
             ItemKind::Statement,
