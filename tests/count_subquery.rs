@@ -6,14 +6,20 @@ use claimgraph::{Database, ResultValue as R};
 mod common;
 use common::{fail, run};
 
-#[test]
-fn count_subqueries_agree_with_matching() {
+/// Three `:A` nodes with 3, 1 and 0 relationships out, two `:B` nodes.
+fn three_a_two_b() -> Database {
     let mut db = Database::in_memory();
     run(
         &mut db,
         "CREATE (a:A {n: 1}), (b:A {n: 2}), (c:A {n: 3}), (x:B), (y:B),
                 (a)-[:R]->(x), (a)-[:R]->(y), (a)-[:S]->(x), (b)-[:R]->(x), (x)-[:R]->(y)",
     );
+    db
+}
+
+#[test]
+fn count_subqueries_agree_with_matching() {
+    let mut db = three_a_two_b();
     let counted = run(
         &mut db,
         "MATCH (a:A) RETURN a.n AS n, COUNT { (a)-[:R]->(:B) } AS r,
@@ -48,12 +54,7 @@ fn count_subqueries_agree_with_matching() {
 
 #[test]
 fn size_of_a_pattern_counts_like_count_subqueries() {
-    let mut db = Database::in_memory();
-    run(
-        &mut db,
-        "CREATE (a:A {n: 1}), (b:A {n: 2}), (c:A {n: 3}), (x:B), (y:B),
-                (a)-[:R]->(x), (a)-[:R]->(y), (a)-[:S]->(x), (b)-[:R]->(x), (x)-[:R]->(y)",
-    );
+    let mut db = three_a_two_b();
     let sized = run(
         &mut db,
         "MATCH (a:A) RETURN a.n AS n, size((a)-[:R]->(:B)) AS r, size((a)--()) AS any,

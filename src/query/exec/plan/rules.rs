@@ -164,17 +164,29 @@ fn group_by_node(part: &mut Part) -> bool {
     })
 }
 
-fn stream_into_aggregate(part: &mut Part) -> bool {
+/// Sets a flag of each `MATCH` from the projection right after it, marking
+/// the match with `rule` where the flag is set.
+fn flag_match_by_projection(
+    part: &mut Part,
+    rule: &'static str,
+    decide: fn(&ProjectOp) -> bool,
+    flag: fn(&mut MatchOp) -> &mut bool,
+) -> bool {
     match_then_project(part, |ms, ps| {
         let (Op::Match(m), Op::Project(p)) = (&mut ms.op, &ps.op) else {
             return false;
         };
-        m.streams = p.aggregating();
-        if m.streams {
-            mark(&mut ms.rules, STREAM);
+        let set = decide(p);
+        *flag(m) = set;
+        if set {
+            mark(&mut ms.rules, rule);
         }
-        m.streams
+        set
     })
+}
+
+fn stream_into_aggregate(part: &mut Part) -> bool {
+    flag_match_by_projection(part, STREAM, ProjectOp::aggregating, |m| &mut m.streams)
 }
 
 /// Marks a match whose last hop may be counted: everything about it that is
@@ -214,20 +226,18 @@ fn count_last_hop(part: &mut Part) -> bool {
 }
 
 fn early_limit(part: &mut Part) -> bool {
-    match_then_project(part, |ms, ps| {
-        let (Op::Match(m), Op::Project(p)) = (&mut ms.op, &ps.op) else {
-            return false;
-        };
-        m.early_limit = !p.aggregating()
-            && !p.distinct
-            && p.order_by.is_empty()
-            && p.where_.is_none()
-            && p.limit.is_some();
-        if m.early_limit {
-            mark(&mut ms.rules, EARLY_LIMIT);
-        }
-        m.early_limit
-    })
+    flag_match_by_projection(
+        part,
+        EARLY_LIMIT,
+        |p| {
+            !p.aggregating()
+                && !p.distinct
+                && p.order_by.is_empty()
+                && p.where_.is_none()
+                && p.limit.is_some()
+        },
+        |m| &mut m.early_limit,
+    )
 }
 
 fn top_k(part: &mut Part) -> bool {
