@@ -28,16 +28,25 @@
 //! 1. **Parse** ([`query::parser`]): `grammar/cypher.pest` turns the text into
 //!    pest pairs, which are converted at once into our own AST ([`query::ast`]).
 //!    Syntax errors leave here with a line, a column and a caret.
-//! 2. **Plan** ([`query::exec`]): variables are bound, semantics checked
-//!    (undefined variables, unknown functions, misplaced aggregation) and each
-//!    pattern gets a starting point: a key index lookup, a label scan, or a
-//!    variable already bound. `EXPLAIN` prints this plan.
+//! 2. **Plan** ([`query::exec`]): the build binds variables, checks
+//!    semantics (undefined variables, unknown functions, misplaced
+//!    aggregation), gives each pattern a starting point (a key index lookup,
+//!    a label scan, or a variable already bound) and records what each step
+//!    needs from the next (the columns read after a `MATCH`, whether only
+//!    distinct rows matter). Then the rewrite rules of
+//!    [`query::exec::plan::rules::RULES`] run in order, each a named
+//!    function over the steps: `ReachabilityUnderDistinct`, `MemoStates`,
+//!    `GroupByNode`, `StreamIntoAggregate`, `CountLastHop`, `EarlyLimit`,
+//!    `TopK`. `EXPLAIN` prints the steps with the rules that changed them;
+//!    `PROFILE` adds rows and time per step.
 //! 3. **Execute** ([`query::exec`]): operators walk the in-memory [`graph::Graph`]
 //!    through its adjacency lists, checking the [`Cancel`] flag in every long
-//!    loop. A match feeding an aggregation counts its last hop when nothing
-//!    reads that hop's ends, and one feeding `DISTINCT` skips states it has
-//!    seen. Writes go through one [`graph::Txn`], which keeps the indexes
-//!    exact and can be undone.
+//!    loop, taking the shortcuts the rules marked and no other. Subqueries
+//!    inside expressions (pattern predicates, `exists { }`, pattern
+//!    comprehensions, `COUNT { }`, `size((a)-->())`) are planned once per
+//!    statement and run per row with the row's values as arguments
+//!    (`query/exec/pattern/inline.rs`). Writes go through one
+//!    [`graph::Txn`], which keeps the indexes exact and can be undone.
 //! 4. **Store** ([`storage`]): when the whole query has succeeded, the transaction
 //!    becomes one atomic batch in the [`storage::Storage`] backend (sled on
 //!    disk), flushed before the answer is returned. Any error before that rolls
@@ -132,15 +141,24 @@
 //!     of the shell's completion and highlighting (`lex.rs`) and the script
 //!     splitter (`script.rs`).
 //!   - `query/exec/plan.rs` and `query/exec/plan/`: binding and the plan's
-//!     steps; where a match starts (key lookup, label scan, bound variable)
-//!     in `matching.rs`; the shortcuts a match may take (grouping by node,
-//!     memo sets, reachability, key equalities) and where `WHERE` filters go
-//!     in `shortcuts.rs`; semantic checks of expressions in `check.rs` and of
+//!     steps; where a match starts (key lookup, label scan, bound variable,
+//!     `WHERE` key equalities) in `matching.rs`; where `WHERE` filters go,
+//!     and the analyses the rules use (grouping keys that tell nodes apart,
+//!     the memo states of a match, whether multiplicity matters) in
+//!     `shortcuts.rs`; the named rewrite rules and their order in
+//!     `rules.rs` (each rule's doc names the file whose code takes the
+//!     shortcut); semantic checks of expressions in `check.rs` and of
 //!     projections in `grouping.rs`; expression walkers in `walk.rs`;
 //!     `EXPLAIN`/`PROFILE` text in `explain.rs`.
 //!   - `query/exec/pattern.rs` and `query/exec/pattern/`: matching patterns;
-//!     the counted last hop in `hops.rs`; var-length expansion, reachability
-//!     under `DISTINCT` and its pruning in `varlen.rs`.
+//!     the counted last hop (`CountLastHop`) in `hops.rs`; var-length
+//!     expansion, reachability under `DISTINCT`
+//!     (`ReachabilityUnderDistinct`) and its pruning in `varlen.rs`; the
+//!     memo sets of `MemoStates` in `pattern.rs`; subqueries planned once
+//!     in `inline.rs`. Rows streamed into an aggregation
+//!     (`StreamIntoAggregate`) and the early stop of `EarlyLimit` are in
+//!     `query/exec/mod.rs` (`run_part`); grouping by node (`GroupByNode`)
+//!     and top-k selection (`TopK`) in `query/exec/project.rs`.
 //!   - `query/exec/eval.rs` and `query/exec/eval/`: expressions; operators in
 //!     `ops.rs`, scalar functions in `calls.rs`.
 //!   - `CALL ... YIELD`: parsed in [`query::parser`], checked against the
@@ -152,12 +170,15 @@
 //!     finds the labels, relationship types and property keys a query reads
 //!     that the store has never seen, with the nearest existing names; they
 //!     ride on [`QueryResult::warnings`] to the CLI, the JSON and the shell.
-//!   - `COUNT { pattern }` is read by the parser as the size of a pattern
-//!     comprehension ([`query::parser`], `count_subquery`).
+//!   - `COUNT { pattern }` and Neo4j's `size((a)-->())` are read by the
+//!     parser as the size of a pattern comprehension ([`query::parser`],
+//!     `count_subquery` and `function_call` in `query/syntax/expressions.rs`).
 //! - [`error`]: the one error type. A query error's TCK kind, detail and phase
 //!   are an [`error::Code`] (`error/code.rs`); the phase is set where planning
 //!   ends in `query/exec/mod.rs` (`execute_with`); an error about a variable,
-//!   function or parameter gets its caret in `query/mod.rs` (`locate`), from
+//!   function, parameter or arithmetic operator (`1/0` at runtime: the
+//!   operator is named in `query/exec/eval.rs`) gets its caret in
+//!   `query/mod.rs` (`locate`), from
 //!   the places the parser records ([`query::parser::Places`]); the JSON form
 //!   of `--format json` is `error/json.rs`. Parameters are checked before
 //!   running in `query/exec/params.rs`.

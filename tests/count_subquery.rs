@@ -1,18 +1,25 @@
-//! `COUNT { pattern }` counts what a `MATCH` of the same pattern finds.
+//! `COUNT { pattern }` and `size((a)-->())` count what a `MATCH` of the same
+//! pattern finds; such subqueries are planned once per query.
 
 use claimgraph::{Database, ResultValue as R};
 
 mod common;
 use common::{fail, run};
 
-#[test]
-fn count_subqueries_agree_with_matching() {
+/// Three `:A` nodes with 3, 1 and 0 relationships out, two `:B` nodes.
+fn three_a_two_b() -> Database {
     let mut db = Database::in_memory();
     run(
         &mut db,
         "CREATE (a:A {n: 1}), (b:A {n: 2}), (c:A {n: 3}), (x:B), (y:B),
                 (a)-[:R]->(x), (a)-[:R]->(y), (a)-[:S]->(x), (b)-[:R]->(x), (x)-[:R]->(y)",
     );
+    db
+}
+
+#[test]
+fn count_subqueries_agree_with_matching() {
+    let mut db = three_a_two_b();
     let counted = run(
         &mut db,
         "MATCH (a:A) RETURN a.n AS n, COUNT { (a)-[:R]->(:B) } AS r,
@@ -43,4 +50,43 @@ fn count_subqueries_agree_with_matching() {
     assert_eq!(r.rows, vec![vec![R::Int(1)]]);
     let e = fail(&mut db, "RETURN COUNT { (a) }").to_string();
     assert!(e.contains("at least one relationship"), "{e}");
+}
+
+#[test]
+fn size_of_a_pattern_counts_like_count_subqueries() {
+    let mut db = three_a_two_b();
+    let sized = run(
+        &mut db,
+        "MATCH (a:A) RETURN a.n AS n, size((a)-[:R]->(:B)) AS r, size((a)--()) AS any,
+                COUNT { (a)-[:R]->(:B) } AS r2, COUNT { (a)--() } AS any2 ORDER BY n",
+    );
+    let got: Vec<Vec<R>> = sized.rows.iter().map(|r| r[1..3].to_vec()).collect();
+    let counted: Vec<Vec<R>> = sized.rows.iter().map(|r| r[3..5].to_vec()).collect();
+    assert_eq!(got, counted);
+    assert_eq!(got[0], vec![R::Int(2), R::Int(3)]);
+    assert_eq!(got[2], vec![R::Int(0), R::Int(0)]);
+    let r = run(&mut db, "MATCH (a:A) WHERE size((a)-->()) > 1 RETURN a.n");
+    assert_eq!(r.rows, vec![vec![R::Int(1)]]);
+    // A pattern as a value anywhere else is still refused, as the TCK expects.
+    let e = fail(&mut db, "MATCH (n) RETURN (n)-->()").to_string();
+    assert!(e.contains("pattern"), "{e}");
+    let e = fail(&mut db, "MATCH (n) RETURN head((n)-->())").to_string();
+    assert!(e.contains("pattern"), "{e}");
+}
+
+#[test]
+fn subqueries_are_planned_once_per_query() {
+    let mut db = Database::in_memory();
+    run(
+        &mut db,
+        "UNWIND range(1, 50) AS i CREATE (:A {n: i})-[:R]->(:B)",
+    );
+    let r = run(
+        &mut db,
+        "PROFILE MATCH (a:A) WHERE (a)-[:R]->(:B) RETURN a.n AS n, COUNT { (a)-->() } AS c",
+    );
+    assert_eq!(r.rows.len(), 50);
+    assert!(r.rows.iter().all(|row| row[1] == R::Int(1)), "{:?}", r.rows);
+    let plan = r.plan.unwrap();
+    assert!(plan.contains("Subqueries planned once: 2"), "{plan}");
 }

@@ -30,12 +30,17 @@ fn empty_store(dir: &Path) -> std::path::PathBuf {
     store
 }
 
-/// The four errors of the issue, each with the text the caret must stand under.
+/// Errors at compile time and at runtime, each with the text the caret must
+/// stand under.
 const CASES: &[(&str, &str)] = &[
     ("MATCH (n) RETURN m", "m"),
     ("MATCH (a) WHERE count(a) > 1 RETURN a", "count"),
     ("RETURN toUpper(1)", "toUpper"),
     ("RETURN nosuchfunction(1)", "nosuchfunction"),
+    // Raised while running: the operator or function that failed.
+    ("WITH 4 AS a RETURN a + 1, a / 0", "/"),
+    ("WITH [1] AS v RETURN v, toInteger(v)", "toInteger"),
+    ("RETURN 1 AS x, $missing AS y", "$missing"),
 ];
 
 /// The column (1-based, in characters) of the caret in a rendered error, and the line it names.

@@ -3,11 +3,13 @@
 //! (`tests/snapshots/`). After a deliberate change, regenerate with
 //! `INSTA_UPDATE=always cargo test --test golden` and review the diff.
 
+mod common;
+
 use std::path::Path;
 
 use claimgraph::output::{self, OutputFormat, TableOptions};
 use claimgraph::query::script::{self, ItemKind};
-use claimgraph::{Database, Error, Params};
+use claimgraph::{Database, Error, Params, Value};
 
 fn examples_store() -> Database {
     let mut db = Database::in_memory();
@@ -23,17 +25,24 @@ fn examples_store() -> Database {
 fn transcript(script_path: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(script_path);
     let text = std::fs::read_to_string(&path).unwrap();
+    transcript_of(script_path, &text, "", &Params::new())
+}
+
+/// [`transcript`] of a script's text, each statement prefixed with `prefix`
+/// and run with `params`.
+fn transcript_of(script_path: &str, text: &str, prefix: &str, params: &Params) -> String {
     let mut db = examples_store();
     let mut out = Vec::new();
-    for item in script::split(&text) {
+    for item in script::split(text) {
         assert_eq!(
             item.kind,
             ItemKind::Statement,
             "{script_path}: commands are not used here"
         );
+        let statement = format!("{prefix}{}", item.text);
         // Leading comment lines belong to the statement: show them once, as text.
-        out.extend_from_slice(format!("> {}\n", item.text.replace('\n', "\n> ")).as_bytes());
-        match db.query(&item.text, &Params::new()) {
+        out.extend_from_slice(format!("> {}\n", statement.replace('\n', "\n> ")).as_bytes());
+        match db.query(&statement, params) {
             Ok(result) => {
                 output::write_result(
                     &result,
@@ -74,6 +83,28 @@ fn errors() {
 #[test]
 fn explain() {
     insta::assert_snapshot!(transcript("tests/golden/explain.cypher"));
+}
+
+/// The plans of the six standard queries (`bench/queries.cypher` in the shared
+/// material), with hubs of the example articles as their parameters.
+#[test]
+fn explain_standard_workload() {
+    let Some(shared) = common::shared("explain_standard_workload") else {
+        return;
+    };
+    let path = shared.join("bench/queries.cypher");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut params = Params::new();
+    for (name, value) in [
+        ("actor", "Yevgeny Prigozhin"),
+        ("org", "Wagner"),
+        ("place", "Bakhmut"),
+    ] {
+        params.insert(name.into(), Value::from(value));
+    }
+    let shown = transcript_of("bench/queries.cypher", &text, "EXPLAIN ", &params);
+    assert_eq!(shown.matches("\n> EXPLAIN").count() + 1, 6, "{shown}");
+    insta::assert_snapshot!(shown);
 }
 
 #[test]

@@ -1013,3 +1013,37 @@ fn now_is_fixed_within_one_statement() {
         [vec![R::Int(1), R::Int(1), R::Int(1), R::Bool(true)]]
     );
 }
+
+/// Each shortcut is a named rule that `EXPLAIN` shows on the operator it
+/// changed, and the answers are those of plain evaluation.
+#[test]
+fn explain_names_the_rules_and_answers_stay() {
+    let mut db = people();
+    let plan = |db: &mut Database, q: &str| run(db, &format!("EXPLAIN {q}")).plan.unwrap();
+    let top =
+        "MATCH (a:Actor)-->() RETURN a.name AS name, count(*) AS n ORDER BY n DESC, name LIMIT 1";
+    let shown = plan(&mut db, top);
+    for rule in ["GroupByNode", "TopK", "StreamIntoAggregate", "CountLastHop"] {
+        assert!(shown.contains(rule), "{rule}: {shown}");
+    }
+    // The same answer without the shortcuts: the hop's end is read, so it
+    // cannot be counted, and no LIMIT asks for a top-k.
+    let plain = "MATCH (a:Actor)-->(s) WITH a, s, count(*) AS one RETURN a.name AS name, sum(one) AS n ORDER BY n DESC, name";
+    let shown = plan(&mut db, plain);
+    assert!(
+        !shown.contains("CountLastHop") && !shown.contains("TopK"),
+        "{shown}"
+    );
+    let all = run(&mut db, plain).rows;
+    assert_eq!(all.len(), 2);
+    assert_eq!(run(&mut db, top).rows, all[..1].to_vec());
+    let reach = "MATCH (p:Person)-[*1..3]-(q:Person) RETURN count(DISTINCT q) AS n";
+    let shown = plan(&mut db, reach);
+    assert!(shown.contains("ReachabilityUnderDistinct"), "{shown}");
+    assert!(shown.contains("MemoStates"), "{shown}");
+    let walked = run(
+        &mut db,
+        "MATCH (p:Person)-[r*1..3]-(q:Person) RETURN count(DISTINCT q) AS n",
+    );
+    assert_eq!(run(&mut db, reach).rows, walked.rows);
+}

@@ -151,6 +151,8 @@ pub enum Subject {
     Function(String),
     /// `$name`.
     Parameter(String),
+    /// An arithmetic operator, by its symbol (`/`, `%`, ...).
+    Operator(&'static str),
 }
 
 impl Subject {
@@ -160,6 +162,7 @@ impl Subject {
             (Subject::Variable(a), Subject::Variable(b)) => a == b,
             (Subject::Function(a), Subject::Function(b)) => a.eq_ignore_ascii_case(b),
             (Subject::Parameter(a), Subject::Parameter(b)) => a == b,
+            (Subject::Operator(a), Subject::Operator(b)) => a == b,
             _ => false,
         }
     }

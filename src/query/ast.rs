@@ -291,6 +291,21 @@ pub enum BinaryOp {
     Regex,
 }
 
+impl BinaryOp {
+    /// The symbol of an arithmetic operator, which can fail at runtime.
+    pub fn arithmetic_symbol(self) -> Option<&'static str> {
+        Some(match self {
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+            BinaryOp::Mod => "%",
+            BinaryOp::Pow => "^",
+            _ => return None,
+        })
+    }
+}
+
 /// `all`, `any`, `none`, `single` over a list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Quantifier {

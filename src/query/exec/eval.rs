@@ -40,6 +40,8 @@ pub struct Ctx<'a> {
     /// When the statement started, in nanoseconds since the epoch: what
     /// `date()`, `datetime.statement()` and the other "now" functions answer.
     pub now: i128,
+    /// The plans of the subqueries inside expressions, made once per statement.
+    pub inline: &'a RefCell<super::pattern::InlinePlans>,
 }
 
 /// The records a statement deleted.
@@ -187,7 +189,12 @@ pub fn eval(ctx: &Ctx, e: &Expr, frame: &Frame) -> Result<Val> {
                 (_, v) => return Err(type_error("a sign needs a number", &v)),
             }
         }
-        Expr::Binary(op, a, b) => binary(ctx, *op, a, b, frame)?,
+        Expr::Binary(op, a, b) => {
+            binary(ctx, *op, a, b, frame).map_err(|e| match op.arithmetic_symbol() {
+                Some(symbol) => e.about(Subject::Operator(symbol)),
+                None => e,
+            })?
+        }
         Expr::IsNull { expr, negated } => {
             let v = eval(ctx, expr, frame)?;
             Val::Bool(v.is_null() != *negated)

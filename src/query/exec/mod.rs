@@ -1,7 +1,9 @@
 //! Planning and executing a parsed statement over the graph.
 //!
 //! The life of a statement here: [`plan::plan`] binds variables, checks the
-//! semantics and builds a pipeline of operators per single query; the executor
+//! semantics and builds a pipeline of operators per single query, then runs
+//! the named rewrite rules of [`plan::rules::RULES`] over it (each shortcut
+//! below is one, and `EXPLAIN` names the rules that fired); the executor
 //! runs the operators in order, each materialising its rows (a `Vec` of rows of
 //! `Val`s), and converts the last rows into [`ResultValue`]s. A statement
 //! with a write clause runs inside one [`Txn`], committed only when every
@@ -209,7 +211,9 @@ fn run_planned(
 ) -> Result<QueryResult> {
     let regexes = RefCell::new(HashMap::new());
     let deleted = RefCell::new(eval::Deleted::default());
+    let inline = RefCell::new(pattern::InlinePlans::default());
     let env = Env {
+        inline: &inline,
         params,
         cancel,
         regexes: &regexes,
@@ -243,6 +247,10 @@ fn run_planned(
         let mut s = String::new();
         // Writing to a String cannot fail.
         let _ = plan.fmt_with(&mut s, Some(&profile));
+        let subqueries = inline.borrow().planned();
+        if subqueries > 0 {
+            s.push_str(&format!("Subqueries planned once: {subqueries}\n"));
+        }
         s
     });
     Ok(QueryResult {
@@ -260,6 +268,7 @@ struct Env<'a> {
     cancel: &'a Cancel,
     regexes: &'a RefCell<HashMap<String, regex::Regex>>,
     deleted: &'a RefCell<eval::Deleted>,
+    inline: &'a RefCell<pattern::InlinePlans>,
     /// Whether the statement only reads (see [`Ctx::committed`]).
     committed: bool,
     /// When the statement started (see [`Ctx::now`]).
@@ -279,6 +288,7 @@ impl<'a> Env<'a> {
             deleted: self.deleted,
             committed: self.committed,
             now: self.now,
+            inline: self.inline,
         }
     }
 }
@@ -358,7 +368,7 @@ fn run_part(
         // A MATCH feeding an aggregation streams its rows into the groups.
         if let (Op::Match(m), Some(next)) = (&step.op, steps.peek()) {
             if let Op::Project(p) = &next.op {
-                if p.aggregating() {
+                if m.streams {
                     let ctx = env.ctx(access.graph());
                     let mut grouper = project::Grouper::new(p);
                     // Identical input rows are matched once and counted with a weight.
@@ -387,15 +397,7 @@ fn run_part(
                 let ctx = env.ctx(access.graph());
                 // A plain projection with LIMIT needs only the first rows.
                 let wanted = match steps.peek().map(|s| &s.op) {
-                    Some(Op::Project(p))
-                        if !p.aggregating()
-                            && !p.distinct
-                            && p.order_by.is_empty()
-                            && p.where_.is_none()
-                            && p.limit.is_some() =>
-                    {
-                        project::rows_wanted(&ctx, p)?
-                    }
+                    Some(Op::Project(p)) if m.early_limit => project::rows_wanted(&ctx, p)?,
                     _ => None,
                 };
                 run_match(&ctx, m, rows, step.scope.len(), wanted)?

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::eval::{build_path, eval, truthy, Ctx, Frame};
-use super::plan::{self, MatchOp, PatternPlan, RelStep, Start};
+use super::plan::{MatchOp, PatternPlan, RelStep, Start};
 use super::values::{equals, Key, Val};
 use super::MAX_VALUES;
 use crate::error::{Detail, Error, Result};
@@ -21,11 +21,14 @@ use crate::graph::{adjacency::Adj, Dir, TypeId};
 use crate::model::{
     normalise_text, Kind, NodeId, RelId, ABOUT, ASSESSES, CLAIMS, DENIES, STATEMENT,
 };
-use crate::query::ast::{Direction, Expr, PathKind, PathPattern};
+use crate::query::ast::{Direction, Expr, PathKind};
 use crate::value::Value;
 
 mod hops;
+mod inline;
 mod varlen;
+
+pub use inline::{pattern_comprehension, pattern_exists, InlinePlans};
 
 /// A property map to match, evaluated once per input row when it can be.
 enum Props {
@@ -663,67 +666,4 @@ fn too_many() -> Error {
     Error::ResourceLimit(format!(
         "the pattern matches more than {MAX_VALUES} paths; add a bound or a filter"
     ))
-}
-
-/// Plans patterns that appear inside an expression, for the variables of `frame`.
-fn inline_match(
-    ctx: &Ctx,
-    patterns: &[PathPattern],
-    where_: Option<&Expr>,
-    frame: &Frame,
-) -> Result<(MatchOp, Vec<Val>)> {
-    let (names, vals) = frame.flatten();
-    let op = plan::plan_inline(ctx.graph, &names, patterns, where_)?;
-    Ok((op, vals))
-}
-
-/// Whether the patterns match at least once (pattern predicates and `exists`).
-pub fn pattern_exists(
-    ctx: &Ctx,
-    patterns: &[PathPattern],
-    where_: Option<&Expr>,
-    frame: &Frame,
-) -> Result<bool> {
-    let (op, vals) = inline_match(ctx, patterns, where_, frame)?;
-    let mut found = false;
-    match_row(ctx, &op, &vals, false, &mut |_, _| {
-        found = true;
-        Ok(false)
-    })?;
-    Ok(found)
-}
-
-/// `[pattern WHERE filter | map]`.
-pub fn pattern_comprehension(
-    ctx: &Ctx,
-    pattern: &PathPattern,
-    filter: Option<&Expr>,
-    map: &Expr,
-    frame: &Frame,
-) -> Result<Vec<Val>> {
-    let (op, vals) = inline_match(ctx, std::slice::from_ref(pattern), filter, frame)?;
-    let names: Vec<String> = op.keep.iter().map(|&i| op.work[i].clone()).collect();
-    let mut out = Vec::new();
-    let mut err = None;
-    match_row(ctx, &op, &vals, false, &mut |row, _| {
-        let f = Frame::new(&names, &row);
-        match eval(ctx, map, &f) {
-            Ok(v) => {
-                out.push(v);
-                if out.len() > MAX_VALUES {
-                    err = Some(too_many());
-                    return Ok(false);
-                }
-                Ok(true)
-            }
-            Err(e) => {
-                err = Some(e);
-                Ok(false)
-            }
-        }
-    })?;
-    match err {
-        Some(e) => Err(e),
-        None => Ok(out),
-    }
 }

@@ -22,6 +22,7 @@ mod explain;
 mod grouping;
 mod matching;
 mod projection;
+pub mod rules;
 mod shortcuts;
 mod walk;
 
@@ -81,6 +82,9 @@ pub struct Plan {
 #[derive(Debug)]
 pub struct Part {
     pub steps: Vec<Step>,
+    /// The rewrite rules that changed this part, in the order they ran
+    /// ([`rules::RULES`]).
+    pub rules: Vec<&'static str>,
 }
 
 /// An operator with the names of the columns it outputs.
@@ -88,6 +92,8 @@ pub struct Part {
 pub struct Step {
     pub op: Op,
     pub scope: Vec<String>,
+    /// The rules that rewrote this step, which `EXPLAIN` names.
+    pub rules: Vec<&'static str>,
 }
 
 #[derive(Debug)]
@@ -128,6 +134,16 @@ pub struct MatchOp {
     /// Per work slot, whether anything after the `MATCH` (the next clause, the
     /// `WHERE`) reads it; `None` when that is not known.
     pub needed: Option<Vec<bool>>,
+    /// Whether what follows ignores how many times each row occurs (a
+    /// `DISTINCT` projection, or aggregates that are all `DISTINCT`, `min`
+    /// or `max`). Set by the build; rules read it.
+    pub distinct_downstream: bool,
+    /// Rows stream into the aggregation that follows (rule `StreamIntoAggregate`).
+    pub streams: bool,
+    /// The last hop may be counted (rule `CountLastHop`).
+    pub count_last_hop: bool,
+    /// The projection that follows wants only its first rows (rule `EarlyLimit`).
+    pub early_limit: bool,
 }
 
 /// How one path pattern is matched.
@@ -197,6 +213,9 @@ pub struct ProjectOp {
     /// kind the pattern gives the node, which is unique among nodes of that
     /// kind when it is a string. Groups are then found by node.
     pub node_keyed: Option<(String, usize)>,
+    /// `ORDER BY` with `LIMIT`: the rows wanted are selected before they are
+    /// sorted (rule `TopK`).
+    pub top_k: bool,
 }
 
 impl ProjectOp {
@@ -287,7 +306,7 @@ pub fn plan_inline(
     let mut scope = Scope {
         vars: names.iter().map(|n| (n.clone(), VarKind::Value)).collect(),
     };
-    Planner::new(graph).plan_match(&mut scope, false, patterns, where_, false)
+    Planner::new(graph).plan_match(&mut scope, false, patterns, where_)
 }
 
 /// The variables in scope, with what they hold.
@@ -378,9 +397,9 @@ impl<'g> Planner<'g> {
                     patterns,
                     where_,
                 } => {
-                    let reach = next.is_some_and(multiplicity_irrelevant);
                     let mut m =
-                        self.plan_match(&mut scope, *optional, patterns, where_.as_ref(), reach)?;
+                        self.plan_match(&mut scope, *optional, patterns, where_.as_ref())?;
+                    m.distinct_downstream = next.is_some_and(multiplicity_irrelevant);
                     if let Some(Clause::With(p) | Clause::Return(p)) = next {
                         if !p.star {
                             let mut needed = HashSet::new();
@@ -395,9 +414,6 @@ impl<'g> Planner<'g> {
                                 collect_names(e, &mut needed);
                             }
                             m.needed = Some(m.work.iter().map(|n| needed.contains(n)).collect());
-                            if reach {
-                                m.memo = Some(memo_plan(&m, &needed));
-                            }
                         }
                     }
                     Op::Match(m)
@@ -447,7 +463,6 @@ impl<'g> Planner<'g> {
                         false,
                         std::slice::from_ref(pattern),
                         None,
-                        false,
                     )?;
                     scope = match_scope;
                     for item in on_create.iter().chain(on_match) {
@@ -499,21 +514,10 @@ impl<'g> Planner<'g> {
                     }
                 }
             };
-            let mut op = op;
-            if let (
-                Op::Project(p),
-                Some(Step {
-                    op: Op::Match(m), ..
-                }),
-            ) = (&mut op, steps.last())
-            {
-                if p.aggregating() {
-                    p.node_keyed = node_keyed(p, m);
-                }
-            }
             steps.push(Step {
                 op,
                 scope: scope.names(),
+                rules: Vec::new(),
             });
         }
         // A standalone call returns what it yields; one that yields nothing returns no rows.
@@ -544,6 +548,7 @@ impl<'g> Planner<'g> {
             steps.push(Step {
                 op,
                 scope: scope.names(),
+                rules: Vec::new(),
             });
         }
         let columns = match q.clauses.last() {
@@ -551,7 +556,12 @@ impl<'g> Planner<'g> {
             Some(Clause::Call(_)) if self.standalone => scope.names(),
             _ => Vec::new(),
         };
-        Ok((Part { steps }, columns, writes))
+        let mut part = Part {
+            steps,
+            rules: Vec::new(),
+        };
+        rules::rewrite(&mut part);
+        Ok((part, columns, writes))
     }
 
     /// Whether a query may end with this clause: a standalone `CALL`, or a

@@ -98,7 +98,9 @@ fn after_projection(
     if !p.order_by.is_empty() {
         let skip = count_arg(ctx, p.skip.as_ref(), "SKIP")?;
         let limit = count_arg(ctx, p.limit.as_ref(), "LIMIT")?;
-        let wanted = limit.map(|l| l.saturating_add(skip.unwrap_or(0)));
+        let wanted = limit
+            .filter(|_| p.top_k)
+            .map(|l| l.saturating_add(skip.unwrap_or(0)));
         // Sort keys that are columns of the frame are compared where they
         // are; others are evaluated once per row.
         let in_place: Option<Vec<usize>> = p

@@ -142,6 +142,9 @@ impl Builder<'_> {
                     Rule::op_mod => BinaryOp::Mod,
                     _ => BinaryOp::Pow,
                 };
+                if let Some(symbol) = bin.arithmetic_symbol() {
+                    self.place(Subject::Operator(symbol), op.as_span().start());
+                }
                 self.node(
                     op.as_span().start(),
                     dl.max(dr) + 1,
@@ -530,6 +533,21 @@ impl Builder<'_> {
                     args.push(e);
                 }
                 _ => {}
+            }
+        }
+        // `size((a)-->())`, Neo4j's pattern count, counts the pattern's
+        // matches as `COUNT { (a)-->() }` does.
+        if name.eq_ignore_ascii_case("size") && !distinct {
+            if let [Expr::PatternPredicate(pattern)] = args.as_slice() {
+                if !pattern.steps.is_empty() && pattern.kind == PathKind::Normal {
+                    let pattern = (**pattern).clone();
+                    args[0] = Expr::PatternComprehension {
+                        pattern: Box::new(pattern),
+                        filter: None,
+                        map: Box::new(Expr::Literal(Literal::Int(1))),
+                    };
+                    depth += 1;
+                }
             }
         }
         self.node(

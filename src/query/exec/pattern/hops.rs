@@ -217,7 +217,8 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
         let Some(needed) = &op.needed else {
             return false;
         };
-        self.weighted
+        op.count_last_hop
+            && self.weighted
             && pi + 1 == op.patterns.len()
             && h + 1 == p.rels.len()
             && p.path_slot.is_none()

@@ -1,4 +1,5 @@
-//! `EXPLAIN` and `PROFILE`: the plan printed as text, one line per step.
+//! `EXPLAIN` and `PROFILE`: the plan printed as text, one line per step,
+//! with the names of the rewrite rules ([`super::rules`]) that changed it.
 
 use super::*;
 
@@ -33,6 +34,9 @@ impl Plan {
             for (depth, (si, step)) in part.steps.iter().enumerate().rev().enumerate() {
                 let pad = "  ".repeat(indent + depth);
                 write!(f, "{pad}{}", describe(&step.op))?;
+                if !step.rules.is_empty() {
+                    write!(f, " | rules: {}", step.rules.join(", "))?;
+                }
                 if let Some(p) = profile.and_then(|p| p.get(pi)).and_then(|p| p.get(si)) {
                     write!(
                         f,
@@ -58,9 +62,6 @@ pub(super) fn describe(op: &Op) -> String {
             }
             if let Some(w) = &m.where_ {
                 s.push_str(&format!(" where {}", show(w)));
-            }
-            if m.memo.is_some() {
-                s.push_str(" (distinct states)");
             }
             s
         }

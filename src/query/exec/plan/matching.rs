@@ -10,7 +10,6 @@ impl Planner<'_> {
         optional: bool,
         patterns: &[PathPattern],
         where_: Option<&Expr>,
-        reach: bool,
     ) -> Result<MatchOp> {
         let inputs = scope.vars.len();
         let mut work: Vec<String> = scope.names();
@@ -145,24 +144,18 @@ impl Planner<'_> {
                     properties: node.properties.clone(),
                 });
             }
-            let named_path = pattern.variable.is_some();
             for (rel, _) in &pattern.steps {
                 if let Some(p) = &rel.properties {
                     check_expr(p, scope, ExprCtx::plain(), 0)?;
                 }
                 let slot = slot_of(&mut work, &mut keep, &rel.variable, self, "rel");
-                let reach_only = reach
-                    && rel.variable.is_none()
-                    && !named_path
-                    && pattern.kind == PathKind::Normal
-                    && rel.length.is_some_and(|r| r.min.unwrap_or(1) <= 1);
                 rels.push(RelStep {
                     slot,
                     types: rel.types.clone(),
                     direction: rel.direction,
                     length: rel.length,
                     properties: rel.properties.clone(),
-                    reach_only,
+                    reach_only: false,
                 });
             }
             let path_slot = pattern
@@ -220,6 +213,10 @@ impl Planner<'_> {
             keep,
             memo: None,
             needed: None,
+            distinct_downstream: false,
+            streams: false,
+            count_last_hop: false,
+            early_limit: false,
         })
     }
 

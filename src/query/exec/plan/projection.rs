@@ -198,6 +198,7 @@ impl Planner<'_> {
             limit: p.limit.clone(),
             where_,
             node_keyed: None,
+            top_k: false,
         })
     }
 

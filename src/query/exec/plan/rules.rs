@@ -1,0 +1,256 @@
+//! The rewrite rules: each shortcut the executor may take is a named rule
+//! that runs, in the order of [`RULES`], over a single query's steps once
+//! they are built, and marks the steps it changed with its name, which
+//! `EXPLAIN` prints. A rule only rewrites what the build recorded (the
+//! columns read after a `MATCH`, whether what follows ignores how many times
+//! a row occurs), so every rule keeps every answer.
+
+use super::*;
+
+/// A named rewrite of a single query's steps; `apply` says whether it
+/// changed anything.
+pub struct Rule {
+    pub name: &'static str,
+    pub apply: fn(&mut Part) -> bool,
+}
+
+/// Every rule, in the order they run.
+pub const RULES: &[Rule] = &[
+    Rule {
+        name: REACHABILITY,
+        apply: reachability_under_distinct,
+    },
+    Rule {
+        name: MEMO,
+        apply: memo_states,
+    },
+    Rule {
+        name: GROUP_BY_NODE,
+        apply: group_by_node,
+    },
+    Rule {
+        name: STREAM,
+        apply: stream_into_aggregate,
+    },
+    Rule {
+        name: COUNT_LAST_HOP,
+        apply: count_last_hop,
+    },
+    Rule {
+        name: EARLY_LIMIT,
+        apply: early_limit,
+    },
+    Rule {
+        name: TOP_K,
+        apply: top_k,
+    },
+];
+
+/// Variable-length steps without a variable are walked by breadth-first
+/// search with a visited set when only distinct results matter
+/// (`pattern/varlen.rs`).
+pub const REACHABILITY: &str = "ReachabilityUnderDistinct";
+/// A matching state seen before is not expanded again when only distinct
+/// results matter (`pattern.rs`, `Memo`).
+pub const MEMO: &str = "MemoStates";
+/// An aggregation whose keys tell one node variable's nodes apart finds its
+/// groups by node (`project.rs`, `Grouper`).
+pub const GROUP_BY_NODE: &str = "GroupByNode";
+/// A `MATCH` feeding an aggregation streams its rows into the groups, and
+/// identical input rows are matched once with a weight (`exec/mod.rs`).
+pub const STREAM: &str = "StreamIntoAggregate";
+/// The last hop is counted off the adjacency list instead of enumerated
+/// (`pattern/hops.rs`, `count_hop`).
+pub const COUNT_LAST_HOP: &str = "CountLastHop";
+/// A `MATCH` feeding a plain projection with `LIMIT` stops after the rows
+/// wanted (`exec/mod.rs`).
+pub const EARLY_LIMIT: &str = "EarlyLimit";
+/// `ORDER BY` with `LIMIT` selects the rows wanted before sorting them
+/// (`project.rs`).
+pub const TOP_K: &str = "TopK";
+
+/// Runs every rule over a part, in order.
+pub(super) fn rewrite(part: &mut Part) {
+    for rule in RULES {
+        if (rule.apply)(part) {
+            part.rules.push(rule.name);
+        }
+    }
+}
+
+/// The pairs of a `MATCH` and the projection right after it.
+fn match_then_project(part: &mut Part, mut f: impl FnMut(&mut Step, &mut Step) -> bool) -> bool {
+    let mut changed = false;
+    for i in 1..part.steps.len() {
+        let (before, after) = part.steps.split_at_mut(i);
+        let (m, p) = (&mut before[i - 1], &mut after[0]);
+        if matches!(m.op, Op::Match(_)) && matches!(p.op, Op::Project(_)) {
+            changed |= f(m, p);
+        }
+    }
+    changed
+}
+
+fn mark(rules: &mut Vec<&'static str>, rule: &'static str) {
+    if !rules.contains(&rule) {
+        rules.push(rule);
+    }
+}
+
+fn reachability_under_distinct(part: &mut Part) -> bool {
+    let mut changed = false;
+    for step in &mut part.steps {
+        let Op::Match(m) = &mut step.op else { continue };
+        if !m.distinct_downstream {
+            continue;
+        }
+        let mut here = false;
+        for p in &mut m.patterns {
+            let named_path = p.path_slot.is_some();
+            for r in &mut p.rels {
+                if !named_path
+                    && p.kind == PathKind::Normal
+                    && is_hidden(&m.work[r.slot])
+                    && r.length.is_some_and(|l| l.min.unwrap_or(1) <= 1)
+                {
+                    r.reach_only = true;
+                    here = true;
+                }
+            }
+        }
+        if here {
+            mark(&mut step.rules, REACHABILITY);
+            changed = true;
+        }
+    }
+    changed
+}
+
+fn memo_states(part: &mut Part) -> bool {
+    let mut changed = false;
+    for step in &mut part.steps {
+        let Op::Match(m) = &mut step.op else { continue };
+        let Some(needed) = &m.needed else { continue };
+        if !m.distinct_downstream {
+            continue;
+        }
+        let names: HashSet<String> = m
+            .work
+            .iter()
+            .zip(needed)
+            .filter(|(_, n)| **n)
+            .map(|(w, _)| w.clone())
+            .collect();
+        m.memo = Some(memo_plan(m, &names));
+        mark(&mut step.rules, MEMO);
+        changed = true;
+    }
+    changed
+}
+
+fn group_by_node(part: &mut Part) -> bool {
+    match_then_project(part, |ms, ps| {
+        let (Op::Match(m), Op::Project(p)) = (&ms.op, &mut ps.op) else {
+            return false;
+        };
+        if !p.aggregating() {
+            return false;
+        }
+        p.node_keyed = node_keyed(p, m);
+        if p.node_keyed.is_some() {
+            mark(&mut ps.rules, GROUP_BY_NODE);
+        }
+        p.node_keyed.is_some()
+    })
+}
+
+/// Sets a flag of each `MATCH` from the projection right after it, marking
+/// the match with `rule` where the flag is set.
+fn flag_match_by_projection(
+    part: &mut Part,
+    rule: &'static str,
+    decide: fn(&ProjectOp) -> bool,
+    flag: fn(&mut MatchOp) -> &mut bool,
+) -> bool {
+    match_then_project(part, |ms, ps| {
+        let (Op::Match(m), Op::Project(p)) = (&mut ms.op, &ps.op) else {
+            return false;
+        };
+        let set = decide(p);
+        *flag(m) = set;
+        if set {
+            mark(&mut ms.rules, rule);
+        }
+        set
+    })
+}
+
+fn stream_into_aggregate(part: &mut Part) -> bool {
+    flag_match_by_projection(part, STREAM, ProjectOp::aggregating, |m| &mut m.streams)
+}
+
+/// Marks a match whose last hop may be counted: everything about it that is
+/// known before running (the executor still checks what the row decides:
+/// whether the hop's ends are already bound, whether the rows may carry
+/// weights).
+fn count_last_hop(part: &mut Part) -> bool {
+    let mut changed = false;
+    for step in &mut part.steps {
+        let Op::Match(m) = &mut step.op else { continue };
+        let (Some(needed), Some(p)) = (&m.needed, m.patterns.last()) else {
+            continue;
+        };
+        let Some(&(ri, _, to)) = hop_order(p).last() else {
+            continue;
+        };
+        let (rel_slot, to_slot) = (p.rels[ri].slot, p.nodes[to].slot);
+        let hops = p.rels.len();
+        let early_last = m
+            .early
+            .last()
+            .and_then(|e| e.get(hops))
+            .is_some_and(|e| !e.is_empty());
+        m.count_last_hop = m.streams
+            && p.path_slot.is_none()
+            && m.memo.is_none()
+            && m.late.is_empty()
+            && !early_last
+            && !needed.get(rel_slot).copied().unwrap_or(true)
+            && !needed.get(to_slot).copied().unwrap_or(true);
+        if m.count_last_hop {
+            mark(&mut step.rules, COUNT_LAST_HOP);
+            changed = true;
+        }
+    }
+    changed
+}
+
+fn early_limit(part: &mut Part) -> bool {
+    flag_match_by_projection(
+        part,
+        EARLY_LIMIT,
+        |p| {
+            !p.aggregating()
+                && !p.distinct
+                && p.order_by.is_empty()
+                && p.where_.is_none()
+                && p.limit.is_some()
+        },
+        |m| &mut m.early_limit,
+    )
+}
+
+fn top_k(part: &mut Part) -> bool {
+    let mut changed = false;
+    for step in &mut part.steps {
+        let Op::Project(p) = &mut step.op else {
+            continue;
+        };
+        p.top_k = !p.order_by.is_empty() && p.limit.is_some();
+        if p.top_k {
+            mark(&mut step.rules, TOP_K);
+            changed = true;
+        }
+    }
+    changed
+}
