@@ -152,7 +152,7 @@ pub enum Subject {
     /// `$name`.
     Parameter(String),
     /// An arithmetic operator, by its symbol (`/`, `%`, ...).
-    Operator(&'static str),
+    Operator(String),
 }
 
 impl Subject {

@@ -191,7 +191,7 @@ pub fn eval(ctx: &Ctx, e: &Expr, frame: &Frame) -> Result<Val> {
         }
         Expr::Binary(op, a, b) => {
             binary(ctx, *op, a, b, frame).map_err(|e| match op.arithmetic_symbol() {
-                Some(symbol) => e.about(Subject::Operator(symbol)),
+                Some(symbol) => e.about(Subject::Operator(symbol.to_string())),
                 None => e,
             })?
         }

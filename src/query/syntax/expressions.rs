@@ -143,7 +143,7 @@ impl Builder<'_> {
                     _ => BinaryOp::Pow,
                 };
                 if let Some(symbol) = bin.arithmetic_symbol() {
-                    self.place(Subject::Operator(symbol), op.as_span().start());
+                    self.place(Subject::Operator(symbol.to_string()), op.as_span().start());
                 }
                 self.node(
                     op.as_span().start(),
