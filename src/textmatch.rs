@@ -353,19 +353,35 @@ impl TextIndex {
                 }
             }
         }
-        // A text's summed similarity: per query word, its best word.
-        let total = |entry: &Entry| -> f64 {
-            let mut total = 0.0;
-            for c in &near {
-                let best = entry
-                    .words
-                    .iter()
-                    .filter_map(|w| c.binary_search_by_key(w, |c| c.0).ok())
-                    .map(|at| c[at].1)
-                    .fold(0.0, f64::max);
-                total += best;
+        // Word → its similarity to each query word (a row of `sims`), so
+        // that a text is scored with one look-up per word it holds.
+        let mut row_of: Vec<u32> = vec![0; self.vocab.len()];
+        let mut sims: Vec<f64> = vec![0.0; query.len()];
+        for (q, c) in near.iter().enumerate() {
+            for &(w, s) in c {
+                let row = &mut row_of[w as usize];
+                if *row == 0 {
+                    *row = (sims.len() / query.len()) as u32;
+                    sims.resize(sims.len() + query.len(), 0.0);
+                }
+                sims[*row as usize * query.len() + q] = s;
             }
-            total
+        }
+        let mut best: Vec<f64> = vec![0.0; query.len()];
+        // A text's summed similarity: per query word, its best word, added
+        // in query order.
+        let mut total = |entry: &Entry| -> f64 {
+            best.fill(0.0);
+            for &w in entry.words.iter() {
+                let row = row_of[w as usize] as usize;
+                if row != 0 {
+                    let sims = &sims[row * query.len()..(row + 1) * query.len()];
+                    for (b, &s) in best.iter_mut().zip(sims) {
+                        *b = b.max(s);
+                    }
+                }
+            }
+            best.iter().fold(0.0, |t, b| t + b)
         };
         hit.sort_unstable();
         let folded = fold(text);
