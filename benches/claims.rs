@@ -8,7 +8,9 @@
 //! in-memory store (timed), then times, as the median of `--runs` calls after
 //! one warm-up: `claims.find` of names as people mistype them, the first
 //! `claims.find` after an import (which builds the text index),
-//! `claims.contested()`, `claims.stance` of the most contested statements,
+//! the first `claims.contested()` after an import (which builds the stance
+//! table), `claims.contested()` and `claims.contested(since)`,
+//! `claims.stance` of the most contested statements,
 //! the first `claims.search` after an import (which builds the full-text
 //! index) and searches of one to three words.
 
@@ -89,7 +91,20 @@ fn main() {
             ms(time(runs, || claims::find(g, query, None)))
         );
     }
+    let t = Instant::now();
     let contested = claims::contested(g, None, None).unwrap();
+    println!(
+        "claims.contested(), first call (builds the stance table): {}",
+        ms(t.elapsed())
+    );
+    let since = claimgraph::Value::from("2023-03-01");
+    println!(
+        "claims.contested('2023-03-01'): {} ({} statements)",
+        ms(time(runs.min(5), || {
+            claims::contested(g, Some(&since), None).unwrap()
+        })),
+        claims::contested(g, Some(&since), None).unwrap().len()
+    );
     println!(
         "claims.contested(): {} ({} statements)",
         ms(time(runs.min(5), || claims::contested(g, None, None).unwrap())),

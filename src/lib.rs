@@ -115,11 +115,21 @@
 //!   positions and the one transaction are those of a single pass.
 //! - [`textmatch`]: text folding (case, diacritics, punctuation), word
 //!   similarity and the index of names, aliases and statement texts behind
-//!   forgiving look-ups.
+//!   forgiving look-ups; `claims.find` walks the postings of all but the most frequent
+//!   query words (those that cannot make a match alone) and breaks ties by
+//!   each entry's precomputed rank by key.
 //! - [`claims`]: the questions about claims over the graph (stance,
 //!   contested, timeline, first, find, entity, similar), which the `claims.*`
 //!   procedures, the `entity()` function and the shell's `:contested`,
 //!   `:stance`, `:timeline` and `:first` call.
+//! - [`stances`]: the stance table behind `claims.contested` and
+//!   `claims.stance`: each statement's stances as numbers (who, article,
+//!   date) and its summary (distinct claimants, deniers, assessors and
+//!   articles, first and last dates) worked out once, with the contested
+//!   statements already in order; the graph builds it on first use
+//!   ([`graph::Graph::stance_table`], `graph/stances.rs`) and drops it when
+//!   a transaction begins and when it ends. The dates of stances are read
+//!   and compared there (`date_key`, `cmp_present`).
 //! - [`export::timeline`]: `claimgraph timeline`, the stances of a statement
 //!   or an entity drawn on a date axis as SVG.
 //! - `export/draw_articles.rs`: provenance in the DOT and SVG pictures: the
@@ -310,6 +320,10 @@
 //!   stance, given back unchanged by a rollback (`graph/txn.rs`), never
 //!   stored, so it is exact after any write and after a crash, and an
 //!   import does not pay for it.
+//! - So is the stance table ([`graph::Graph::stance_table`]): built from
+//!   the statements' stances on first use, dropped when a transaction
+//!   begins and again when it ends (a table read inside a write query saw
+//!   it half done), never stored; imports do not build it.
 //! - A command sent to a store's holder runs through the same code as in
 //!   process; one that writes holds the store's lock for its whole run (it
 //!   is one transaction, and writes on one store never interleave), one
@@ -336,6 +350,7 @@ pub mod search;
 pub mod serve;
 pub mod share;
 pub mod shell;
+pub mod stances;
 pub mod storage;
 pub mod temporal;
 pub mod textmatch;

@@ -136,6 +136,9 @@ struct Entry {
     key: String,
     /// Its folded words, as numbers into the vocabulary.
     words: Box<[u32]>,
+    /// The place of (key, node) among every entry's, so that ties are
+    /// broken by comparing two numbers rather than two strings.
+    rank: u32,
 }
 
 /// A match of [`TextIndex::find`].
@@ -197,7 +200,22 @@ impl TextIndex {
                 }
             }
         }
+        index.rank_entries();
         index
+    }
+
+    /// Sets each entry's [`Entry::rank`]: its place in the order by key,
+    /// then node.
+    fn rank_entries(&mut self) {
+        let mut order: Vec<u32> = (0..self.entries.len() as u32).collect();
+        let entries = &self.entries;
+        order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (&entries[a as usize], &entries[b as usize]);
+            a.key.cmp(&b.key).then_with(|| a.node.cmp(&b.node))
+        });
+        for (rank, e) in order.into_iter().enumerate() {
+            self.entries[e as usize].rank = rank as u32;
+        }
     }
 
     fn add(&mut self, node: NodeId, kind: Kind, text: &str, key: &str) {
@@ -218,6 +236,7 @@ impl TextIndex {
             text: text.to_string(),
             key: key.to_string(),
             words,
+            rank: 0,
         });
     }
 
@@ -285,41 +304,85 @@ impl TextIndex {
     /// `text`, best first; ties by the node's key. Each node comes once, with
     /// its best-matching name.
     ///
-    /// The work is proportional to the postings of the query's words and
-    /// their near spellings, never to the whole index: scores are summed in
-    /// scratch arrays indexed by entry, and the entries of one node, which
+    /// The work is proportional to the postings of the query's rarer words
+    /// and their near spellings, never to the whole index. A text must hold
+    /// at least half the query's words (see the module docs), and each word
+    /// adds at most 1 to its sum; so when fewer than half the words are left
+    /// out, every text that can match holds one of the others, and only the
+    /// postings of those are walked: the most frequent words (`0` in
+    /// `Irina Sokolova 0`) are left out, as many as that allows. Each text
+    /// touched is then scored against every query word, in query order,
+    /// from its own words. The entries of one node, which
     /// [`TextIndex::build`] adds one after another, are grouped by sorting
-    /// the touched entries.
+    /// the touched entries; ties are broken by each entry's rank by key.
     pub fn find(&self, text: &str, kinds: &[Kind]) -> Vec<Found> {
         let query = words(text);
         if query.is_empty() {
             return Vec::new();
         }
-        // Entry → summed similarity of the query words it holds.
-        let mut totals: Vec<f64> = vec![0.0; self.entries.len()];
-        let mut best: Vec<f64> = vec![0.0; self.entries.len()];
-        let mut hit: Vec<u32> = Vec::new();
         let mut shared: Vec<u16> = Vec::new();
-        for q in &query {
-            // Per query word, each entry counts its best word once.
-            let mut seen: Vec<u32> = Vec::new();
-            for (w, s) in self.candidates(q, &mut shared) {
+        // Per query word, its near spellings by word number, for look-ups.
+        let near: Vec<Vec<(u32, f64)>> = query
+            .iter()
+            .map(|q| {
+                let mut c = self.candidates(q, &mut shared);
+                c.sort_unstable_by_key(|c| c.0);
+                c
+            })
+            .collect();
+        // The words whose postings are walked: all but the most frequent
+        // (n - 1) / 2, which cannot make a match on their own.
+        let cost = |c: &[(u32, f64)]| -> usize {
+            c.iter()
+                .map(|&(w, _)| self.postings[w as usize].len())
+                .sum()
+        };
+        let mut by_cost: Vec<usize> = (0..query.len()).collect();
+        by_cost.sort_by_key(|&i| std::cmp::Reverse(cost(&near[i])));
+        let left_out = (query.len() - 1) / 2;
+        let mut touched = vec![0u64; self.entries.len().div_ceil(64)];
+        let mut hit: Vec<u32> = Vec::new();
+        for &i in &by_cost[left_out..] {
+            for &(w, _) in &near[i] {
                 for &e in &self.postings[w as usize] {
-                    let b = &mut best[e as usize];
-                    if *b == 0.0 {
-                        seen.push(e);
+                    let (slot, bit) = (e as usize / 64, 1u64 << (e % 64));
+                    if touched[slot] & bit == 0 {
+                        touched[slot] |= bit;
+                        hit.push(e);
                     }
-                    *b = b.max(s);
                 }
-            }
-            for e in seen {
-                let t = &mut totals[e as usize];
-                if *t == 0.0 {
-                    hit.push(e);
-                }
-                *t += std::mem::take(&mut best[e as usize]);
             }
         }
+        // Word → its similarity to each query word (a row of `sims`), so
+        // that a text is scored with one look-up per word it holds.
+        let mut row_of: Vec<u32> = vec![0; self.vocab.len()];
+        let mut sims: Vec<f64> = vec![0.0; query.len()];
+        for (q, c) in near.iter().enumerate() {
+            for &(w, s) in c {
+                let row = &mut row_of[w as usize];
+                if *row == 0 {
+                    *row = (sims.len() / query.len()) as u32;
+                    sims.resize(sims.len() + query.len(), 0.0);
+                }
+                sims[*row as usize * query.len() + q] = s;
+            }
+        }
+        let mut best: Vec<f64> = vec![0.0; query.len()];
+        // A text's summed similarity: per query word, its best word, added
+        // in query order.
+        let mut total = |entry: &Entry| -> f64 {
+            best.fill(0.0);
+            for &w in entry.words.iter() {
+                let row = row_of[w as usize] as usize;
+                if row != 0 {
+                    let sims = &sims[row * query.len()..(row + 1) * query.len()];
+                    for (b, &s) in best.iter_mut().zip(sims) {
+                        *b = b.max(s);
+                    }
+                }
+            }
+            best.iter().fold(0.0, |t, b| t + b)
+        };
         hit.sort_unstable();
         let folded = fold(text);
         // The best entry of each node, in entry order.
@@ -330,7 +393,7 @@ impl TextIndex {
             if !kinds.contains(&entry.kind) {
                 continue;
             }
-            let mut score = combine(totals[e as usize], query.len(), entry.words.len());
+            let mut score = combine(total(entry), query.len(), entry.words.len());
             if score <= 0.0 {
                 continue;
             }
@@ -358,11 +421,8 @@ impl TextIndex {
             .into_iter()
             .map(|(s, e)| (s, &self.entries[e as usize]))
             .collect();
-        found.sort_unstable_by(|a, b| {
-            b.0.total_cmp(&a.0)
-                .then_with(|| a.1.key.cmp(&b.1.key))
-                .then_with(|| a.1.node.cmp(&b.1.node))
-        });
+        // By score, then (key, node), which `rank` orders.
+        found.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.rank.cmp(&b.1.rank)));
         found
             .into_iter()
             .map(|(score, e)| Found {
@@ -428,6 +488,7 @@ impl TextIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::Properties;
 
     #[test]
     fn folding_drops_case_diacritics_and_punctuation() {
@@ -453,5 +514,128 @@ mod tests {
         assert_eq!(nearest("statment", kinds, 3), ["statement"]);
         assert_eq!(nearest("acter", kinds, 3), ["actor"]);
         assert!(nearest("zzz", kinds, 3).is_empty());
+    }
+
+    /// `find` as plain evaluation: every query word's postings walked,
+    /// scores summed per word in query order, ties by comparing keys.
+    fn find_plain(index: &TextIndex, text: &str, kinds: &[Kind]) -> Vec<Found> {
+        let query = words(text);
+        let mut shared = Vec::new();
+        let mut totals: HashMap<u32, f64> = HashMap::default();
+        for q in &query {
+            let mut best: HashMap<u32, f64> = HashMap::default();
+            for (w, s) in index.candidates(q, &mut shared) {
+                for &e in &index.postings[w as usize] {
+                    let b = best.entry(e).or_default();
+                    *b = b.max(s);
+                }
+            }
+            for (e, b) in best {
+                *totals.entry(e).or_default() += b;
+            }
+        }
+        let mut best: HashMap<NodeId, (f64, &Entry)> = HashMap::default();
+        for (e, total) in totals {
+            let entry = &index.entries[e as usize];
+            if !kinds.contains(&entry.kind) {
+                continue;
+            }
+            let mut score = combine(total, query.len(), entry.words.len());
+            if score <= 0.0 {
+                continue;
+            }
+            if score >= 1.0 && fold(&entry.text) != fold(text) {
+                score = 0.999;
+            }
+            let slot = best.entry(entry.node).or_insert((score, entry));
+            if score > slot.0 || (score == slot.0 && entry.text < slot.1.text) {
+                *slot = (score, entry);
+            }
+        }
+        let mut found: Vec<(f64, &Entry)> = best.into_values().collect();
+        found.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| a.1.key.cmp(&b.1.key))
+                .then_with(|| a.1.node.cmp(&b.1.node))
+        });
+        found
+            .into_iter()
+            .map(|(score, e)| Found {
+                node: e.node,
+                kind: e.kind,
+                score,
+                matched: e.text.clone(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn find_agrees_with_walking_every_posting() {
+        // Names and texts from a few words, some frequent, some misspelt.
+        let words = [
+            "irina", "sokolova", "sokolva", "0", "3", "bakhmut", "bakhmut", "ministry", "of",
+            "defence", "defense", "7", "mission", "shelled", "petrov", "0", "3",
+        ];
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        fn text(next: &mut impl FnMut(usize) -> usize, words: &[&str], n: usize) -> String {
+            (0..n)
+                .map(|_| words[next(words.len())])
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+        let kinds = [Kind::Actor, Kind::Place, Kind::Statement];
+        let mut nodes = Vec::new();
+        for id in 0..400u64 {
+            let kind = kinds[next(kinds.len())];
+            let n = 1 + next(4);
+            let key = text(&mut next, &words, n);
+            let mut properties: Properties =
+                [(kind.key_property().to_string(), Value::from(key.as_str()))]
+                    .into_iter()
+                    .collect();
+            if kind != Kind::Statement && next(3) == 0 {
+                let n = 1 + next(3);
+                let aliases = vec![
+                    Value::from(text(&mut next, &words, n)),
+                    Value::from(text(&mut next, &words, 2)),
+                ];
+                properties.insert(ALIASES_PROP.to_string(), Value::List(aliases));
+            }
+            nodes.push(Node {
+                id,
+                labels: vec![kind.label().to_string()],
+                properties,
+            });
+        }
+        let index = TextIndex::build(nodes.iter());
+        let mut queries = vec![
+            "Irina Sokolova 0".to_string(),
+            "irina sokolva".to_string(),
+            "Sokolova Irina 0".to_string(),
+            "Bakhmut 3".to_string(),
+            "Ministry of Defence 7".to_string(),
+            "0 3 7 of".to_string(),
+        ];
+        for _ in 0..60 {
+            let n = 1 + next(5);
+            queries.push(
+                (0..n)
+                    .map(|_| words[next(words.len())])
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+        }
+        for q in &queries {
+            for kinds in [&kinds[..], &[Kind::Actor][..]] {
+                let got = index.find(q, kinds);
+                assert_eq!(got, find_plain(&index, q, kinds), "{q:?} in {kinds:?}");
+            }
+        }
     }
 }

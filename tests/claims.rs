@@ -1157,3 +1157,274 @@ fn the_timeline_picture_draws_every_stance_and_renders() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no statement, actor"));
 }
+
+/// One stance read straight from the records: (statement, stance word,
+/// who, relationship, article id, Article node, date).
+type Plain = (
+    u64,
+    String,
+    u64,
+    u64,
+    Option<String>,
+    Option<u64>,
+    Option<Value>,
+);
+
+/// Every stance of the graph, worked out from the node and relationship
+/// records alone: the plain evaluation the stance table is checked against.
+fn plain_stances(db: &Database) -> Vec<Plain> {
+    let g = db.graph();
+    let articles: BTreeMap<String, (u64, Option<Value>)> = g
+        .nodes()
+        .filter(|n| n.has_label("Article"))
+        .filter_map(|n| {
+            let id = n.get("id")?.as_str()?.to_string();
+            let date = n.get("date").filter(|v| **v != Value::Null).cloned();
+            Some((id, (n.id, date)))
+        })
+        .collect();
+    g.relationships()
+        .filter(|r| ["CLAIMS", "DENIES", "ASSESSES"].contains(&r.rel_type.as_str()))
+        .filter(|r| g.node(r.end).is_some_and(|n| n.has_label("Statement")))
+        .map(|r| {
+            let article = r.article().map(str::to_string);
+            let found = article.as_ref().and_then(|a| articles.get(a));
+            let own = r.get("date").filter(|v| **v != Value::Null).cloned();
+            (
+                r.end,
+                r.rel_type.to_lowercase(),
+                r.start,
+                r.id,
+                article,
+                found.map(|f| f.0),
+                own.or_else(|| found.and_then(|f| f.1.clone())),
+            )
+        })
+        .collect()
+}
+
+/// `claims.contested` as plain evaluation: (text, claimants, deniers,
+/// assessors, articles, first, last), dates as their ISO text.
+type PlainRow = (
+    String,
+    usize,
+    usize,
+    usize,
+    usize,
+    Option<String>,
+    Option<String>,
+);
+
+fn plain_contested(db: &Database, since: Option<&str>, until: Option<&str>) -> Vec<PlainRow> {
+    let mut by: BTreeMap<u64, Vec<Plain>> = BTreeMap::new();
+    for s in plain_stances(db) {
+        by.entry(s.0).or_default().push(s);
+    }
+    let mut rows: Vec<PlainRow> = by
+        .into_iter()
+        .filter_map(|(statement, ss)| {
+            let kept: Vec<(&Plain, Option<String>)> = ss
+                .iter()
+                .map(|s| (s, s.6.as_ref().and_then(claims::date_key)))
+                .filter(|(_, d)| {
+                    (since.is_none() && until.is_none())
+                        || d.as_deref().is_some_and(|d| {
+                            since.is_none_or(|s| d >= s) && until.is_none_or(|u| d <= u)
+                        })
+                })
+                .collect();
+            let who = |k: &str| {
+                kept.iter()
+                    .filter(|(s, _)| s.1 == k)
+                    .map(|(s, _)| s.2)
+                    .collect::<BTreeSet<_>>()
+                    .len()
+            };
+            let (c, d, a) = (who("claims"), who("denies"), who("assesses"));
+            let articles = kept
+                .iter()
+                .filter_map(|(s, _)| s.4.clone())
+                .collect::<BTreeSet<_>>()
+                .len();
+            let dates: BTreeSet<&String> = kept.iter().filter_map(|(_, d)| d.as_ref()).collect();
+            (c > 0 && d > 0).then(|| {
+                let first = dates.first().map(|d| d.to_string());
+                let last = dates.last().map(|d| d.to_string());
+                (key(db, statement), c, d, a, articles, first, last)
+            })
+        })
+        .collect();
+    rows.sort_by(|x, y| (y.1 + y.2).cmp(&(x.1 + x.2)).then_with(|| x.0.cmp(&y.0)));
+    rows
+}
+
+/// A row of `claims.stance` as compared: (relationship, stance word, who,
+/// article, date, verdict).
+type StanceCells = (u64, String, u64, Option<u64>, Option<Value>, Option<String>);
+
+/// Checks `claims.contested` (with and without bounds) and `claims.stance`
+/// of every statement against the plain evaluation of the records.
+fn assert_table_agrees(db: &Database, when: &str) {
+    let d = |v: &Option<Value>| v.as_ref().and_then(claims::date_key);
+    for (since, until) in [
+        (None, None),
+        (Some("2023-01-02"), None),
+        (None, Some("2023-01-03")),
+        (Some("2023-01-02"), Some("2023-01-02")),
+    ] {
+        let value = |s: Option<&str>| s.map(Value::from);
+        let got: Vec<PlainRow> =
+            claims::contested(db.graph(), value(since).as_ref(), value(until).as_ref())
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    let k = key(db, r.statement);
+                    (
+                        k,
+                        r.claimants,
+                        r.deniers,
+                        r.assessors,
+                        r.articles,
+                        d(&r.first),
+                        d(&r.last),
+                    )
+                })
+                .collect();
+        assert_eq!(
+            got,
+            plain_contested(db, since, until),
+            "contested({since:?}, {until:?}) {when}"
+        );
+    }
+    let plain = plain_stances(db);
+    let statements: Vec<u64> = db.graph().nodes_with_label("Statement").collect();
+    for s in statements {
+        let mut want: Vec<&Plain> = plain.iter().filter(|p| p.0 == s).collect();
+        want.sort_by(|a, b| {
+            let (da, db_) = (
+                a.6.as_ref().and_then(claims::date_key),
+                b.6.as_ref().and_then(claims::date_key),
+            );
+            match (&da, &db_) {
+                (Some(x), Some(y)) => x.cmp(y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            }
+            .then_with(|| key(db, a.2).cmp(&key(db, b.2)))
+            .then_with(|| a.3.cmp(&b.3))
+        });
+        let got = claims::stance(db.graph(), Target::Node(s)).unwrap();
+        let got: Vec<StanceCells> = got
+            .iter()
+            .map(|r| {
+                let quote = db
+                    .graph()
+                    .relationship(r.relationship)
+                    .unwrap()
+                    .get("quote");
+                assert_eq!(r.quote.as_deref(), quote.and_then(Value::as_str), "{when}");
+                (
+                    r.relationship,
+                    r.stance.word().to_string(),
+                    r.who,
+                    r.article,
+                    r.date.clone(),
+                    r.verdict.clone(),
+                )
+            })
+            .collect();
+        let want: Vec<StanceCells> = want
+            .iter()
+            .map(|p| {
+                let verdict = db.graph().relationship(p.3).unwrap().get("verdict");
+                let verdict = verdict.and_then(Value::as_str).map(str::to_string);
+                (p.3, p.1.clone(), p.2, p.5, p.6.clone(), verdict)
+            })
+            .collect();
+        assert_eq!(got, want, "stance of {} {when}", key(db, s));
+    }
+}
+
+#[test]
+fn the_stance_table_agrees_with_plain_evaluation_through_writes() {
+    // A small generator (xorshift) so that each seed gives the same graph.
+    for seed in 1..=6u64 {
+        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let mut next = |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        let mut db = Database::in_memory();
+        for a in 0..4 {
+            let mut file = if next(4) == 0 {
+                format!("article \"a{a}\"\n")
+            } else {
+                format!("article \"a{a}\" {{date: \"2023-01-0{}\"}}\n", 1 + next(4))
+            };
+            for i in 0..5 {
+                file += &format!("actor \"A{i}\"\nstatement s{i} \"Statement {i}\"\n");
+            }
+            let mut seen = BTreeSet::new();
+            for _ in 0..10 {
+                let (who, p, s) = (
+                    next(5),
+                    ["claims", "denies", "assesses"][next(3) as usize],
+                    next(5),
+                );
+                if !seen.insert((who, p, s)) {
+                    continue;
+                }
+                let props = match next(4) {
+                    0 => format!(" {{date: \"2023-01-0{}\"}}", 1 + next(5)),
+                    1 => " {verdict: \"false\", quote: \"so it is\"}".to_string(),
+                    _ => String::new(),
+                };
+                file += &format!("\"A{who}\" {p} s{s}{props}\n");
+            }
+            db.import_bytes(
+                &format!("a{a}.triples"),
+                file.as_bytes(),
+                Format::Triples,
+                None,
+            )
+            .unwrap();
+        }
+        assert_table_agrees(&db, &format!("after the imports (seed {seed})"));
+        let writes = [
+            // A stance with a date as text, as stores of an older format hold.
+            "MATCH (a:Actor {name: 'A1'}), (s:Statement {text: 'Statement 2'}) \
+             CREATE (a)-[:DENIES {article: 'a0', date: '2023-01-02'}]->(s)",
+            "MATCH (a:Actor {name: 'A4'}), (s:Statement {text: 'Statement 2'}) \
+             CREATE (a)-[:CLAIMS {article: 'a9'}]->(s)",
+            "MATCH ()-[r:CLAIMS]->() WITH r ORDER BY id(r) LIMIT 1 DELETE r",
+            "MATCH ()-[r]->(:Statement) WITH r ORDER BY id(r) DESC LIMIT 1 SET r.date = 7",
+            "MATCH (a:Article {id: 'a1'}) DETACH DELETE a",
+            // The table read inside a write is not kept after it.
+            "CALL claims.contested() YIELD statement WITH count(statement) AS n \
+             MATCH (a:Actor {name: 'A3'}), (s:Statement {text: 'Statement 1'}) \
+             CREATE (a)-[:DENIES {article: 'a2'}]->(s)",
+            "CALL claims.merge('actor', 'A0', 'A1')",
+        ];
+        for write in writes {
+            db.query(write, &Default::default()).unwrap();
+            assert_table_agrees(&db, &format!("after `{write}` (seed {seed})"));
+        }
+        let before = plain_contested(&db, None, None);
+        let failed = db.query(
+            "MATCH (a:Actor {name: 'A2'}), (s:Statement) \
+             CREATE (a)-[:CLAIMS {article: 'a3'}]->(s), (a)-[:DENIES {article: 'a3'}]->(s) \
+             WITH s CALL claims.contested() YIELD statement RETURN 1 / 0",
+            &Default::default(),
+        );
+        assert!(failed.is_err());
+        assert_eq!(
+            plain_contested(&db, None, None),
+            before,
+            "rolled back (seed {seed})"
+        );
+        assert_table_agrees(&db, &format!("after a rolled-back write (seed {seed})"));
+    }
+}

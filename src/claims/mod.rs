@@ -12,7 +12,10 @@
 //!
 //! A stance is a `CLAIMS`, `DENIES` or `ASSESSES` relationship; its date is the
 //! relationship's `date`, else its article's `date`, else none. Dates are read
-//! and compared in one place ([`stance_date`], [`date_key`]).
+//! and compared in one place ([`stance_date`], [`date_key`]). The answers of
+//! [`contested()`] and [`stance()`] are read from the graph's
+//! [`StanceTable`](crate::stances::StanceTable), which holds each
+//! statement's stances as numbers and its summary worked out once.
 
 mod contested;
 mod find;
@@ -24,6 +27,8 @@ pub use contested::{contested, Contested};
 pub use find::{entity, find, parse_kind, similar, Similar};
 pub use stance::{first, stance, First, StanceRow};
 pub use timeline::{timeline, TimelineRow};
+
+pub use crate::stances::{cmp_dates, cmp_present, date_key, date_key_exists, Stance};
 
 use crate::error::{Error, Result};
 use std::borrow::Cow;
@@ -37,82 +42,6 @@ use crate::value::Value;
 pub enum Target<'a> {
     Node(NodeId),
     Text(&'a str),
-}
-
-/// The three stances.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Stance {
-    Claims,
-    Denies,
-    Assesses,
-}
-
-impl Stance {
-    /// The stance of a relationship type, if it is one.
-    pub fn of_type(rel_type: &str) -> Option<Stance> {
-        match rel_type {
-            CLAIMS => Some(Stance::Claims),
-            DENIES => Some(Stance::Denies),
-            ASSESSES => Some(Stance::Assesses),
-            _ => None,
-        }
-    }
-
-    /// The word the procedures yield: `claims`, `denies` or `assesses`.
-    pub fn word(self) -> &'static str {
-        match self {
-            Stance::Claims => "claims",
-            Stance::Denies => "denies",
-            Stance::Assesses => "assesses",
-        }
-    }
-}
-
-/// A date as the procedures compare it: its ISO 8601 text, which sorts in
-/// time order for dates and for datetimes given in one offset. Imports store
-/// dates as temporal values; a store written before that holds the same text
-/// as strings. This is the one place that reads them.
-pub fn date_key(value: &Value) -> Option<String> {
-    match value {
-        Value::Temporal(t) => Some(t.to_string()),
-        Value::String(s) => Some(s.clone()),
-        _ => None,
-    }
-}
-
-/// Whether a value is a date the procedures compare ([`date_key`] has one),
-/// without formatting it.
-pub fn date_key_exists(value: &Value) -> bool {
-    matches!(value, Value::Temporal(_) | Value::String(_))
-}
-
-/// Orders two dates as their [`date_key`]s order, comparing two dates by
-/// their day numbers without formatting them (ISO dates of years 0 to 9999
-/// sort as their days do).
-pub fn cmp_present(a: &Value, b: &Value) -> std::cmp::Ordering {
-    use crate::temporal::Temporal;
-    match (a, b) {
-        (Value::Temporal(Temporal::Date(x)), Value::Temporal(Temporal::Date(y)))
-            if (-719_528..=2_932_896).contains(x) && (-719_528..=2_932_896).contains(y) =>
-        {
-            x.cmp(y)
-        }
-        _ => date_key(a).cmp(&date_key(b)),
-    }
-}
-
-/// Orders two optional dates, the missing ones last.
-pub fn cmp_dates(a: &Option<Value>, b: &Option<Value>) -> std::cmp::Ordering {
-    use std::cmp::Ordering;
-    fn present(v: &Option<Value>) -> Option<&Value> {
-        v.as_ref().filter(|v| date_key_exists(v))
-    }
-    match (present(a), present(b)) {
-        (Some(x), Some(y)) => cmp_present(x, y),
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        (None, None) => Ordering::Equal,
-    }
 }
 
 /// The Article node a relationship came from, if it names one that exists.

@@ -26,23 +26,27 @@ pub struct StanceRow {
 }
 
 /// Every claim, denial and assessment of a statement, by date (missing
-/// dates last), then by who (their name), then by relationship id.
+/// dates last), then by who (their name), then by relationship id. Who,
+/// article and date come from the graph's stance table; only the quote and
+/// verdict are read from the relationship.
 pub fn stance(graph: &Graph, statement: Target<'_>) -> Result<Vec<StanceRow>> {
     let statement = resolve_statement(graph, "claims.stance", statement)?;
-    let mut rows: Vec<(StanceRow, Cow<'_, str>)> = stances_on(graph, statement)
-        .map(|(r, stance)| {
-            let article = article_of(graph, r);
-            let date = own_date(r).or_else(|| date_of_node(graph, article?));
+    let table = graph.stance_table();
+    let mut rows: Vec<(StanceRow, Cow<'_, str>)> = table
+        .stances(statement)
+        .iter()
+        .map(|e| {
+            let rel = graph.relationship(e.relationship);
             let row = StanceRow {
-                who: r.start,
-                stance,
-                date: date.cloned(),
-                article,
-                quote: string_prop(r, "quote"),
-                verdict: string_prop(r, "verdict"),
-                relationship: r.id,
+                who: e.who,
+                stance: e.stance,
+                date: table.date_of(e).cloned(),
+                article: table.article_of(e),
+                quote: rel.and_then(|r| string_prop(r, "quote")),
+                verdict: rel.and_then(|r| string_prop(r, "verdict")),
+                relationship: e.relationship,
             };
-            (row, key_of(graph, r.start))
+            (row, key_of(graph, e.who))
         })
         .collect();
     rows.sort_unstable_by(|(a, wa), (b, wb)| {

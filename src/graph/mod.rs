@@ -7,6 +7,9 @@
 //! - name or alias → entities ([`Graph::resolve_name`]);
 //! - folded words of names, aliases and statement texts → nodes, for
 //!   forgiving look-ups ([`Graph::text_index`], built lazily, dropped on change);
+//! - statement → its stances as numbers, with distinct counts and dates
+//!   ([`Graph::stance_table`], `stances.rs`; built lazily, dropped by every
+//!   transaction);
 //! - node → its relationships with their types as numbers ([`Graph::adjacent`],
 //!   see [`adjacency`]), which every walk and the relationship key
 //!   (start, type, end, article) ([`Graph::find_relationship`]) go through.
@@ -21,6 +24,7 @@ pub mod adjacency;
 pub mod distinct;
 mod idmap;
 mod keys;
+mod stances;
 mod txn;
 
 use adjacency::{Adj, Adjacency, Types};
@@ -41,6 +45,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use crate::error::{Error, Result};
 use crate::model::{Kind, Node, NodeId, RelId, Relationship, ALIASES_PROP};
 use crate::search::SearchIndex;
+use crate::stances::StanceTable;
 use crate::storage::Snapshot;
 use crate::textmatch::TextIndex;
 use crate::value::Value;
@@ -71,6 +76,9 @@ pub struct Graph {
     /// a transaction takes it for its duration and gives it back grown,
     /// unchanged or not at all (see [`Txn`]), so it is never stale.
     search: OnceLock<SearchIndex>,
+    /// The stances on every statement as numbers, built on first use and
+    /// dropped by every transaction when it begins and when it ends.
+    stances: OnceLock<StanceTable>,
     /// The `distinct` decisions every entity change is checked against.
     distinct: Vec<distinct::Distinct>,
 }
@@ -104,6 +112,7 @@ impl Clone for Graph {
             text: OnceLock::new(),
             keys,
             search,
+            stances: OnceLock::new(),
             distinct: self.distinct.clone(),
         }
     }
@@ -180,6 +189,7 @@ impl Graph {
 
     /// Starts a transaction: every change goes through one.
     pub fn begin(&mut self) -> Txn<'_> {
+        self.stances.take();
         let search = self.search.take();
         Txn::new(self, search)
     }

@@ -695,6 +695,8 @@ impl<'g> Txn<'g> {
 impl Drop for Txn<'_> {
     fn drop(&mut self) {
         self.undo_all();
+        // A stance table read during the transaction saw it half done.
+        self.graph.stances.take();
     }
 }
 
