@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the standard workload on claimgraph and on its peers (Kuzu, Oxigraph,
-# SQLite) in one go, checks that claimgraph's rows equal the reference's, and
+# LadybugDB, SQLite) in one go, checks that claimgraph's rows equal the reference's, and
 # writes the side-by-side table into BENCHMARKS.md.
 #
 #   bash benches/compare.sh [ARTICLES]      # default 50000 (~917k relationships)
@@ -9,7 +9,7 @@
 # (default 60) the seconds a peer's query may take before it is stopped.
 #
 # Needs the shared bench material ($CLAIMGRAPH_SHARED, default ../shared) and
-# PyPI for the peers' venv (kuzu==0.11.3, pyoxigraph), made once under $BENCH_DIR.
+# PyPI for the peers' venv (kuzu==0.11.3, ladybug, pyoxigraph), made once under $BENCH_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 articles=${1:-50000}
@@ -20,10 +20,9 @@ corpus="$work/corpus-$articles"
 mkdir -p "$work"
 
 [ -f "$corpus/params.json" ] || python3 "$shared/bench/gen_corpus.py" --articles "$articles" --out "$corpus"
-if [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet kuzu==0.11.3 pyoxigraph
-fi
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/python" -c 'import kuzu, ladybug, pyoxigraph' 2>/dev/null ||
+  "$venv/bin/pip" install --quiet kuzu==0.11.3 ladybug pyoxigraph
 
 runs=${RUNS:-5}
 "$venv/bin/python" "$shared/bench/peers.py" "$corpus" --runs "$runs" --timeout "${PEER_TIMEOUT:-60}" \
