@@ -126,11 +126,17 @@ pub enum Error {
 }
 
 impl Error {
-    /// A query error with no position; its detail is the one whose phrase
-    /// starts the message (see [`Detail`]), if any.
+    /// A query error with no position and no TCK detail ([`Detail::Other`]);
+    /// an error that has one is made with [`Error::coded`] where it is
+    /// raised, never recognised from its words.
     pub fn query(message: impl Into<String>) -> Self {
         let message = message.into();
-        let code = Code::new(Detail::of_message(&message));
+        debug_assert_eq!(
+            Detail::of_message(&message),
+            Detail::Other,
+            "an error with a TCK detail is raised with Error::coded: {message}"
+        );
+        let code = Code::new(Detail::Other);
         Error::Query {
             message,
             diagnostic: None,

@@ -2,8 +2,7 @@
 //! while the store is open; an existing DEST is refused; a damaged store's
 //! message names `backup` and the files that were read.
 
-#[path = "common/stores.rs"]
-mod stores;
+use crate::stores;
 
 use claimgraph::Database;
 use stores::{check, claimgraph, example, records, store_with_one_article};

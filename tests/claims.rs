@@ -2,9 +2,8 @@
 //! the example articles, and the same answers computed independently (from
 //! the source file, or by plain Cypher) on a generated corpus and on LIAR.
 
-mod common;
-#[path = "common/liar.rs"]
-mod liar;
+use crate::common;
+use crate::liar;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

@@ -3,7 +3,7 @@
 
 use claimgraph::{Database, ResultValue as R};
 
-mod common;
+use crate::common;
 use common::{fail, run};
 
 /// Three `:A` nodes with 3, 1 and 0 relationships out, two `:B` nodes.

@@ -1097,7 +1097,7 @@ mod random {
 // The picture in the README
 
 /// `docs/bakhmut.svg` is the SVG export of `examples/bakhmut.triples`. Regenerate
-/// it with `CLAIMGRAPH_UPDATE_DOCS=1 cargo test --test export docs_picture`.
+/// it with `CLAIMGRAPH_UPDATE_DOCS=1 cargo test --test suite export::docs_picture`.
 #[test]
 fn docs_picture_is_the_current_export() {
     let mut db = Database::in_memory();
@@ -1113,7 +1113,7 @@ fn docs_picture_is_the_current_export() {
     assert!(
         current == bytes,
         "{} is not the current SVG export of the example; regenerate it with \
-         CLAIMGRAPH_UPDATE_DOCS=1 cargo test --test export docs_picture",
+         CLAIMGRAPH_UPDATE_DOCS=1 cargo test --test suite export::docs_picture",
         path.display()
     );
 }

@@ -8,7 +8,7 @@
 //! need. When one is missing, its test fails under `CI=true` and otherwise
 //! says plainly that it did not run.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -11,8 +11,7 @@
 
 #![cfg(target_os = "linux")]
 
-#[path = "common/stores.rs"]
-mod stores;
+use crate::stores;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -1,9 +1,9 @@
 //! Golden tests: scripts of queries over the example articles, with their
 //! results, errors and plans, compared with reviewed snapshots
 //! (`tests/snapshots/`). After a deliberate change, regenerate with
-//! `INSTA_UPDATE=always cargo test --test golden` and review the diff.
+//! `INSTA_UPDATE=always cargo test --test suite golden::` and review the diff.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

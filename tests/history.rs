@@ -9,8 +9,7 @@ use claimgraph::output::result_to_json;
 use claimgraph::{Database, Params};
 use serde_json::Value as Json;
 
-#[path = "common/stores.rs"]
-mod stores;
+use crate::stores;
 
 const FIRST: &str = "bakhmut.triples";
 const SECOND: &str = "bakhmut-followup.triples";

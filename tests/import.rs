@@ -1,7 +1,7 @@
 //! Import: counts, identity, provenance, idempotence, format equivalence, and
 //! every kind of bad input leaving the store unchanged.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -6,7 +6,7 @@ use claimgraph::query::exec::Val;
 use claimgraph::query::procedures::{Procedure, Type};
 use claimgraph::{Database, Error, Params, QueryResult, ResultValue as R, Value};
 
-mod common;
+use crate::common;
 use common::run;
 
 fn fail(db: &mut Database, q: &str) -> String {

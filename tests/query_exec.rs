@@ -3,7 +3,7 @@
 
 use claimgraph::{Cancel, Database, Error, Params, ResultValue as R, Value};
 
-mod common;
+use crate::common;
 use common::{fail, run};
 
 fn s(x: &str) -> R {

@@ -3,7 +3,7 @@
 //! example articles and a generated corpus; and that the index stays exact
 //! through imports, writes, deletes, a rolled-back write and a kill -9.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Stdio};

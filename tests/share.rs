@@ -4,9 +4,8 @@
 
 #![cfg(unix)]
 
-mod common;
-#[path = "common/stores.rs"]
-mod stores;
+use crate::common;
+use crate::stores;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -186,6 +185,19 @@ fn a_shell_holds_the_store_and_other_commands_answer_through_it() {
     assert_eq!(tmp["rows"][0][0], 0);
 }
 
+/// The views of time and the log, asked of a held store and of the same store alone.
+const HISTORY_VIEWS: [&[&str]; 4] = [
+    &["query", "MATCH (n) RETURN count(n) AS c", "--at-tx", "1"],
+    &[
+        "query",
+        "MATCH (s:Statement) RETURN count(s) AS c",
+        "--as-of",
+        "2023-05-04",
+    ],
+    &["stats", "--format", "json", "--at-tx", "1"],
+    &["log", "--format", "json"],
+];
+
 #[test]
 fn views_of_time_and_the_log_answer_through_the_holder_as_in_process() {
     let dir = tempfile::tempdir().unwrap();
@@ -196,17 +208,7 @@ fn views_of_time_and_the_log_answer_through_the_holder_as_in_process() {
         .output()
         .unwrap();
     assert!(second.status.success(), "{second:?}");
-    let commands: [&[&str]; 4] = [
-        &["query", "MATCH (n) RETURN count(n) AS c", "--at-tx", "1"],
-        &[
-            "query",
-            "MATCH (s:Statement) RETURN count(s) AS c",
-            "--as-of",
-            "2023-05-04",
-        ],
-        &["stats", "--format", "json", "--at-tx", "1"],
-        &["log", "--format", "json"],
-    ];
+    let commands = HISTORY_VIEWS;
     let alone: Vec<Json> = commands
         .iter()
         .map(|args| json_of(&claimgraph(&store).args(*args).output().unwrap()))
@@ -460,21 +462,15 @@ fn every_read_command_answers_from_a_snapshot_while_an_import_is_in_progress() {
     )
     .unwrap();
     let script = script.to_str().unwrap();
-    let commands: [&[&str]; 8] = [
-        &["run", script, "--format", "json"],
-        &["query", "MATCH (n) RETURN count(n) AS c", "--at-tx", "1"],
-        &[
-            "query",
-            "MATCH (s:Statement) RETURN count(s) AS c",
-            "--as-of",
-            "2023-05-04",
-        ],
-        &["stats", "--format", "json", "--at-tx", "1"],
-        &["log", "--format", "json"],
-        &["diff", "0", "1", "--format", "json"],
-        &["decisions", "--format", "json"],
-        &["check"],
-    ];
+    let run: &[&str] = &["run", script, "--format", "json"];
+    let commands: Vec<&[&str]> = std::iter::once(run)
+        .chain(HISTORY_VIEWS)
+        .chain([
+            &["diff", "0", "1", "--format", "json"][..],
+            &["decisions", "--format", "json"],
+            &["check"],
+        ])
+        .collect();
     // What each command answers in process, before the import.
     let alone: Vec<_> = commands
         .iter()

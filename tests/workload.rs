@@ -2,7 +2,7 @@
 //! reference answers (Kuzu's, which Oxigraph and SQLite matched), kept in
 //! `tests/data/workload-1000.json`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

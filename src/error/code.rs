@@ -109,7 +109,8 @@ details! {
 
 impl Detail {
     /// The detail whose phrase starts `message`, [`Detail::Other`] when none
-    /// does: the default of [`crate::Error::query`], which names no detail.
+    /// does: for the parser's diagnostics and the temporal module's string
+    /// errors, which are words only; every other error names its detail.
     pub fn of_message(message: &str) -> Detail {
         Detail::PHRASES
             .iter()

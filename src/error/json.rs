@@ -59,12 +59,13 @@ impl Error {
 
 #[cfg(test)]
 mod tests {
-    use crate::error::{Diagnostic, Error};
+    use crate::error::{Detail, Diagnostic, Error};
 
     #[test]
     fn a_query_error_has_kind_detail_phase_and_place() {
         let text = "MATCH (n) RETURN m";
-        let e = Error::query("undefined variable `m`").at_offset(text, 17);
+        let e =
+            Error::coded(Detail::UndefinedVariable, "undefined variable `m`").at_offset(text, 17);
         let j = e.to_json();
         assert_eq!(j["error"]["kind"], "SyntaxError");
         assert_eq!(j["error"]["detail"], "UndefinedVariable");

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use claimgraph::error::Detail;
 use claimgraph::{Error, Node, Params, QueryResult, Relationship, ResultValue, Value, WriteStats};
 
 use super::gherkin::{self, parse_feature};
@@ -528,7 +529,10 @@ fn script(query: &str, params: &Params, state: &mut GraphState) -> Result<QueryR
         "RETURN 1 ORDER" => Err(Error::Input(
             claimgraph::error::Diagnostic::at_offset(None, query, 9, "expected BY").into(),
         )),
-        "RETURN x" => Err(Error::query("undefined variable `x`")),
+        "RETURN x" => Err(Error::coded(
+            Detail::UndefinedVariable,
+            "undefined variable `x`",
+        )),
         "SLOW" => Err(Error::Cancelled("stopped".into())),
         "CREATE () FAIL" => {
             // A broken engine that writes and then fails.

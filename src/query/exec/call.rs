@@ -16,7 +16,7 @@ use super::plan::{check_expr, ExprCtx, Scope, VarKind};
 use super::procedures::{ProcCtx, Procedure, Registry, WriteCtx, WriteFn};
 use super::values::Val;
 use super::MAX_VALUES;
-use crate::error::{Error, Result};
+use crate::error::{Detail, Error, Result};
 use crate::graph::Txn;
 use crate::query::ast::{Call, Expr};
 
@@ -54,9 +54,10 @@ pub fn plan(
             .suggest(name)
             .map(|s| format!("; did you mean `{s}`?"))
             .unwrap_or_default();
-        return Err(Error::query(format!(
-            "procedure not found: there is no procedure `{name}`{hint}"
-        )));
+        return Err(Error::coded(
+            Detail::ProcedureNotFound,
+            format!("procedure not found: there is no procedure `{name}`{hint}"),
+        ));
     };
     let procedure = Arc::clone(procedure);
     let args = match &call.args {
@@ -68,39 +69,45 @@ pub fn plan(
             .collect(),
         None if procedure.args.is_empty() => Vec::new(),
         None => {
-            return Err(Error::query(format!(
+            return Err(Error::coded(Detail::InvalidArgumentPassingMode, format!(
                 "invalid argument passing mode: `{name}` takes arguments, which a call inside a query must pass in parentheses: {}",
                 procedure.signature()
             )))
         }
     };
     if args.len() < procedure.required_args() || args.len() > procedure.args.len() {
-        return Err(Error::query(format!(
-            "invalid number of arguments: `{name}` takes {}, not {}: {}",
-            if procedure.required_args() == procedure.args.len() {
-                format!("{} argument(s)", procedure.args.len())
-            } else {
-                format!(
-                    "{} to {} arguments",
-                    procedure.required_args(),
-                    procedure.args.len()
-                )
-            },
-            args.len(),
-            procedure.signature()
-        )));
+        return Err(Error::coded(
+            Detail::InvalidNumberOfArguments,
+            format!(
+                "invalid number of arguments: `{name}` takes {}, not {}: {}",
+                if procedure.required_args() == procedure.args.len() {
+                    format!("{} argument(s)", procedure.args.len())
+                } else {
+                    format!(
+                        "{} to {} arguments",
+                        procedure.required_args(),
+                        procedure.args.len()
+                    )
+                },
+                args.len(),
+                procedure.signature()
+            ),
+        ));
     }
     for (arg, decl) in args.iter().zip(&procedure.args) {
         check_expr(arg, scope, ExprCtx::plain(), 0)?;
         if let Expr::Literal(l) = arg {
             let v = literal(l);
             if decl.ty.admit(v.clone()).is_none() {
-                return Err(Error::query(format!(
-                    "invalid argument type: `{name}` takes {} for `{}`, not {}",
-                    decl.ty,
-                    decl.name,
-                    v.type_name()
-                )));
+                return Err(Error::coded(
+                    Detail::InvalidArgumentType,
+                    format!(
+                        "invalid argument type: `{name}` takes {} for `{}`, not {}",
+                        decl.ty,
+                        decl.name,
+                        v.type_name()
+                    ),
+                ));
             }
         }
     }
@@ -116,7 +123,8 @@ pub fn plan(
         Some(y) => {
             if y.star {
                 if !standalone {
-                    return Err(Error::query(
+                    return Err(Error::coded(
+                        Detail::UnexpectedSyntax,
                         "unexpected syntax: YIELD * is allowed only in a standalone CALL; name the columns to yield",
                     ));
                 }
@@ -127,19 +135,25 @@ pub fn plan(
                 let Some(i) = procedure.outputs.iter().position(|c| c.name == item.column) else {
                     let columns: Vec<&str> =
                         procedure.outputs.iter().map(|c| c.name.as_str()).collect();
-                    return Err(Error::query(format!(
-                        "undefined variable `{}`: `{name}` yields no such column; it yields {}",
-                        item.column,
-                        if columns.is_empty() {
-                            "nothing".to_string()
-                        } else {
-                            columns.join(", ")
-                        }
-                    )));
+                    return Err(Error::coded(
+                        Detail::UndefinedVariable,
+                        format!(
+                            "undefined variable `{}`: `{name}` yields no such column; it yields {}",
+                            item.column,
+                            if columns.is_empty() {
+                                "nothing".to_string()
+                            } else {
+                                columns.join(", ")
+                            }
+                        ),
+                    ));
                 };
                 let var = item.variable();
                 if scope.get(var).is_some() || variables.iter().any(|v| v == var) {
-                    return Err(Error::query(format!("variable already bound: `{var}`")));
+                    return Err(Error::coded(
+                        Detail::VariableAlreadyBound,
+                        format!("variable already bound: `{var}`"),
+                    ));
                 }
                 yields.push(i);
                 variables.push(var.to_string());
@@ -220,10 +234,13 @@ fn arguments(ctx: &Ctx, op: &CallOp, scope: &[String], row: &[Val]) -> Result<Ve
         };
         let type_name = v.type_name();
         let v = decl.ty.admit(v).ok_or_else(|| {
-            Error::query(format!(
-                "invalid argument type: `{}` takes {} for `{}`, not {type_name}",
-                p.name, decl.ty, decl.name
-            ))
+            Error::coded(
+                Detail::InvalidArgumentType,
+                format!(
+                    "invalid argument type: `{}` takes {} for `{}`, not {type_name}",
+                    p.name, decl.ty, decl.name
+                ),
+            )
         })?;
         args.push(v);
     }
@@ -247,12 +264,15 @@ fn emit(
     let limit = MAX_VALUES / out_scope.len().max(1);
     for result in results {
         if result.len() != p.outputs.len() {
-            return Err(Error::query(format!(
-                "procedure error: `{}` returned a row of {} values for its {} columns",
-                p.name,
-                result.len(),
-                p.outputs.len()
-            )));
+            return Err(Error::coded(
+                Detail::ProcedureFailed,
+                format!(
+                    "procedure error: `{}` returned a row of {} values for its {} columns",
+                    p.name,
+                    result.len(),
+                    p.outputs.len()
+                ),
+            ));
         }
         let mut r = row.clone();
         r.extend(op.yields.iter().map(|&i| result[i].clone()));

@@ -11,7 +11,7 @@ use super::pattern;
 use super::values::{compare, equals, Cmp, PathVal, Val};
 use super::MAX_VALUES;
 use crate::cancel::Cancel;
-use crate::error::{Error, Result, Subject};
+use crate::error::{Detail, Error, Result, Subject};
 use crate::graph::Graph;
 use crate::model::{Node, NodeId, RelId, Relationship};
 use crate::query::ast::*;
@@ -62,9 +62,10 @@ impl Ctx<'_> {
 }
 
 fn deleted_access(what: &str) -> Error {
-    Error::query(format!(
-        "deleted entity access: the {what} was deleted by this query"
-    ))
+    Error::coded(
+        Detail::DeletedEntityAccess,
+        format!("deleted entity access: the {what} was deleted by this query"),
+    )
 }
 
 /// The variables visible to an expression: a row, and the frames around it
@@ -117,10 +118,10 @@ impl<'a> Frame<'a> {
 }
 
 fn type_error(what: &str, v: &Val) -> Error {
-    Error::query(format!(
-        "invalid argument type: {what}, not {}",
-        v.type_name()
-    ))
+    Error::coded(
+        Detail::InvalidArgumentType,
+        format!("invalid argument type: {what}, not {}", v.type_name()),
+    )
 }
 
 /// Evaluates an expression in a frame.
@@ -153,11 +154,21 @@ pub fn eval(ctx: &Ctx, e: &Expr, frame: &Frame) -> Result<Val> {
         }
         Expr::Parameter(p) => match ctx.params.get(p) {
             Some(v) => Val::from(v),
-            None => return Err(Error::query(format!("missing parameter `${p}`"))),
+            None => {
+                return Err(Error::coded(
+                    Detail::MissingParameter,
+                    format!("missing parameter `${p}`"),
+                ))
+            }
         },
         Expr::Variable(v) => match frame.get(v) {
             Some(x) => x.clone(),
-            None => return Err(Error::query(format!("undefined variable `{v}`"))),
+            None => {
+                return Err(Error::coded(
+                    Detail::UndefinedVariable,
+                    format!("undefined variable `{v}`"),
+                ))
+            }
         },
         Expr::Property(x, key) => {
             let base = eval(ctx, x, frame)?;
@@ -180,10 +191,9 @@ pub fn eval(ctx: &Ctx, e: &Expr, frame: &Frame) -> Result<Val> {
                 (_, Val::Null) => Val::Null,
                 (UnaryOp::Not, Val::Bool(b)) => Val::Bool(!b),
                 (UnaryOp::Not, v) => return Err(type_error("NOT needs a boolean", &v)),
-                (UnaryOp::Neg, Val::Int(i)) => Val::Int(
-                    i.checked_neg()
-                        .ok_or_else(|| Error::query("integer overflow: cannot negate"))?,
-                ),
+                (UnaryOp::Neg, Val::Int(i)) => Val::Int(i.checked_neg().ok_or_else(|| {
+                    Error::coded(Detail::IntegerOverflow, "integer overflow: cannot negate")
+                })?),
                 (UnaryOp::Neg, Val::Float(f)) => Val::Float(-f),
                 (UnaryOp::Pos, v @ (Val::Int(_) | Val::Float(_))) => v,
                 (_, v) => return Err(type_error("a sign needs a number", &v)),
@@ -218,7 +228,8 @@ pub fn eval(ctx: &Ctx, e: &Expr, frame: &Frame) -> Result<Val> {
             call(ctx, name, args, frame).map_err(|e| e.about(Subject::Function(name.clone())))?
         }
         Expr::CountStar => {
-            return Err(Error::query(
+            return Err(Error::coded(
+                Detail::InvalidAggregation,
                 "invalid aggregation: count(*) is not allowed here",
             ))
         }
@@ -313,43 +324,20 @@ pub fn eval(ctx: &Ctx, e: &Expr, frame: &Frame) -> Result<Val> {
                 }
             }
             let falses = total - trues - nulls;
-            match quantifier {
-                Quantifier::All => {
-                    if falses > 0 {
-                        Val::Bool(false)
-                    } else if nulls > 0 {
-                        Val::Null
-                    } else {
-                        Val::Bool(true)
-                    }
-                }
-                Quantifier::Any => {
-                    if trues > 0 {
-                        Val::Bool(true)
-                    } else if nulls > 0 {
-                        Val::Null
-                    } else {
-                        Val::Bool(false)
-                    }
-                }
-                Quantifier::None => {
-                    if trues > 0 {
-                        Val::Bool(false)
-                    } else if nulls > 0 {
-                        Val::Null
-                    } else {
-                        Val::Bool(true)
-                    }
-                }
-                Quantifier::Single => {
-                    if trues > 1 {
-                        Val::Bool(false)
-                    } else if nulls > 0 {
-                        Val::Null
-                    } else {
-                        Val::Bool(trues == 1)
-                    }
-                }
+            // What the known values settle (no null could change it), else
+            // null when there are nulls, else the answer without them.
+            let (settled, settles_as, otherwise) = match quantifier {
+                Quantifier::All => (falses > 0, false, true),
+                Quantifier::Any => (trues > 0, true, false),
+                Quantifier::None => (trues > 0, false, true),
+                Quantifier::Single => (trues > 1, false, trues == 1),
+            };
+            if settled {
+                Val::Bool(settles_as)
+            } else if nulls > 0 {
+                Val::Null
+            } else {
+                Val::Bool(otherwise)
             }
         }
         Expr::Reduce {
@@ -490,10 +478,13 @@ fn index(ctx: &Ctx, base: &Val, idx: &Val) -> Result<Val> {
         (Val::List(_), v) => return Err(type_error("a list index must be an integer", v)),
         (Val::Map(_) | Val::Node(_) | Val::Rel(_), Val::Str(k)) => property(ctx, base, k)?,
         (Val::Map(_) | Val::Node(_) | Val::Rel(_), v) => {
-            return Err(Error::query(format!(
-                "map element access by non-string: a key must be a string, not {}",
-                v.type_name()
-            )))
+            return Err(Error::coded(
+                Detail::MapElementAccessByNonString,
+                format!(
+                    "map element access by non-string: a key must be a string, not {}",
+                    v.type_name()
+                ),
+            ))
         }
         (v, _) => return Err(type_error("indexing needs a list or a map", v)),
     })

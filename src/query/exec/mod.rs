@@ -106,7 +106,7 @@ use self::values::Key;
 use super::ast::{Mode, Statement};
 use super::Params;
 use crate::cancel::Cancel;
-use crate::error::{Error, Phase, Result};
+use crate::error::{Detail, Error, Phase, Result};
 use crate::graph::{Graph, Txn};
 use crate::result::{QueryResult, ResultValue};
 use crate::storage::Storage;
@@ -422,7 +422,8 @@ fn run_part(
             write_op => match access {
                 Access::Write(txn) => write::run(txn, env, write_op, scope, &step.scope, rows)?,
                 Access::Read(_) => {
-                    return Err(Error::query(
+                    return Err(Error::coded(
+                        Detail::InvalidClauseComposition,
                         "invalid clause composition: a write clause in a read-only statement",
                     ))
                 }

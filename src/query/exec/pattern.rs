@@ -61,10 +61,13 @@ pub fn match_row(
             Some(x) => match eval(ctx, x, &frame) {
                 Ok(Val::Map(m)) => Ok(Props::Ready(m)),
                 Ok(Val::Null) => Ok(Props::Ready(BTreeMap::new())),
-                Ok(v) => Err(Error::query(format!(
-                    "invalid argument type: a pattern's properties must be a map, not {}",
-                    v.type_name()
-                ))),
+                Ok(v) => Err(Error::coded(
+                    Detail::InvalidArgumentType,
+                    format!(
+                        "invalid argument type: a pattern's properties must be a map, not {}",
+                        v.type_name()
+                    ),
+                )),
                 Err(Error::Query { code, .. }) if code.detail == Detail::UndefinedVariable => {
                     Ok(Props::Lazy(x.clone()))
                 }
@@ -347,10 +350,13 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
                     }
                     Val::Null => return Ok(true),
                     v => {
-                        return Err(Error::query(format!(
+                        return Err(Error::coded(
+                            Detail::InvalidArgumentType,
+                            format!(
                             "invalid argument type: a pattern's properties must be a map, not {}",
                             v.type_name()
-                        )))
+                        ),
+                        ))
                     }
                 }
             }

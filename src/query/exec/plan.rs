@@ -272,18 +272,22 @@ pub fn plan_with(graph: &Graph, registry: &Registry, query: &Query) -> Result<Pl
         planner.registry = Some(registry);
         let (part, cols, w) = planner.plan_single(single)?;
         if cols != columns {
-            return Err(Error::query(format!(
-                "different columns in union: [{}] and [{}]",
-                columns.join(", "),
-                cols.join(", ")
-            )));
+            return Err(Error::coded(
+                Detail::DifferentColumnsInUnion,
+                format!(
+                    "different columns in union: [{}] and [{}]",
+                    columns.join(", "),
+                    cols.join(", ")
+                ),
+            ));
         }
         writes |= w;
         union_all.push(*all);
         parts.push(part);
     }
     if !union_all.is_empty() && union_all.iter().any(|a| *a) && union_all.iter().any(|a| !*a) {
-        return Err(Error::query(
+        return Err(Error::coded(
+            Detail::InvalidClauseComposition,
             "invalid clause composition: UNION and UNION ALL cannot be mixed",
         ));
     }
@@ -369,7 +373,8 @@ impl<'g> Planner<'g> {
         let mut writes = false;
         let n = q.clauses.len();
         if n == 0 {
-            return Err(Error::query(
+            return Err(Error::coded(
+                Detail::InvalidClauseComposition,
                 "invalid clause composition: the query is empty",
             ));
         }
@@ -378,14 +383,16 @@ impl<'g> Planner<'g> {
             let next = q.clauses.get(i + 1);
             match clause {
                 Clause::Return(_) if !last => {
-                    return Err(Error::query(
+                    return Err(Error::coded(
+                        Detail::InvalidClauseComposition,
                         "invalid clause composition: RETURN must be the last clause",
                     ))
                 }
                 Clause::Match { .. } | Clause::Unwind { .. } | Clause::With(_) | Clause::Call(_)
                     if last && !self.may_end_with(clause) =>
                 {
-                    return Err(Error::query(
+                    return Err(Error::coded(
+                        Detail::InvalidClauseComposition,
                         "invalid clause composition: a query cannot end with MATCH, UNWIND or WITH; add a RETURN",
                     ))
                 }
@@ -421,9 +428,10 @@ impl<'g> Planner<'g> {
                 Clause::Unwind { expr, variable } => {
                     check_expr(expr, &scope, ExprCtx::plain(), 0)?;
                     if scope.get(variable).is_some() {
-                        return Err(Error::query(format!(
-                            "variable already bound: `{variable}`"
-                        )));
+                        return Err(Error::coded(
+                            Detail::VariableAlreadyBound,
+                            format!("variable already bound: `{variable}`"),
+                        ));
                     }
                     scope.add(variable, VarKind::Value);
                     Op::Unwind {
@@ -503,7 +511,8 @@ impl<'g> Planner<'g> {
                         if !matches!(e, Expr::Variable(_) | Expr::Index(..) | Expr::Property(..))
                             && !matches!(e, Expr::Function { .. })
                         {
-                            return Err(Error::query(
+                            return Err(Error::coded(
+                                Detail::InvalidDelete,
                                 "invalid delete: only nodes, relationships and paths can be deleted",
                             ));
                         }

@@ -196,9 +196,10 @@ fn count_arg(ctx: &Ctx, e: Option<&Expr>, what: &str) -> Result<Option<usize>> {
     let empty: [String; 0] = [];
     match eval(ctx, e, &Frame::new(&empty, &[]))? {
         Val::Int(i) if i >= 0 => Ok(Some(usize::try_from(i).unwrap_or(usize::MAX))),
-        Val::Int(_) => Err(Error::query(format!(
-            "negative integer argument: {what} cannot be negative"
-        ))),
+        Val::Int(_) => Err(Error::coded(
+            Detail::NegativeIntegerArgument,
+            format!("negative integer argument: {what} cannot be negative"),
+        )),
         // The TCK calls this a syntax error even when a parameter brings the value.
         v => Err(Error::typed(
             ErrorKind::SyntaxError,
@@ -563,7 +564,12 @@ impl Acc {
         if w == 1 || self.seen.is_some() || matches!(self.state, State::Min(_) | State::Max(_)) {
             return self.add(a, first, second);
         }
-        let overflow = || Error::query("integer overflow: the count does not fit in an integer");
+        let overflow = || {
+            Error::coded(
+                Detail::IntegerOverflow,
+                "integer overflow: the count does not fit in an integer",
+            )
+        };
         let wi = i64::try_from(w).map_err(|_| overflow())?;
         match (&mut self.state, &first) {
             (_, Some(Val::Null)) => Ok(()),
@@ -573,7 +579,10 @@ impl Acc {
             }
             (State::Sum { .. }, Some(Val::Int(i))) => {
                 let total = i.checked_mul(wi).ok_or_else(|| {
-                    Error::query("integer overflow: the sum does not fit in an integer")
+                    Error::coded(
+                        Detail::IntegerOverflow,
+                        "integer overflow: the sum does not fit in an integer",
+                    )
                 })?;
                 self.add(a, Some(Val::Int(total)), None)
             }
@@ -637,7 +646,10 @@ impl Acc {
                         *float += i as f64;
                     } else {
                         *int = int.checked_add(i).ok_or_else(|| {
-                            Error::query("integer overflow: the sum does not fit in an integer")
+                            Error::coded(
+                                Detail::IntegerOverflow,
+                                "integer overflow: the sum does not fit in an integer",
+                            )
                         })?;
                     }
                 }
@@ -649,10 +661,13 @@ impl Acc {
                     *float += f;
                 }
                 other => {
-                    return Err(Error::query(format!(
-                        "invalid argument type: sum needs numbers, not {}",
-                        other.type_name()
-                    )))
+                    return Err(Error::coded(
+                        Detail::InvalidArgumentType,
+                        format!(
+                            "invalid argument type: sum needs numbers, not {}",
+                            other.type_name()
+                        ),
+                    ))
                 }
             },
             State::Avg { sum, n } => match v {
@@ -665,10 +680,13 @@ impl Acc {
                     *n += 1;
                 }
                 other => {
-                    return Err(Error::query(format!(
-                        "invalid argument type: avg needs numbers, not {}",
-                        other.type_name()
-                    )))
+                    return Err(Error::coded(
+                        Detail::InvalidArgumentType,
+                        format!(
+                            "invalid argument type: avg needs numbers, not {}",
+                            other.type_name()
+                        ),
+                    ))
                 }
             },
             State::Min(m) => {
@@ -693,11 +711,14 @@ impl Acc {
                         f
                     }
                     other => {
-                        return Err(Error::query(format!(
-                            "invalid argument type: {} needs numbers, not {}",
-                            a.function,
-                            other.type_name()
-                        )))
+                        return Err(Error::coded(
+                            Detail::InvalidArgumentType,
+                            format!(
+                                "invalid argument type: {} needs numbers, not {}",
+                                a.function,
+                                other.type_name()
+                            ),
+                        ))
                     }
                 };
                 xs.push(x);
@@ -706,14 +727,18 @@ impl Acc {
                         Val::Int(i) => i as f64,
                         Val::Float(f) => f,
                         other => {
-                            return Err(Error::query(format!(
+                            return Err(Error::coded(
+                                Detail::InvalidArgumentType,
+                                format!(
                                 "invalid argument type: the percentile must be a number, not {}",
                                 other.type_name()
-                            )))
+                            ),
+                            ))
                         }
                     };
                     if !(0.0..=1.0).contains(&p) {
-                        return Err(Error::query(
+                        return Err(Error::coded(
+                            Detail::InvalidArgumentValue,
                             "invalid argument value: the percentile must be between 0.0 and 1.0",
                         ));
                     }

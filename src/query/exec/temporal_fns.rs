@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::values::Val;
-use crate::error::{Error, Result};
+use crate::error::{Detail, Error, Result};
 use crate::query::ast::BinaryOp;
 use crate::temporal::build::{self, Component, Kind};
 use crate::temporal::ops::{self, Between, Part};
@@ -50,8 +50,10 @@ pub fn arity(name: &str) -> Option<(usize, usize)> {
     })
 }
 
+/// The temporal module's errors are strings; those about an argument's value
+/// start with the TCK's phrase for it.
 fn err(message: String) -> Error {
-    Error::query(message)
+    Error::coded(Detail::of_message(&message), message)
 }
 
 fn component(v: &Val) -> Result<Component> {
@@ -61,10 +63,13 @@ fn component(v: &Val) -> Result<Component> {
         Val::Str(s) => Component::Str(s.clone()),
         Val::Temporal(t) => Component::Temporal(t.clone()),
         other => {
-            return Err(Error::query(format!(
-                "invalid argument type: a temporal component cannot be {}",
-                other.type_name()
-            )))
+            return Err(Error::coded(
+                Detail::InvalidArgumentType,
+                format!(
+                    "invalid argument type: a temporal component cannot be {}",
+                    other.type_name()
+                ),
+            ))
         }
     })
 }
@@ -89,10 +94,13 @@ pub fn call(now: i128, name: &str, vals: &[Val]) -> Result<Val> {
             Some(Val::Map(m)) => Ok(Val::Temporal(Temporal::Duration(
                 build::duration_from_map(&components(m)?).map_err(err)?,
             ))),
-            Some(v) => Err(Error::query(format!(
-                "invalid argument type: duration() needs a string or a map, not {}",
-                v.type_name()
-            ))),
+            Some(v) => Err(Error::coded(
+                Detail::InvalidArgumentType,
+                format!(
+                    "invalid argument type: duration() needs a string or a map, not {}",
+                    v.type_name()
+                ),
+            )),
         };
     }
     let (base, member) = name.split_once('.').unwrap_or((name, ""));
@@ -112,14 +120,19 @@ pub fn call(now: i128, name: &str, vals: &[Val]) -> Result<Val> {
                     ops::between(a, b, how).map_err(err)?,
                 )))
             }
-            (a, b) => Err(Error::query(format!(
+            (a, b) => Err(Error::coded(Detail::InvalidArgumentType, format!(
                 "invalid argument type: duration.{member}() needs two temporal values, not {} and {}",
                 a.type_name(),
                 b.type_name()
             ))),
         };
     }
-    let kind = kind_of(base).ok_or_else(|| Error::query(format!("unknown function `{name}`")))?;
+    let kind = kind_of(base).ok_or_else(|| {
+        Error::coded(
+            Detail::UnknownFunction,
+            format!("unknown function `{name}`"),
+        )
+    })?;
     match member {
         "transaction" | "statement" | "realtime" => {
             if matches!(arg, Some(Val::Null)) {
@@ -134,10 +147,13 @@ pub fn call(now: i128, name: &str, vals: &[Val]) -> Result<Val> {
                 None | Some(Val::Null) => None,
                 Some(Val::Str(s)) => Some(s.as_str()),
                 Some(v) => {
-                    return Err(Error::query(format!(
-                        "invalid argument type: a time zone must be a string, not {}",
-                        v.type_name()
-                    )))
+                    return Err(Error::coded(
+                        Detail::InvalidArgumentType,
+                        format!(
+                            "invalid argument type: a time zone must be a string, not {}",
+                            v.type_name()
+                        ),
+                    ))
                 }
             };
             Ok(Val::Temporal(build::now(kind, instant, zone).map_err(err)?))
@@ -148,10 +164,13 @@ pub fn call(now: i128, name: &str, vals: &[Val]) -> Result<Val> {
             }
             let int = |v: &Val| match v {
                 Val::Int(i) => Ok(*i),
-                v => Err(Error::query(format!(
-                    "invalid argument type: datetime.{member}() needs integers, not {}",
-                    v.type_name()
-                ))),
+                v => Err(Error::coded(
+                    Detail::InvalidArgumentType,
+                    format!(
+                        "invalid argument type: datetime.{member}() needs integers, not {}",
+                        v.type_name()
+                    ),
+                )),
             };
             let instant = if member == "fromepoch" {
                 int(&vals[0])? as i128 * 1_000_000_000 + int(&vals[1])? as i128
@@ -169,25 +188,34 @@ pub fn call(now: i128, name: &str, vals: &[Val]) -> Result<Val> {
                 return Ok(Val::Null);
             }
             let Val::Str(unit) = unit else {
-                return Err(Error::query(format!(
-                    "invalid argument type: {base}.truncate() needs a unit string, not {}",
-                    unit.type_name()
-                )));
+                return Err(Error::coded(
+                    Detail::InvalidArgumentType,
+                    format!(
+                        "invalid argument type: {base}.truncate() needs a unit string, not {}",
+                        unit.type_name()
+                    ),
+                ));
             };
             let Val::Temporal(t) = value else {
-                return Err(Error::query(format!(
-                    "invalid argument type: {base}.truncate() needs a temporal value, not {}",
-                    value.type_name()
-                )));
+                return Err(Error::coded(
+                    Detail::InvalidArgumentType,
+                    format!(
+                        "invalid argument type: {base}.truncate() needs a temporal value, not {}",
+                        value.type_name()
+                    ),
+                ));
             };
             let overrides = match vals.get(2) {
                 None | Some(Val::Null) => BTreeMap::new(),
                 Some(Val::Map(m)) => components(m)?,
                 Some(v) => {
-                    return Err(Error::query(format!(
+                    return Err(Error::coded(
+                        Detail::InvalidArgumentType,
+                        format!(
                     "invalid argument type: {base}.truncate() needs a map of components, not {}",
                     v.type_name()
-                )))
+                ),
+                    ))
                 }
             };
             Ok(Val::Temporal(
@@ -214,7 +242,8 @@ fn construct(now: i128, kind: Kind, arg: Option<&Val>) -> Result<Val> {
             if let Some(zone) = m.get("timezone").filter(|_| m.len() == 1) {
                 // `datetime({timezone: 'Europe/Paris'})`: now, in that zone.
                 let Val::Str(z) = zone else {
-                    return Err(Error::query(
+                    return Err(Error::coded(
+                        Detail::InvalidArgumentType,
                         "invalid argument type: a time zone must be a string".to_string(),
                     ));
                 };
@@ -238,11 +267,14 @@ fn construct(now: i128, kind: Kind, arg: Option<&Val>) -> Result<Val> {
             build::from_map(kind, &map).map_err(err)?
         }
         Some(v) => {
-            return Err(Error::query(format!(
-                "invalid argument type: {}() needs a string, a map or a temporal value, not {}",
-                kind.name(),
-                v.type_name()
-            )))
+            return Err(Error::coded(
+                Detail::InvalidArgumentType,
+                format!(
+                    "invalid argument type: {}() needs a string, a map or a temporal value, not {}",
+                    kind.name(),
+                    v.type_name()
+                ),
+            ))
         }
     };
     Ok(Val::Temporal(t))
@@ -285,7 +317,8 @@ pub fn arith(op: BinaryOp, x: &Val, y: &Val) -> Option<Result<Val>> {
                 _ => return None,
             };
             if f == 0.0 {
-                return Some(Err(Error::query(
+                return Some(Err(Error::coded(
+                    Detail::DivisionByZero,
                     "division by zero: a duration cannot be divided by zero",
                 )));
             }

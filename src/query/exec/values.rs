@@ -6,7 +6,7 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use crate::error::{Error, Result};
+use crate::error::{Detail, Error, Result};
 use crate::graph::Graph;
 use crate::model::{NodeId, RelId};
 use crate::result::ResultValue;
@@ -88,10 +88,13 @@ impl Val {
                 for item in items {
                     match item {
                         Val::List(_) | Val::Map(_) => {
-                            return Err(Error::query(format!(
-                                "invalid property type: a list property cannot hold {}",
-                                item.type_name()
-                            )))
+                            return Err(Error::coded(
+                                Detail::InvalidPropertyType,
+                                format!(
+                                    "invalid property type: a list property cannot hold {}",
+                                    item.type_name()
+                                ),
+                            ))
                         }
                         other => out.push(other.to_property()?),
                     }
@@ -99,10 +102,13 @@ impl Val {
                 Value::List(out)
             }
             Val::Map(_) | Val::Node(_) | Val::Rel(_) | Val::Path(_) => {
-                return Err(Error::query(format!(
-                    "invalid property type: a property cannot hold {}",
-                    self.type_name()
-                )))
+                return Err(Error::coded(
+                    Detail::InvalidPropertyType,
+                    format!(
+                        "invalid property type: a property cannot hold {}",
+                        self.type_name()
+                    ),
+                ))
             }
         })
     }

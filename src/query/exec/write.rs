@@ -6,7 +6,7 @@ use super::pattern;
 use super::plan::Op;
 use super::values::Val;
 use super::{Env, Row};
-use crate::error::{Error, Result};
+use crate::error::{Detail, Error, Result};
 use crate::graph::Txn;
 use crate::model::{NodeId, RelId};
 use crate::query::ast::{Direction, Expr, PathPattern, RemoveItem, SetItem};
@@ -140,7 +140,8 @@ pub fn run(
             }
             Ok(rows)
         }
-        Op::Match(_) | Op::Unwind { .. } | Op::Project(_) | Op::Call(_) => Err(Error::query(
+        Op::Match(_) | Op::Unwind { .. } | Op::Project(_) | Op::Call(_) => Err(Error::coded(
+            Detail::InvalidClauseComposition,
             "invalid clause composition: not a write clause",
         )),
     }
@@ -206,9 +207,12 @@ fn check_merge_nulls(
         for (k, x) in entries {
             // Values that refer to the pattern's own variables are not checked here.
             if let Ok(Val::Null) = eval(&ctx, x, &frame) {
-                return Err(Error::query(format!(
-                    "merge read own writes: MERGE cannot use a null value for property `{k}`"
-                )));
+                return Err(Error::coded(
+                    Detail::MergeReadOwnWrites,
+                    format!(
+                        "merge read own writes: MERGE cannot use a null value for property `{k}`"
+                    ),
+                ));
             }
         }
     }
@@ -230,10 +234,13 @@ fn collect_deletes(v: Val, nodes: &mut Vec<NodeId>, rels: &mut Vec<RelId>) -> Re
             }
         }
         other => {
-            return Err(Error::query(format!(
-                "invalid argument type: DELETE needs a node, relationship or path, not {}",
-                other.type_name()
-            )))
+            return Err(Error::coded(
+                Detail::InvalidArgumentType,
+                format!(
+                    "invalid argument type: DELETE needs a node, relationship or path, not {}",
+                    other.type_name()
+                ),
+            ))
         }
     }
     Ok(())
@@ -278,10 +285,13 @@ fn eval_props(
             Ok(props)
         }
         Val::Null => Ok(Properties::new()),
-        v => Err(Error::query(format!(
-            "invalid argument type: properties must be a map, not {}",
-            v.type_name()
-        ))),
+        v => Err(Error::coded(
+            Detail::InvalidArgumentType,
+            format!(
+                "invalid argument type: properties must be a map, not {}",
+                v.type_name()
+            ),
+        )),
     }
 }
 
@@ -324,16 +334,20 @@ fn create_path(
         let id = match existing {
             Some(Val::Node(id)) => id,
             Some(Val::Null) => {
-                return Err(Error::query(
+                return Err(Error::coded(
+                    Detail::InvalidArgumentValue,
                     "invalid argument value: cannot create a relationship to a null node",
                 ))
             }
             Some(other) => {
-                return Err(Error::query(format!(
-                    "variable type conflict: `{}` is {}, not a node",
-                    node.variable.as_deref().unwrap_or(""),
-                    other.type_name()
-                )))
+                return Err(Error::coded(
+                    Detail::VariableTypeConflict,
+                    format!(
+                        "variable type conflict: `{}` is {}, not a node",
+                        node.variable.as_deref().unwrap_or(""),
+                        other.type_name()
+                    ),
+                ))
             }
             None => {
                 let (names, vals) = frame_of(bindings);
@@ -356,7 +370,8 @@ fn create_path(
             (a, b)
         };
         let Some(rel_type) = rel.types.first() else {
-            return Err(Error::query(
+            return Err(Error::coded(
+                Detail::NoSingleRelationshipType,
                 "no single relationship type: a created relationship needs exactly one type",
             ));
         };
@@ -388,10 +403,13 @@ fn set_item(txn: &mut Txn, env: &Env, item: &SetItem, scope: &[String], row: &[V
                 Val::Null => Ok(()),
                 Val::Node(id) => txn.set_node_property(id, key, v),
                 Val::Rel(id) => txn.set_relationship_property(id, key, v),
-                other => Err(Error::query(format!(
-                    "invalid argument type: SET needs a node or relationship, not {}",
-                    other.type_name()
-                ))),
+                other => Err(Error::coded(
+                    Detail::InvalidArgumentType,
+                    format!(
+                        "invalid argument type: SET needs a node or relationship, not {}",
+                        other.type_name()
+                    ),
+                )),
             }
         }
         SetItem::Replace { variable, value } | SetItem::Merge { variable, value } => {
@@ -427,10 +445,13 @@ fn set_item(txn: &mut Txn, env: &Env, item: &SetItem, scope: &[String], row: &[V
                 Val::Null if replace => Default::default(),
                 Val::Null => return Ok(()),
                 other => {
-                    return Err(Error::query(format!(
-                        "invalid argument type: SET needs a map, not {}",
-                        other.type_name()
-                    )))
+                    return Err(Error::coded(
+                        Detail::InvalidArgumentType,
+                        format!(
+                            "invalid argument type: SET needs a map, not {}",
+                            other.type_name()
+                        ),
+                    ))
                 }
             };
             let mut props = Properties::new();
@@ -453,30 +474,22 @@ fn set_item(txn: &mut Txn, env: &Env, item: &SetItem, scope: &[String], row: &[V
                     }
                     Ok(())
                 }
-                (other, _) => Err(Error::query(format!(
-                    "invalid argument type: SET needs a node or relationship, not {}",
-                    other.type_name()
-                ))),
+                (other, _) => Err(Error::coded(
+                    Detail::InvalidArgumentType,
+                    format!(
+                        "invalid argument type: SET needs a node or relationship, not {}",
+                        other.type_name()
+                    ),
+                )),
             }
         }
         SetItem::Labels { variable, labels } => {
-            let t = {
-                let ctx = env.ctx(txn.graph());
-                eval(&ctx, &Expr::Variable(variable.clone()), &frame)?
-            };
-            match t {
-                Val::Null => Ok(()),
-                Val::Node(id) => {
-                    for l in labels {
-                        txn.add_label(id, l)?;
-                    }
-                    Ok(())
+            if let Some(id) = labelled_node(txn, env, variable, &frame, "set on")? {
+                for l in labels {
+                    txn.add_label(id, l)?;
                 }
-                other => Err(Error::query(format!(
-                    "invalid argument type: labels can only be set on a node, not {}",
-                    other.type_name()
-                ))),
             }
+            Ok(())
         }
     }
 }
@@ -499,30 +512,45 @@ fn remove_item(
                 Val::Null => Ok(()),
                 Val::Node(id) => txn.set_node_property(id, key, Value::Null),
                 Val::Rel(id) => txn.set_relationship_property(id, key, Value::Null),
-                other => Err(Error::query(format!(
-                    "invalid argument type: REMOVE needs a node or relationship, not {}",
-                    other.type_name()
-                ))),
+                other => Err(Error::coded(
+                    Detail::InvalidArgumentType,
+                    format!(
+                        "invalid argument type: REMOVE needs a node or relationship, not {}",
+                        other.type_name()
+                    ),
+                )),
             }
         }
         RemoveItem::Labels { variable, labels } => {
-            let t = {
-                let ctx = env.ctx(txn.graph());
-                eval(&ctx, &Expr::Variable(variable.clone()), &frame)?
-            };
-            match t {
-                Val::Null => Ok(()),
-                Val::Node(id) => {
-                    for l in labels {
-                        txn.remove_label(id, l)?;
-                    }
-                    Ok(())
+            if let Some(id) = labelled_node(txn, env, variable, &frame, "removed from")? {
+                for l in labels {
+                    txn.remove_label(id, l)?;
                 }
-                other => Err(Error::query(format!(
-                    "invalid argument type: labels can only be removed from a node, not {}",
-                    other.type_name()
-                ))),
             }
+            Ok(())
         }
+    }
+}
+
+/// The node whose labels `SET` or `REMOVE` changes (`how`: "set on",
+/// "removed from"), or `None` when the variable is null.
+fn labelled_node(
+    txn: &Txn,
+    env: &Env,
+    variable: &str,
+    frame: &Frame,
+    how: &str,
+) -> Result<Option<NodeId>> {
+    let ctx = env.ctx(txn.graph());
+    match eval(&ctx, &Expr::Variable(variable.to_string()), frame)? {
+        Val::Null => Ok(None),
+        Val::Node(id) => Ok(Some(id)),
+        other => Err(Error::coded(
+            Detail::InvalidArgumentType,
+            format!(
+                "invalid argument type: labels can only be {how} a node, not {}",
+                other.type_name()
+            ),
+        )),
     }
 }

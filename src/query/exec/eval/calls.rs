@@ -260,7 +260,8 @@ pub(super) fn call_values(ctx: &Ctx, name: &str, lower: &str, mut vals: Vec<Val>
                 Some(v) => Some(arg_int(v, "substring's length must be an integer")?),
             };
             if start < 0 || len.is_some_and(|l| l < 0) {
-                return Err(Error::query(
+                return Err(Error::coded(
+                    Detail::NegativeIntegerArgument,
                     "negative integer argument: substring's start and length cannot be negative",
                 ));
             }
@@ -274,16 +275,18 @@ pub(super) fn call_values(ctx: &Ctx, name: &str, lower: &str, mut vals: Vec<Val>
             let s = string(&arg0)?;
             let n = match vals.get(1) {
                 Some(Val::Null) | None => {
-                    return Err(Error::query(format!(
-                        "invalid argument value: {name} needs a length"
-                    )))
+                    return Err(Error::coded(
+                        Detail::InvalidArgumentValue,
+                        format!("invalid argument value: {name} needs a length"),
+                    ))
                 }
                 Some(v) => arg_int(v, &format!("{name}'s length must be an integer"))?,
             };
             if n < 0 {
-                return Err(Error::query(format!(
-                    "negative integer argument: {name}'s length cannot be negative"
-                )));
+                return Err(Error::coded(
+                    Detail::NegativeIntegerArgument,
+                    format!("negative integer argument: {name}'s length cannot be negative"),
+                ));
             }
             let count = s.chars().count();
             let n = (n as usize).min(count);
@@ -398,7 +401,10 @@ pub(super) fn call_values(ctx: &Ctx, name: &str, lower: &str, mut vals: Vec<Val>
         "degrees" => Val::Float(num(&arg0)?.to_degrees()),
         "radians" => Val::Float(num(&arg0)?.to_radians()),
         _ => {
-            return Err(Error::query(format!("unknown function `{name}`")));
+            return Err(Error::coded(
+                Detail::UnknownFunction,
+                format!("unknown function `{name}`"),
+            ));
         }
     })
 }
@@ -419,7 +425,8 @@ pub(super) fn range(vals: &[Val]) -> Result<Val> {
         None => 1,
     };
     if step == 0 {
-        return Err(Error::query(
+        return Err(Error::coded(
+            Detail::InvalidArgumentValue,
             "invalid argument value: range's step cannot be zero",
         ));
     }

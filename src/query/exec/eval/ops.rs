@@ -95,9 +95,10 @@ pub fn binary_values(ctx: &Ctx, op: BinaryOp, x: Val, y: Val) -> Result<Val> {
                 let mut cache = ctx.regexes.borrow_mut();
                 if !cache.contains_key(p) {
                     let re = Regex::new(&format!("^(?:{p})$")).map_err(|e| {
-                        Error::query(format!(
-                            "invalid argument value: bad regular expression: {e}"
-                        ))
+                        Error::coded(
+                            Detail::InvalidArgumentValue,
+                            format!("invalid argument value: bad regular expression: {e}"),
+                        )
                     })?;
                     cache.insert(p.clone(), re);
                 }
@@ -131,7 +132,7 @@ pub fn binary_values(ctx: &Ctx, op: BinaryOp, x: Val, y: Val) -> Result<Val> {
 }
 
 pub(super) fn overflow(what: &str) -> Error {
-    Error::query(format!("integer overflow: {what}"))
+    Error::coded(Detail::IntegerOverflow, format!("integer overflow: {what}"))
 }
 
 pub(super) fn add(x: Val, y: Val) -> Result<Val> {
@@ -166,13 +167,19 @@ pub(super) fn arith(op: BinaryOp, x: Val, y: Val) -> Result<Val> {
             B::Mul => Val::Int(a.checked_mul(b).ok_or_else(|| overflow("multiplication"))?),
             B::Div => {
                 if b == 0 {
-                    return Err(Error::query("division by zero: integer division by zero"));
+                    return Err(Error::coded(
+                        Detail::DivisionByZero,
+                        "division by zero: integer division by zero",
+                    ));
                 }
                 Val::Int(a.checked_div(b).ok_or_else(|| overflow("division"))?)
             }
             B::Mod => {
                 if b == 0 {
-                    return Err(Error::query("division by zero: integer modulo by zero"));
+                    return Err(Error::coded(
+                        Detail::DivisionByZero,
+                        "division by zero: integer modulo by zero",
+                    ));
                 }
                 Val::Int(a.checked_rem(b).ok_or_else(|| overflow("modulo"))?)
             }
@@ -201,11 +208,14 @@ pub(super) fn arith(op: BinaryOp, x: Val, y: Val) -> Result<Val> {
                 B::Mod => "%",
                 _ => "^",
             };
-            return Err(Error::query(format!(
-                "invalid argument type: cannot apply `{symbol}` to {} and {}",
-                a.type_name(),
-                b.type_name()
-            )));
+            return Err(Error::coded(
+                Detail::InvalidArgumentType,
+                format!(
+                    "invalid argument type: cannot apply `{symbol}` to {} and {}",
+                    a.type_name(),
+                    b.type_name()
+                ),
+            ));
         }
     })
 }

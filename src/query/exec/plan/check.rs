@@ -52,17 +52,24 @@ pub(super) fn check_argument_kind(
         _ => false,
     };
     if wrong {
-        return Err(Error::query(format!(
-            "invalid argument type: `{name}` cannot take `{v}`, which is {}",
-            kind.describe()
-        )));
+        return Err(Error::coded(
+            Detail::InvalidArgumentType,
+            format!(
+                "invalid argument type: `{name}` cannot take `{v}`, which is {}",
+                kind.describe()
+            ),
+        ));
     }
     Ok(())
 }
 
 pub(super) fn check_var(v: &str, scope: &Scope) -> Result<VarKind> {
     scope.get(v).ok_or_else(|| {
-        Error::query(format!("undefined variable `{v}`")).about(Subject::Variable(v.into()))
+        Error::coded(
+            Detail::UndefinedVariable,
+            format!("undefined variable `{v}`"),
+        )
+        .about(Subject::Variable(v.into()))
     })
 }
 
@@ -110,7 +117,8 @@ pub(super) fn check_expr_here(e: &Expr, scope: &Scope, ctx: ExprCtx, depth: usiz
             if ctx.aggregates {
                 Ok(())
             } else {
-                Err(Error::query(
+                Err(Error::coded(
+                    Detail::InvalidAggregation,
                     "invalid aggregation: count(*) is not allowed here",
                 ))
             }
@@ -120,7 +128,7 @@ pub(super) fn check_expr_here(e: &Expr, scope: &Scope, ctx: ExprCtx, depth: usiz
         Expr::Property(x, key) => {
             if let Expr::Variable(v) = &**x {
                 if matches!(scope.get(v), Some(VarKind::Path | VarKind::RelList)) {
-                    return Err(Error::query(format!(
+                    return Err(Error::coded(Detail::InvalidArgumentType, format!(
                         "invalid argument type: `{v}` is not a node, relationship or map and has no property `{key}`"
                     )));
                 }
@@ -145,36 +153,46 @@ pub(super) fn check_expr_here(e: &Expr, scope: &Scope, ctx: ExprCtx, depth: usiz
         } => {
             let lower = name.to_lowercase();
             let Some((min, max)) = functions::arity(&lower) else {
-                return Err(Error::query(format!("unknown function `{name}`")));
+                return Err(Error::coded(
+                    Detail::UnknownFunction,
+                    format!("unknown function `{name}`"),
+                ));
             };
             if args.len() < min || args.len() > max {
-                return Err(Error::query(format!(
-                    "invalid number of arguments: `{name}` takes {}",
-                    if min == max {
-                        format!("{min} argument(s)")
-                    } else if max == usize::MAX {
-                        format!("at least {min} argument(s)")
-                    } else {
-                        format!("{min} to {max} arguments")
-                    }
-                )));
+                return Err(Error::coded(
+                    Detail::InvalidNumberOfArguments,
+                    format!(
+                        "invalid number of arguments: `{name}` takes {}",
+                        if min == max {
+                            format!("{min} argument(s)")
+                        } else if max == usize::MAX {
+                            format!("at least {min} argument(s)")
+                        } else {
+                            format!("{min} to {max} arguments")
+                        }
+                    ),
+                ));
             }
             if functions::is_aggregate(&lower) {
                 if !ctx.aggregates {
-                    return Err(Error::query(format!(
-                        "invalid aggregation: `{name}` is not allowed here"
-                    )));
+                    return Err(Error::coded(
+                        Detail::InvalidAggregation,
+                        format!("invalid aggregation: `{name}` is not allowed here"),
+                    ));
                 }
                 if args.iter().any(contains_aggregate) {
-                    return Err(Error::query(format!(
-                        "nested aggregation: `{name}` cannot take an aggregate as its argument"
-                    )));
+                    return Err(Error::coded(
+                        Detail::NestedAggregation,
+                        format!(
+                            "nested aggregation: `{name}` cannot take an aggregate as its argument"
+                        ),
+                    ));
                 }
                 let inner = ExprCtx::plain();
                 return args.iter().try_for_each(|a| check_expr(a, scope, inner, d));
             }
             if *distinct {
-                return Err(Error::query(format!(
+                return Err(Error::coded(Detail::InvalidArgumentPassingMode, format!(
                     "invalid argument passing mode: DISTINCT only applies to aggregates, not `{name}`"
                 )));
             }
@@ -254,12 +272,14 @@ pub(super) fn check_expr_here(e: &Expr, scope: &Scope, ctx: ExprCtx, depth: usiz
         }
         Expr::PatternPredicate(p) => {
             if !ctx.patterns {
-                return Err(Error::query(
+                return Err(Error::coded(
+                    Detail::UnexpectedSyntax,
                     "unexpected syntax: a pattern can only be used as a predicate in WHERE",
                 ));
             }
             if p.steps.is_empty() {
-                return Err(Error::query(
+                return Err(Error::coded(
+                    Detail::InvalidArgumentType,
                     "invalid argument type: a single node is not a pattern predicate",
                 ));
             }
@@ -310,13 +330,21 @@ pub(super) fn check_pattern_expr(
             match inner.get(v) {
                 Some(VarKind::Node) | Some(VarKind::Value) => {}
                 Some(k) => {
-                    return Err(Error::query(format!(
-                        "variable type conflict: `{v}` is {} and cannot be used as a node",
-                        k.describe()
-                    )))
+                    return Err(Error::coded(
+                        Detail::VariableTypeConflict,
+                        format!(
+                            "variable type conflict: `{v}` is {} and cannot be used as a node",
+                            k.describe()
+                        ),
+                    ))
                 }
                 None if may_bind => inner.add(v, VarKind::Node),
-                None => return Err(Error::query(format!("undefined variable `{v}`"))),
+                None => {
+                    return Err(Error::coded(
+                        Detail::UndefinedVariable,
+                        format!("undefined variable `{v}`"),
+                    ))
+                }
             }
         }
     }
@@ -335,7 +363,12 @@ pub(super) fn check_pattern_expr(
                         VarKind::Rel
                     },
                 ),
-                None => return Err(Error::query(format!("undefined variable `{v}`"))),
+                None => {
+                    return Err(Error::coded(
+                        Detail::UndefinedVariable,
+                        format!("undefined variable `{v}`"),
+                    ))
+                }
             }
         }
     }
@@ -343,9 +376,10 @@ pub(super) fn check_pattern_expr(
         if may_bind {
             inner.add(v, VarKind::Path);
         } else {
-            return Err(Error::query(format!(
-                "undefined variable `{v}`: a pattern predicate cannot name its path"
-            )));
+            return Err(Error::coded(
+                Detail::UndefinedVariable,
+                format!("undefined variable `{v}`: a pattern predicate cannot name its path"),
+            ));
         }
     }
     Ok(inner)

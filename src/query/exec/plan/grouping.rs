@@ -10,7 +10,7 @@ pub(super) fn check_grouping_vars(e: &Expr, allowed: &[String]) -> Result<()> {
     free_vars(e, &mut free, &mut local, 0);
     for v in free {
         if !local.contains(&v) && !allowed.contains(&v) {
-            return Err(Error::query(format!(
+            return Err(Error::coded(Detail::AmbiguousAggregationExpression, format!(
                 "ambiguous aggregation expression: `{v}` is used next to an aggregate but is not a grouping key"
             )));
         }

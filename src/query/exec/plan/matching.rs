@@ -31,7 +31,10 @@ impl Planner<'_> {
             }
             if let Some(p) = &pattern.variable {
                 if scope.get(p).is_some() {
-                    return Err(Error::query(format!("variable already bound: `{p}`")));
+                    return Err(Error::coded(
+                        Detail::VariableAlreadyBound,
+                        format!("variable already bound: `{p}`"),
+                    ));
                 }
             }
             let props = std::iter::once(&pattern.start.properties).chain(
@@ -54,11 +57,14 @@ impl Planner<'_> {
             let declare = |scope: &mut Scope, v: &str, kind: VarKind| -> Result<()> {
                 match scope.get(v) {
                     Some(VarKind::List) if kind == VarKind::RelList => Ok(()),
-                    Some(k) if k != kind && k != VarKind::Value => Err(Error::query(format!(
-                        "variable type conflict: `{v}` is {} and cannot be used as {}",
-                        k.describe(),
-                        kind.describe()
-                    ))),
+                    Some(k) if k != kind && k != VarKind::Value => Err(Error::coded(
+                        Detail::VariableTypeConflict,
+                        format!(
+                            "variable type conflict: `{v}` is {} and cannot be used as {}",
+                            k.describe(),
+                            kind.describe()
+                        ),
+                    )),
                     Some(_) => Ok(()),
                     None => {
                         scope.add(v, kind);
@@ -77,9 +83,12 @@ impl Planner<'_> {
                         VarKind::Rel
                     };
                     if !rel_vars_here.insert(v.clone()) {
-                        return Err(Error::query(format!(
+                        return Err(Error::coded(
+                            Detail::RelationshipUniquenessViolation,
+                            format!(
                             "relationship uniqueness violation: `{v}` is used twice in one pattern"
-                        )));
+                        ),
+                        ));
                     }
                     declare(scope, v, kind)?;
                 }
@@ -94,7 +103,8 @@ impl Planner<'_> {
         for pattern in patterns {
             if pattern.kind != PathKind::Normal {
                 if pattern.steps.len() != 1 {
-                    return Err(Error::query(
+                    return Err(Error::coded(
+                        Detail::InvalidArgumentType,
                         "invalid argument type: shortestPath needs a pattern with exactly one relationship",
                     ));
                 }
@@ -103,7 +113,8 @@ impl Planner<'_> {
                     .length
                     .is_some_and(|r| r.min.unwrap_or(1) > 1)
                 {
-                    return Err(Error::query(
+                    return Err(Error::coded(
+                        Detail::InvalidArgumentValue,
                         "invalid argument value: shortestPath cannot have a minimal length above 1",
                     ));
                 }
@@ -184,10 +195,13 @@ impl Planner<'_> {
         if let Some(w) = where_ {
             if let Expr::Variable(v) = w {
                 if let Some(k @ (VarKind::Node | VarKind::Rel | VarKind::Path)) = scope.get(v) {
-                    return Err(Error::query(format!(
-                        "invalid argument type: WHERE needs a boolean, and `{v}` is {}",
-                        k.describe()
-                    )));
+                    return Err(Error::coded(
+                        Detail::InvalidArgumentType,
+                        format!(
+                            "invalid argument type: WHERE needs a boolean, and `{v}` is {}",
+                            k.describe()
+                        ),
+                    ));
                 }
             }
             check_expr(w, scope, ExprCtx::predicate(), 0)?;

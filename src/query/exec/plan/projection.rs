@@ -17,7 +17,8 @@ impl Planner<'_> {
             names.sort_by(|a, b| a.0.cmp(&b.0));
             names.dedup_by(|a, b| a.0 == b.0);
             if names.is_empty() && is_return {
-                return Err(Error::query(
+                return Err(Error::coded(
+                    Detail::NoVariablesInScope,
                     "no variables in scope: RETURN * and WITH * need at least one variable",
                 ));
             }
@@ -34,16 +35,19 @@ impl Planner<'_> {
                 && no_alias.is_none()
             {
                 // Raised after ORDER BY is checked, whose errors the TCK expects first.
-                no_alias = Some(Error::query(format!(
-                    "no expression alias: `{}` in WITH must be given a name with AS",
-                    item.name
-                )));
+                no_alias = Some(Error::coded(
+                    Detail::NoExpressionAlias,
+                    format!(
+                        "no expression alias: `{}` in WITH must be given a name with AS",
+                        item.name
+                    ),
+                ));
             }
             if items.iter().any(|(n, _)| *n == item.name) {
-                return Err(Error::query(format!(
-                    "column name conflict: `{}` is used twice",
-                    item.name
-                )));
+                return Err(Error::coded(
+                    Detail::ColumnNameConflict,
+                    format!("column name conflict: `{}` is used twice", item.name),
+                ));
             }
             items.push((item.name.clone(), item.expr.clone()));
         }
@@ -119,7 +123,8 @@ impl Planner<'_> {
                 let known = aggregates.len();
                 let r = self.extract_aggregates(&s.expr, &mut aggregates)?;
                 if aggregates.len() > known {
-                    return Err(Error::query(
+                    return Err(Error::coded(
+                        Detail::UndefinedVariable,
                         "undefined variable: an aggregate in ORDER BY must also be projected",
                     ));
                 }
@@ -158,7 +163,8 @@ impl Planner<'_> {
                     check_expr(&substituted, &sort_scope, ExprCtx::projection(), 0)?;
                 }
                 if contains_aggregate(&substituted) {
-                    return Err(Error::query(
+                    return Err(Error::coded(
+                        Detail::InvalidAggregation,
                         "invalid aggregation: ORDER BY cannot aggregate in a projection that does not",
                     ));
                 }
@@ -172,7 +178,8 @@ impl Planner<'_> {
         for (what, e) in [("SKIP", &p.skip), ("LIMIT", &p.limit)] {
             let Some(e) = e else { continue };
             check_expr(e, &Scope::default(), ExprCtx::plain(), 0).map_err(|_| {
-                Error::query(
+                Error::coded(
+                    Detail::NonConstantExpression,
                     "non-constant expression: SKIP and LIMIT take a constant or a parameter",
                 )
             })?;
@@ -222,14 +229,18 @@ impl Planner<'_> {
                 _ => return None,
             };
             if args.iter().any(contains_aggregate) {
-                err = Some(Error::query(format!(
-                    "nested aggregation: `{function}` cannot take an aggregate as its argument"
-                )));
+                err = Some(Error::coded(
+                    Detail::NestedAggregation,
+                    format!(
+                        "nested aggregation: `{function}` cannot take an aggregate as its argument"
+                    ),
+                ));
             }
             if args.iter().any(calls_rand) {
-                err = Some(Error::query(format!(
-                    "non-constant expression: `{function}` cannot aggregate rand()"
-                )));
+                err = Some(Error::coded(
+                    Detail::NonConstantExpression,
+                    format!("non-constant expression: `{function}` cannot aggregate rand()"),
+                ));
             }
             let agg = Aggregate {
                 name: String::new(),
@@ -269,7 +280,8 @@ impl Planner<'_> {
     ) -> Result<()> {
         for pattern in patterns {
             if pattern.kind != PathKind::Normal {
-                return Err(Error::query(
+                return Err(Error::coded(
+                    Detail::InvalidClauseComposition,
                     "invalid clause composition: shortestPath cannot be created",
                 ));
             }
@@ -287,14 +299,20 @@ impl Planner<'_> {
                             let alone = node.labels.is_empty() && node.properties.is_none();
                             // A bound node may only be referred to, alone, inside a longer pattern.
                             if !alone || nodes.len() == 1 {
-                                return Err(Error::query(format!("variable already bound: `{v}`")));
+                                return Err(Error::coded(
+                                    Detail::VariableAlreadyBound,
+                                    format!("variable already bound: `{v}`"),
+                                ));
                             }
                         }
                         Some(k) => {
-                            return Err(Error::query(format!(
+                            return Err(Error::coded(
+                                Detail::VariableTypeConflict,
+                                format!(
                                 "variable type conflict: `{v}` is {} and cannot be used as a node",
                                 k.describe()
-                            )))
+                            ),
+                            ))
                         }
                         None => scope.add(v, VarKind::Node),
                     }
@@ -303,21 +321,27 @@ impl Planner<'_> {
             for (rel, _) in &pattern.steps {
                 if let Some(v) = &rel.variable {
                     if scope.get(v).is_some() {
-                        return Err(Error::query(format!("variable already bound: `{v}`")));
+                        return Err(Error::coded(
+                            Detail::VariableAlreadyBound,
+                            format!("variable already bound: `{v}`"),
+                        ));
                     }
                 }
                 if rel.types.len() != 1 {
-                    return Err(Error::query(
+                    return Err(Error::coded(
+                        Detail::NoSingleRelationshipType,
                         "no single relationship type: a created relationship needs exactly one type",
                     ));
                 }
                 if rel.direction == Direction::Both && !merge {
-                    return Err(Error::query(
+                    return Err(Error::coded(
+                        Detail::RequiresDirectedRelationship,
                         "requires directed relationship: a created relationship needs a direction",
                     ));
                 }
                 if rel.length.is_some() {
-                    return Err(Error::query(
+                    return Err(Error::coded(
+                        Detail::CreatingVarLength,
                         "creating var length: a variable-length relationship cannot be created",
                     ));
                 }
@@ -326,14 +350,20 @@ impl Planner<'_> {
                 }
                 if let Some(v) = &rel.variable {
                     if scope.get(v).is_some() {
-                        return Err(Error::query(format!("variable already bound: `{v}`")));
+                        return Err(Error::coded(
+                            Detail::VariableAlreadyBound,
+                            format!("variable already bound: `{v}`"),
+                        ));
                     }
                     scope.add(v, VarKind::Rel);
                 }
             }
             if let Some(p) = &pattern.variable {
                 if scope.get(p).is_some() {
-                    return Err(Error::query(format!("variable already bound: `{p}`")));
+                    return Err(Error::coded(
+                        Detail::VariableAlreadyBound,
+                        format!("variable already bound: `{p}`"),
+                    ));
                 }
                 scope.add(p, VarKind::Path);
             }
