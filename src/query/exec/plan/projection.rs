@@ -199,6 +199,7 @@ impl Planner<'_> {
             where_,
             node_keyed: None,
             top_k: false,
+            top_groups: None,
         })
     }
 
