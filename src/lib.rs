@@ -37,7 +37,7 @@
 //!    [`query::exec::plan::rules::RULES`] run in order, each a named
 //!    function over the steps: `ReachabilityUnderDistinct`, `MemoStates`,
 //!    `GroupByNode`, `StreamIntoAggregate`, `CountLastHop`, `EarlyLimit`,
-//!    `TopK`. `EXPLAIN` prints the steps with the rules that changed them;
+//!    `TopK`, `TopGroupsByNode`. `EXPLAIN` prints the steps with the rules that changed them;
 //!    `PROFILE` adds rows and time per step.
 //! 3. **Execute** ([`query::exec`]): operators walk the in-memory [`graph::Graph`]
 //!    through its adjacency lists, checking the [`Cancel`] flag in every long
@@ -168,7 +168,11 @@
 //!     in `inline.rs`. Rows streamed into an aggregation
 //!     (`StreamIntoAggregate`) and the early stop of `EarlyLimit` are in
 //!     `query/exec/mod.rs` (`run_part`); grouping by node (`GroupByNode`)
-//!     and top-k selection (`TopK`) in `query/exec/project.rs`.
+//!     and top-k selection (`TopK`) in `query/exec/project/mod.rs`; the
+//!     accumulators of an aggregation kept per node, with keys read only
+//!     for the groups its `ORDER BY ... LIMIT` may keep (`TopGroupsByNode`),
+//!     in `query/exec/project/top_groups.rs`; the aggregates' running
+//!     states in `query/exec/project/acc.rs`.
 //!   - `query/exec/eval.rs` and `query/exec/eval/`: expressions; operators in
 //!     `ops.rs`, scalar functions in `calls.rs`.
 //!   - `CALL ... YIELD`: parsed in [`query::parser`], checked against the

@@ -18,6 +18,11 @@ impl KeyIndex {
         self.maps[kind as usize].get(key).copied()
     }
 
+    /// How many nodes of `kind` are indexed, one per distinct key.
+    pub fn len(&self, kind: Kind) -> usize {
+        self.maps[kind as usize].len()
+    }
+
     pub fn insert(&mut self, kind: Kind, key: String, id: NodeId) {
         self.maps[kind as usize].insert(key, id);
     }

@@ -282,6 +282,14 @@ impl Graph {
         self.by_key.get(kind, key)
     }
 
+    /// Whether every node carrying `kind`'s label holds a string in its key
+    /// property, no two the same: the index holds one entry per distinct
+    /// key of a node with the label, so it is as large as the label's set
+    /// exactly then.
+    pub fn keys_tell_apart(&self, kind: Kind) -> bool {
+        self.by_key.len(kind) == self.label_count(kind.label())
+    }
+
     /// The entities (actors, organisations, places) whose name or one of whose
     /// aliases is `name`, in id order.
     pub fn resolve_name(&self, name: &str) -> &[NodeId] {

@@ -37,6 +37,9 @@
 //!   feeding a plain projection with `LIMIT` stops after the rows needed.
 //!   Grouping reuses the previous row's group when its key values repeat.
 //! - `ORDER BY` with `LIMIT` selects the rows wanted before sorting them.
+//!   An aggregation grouped by node and sorted on its counts, sums and key
+//!   keeps one accumulator per node and reads the keys of the groups the
+//!   order may keep only.
 //! - Loops check the cancel flag, and results larger than [`MAX_VALUES`] are
 //!   refused with [`Error::ResourceLimit`].
 //!
@@ -370,7 +373,7 @@ fn run_part(
             if let Op::Project(p) = &next.op {
                 if m.streams {
                     let ctx = env.ctx(access.graph());
-                    let mut grouper = project::Grouper::new(p);
+                    let mut grouper = project::Sink::new(&ctx, p, &step.scope);
                     // Identical input rows are matched once and counted with a weight.
                     let weighted = collapse(rows, env.cancel)?;
                     let matched = match_into(&ctx, m, weighted, None, true, &mut |r, w| {
@@ -381,7 +384,7 @@ fn run_part(
                         rows: matched,
                         micros: (middle - started).as_micros(),
                     });
-                    rows = project::finish(&ctx, p, grouper)?;
+                    rows = grouper.finish(&ctx, p)?;
                     profile.push(StepProfile {
                         rows: rows.len(),
                         micros: middle.elapsed().as_micros(),

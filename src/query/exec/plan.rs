@@ -216,6 +216,31 @@ pub struct ProjectOp {
     /// `ORDER BY` with `LIMIT`: the rows wanted are selected before they are
     /// sorted (rule `TopK`).
     pub top_k: bool,
+    /// Groups of one node, ordered by their aggregates and key and limited:
+    /// one accumulator per node, and output rows only for the groups the
+    /// order may keep (rule `TopGroupsByNode`).
+    pub top_groups: Option<TopGroups>,
+}
+
+/// How rule `TopGroupsByNode` computes an aggregation grouped by one node
+/// (`project/top_groups.rs`): the counts and sums of each node of
+/// [`TopGroups::var`] are kept in a table by node id, the groups the
+/// `ORDER BY` may keep are chosen by the aggregates it sorts on first, and
+/// only those groups' keys are read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopGroups {
+    /// The node variable whose nodes are the groups, bound by the `MATCH`.
+    pub var: String,
+    /// The one item that is not an aggregate: the node or its key property.
+    pub key_item: usize,
+    /// With a key property, the kind it is the key of: its values tell the
+    /// nodes apart only while every node of the kind holds a string there,
+    /// which is checked when the query runs (otherwise groups are found by
+    /// value, as without the rule).
+    pub kind: Option<Kind>,
+    /// Per `ORDER BY` key: the aggregate it sorts on, or `None` for the
+    /// grouping key.
+    pub sort: Vec<Option<usize>>,
 }
 
 impl ProjectOp {

@@ -206,6 +206,7 @@ impl Planner<'_> {
             where_,
             node_keyed: None,
             top_k: false,
+            top_groups: None,
         })
     }
 

@@ -44,6 +44,10 @@ pub const RULES: &[Rule] = &[
         name: TOP_K,
         apply: top_k,
     },
+    Rule {
+        name: TOP_GROUPS,
+        apply: top_groups_by_node,
+    },
 ];
 
 /// Variable-length steps without a variable are walked by breadth-first
@@ -54,7 +58,7 @@ pub const REACHABILITY: &str = "ReachabilityUnderDistinct";
 /// results matter (`pattern.rs`, `Memo`).
 pub const MEMO: &str = "MemoStates";
 /// An aggregation whose keys tell one node variable's nodes apart finds its
-/// groups by node (`project.rs`, `Grouper`).
+/// groups by node (`project/mod.rs`, `Grouper`).
 pub const GROUP_BY_NODE: &str = "GroupByNode";
 /// A `MATCH` feeding an aggregation streams its rows into the groups, and
 /// identical input rows are matched once with a weight (`exec/mod.rs`).
@@ -66,8 +70,12 @@ pub const COUNT_LAST_HOP: &str = "CountLastHop";
 /// wanted (`exec/mod.rs`).
 pub const EARLY_LIMIT: &str = "EarlyLimit";
 /// `ORDER BY` with `LIMIT` selects the rows wanted before sorting them
-/// (`project.rs`).
+/// (`project/mod.rs`).
 pub const TOP_K: &str = "TopK";
+/// An aggregation grouped by node and sorted on its counts, sums and key,
+/// with `LIMIT`, keeps one accumulator per node and reads the keys of the
+/// groups its order may keep only (`project/top_groups.rs`).
+pub const TOP_GROUPS: &str = "TopGroupsByNode";
 
 /// Runs every rule over a part, in order.
 pub(super) fn rewrite(part: &mut Part) {
@@ -253,4 +261,17 @@ fn top_k(part: &mut Part) -> bool {
         }
     }
     changed
+}
+
+fn top_groups_by_node(part: &mut Part) -> bool {
+    match_then_project(part, |ms, ps| {
+        let (Op::Match(m), Op::Project(p)) = (&ms.op, &mut ps.op) else {
+            return false;
+        };
+        p.top_groups = top_groups(p, m);
+        if p.top_groups.is_some() {
+            mark(&mut ps.rules, TOP_GROUPS);
+        }
+        p.top_groups.is_some()
+    })
 }

@@ -136,6 +136,93 @@ pub(super) fn node_keyed(p: &ProjectOp, m: &MatchOp) -> Option<(String, usize)> 
     Some((var.to_string(), telling))
 }
 
+/// Whether an aggregation grouped by node (see [`ProjectOp::node_keyed`])
+/// may keep one accumulator per node and read keys only for the groups its
+/// order keeps (see [`TopGroups`]): it is fed by a `MATCH` that streams into
+/// it and binds the node itself (so every row holds a node there); one item
+/// is the key (the node or its key property), every other item is a plain
+/// `count` or `sum`; and it sorts only on those columns, then limits.
+pub(super) fn top_groups(p: &ProjectOp, m: &MatchOp) -> Option<TopGroups> {
+    let (var, telling) = p.node_keyed.as_ref()?;
+    if !m.streams || m.optional || p.distinct || p.limit.is_none() || p.order_by.is_empty() {
+        return None;
+    }
+    let slot = m.work.iter().rposition(|w| w == var)?;
+    let in_pattern = m
+        .patterns
+        .iter()
+        .any(|pat| pat.nodes.iter().any(|n| n.slot == slot));
+    if slot < m.inputs || !in_pattern || *telling != 0 {
+        return None;
+    }
+    let plain = |a: &Aggregate| {
+        !a.distinct
+            && match a.function.as_str() {
+                "count" => a.args.len() <= 1,
+                "sum" => a.args.len() == 1,
+                _ => false,
+            }
+    };
+    if !p.aggregates.iter().all(plain) {
+        return None;
+    }
+    let mut key_item = None;
+    for (i, ((_, e), agg)) in p.items.iter().zip(&p.item_aggregates).enumerate() {
+        if !agg {
+            if key_item.replace(i).is_some() {
+                return None;
+            }
+        } else if !matches!(e, Expr::Variable(v) if p.aggregates.iter().any(|a| a.name == *v)) {
+            return None;
+        }
+    }
+    let key_item = key_item?;
+    let kind = match &p.items[key_item].1 {
+        Expr::Variable(v) if v == var => None,
+        Expr::Property(base, prop) if matches!(&**base, Expr::Variable(v) if v == var) => {
+            let kind = m
+                .patterns
+                .iter()
+                .flat_map(|pat| pat.nodes.iter())
+                .filter(|n| n.slot == slot)
+                .flat_map(|n| n.labels.iter())
+                .filter_map(|l| Kind::from_label(l))
+                .find(|k| k.key_property() == prop)?;
+            Some(kind)
+        }
+        _ => return None,
+    };
+    // ORDER BY sees the aggregates, then the output columns (which win).
+    let names: Vec<&str> = p
+        .aggregates
+        .iter()
+        .map(|a| a.name.as_str())
+        .chain(p.items.iter().map(|(n, _)| n.as_str()))
+        .collect();
+    let aggs = p.aggregates.len();
+    let mut sort = Vec::new();
+    for (e, _) in &p.order_by {
+        let Expr::Variable(v) = e else { return None };
+        let at = names.iter().rposition(|n| n == v)?;
+        sort.push(if at < aggs {
+            Some(at)
+        } else if at - aggs == key_item {
+            None
+        } else {
+            let Expr::Variable(a) = &p.items[at - aggs].1 else {
+                return None;
+            };
+            Some(p.aggregates.iter().position(|x| x.name == *a)?)
+        });
+    }
+    Some(TopGroups {
+        var: var.clone(),
+        key_item,
+        kind,
+        sort,
+    })
+}
+
 /// For each pattern and hop, the slots bound so far that are still needed: by
 /// the rest of the query (`needed` names), by later hops, or by later patterns.
 pub(super) fn memo_plan(m: &MatchOp, needed: &HashSet<String>) -> Vec<Vec<Vec<usize>>> {
