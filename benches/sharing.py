@@ -68,10 +68,10 @@ def shell_q1():
         line = shell.stdout.readline()
         if not line:
             sys.exit("the shell ended before answering q1")
-        line = line.strip().decode()
-        if line.startswith("{"):
+        line = line.strip()
+        if line.startswith(b"{"):
             shell_rows = line
-        elif line.startswith("Time: ") and line.endswith(" ms"):
+        elif line.startswith(b"Time: ") and line.endswith(b" ms"):
             elapsed = time.perf_counter() - t
             return elapsed, float(line.split()[1]), len(json.loads(shell_rows)["rows"])
 shell_runs = [shell_q1() for _ in range(21)][1:]
