@@ -37,6 +37,7 @@ pub enum Call {
     /// The bytes of one import file, named `name` in messages: one transaction.
     Import {
         name: String,
+        #[serde(with = "super::proto::bytes")]
         bytes: Vec<u8>,
         format: Format,
     },
