@@ -12,7 +12,9 @@
 //! table), `claims.contested()` and `claims.contested(since)`,
 //! `claims.stance` of the most contested statements,
 //! the first `claims.search` after an import (which builds the full-text
-//! index) and searches of one to three words.
+//! index), searches of one to three words, `claims.similar`, and last the
+//! first `claims.contested()` after a one-node write (the median of up to
+//! five writes).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -146,5 +148,19 @@ fn main() {
     println!(
         "claims.similar: {}",
         ms(time(runs, || claims::similar(g, Target::Node(top), 10).unwrap()))
+    );
+    // Every write drops the stance table: the first call after one builds
+    // it again.
+    let mut after_write = Vec::new();
+    for n in 0..runs.min(5) {
+        db.query(&format!("CREATE (:Note {{n: {n}}})"), &Default::default())
+            .expect("the write runs");
+        let t = Instant::now();
+        std::hint::black_box(claims::contested(db.graph(), None, None).unwrap());
+        after_write.push(t.elapsed());
+    }
+    println!(
+        "claims.contested(), first call after a write: {}",
+        ms(median(after_write))
     );
 }

@@ -115,9 +115,12 @@
 //!   positions and the one transaction are those of a single pass.
 //! - [`textmatch`]: text folding (case, diacritics, punctuation), word
 //!   similarity and the index of names, aliases and statement texts behind
-//!   forgiving look-ups; `claims.find` walks the postings of all but the most frequent
-//!   query words (those that cannot make a match alone) and breaks ties by
-//!   each entry's precomputed rank by key.
+//!   forgiving look-ups; `claims.find` (`textmatch/find.rs`) walks the
+//!   postings of all but the most frequent query words (those that cannot
+//!   make a match alone) into a bit set read in entry order, and orders
+//!   the answers by one number each (score, then each entry's precomputed
+//!   rank by key), selecting the first few before sorting when only those
+//!   are wanted (`find_first`).
 //! - [`claims`]: the questions about claims over the graph (stance,
 //!   contested, timeline, first, find, entity, similar), which the `claims.*`
 //!   procedures, the `entity()` function and the shell's `:contested`,
@@ -126,7 +129,8 @@
 //!   `claims.stance`: each statement's stances as numbers (who, article,
 //!   date) and its summary (distinct claimants, deniers, assessors and
 //!   articles, first and last dates) worked out once, with the contested
-//!   statements already in order; the graph builds it on first use
+//!   statements already in order and ranked by key (so a bounded
+//!   `claims.contested(since, until)` sorts numbers, not texts); the graph builds it on first use
 //!   ([`graph::Graph::stance_table`], `graph/stances.rs`) and drops it when
 //!   a transaction begins and when it ends. The dates of stances are read
 //!   and compared there (`date_key`, `cmp_present`).

@@ -19,7 +19,7 @@ use std::cmp::Ordering;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::model::{NodeId, RelId, Relationship, ASSESSES, CLAIMS, DENIES};
+use crate::model::{NodeId, RelId, Relationship, ARTICLE_PROP, ASSESSES, CLAIMS, DENIES};
 use crate::temporal::Temporal;
 use crate::value::Value;
 
@@ -144,16 +144,15 @@ pub struct Summary {
     last: u32,
 }
 
-/// What the graph hands the table for one statement: its id, its key (for
-/// the order of ties) and its stances, newest first as the adjacency lists
-/// them.
-pub type StatementStances<'g, R> = (NodeId, Cow<'g, str>, R);
+/// What the graph hands the table for one statement: its id and its
+/// stances, newest first as the adjacency lists them.
+pub type StatementStances<R> = (NodeId, R);
 
 /// The stance table (see the module docs).
 #[derive(Debug, Default)]
 pub struct StanceTable {
-    /// Statement → its place in `statements`.
-    position: HashMap<NodeId, u32>,
+    /// Every statement, in id order (a statement's place is found by
+    /// binary search).
     statements: Vec<NodeId>,
     /// The entries of statement `i` are `entries[starts[i]..starts[i + 1]]`.
     starts: Vec<u32>,
@@ -164,41 +163,61 @@ pub struct StanceTable {
     /// The statements claimed and denied, most contested first (claimants
     /// plus deniers, descending), then by key, then by id.
     contested: Vec<u32>,
+    /// Per statement, its place among the contested ones by (key, id), or
+    /// [`NONE`]: the order of ties wherever a subset of them is ordered.
+    key_rank: Vec<u32>,
 }
 
-/// A stance's date: the relationship's own `date`, else its article's.
-fn own_date(rel: &Relationship) -> Option<&Value> {
-    rel.get("date").filter(|v| !matches!(v, Value::Null))
+/// A stance relationship's `article` (a string) and own `date` (not null),
+/// read in one pass over its few properties.
+fn article_and_date(rel: &Relationship) -> (Option<&str>, Option<&Value>) {
+    let (mut article, mut date) = (None, None);
+    for (k, v) in rel.properties.iter() {
+        if k == ARTICLE_PROP {
+            article = v.as_str();
+        } else if k == "date" && !matches!(v, Value::Null) {
+            date = Some(v);
+        }
+    }
+    (article, date)
+}
+
+/// The first sixteen bytes of a key as a number that orders as they do.
+fn prefix(key: &str) -> u128 {
+    let mut bytes = [0u8; 16];
+    let n = key.len().min(16);
+    bytes[..n].copy_from_slice(&key.as_bytes()[..n]);
+    u128::from_be_bytes(bytes)
 }
 
 impl StanceTable {
-    /// Builds the table from every statement and its stances, with
-    /// `article(id)` giving the Article node an `article` id names and that
-    /// article's `date` (not null), if there is one.
+    /// Builds the table from every statement (in id order) and its
+    /// stances, with `key(statement)` giving a statement's key (read only
+    /// for the contested ones) and `article(id)` the Article node an
+    /// `article` id names and that article's `date` (not null), if there
+    /// is one.
     pub fn build<'g, R>(
-        statements: impl Iterator<Item = StatementStances<'g, R>>,
+        statements: impl Iterator<Item = StatementStances<R>>,
+        key: impl Fn(NodeId) -> Cow<'g, str>,
         article: impl Fn(&str) -> Option<(NodeId, Option<&'g Value>)>,
     ) -> Self
     where
         R: Iterator<Item = (Stance, &'g Relationship)>,
     {
         let mut table = StanceTable::default();
-        let mut keys: Vec<Cow<'g, str>> = Vec::new();
         // Article id → (number, node, date number).
         let mut articles: HashMap<&'g str, (u32, NodeId, u32)> = HashMap::default();
         let mut days: HashMap<i64, u32> = HashMap::default();
         let mut who: Vec<(Stance, NodeId)> = Vec::new();
         let mut seen: Vec<u32> = Vec::new();
-        for (statement, key, stances) in statements {
-            table
-                .position
-                .insert(statement, table.statements.len() as u32);
+        for (statement, stances) in statements {
+            debug_assert!(table.statements.last().is_none_or(|&l| l < statement));
             table.statements.push(statement);
             table.starts.push(table.entries.len() as u32);
-            keys.push(key);
             let start = table.entries.len();
             for (stance, rel) in stances {
-                let (article_no, node, article_date) = match rel.article() {
+                let (article_id, own_date) = article_and_date(rel);
+                let (article_no, node, article_date) = match article_id {
                     Some(id) => {
                         let next = articles.len() as u32;
                         *articles.entry(id).or_insert_with(|| {
@@ -209,7 +228,7 @@ impl StanceTable {
                     }
                     None => (NONE, NodeId::MAX, NONE),
                 };
-                let date = match own_date(rel) {
+                let date = match own_date {
                     Some(d) => table.date_number(&mut days, d),
                     None => article_date,
                 };
@@ -226,19 +245,29 @@ impl StanceTable {
             table.summaries.push(summary);
         }
         table.starts.push(table.entries.len() as u32);
-        let mut contested: Vec<u32> = (0..table.statements.len() as u32)
+        // The contested statements by (key, id): their keys are read and
+        // compared here only, most comparisons settled by the first bytes.
+        let mut by_key: Vec<(u128, Cow<'g, str>, u32)> = (0..table.statements.len() as u32)
             .filter(|&i| {
                 let s = &table.summaries[i as usize];
                 s.claimants > 0 && s.deniers > 0
             })
+            .map(|i| {
+                let k = key(table.statements[i as usize]);
+                (prefix(&k), k, i)
+            })
             .collect();
-        let (summaries, statements) = (&table.summaries, &table.statements);
-        contested.sort_unstable_by(|&a, &b| {
-            let (sa, sb) = (&summaries[a as usize], &summaries[b as usize]);
-            (sb.claimants + sb.deniers)
-                .cmp(&(sa.claimants + sa.deniers))
-                .then_with(|| keys[a as usize].cmp(&keys[b as usize]))
-                .then_with(|| statements[a as usize].cmp(&statements[b as usize]))
+        by_key.sort_unstable();
+        table.key_rank = vec![NONE; table.statements.len()];
+        for (rank, (_, _, i)) in by_key.iter().enumerate() {
+            table.key_rank[*i as usize] = rank as u32;
+        }
+        let mut contested: Vec<u32> = by_key.into_iter().map(|(_, _, i)| i).collect();
+        let summaries = &table.summaries;
+        // Stable: ties keep the order by (key, id).
+        contested.sort_by_key(|&i| {
+            let s = &summaries[i as usize];
+            std::cmp::Reverse(s.claimants + s.deniers)
         });
         table.contested = contested;
         table
@@ -265,16 +294,16 @@ impl StanceTable {
         entries: &[Entry],
         who: &mut Vec<(Stance, NodeId)>,
         seen: &mut Vec<u32>,
-        mut keep: impl FnMut(Option<&Value>) -> bool,
+        mut keep: impl FnMut(&Entry) -> bool,
     ) -> Summary {
         who.clear();
         seen.clear();
         let (mut first, mut last) = (NONE, NONE);
         for e in entries {
-            let date = self.date(e.date).filter(|d| date_key_exists(d));
-            if !keep(date) {
+            if !keep(e) {
                 continue;
             }
+            let date = self.date(e.date).filter(|d| date_key_exists(d));
             who.push((e.stance, e.who));
             if e.article_no != NONE {
                 seen.push(e.article_no);
@@ -319,9 +348,9 @@ impl StanceTable {
     /// The stances on a statement, newest first; none for a node that is
     /// not a statement.
     pub fn stances(&self, statement: NodeId) -> &[Entry] {
-        match self.position.get(&statement) {
-            Some(&i) => self.entries_of(i),
-            None => &[],
+        match self.statements.binary_search(&statement) {
+            Ok(i) => self.entries_of(i as u32),
+            Err(_) => &[],
         }
     }
 
@@ -353,17 +382,42 @@ impl StanceTable {
             .map(|&i| (self.statements[i as usize], &self.summaries[i as usize]))
     }
 
-    /// Every statement with the summary of its stances that `keep` accepts
-    /// by date (dates that [`date_key`] reads; `None` for a stance without
-    /// one), in id order.
-    pub fn summaries_where<'a>(
-        &'a self,
-        mut keep: impl FnMut(Option<&Value>) -> bool + 'a,
-    ) -> impl Iterator<Item = (NodeId, Summary)> + 'a {
+    /// The statements claimed and denied counting only the stances whose
+    /// dates `keep` accepts (dates that [`date_key`] reads; `None` for a
+    /// stance without one), with those summaries, most contested first
+    /// (claimants plus deniers, descending), then by key, then by id.
+    /// `keep` is asked once per distinct date of the table, and only the
+    /// statements contested overall are summarised again.
+    pub fn contested_where(
+        &self,
+        mut keep: impl FnMut(Option<&Value>) -> bool,
+    ) -> Vec<(NodeId, Summary)> {
+        let kept: Vec<bool> = self
+            .dates
+            .iter()
+            .map(|d| keep(Some(d).filter(|d| date_key_exists(d))))
+            .collect();
+        let undated = keep(None);
         let (mut who, mut seen) = (Vec::new(), Vec::new());
-        (0..self.statements.len() as u32).map(move |i| {
-            let summary = self.summarise_where(self.entries_of(i), &mut who, &mut seen, &mut keep);
-            (self.statements[i as usize], summary)
-        })
+        let mut rows: Vec<(u32, Summary)> = self
+            .contested
+            .iter()
+            .map(|&i| {
+                let summary = self.summarise_where(self.entries_of(i), &mut who, &mut seen, |e| {
+                    kept.get(e.date as usize).copied().unwrap_or(undated)
+                });
+                (i, summary)
+            })
+            .filter(|(_, s)| s.claimants > 0 && s.deniers > 0)
+            .collect();
+        rows.sort_unstable_by_key(|(i, s)| {
+            (
+                std::cmp::Reverse(s.claimants + s.deniers),
+                self.key_rank[*i as usize],
+            )
+        });
+        rows.into_iter()
+            .map(|(i, s)| (self.statements[i as usize], s))
+            .collect()
     }
 }

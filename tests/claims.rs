@@ -348,7 +348,7 @@ fn find_and_entity_forgive_case_accents_order_and_typos() {
             found.windows(2).all(|w| w[0].score >= w[1].score),
             "{found:?}"
         );
-        (key(&db, f.node), f.score, f.matched.clone())
+        (key(&db, f.node), f.score, f.matched.to_string())
     };
     // Each actor of the examples from a misspelling, and the alias that matched.
     let cases = [

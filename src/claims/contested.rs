@@ -1,6 +1,6 @@
 //! `claims.contested`: statements that are both claimed and denied.
 
-use super::{date_key, key_of};
+use super::date_key;
 use crate::error::Result;
 use crate::graph::Graph;
 use crate::model::NodeId;
@@ -28,9 +28,10 @@ pub struct Contested {
 /// deniers, descending), ties by statement text.
 ///
 /// Without bounds, the answer is the graph's stance table's, worked out
-/// when the table was built; with bounds, each statement's stances are
-/// summarised again from the table, each distinct plain date compared with
-/// the bounds once.
+/// when the table was built; with bounds, the stances of each statement
+/// contested overall are summarised again from the table, each distinct
+/// date compared with the bounds once, and ties ordered by the table's
+/// ranks by key.
 pub fn contested(
     graph: &Graph,
     since: Option<&Value>,
@@ -73,17 +74,9 @@ pub fn contested(
             _ => check(date),
         }
     };
-    let mut rows: Vec<_> = table
-        .summaries_where(&mut keep)
-        .filter(|(_, s)| s.claimants > 0 && s.deniers > 0)
-        .map(|(id, s)| (row(id, &s), key_of(graph, id)))
-        .collect();
-    // Statements have unique texts, so the order is total.
-    rows.sort_unstable_by(|(a, ka), (b, kb)| {
-        (b.claimants + b.deniers)
-            .cmp(&(a.claimants + a.deniers))
-            .then_with(|| ka.cmp(kb))
-            .then_with(|| a.statement.cmp(&b.statement))
-    });
-    Ok(rows.into_iter().map(|(r, _)| r).collect())
+    Ok(table
+        .contested_where(&mut keep)
+        .into_iter()
+        .map(|(id, s)| row(id, &s))
+        .collect())
 }

@@ -39,8 +39,21 @@ pub fn parse_kind(procedure: &str, word: &str) -> Result<Kind> {
 /// name, alias or text matches `text` ignoring case, diacritics, punctuation
 /// and word order, tolerating small misspellings; best first, ties by key.
 /// Scores are in (0, 1]; 1 is the very name or text.
-pub fn find(graph: &Graph, text: &str, kinds: Option<&[Kind]>) -> Vec<Found> {
+pub fn find<'g>(graph: &'g Graph, text: &str, kinds: Option<&[Kind]>) -> Vec<Found<'g>> {
     graph.text_index().find(text, kinds.unwrap_or(FIND_KINDS))
+}
+
+/// The first `limit` answers of [`find()`], in its order (the best are
+/// selected before they are sorted).
+pub fn find_first<'g>(
+    graph: &'g Graph,
+    text: &str,
+    kinds: Option<&[Kind]>,
+    limit: usize,
+) -> Vec<Found<'g>> {
+    graph
+        .text_index()
+        .find_first(text, kinds.unwrap_or(FIND_KINDS), limit)
 }
 
 /// The one entity (of `kind`, else of any entity kind) whose name or alias

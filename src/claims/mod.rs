@@ -24,7 +24,7 @@ mod stance;
 mod timeline;
 
 pub use contested::{contested, Contested};
-pub use find::{entity, find, parse_kind, similar, Similar};
+pub use find::{entity, find, find_first, parse_kind, similar, Similar};
 pub use stance::{first, stance, First, StanceRow};
 pub use timeline::{timeline, TimelineRow};
 
@@ -188,10 +188,9 @@ pub fn resolve_statement(graph: &Graph, procedure: &str, target: Target<'_>) -> 
             graph.lookup_key(Kind::Statement, &text).ok_or_else(|| {
                 let near: Vec<String> = graph
                     .text_index()
-                    .find(&text, &[Kind::Statement])
+                    .find_first(&text, &[Kind::Statement], 3)
                     .into_iter()
-                    .take(3)
-                    .map(|f| f.matched)
+                    .map(|f| f.matched.to_string())
                     .collect();
                 refused(
                     procedure,
@@ -220,10 +219,9 @@ pub fn resolve_entity(graph: &Graph, procedure: &str, target: Target<'_>) -> Res
         Target::Text(name) => match entity(graph, name, None)? {
             Some(id) => Ok(id),
             None => {
-                let near: Vec<String> = find(graph, name, Some(ENTITY_KINDS))
+                let near: Vec<String> = find_first(graph, name, Some(ENTITY_KINDS), 3)
                     .into_iter()
-                    .take(3)
-                    .map(|f| f.matched)
+                    .map(|f| f.matched.to_string())
                     .collect();
                 Err(refused(
                     procedure,

@@ -22,17 +22,18 @@ impl Graph {
                 Some(Stance::ALL[i])
             };
             let statements = self.nodes_with_label(STATEMENT).map(|s| {
-                let key = self
-                    .node(s)
-                    .and_then(|n| n.get(Kind::of(n)?.key_property()))
-                    .and_then(Value::as_str)
-                    .map_or_else(|| Cow::Owned(s.to_string()), Cow::Borrowed);
                 let stances = self
                     .adjacent(s, Dir::In)
                     .filter_map(move |a| Some((stance_of(a.ty())?, self.relationship(a.rel())?)));
-                (s, key, stances)
+                (s, stances)
             });
-            StanceTable::build(statements, |id| {
+            let key = |s| {
+                self.node(s)
+                    .and_then(|n| n.get(Kind::of(n)?.key_property()))
+                    .and_then(Value::as_str)
+                    .map_or_else(|| Cow::Owned(s.to_string()), Cow::Borrowed)
+            };
+            StanceTable::build(statements, key, |id| {
                 let node = self.lookup_key(Kind::Article, id)?;
                 let date = self
                     .node(node)?

@@ -120,8 +120,8 @@ pub(crate) fn nearest_names(index: &TextIndex, name: &str, kinds: &[Kind]) -> Ve
         if found.score < SUGGEST_SCORE || near.len() == 3 {
             break;
         }
-        if !near.contains(&found.matched) {
-            near.push(found.matched);
+        if !near.iter().any(|n| n == found.matched) {
+            near.push(found.matched.to_string());
         }
     }
     near

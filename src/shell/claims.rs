@@ -183,7 +183,7 @@ fn statement(g: &Graph, command: &str, text: &str, out: &mut dyn Write) -> Resul
     if let Some(id) = g.lookup_key(Kind::Statement, &model::normalise_text(text)) {
         return Ok(id);
     }
-    match claims::find(g, text, Some(&[Kind::Statement])).first() {
+    match claims::find_first(g, text, Some(&[Kind::Statement]), 1).first() {
         Some(found) => {
             writeln!(out, "Statement: \"{}\"", found.matched)?;
             Ok(found.node)
@@ -204,7 +204,7 @@ fn entity(g: &Graph, name: &str, out: &mut dyn Write) -> Result<NodeId> {
     if let Some(id) = claims::entity(g, name, None)? {
         return Ok(id);
     }
-    match claims::find(g, name, Some(ENTITY_KINDS)).first() {
+    match claims::find_first(g, name, Some(ENTITY_KINDS), 1).first() {
         Some(found) => {
             writeln!(out, "Entity: \"{}\"", claims::node_key(g, found.node))?;
             Ok(found.node)

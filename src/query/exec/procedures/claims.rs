@@ -161,7 +161,13 @@ fn find(ctx: &ProcCtx<'_>, args: &[Val]) -> Result<Vec<Vec<Val>>> {
     let kinds = kind.as_ref().map(std::slice::from_ref);
     Ok(claims::find(ctx.graph, text, kinds)
         .into_iter()
-        .map(|f| vec![Val::Node(f.node), Val::Float(f.score), Val::Str(f.matched)])
+        .map(|f| {
+            vec![
+                Val::Node(f.node),
+                Val::Float(f.score),
+                Val::Str(f.matched.to_string()),
+            ]
+        })
         .collect())
 }
 

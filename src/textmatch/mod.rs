@@ -27,6 +27,8 @@
 //! not on the graph), so the graph can keep one and drop it when a node
 //! changes.
 
+mod find;
+
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -126,38 +128,43 @@ fn combine(total: f64, query_words: usize, text_words: usize) -> f64 {
 }
 
 /// One searchable text: an entity's name or alias, or a statement's text.
+/// Its words live in the index's flat array, so that a look-up touching
+/// thousands of entries reads small records one after another.
 #[derive(Debug)]
 struct Entry {
     node: NodeId,
-    kind: Kind,
     /// The name, alias or text, as stored.
-    text: String,
-    /// The node's key (name or text), for ties.
-    key: String,
-    /// Its folded words, as numbers into the vocabulary.
-    words: Box<[u32]>,
+    text: Box<str>,
+    /// Its folded words, as numbers into the vocabulary:
+    /// `entry_words[words.0..words.1]`.
+    words: (u32, u32),
     /// The place of (key, node) among every entry's, so that ties are
     /// broken by comparing two numbers rather than two strings.
     rank: u32,
+    /// The entry whose text is the node's key (name or text), for ties.
+    key: u32,
+    kind: Kind,
 }
 
-/// A match of [`TextIndex::find`].
+/// A match of [`TextIndex::find`], borrowing the matched text from the index.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Found {
+pub struct Found<'a> {
     pub node: NodeId,
     pub kind: Kind,
     pub score: f64,
     /// The name, alias or text that matched.
-    pub matched: String,
+    pub matched: &'a str,
 }
 
 /// Word and bigram indexes over entity names, aliases and statement texts.
 #[derive(Debug, Default)]
 pub struct TextIndex {
     entries: Vec<Entry>,
+    /// Every entry's words, one after another.
+    entry_words: Vec<u32>,
     vocab: Vec<String>,
     word_ids: HashMap<String, u32>,
-    /// Word → the entries that hold it.
+    /// Word → the entries that hold it, in entry order.
     postings: Vec<Vec<u32>>,
     /// Letter bigram of a padded word → the words that hold it.
     bigrams: HashMap<(char, char), Vec<u32>>,
@@ -189,12 +196,12 @@ impl TextIndex {
             let Some(key) = node.get(kind.key_property()).and_then(Value::as_str) else {
                 continue;
             };
-            index.add(node.id, kind, key, key);
+            let key_entry = index.add(node.id, kind, key, None);
             if kind.is_entity() {
                 if let Some(Value::List(aliases)) = node.get(ALIASES_PROP) {
                     for alias in aliases.iter().filter_map(Value::as_str) {
                         if alias != key {
-                            index.add(node.id, kind, alias, key);
+                            index.add(node.id, kind, alias, Some(key_entry));
                         }
                     }
                 }
@@ -209,19 +216,24 @@ impl TextIndex {
     fn rank_entries(&mut self) {
         let mut order: Vec<u32> = (0..self.entries.len() as u32).collect();
         let entries = &self.entries;
+        let key = |e: &Entry| &entries[e.key as usize].text;
         order.sort_unstable_by(|&a, &b| {
             let (a, b) = (&entries[a as usize], &entries[b as usize]);
-            a.key.cmp(&b.key).then_with(|| a.node.cmp(&b.node))
+            key(a).cmp(key(b)).then_with(|| a.node.cmp(&b.node))
         });
         for (rank, e) in order.into_iter().enumerate() {
             self.entries[e as usize].rank = rank as u32;
         }
     }
 
-    fn add(&mut self, node: NodeId, kind: Kind, text: &str, key: &str) {
+    /// Adds an entry for `text`; its key is the text of entry `key`, or the
+    /// text itself. Returns the new entry's number.
+    fn add(&mut self, node: NodeId, kind: Kind, text: &str, key: Option<u32>) -> u32 {
         let ix = self.entries.len() as u32;
-        let words: Box<[u32]> = words(text).into_iter().map(|w| self.word_id(w)).collect();
-        for &w in words.iter() {
+        let start = self.entry_words.len() as u32;
+        for w in words(text) {
+            let w = self.word_id(w);
+            self.entry_words.push(w);
             self.postings[w as usize].push(ix);
         }
         if kind.is_entity() {
@@ -232,12 +244,13 @@ impl TextIndex {
         }
         self.entries.push(Entry {
             node,
-            kind,
-            text: text.to_string(),
-            key: key.to_string(),
-            words,
+            text: text.into(),
+            words: (start, self.entry_words.len() as u32),
             rank: 0,
+            key: key.unwrap_or(ix),
+            kind,
         });
+        ix
     }
 
     fn word_id(&mut self, word: String) -> u32 {
@@ -254,184 +267,9 @@ impl TextIndex {
         id
     }
 
-    /// The vocabulary words that `query` may be a spelling of, with their
-    /// similarity: the word itself, and words that share enough bigrams and
-    /// are within the allowed edit distance. `shared` is scratch space, one
-    /// count per vocabulary word, all zero before and after.
-    fn candidates(&self, query: &str, shared: &mut Vec<u16>) -> Vec<(u32, f64)> {
-        let mut out = Vec::new();
-        let exact = self.word_ids.get(query).copied();
-        if let Some(id) = exact {
-            out.push((id, 1.0));
-        }
-        let len = query.chars().count();
-        if len < 4 {
-            return out;
-        }
-        let grams = bigrams_of(query);
-        let needed = (grams.len() / 3).max(1);
-        shared.resize(self.vocab.len(), 0);
-        let mut touched: Vec<u32> = Vec::new();
-        for g in &grams {
-            if let Some(ws) = self.bigrams.get(g) {
-                for &w in ws {
-                    let n = &mut shared[w as usize];
-                    if *n == 0 {
-                        touched.push(w);
-                    }
-                    *n = n.saturating_add(1);
-                }
-            }
-        }
-        for w in touched {
-            let n = std::mem::take(&mut shared[w as usize]);
-            if (n as usize) < needed || exact == Some(w) {
-                continue;
-            }
-            let word = &self.vocab[w as usize];
-            if word.chars().count().abs_diff(len) > 2 {
-                continue;
-            }
-            let s = word_similarity(query, word);
-            if s > 0.0 {
-                out.push((w, s));
-            }
-        }
-        out
-    }
-
-    /// Entities (of `kinds`) and statements whose name, alias or text matches
-    /// `text`, best first; ties by the node's key. Each node comes once, with
-    /// its best-matching name.
-    ///
-    /// The work is proportional to the postings of the query's rarer words
-    /// and their near spellings, never to the whole index. A text must hold
-    /// at least half the query's words (see the module docs), and each word
-    /// adds at most 1 to its sum; so when fewer than half the words are left
-    /// out, every text that can match holds one of the others, and only the
-    /// postings of those are walked: the most frequent words (`0` in
-    /// `Irina Sokolova 0`) are left out, as many as that allows. Each text
-    /// touched is then scored against every query word, in query order,
-    /// from its own words. The entries of one node, which
-    /// [`TextIndex::build`] adds one after another, are grouped by sorting
-    /// the touched entries; ties are broken by each entry's rank by key.
-    pub fn find(&self, text: &str, kinds: &[Kind]) -> Vec<Found> {
-        let query = words(text);
-        if query.is_empty() {
-            return Vec::new();
-        }
-        let mut shared: Vec<u16> = Vec::new();
-        // Per query word, its near spellings by word number, for look-ups.
-        let near: Vec<Vec<(u32, f64)>> = query
-            .iter()
-            .map(|q| {
-                let mut c = self.candidates(q, &mut shared);
-                c.sort_unstable_by_key(|c| c.0);
-                c
-            })
-            .collect();
-        // The words whose postings are walked: all but the most frequent
-        // (n - 1) / 2, which cannot make a match on their own.
-        let cost = |c: &[(u32, f64)]| -> usize {
-            c.iter()
-                .map(|&(w, _)| self.postings[w as usize].len())
-                .sum()
-        };
-        let mut by_cost: Vec<usize> = (0..query.len()).collect();
-        by_cost.sort_by_key(|&i| std::cmp::Reverse(cost(&near[i])));
-        let left_out = (query.len() - 1) / 2;
-        let mut touched = vec![0u64; self.entries.len().div_ceil(64)];
-        let mut hit: Vec<u32> = Vec::new();
-        for &i in &by_cost[left_out..] {
-            for &(w, _) in &near[i] {
-                for &e in &self.postings[w as usize] {
-                    let (slot, bit) = (e as usize / 64, 1u64 << (e % 64));
-                    if touched[slot] & bit == 0 {
-                        touched[slot] |= bit;
-                        hit.push(e);
-                    }
-                }
-            }
-        }
-        // Word → its similarity to each query word (a row of `sims`), so
-        // that a text is scored with one look-up per word it holds.
-        let mut row_of: Vec<u32> = vec![0; self.vocab.len()];
-        let mut sims: Vec<f64> = vec![0.0; query.len()];
-        for (q, c) in near.iter().enumerate() {
-            for &(w, s) in c {
-                let row = &mut row_of[w as usize];
-                if *row == 0 {
-                    *row = (sims.len() / query.len()) as u32;
-                    sims.resize(sims.len() + query.len(), 0.0);
-                }
-                sims[*row as usize * query.len() + q] = s;
-            }
-        }
-        let mut best: Vec<f64> = vec![0.0; query.len()];
-        // A text's summed similarity: per query word, its best word, added
-        // in query order.
-        let mut total = |entry: &Entry| -> f64 {
-            best.fill(0.0);
-            for &w in entry.words.iter() {
-                let row = row_of[w as usize] as usize;
-                if row != 0 {
-                    let sims = &sims[row * query.len()..(row + 1) * query.len()];
-                    for (b, &s) in best.iter_mut().zip(sims) {
-                        *b = b.max(s);
-                    }
-                }
-            }
-            best.iter().fold(0.0, |t, b| t + b)
-        };
-        hit.sort_unstable();
-        let folded = fold(text);
-        // The best entry of each node, in entry order.
-        let mut found: Vec<(f64, u32)> = Vec::new();
-        let mut current: Option<(NodeId, usize)> = None;
-        for e in hit {
-            let entry = &self.entries[e as usize];
-            if !kinds.contains(&entry.kind) {
-                continue;
-            }
-            let mut score = combine(total(entry), query.len(), entry.words.len());
-            if score <= 0.0 {
-                continue;
-            }
-            if score >= 1.0 && fold(&entry.text) != folded {
-                // Same words in another order or with repeats: just under a
-                // match of the very text.
-                score = 0.999;
-            }
-            match current {
-                Some((node, at)) if node == entry.node => {
-                    let slot = &mut found[at];
-                    if score > slot.0
-                        || (score == slot.0 && entry.text < self.entries[slot.1 as usize].text)
-                    {
-                        *slot = (score, e);
-                    }
-                }
-                _ => {
-                    current = Some((entry.node, found.len()));
-                    found.push((score, e));
-                }
-            }
-        }
-        let mut found: Vec<(f64, &Entry)> = found
-            .into_iter()
-            .map(|(s, e)| (s, &self.entries[e as usize]))
-            .collect();
-        // By score, then (key, node), which `rank` orders.
-        found.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.rank.cmp(&b.1.rank)));
-        found
-            .into_iter()
-            .map(|(score, e)| Found {
-                node: e.node,
-                kind: e.kind,
-                score,
-                matched: e.text.clone(),
-            })
-            .collect()
+    /// An entry's folded words, as vocabulary numbers.
+    fn words_of(&self, e: &Entry) -> &[u32] {
+        &self.entry_words[e.words.0 as usize..e.words.1 as usize]
     }
 
     /// The entities of `kinds` with a name or alias equal to `name` ignoring
@@ -462,21 +300,23 @@ impl TextIndex {
             return Vec::new();
         };
         let mut shared: HashMap<u32, usize> = HashMap::default();
-        for &w in entry.words.iter() {
+        for &w in self.words_of(entry) {
             for &e in &self.postings[w as usize] {
                 *shared.entry(e).or_default() += 1;
             }
         }
+        let own = self.words_of(entry).len();
         let mut found: Vec<(f64, &Entry)> = shared
             .into_iter()
             .map(|(e, n)| (&self.entries[e as usize], n))
             .filter(|(e, _)| e.kind == Kind::Statement && e.node != statement)
             .map(|(e, n)| {
-                let union = entry.words.len() + e.words.len() - n;
+                let union = own + self.words_of(e).len() - n;
                 (n as f64 / union as f64, e)
             })
             .collect();
-        found.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.key.cmp(&b.1.key)));
+        // A statement's key is its text; the rank orders keys.
+        found.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.rank.cmp(&b.1.rank)));
         found
             .into_iter()
             .take(limit)
@@ -518,7 +358,7 @@ mod tests {
 
     /// `find` as plain evaluation: every query word's postings walked,
     /// scores summed per word in query order, ties by comparing keys.
-    fn find_plain(index: &TextIndex, text: &str, kinds: &[Kind]) -> Vec<Found> {
+    fn find_plain<'a>(index: &'a TextIndex, text: &str, kinds: &[Kind]) -> Vec<Found<'a>> {
         let query = words(text);
         let mut shared = Vec::new();
         let mut totals: HashMap<u32, f64> = HashMap::default();
@@ -534,13 +374,14 @@ mod tests {
                 *totals.entry(e).or_default() += b;
             }
         }
+        let key = |e: &Entry| &index.entries[e.key as usize].text;
         let mut best: HashMap<NodeId, (f64, &Entry)> = HashMap::default();
         for (e, total) in totals {
             let entry = &index.entries[e as usize];
             if !kinds.contains(&entry.kind) {
                 continue;
             }
-            let mut score = combine(total, query.len(), entry.words.len());
+            let mut score = combine(total, query.len(), index.words_of(entry).len());
             if score <= 0.0 {
                 continue;
             }
@@ -555,7 +396,7 @@ mod tests {
         let mut found: Vec<(f64, &Entry)> = best.into_values().collect();
         found.sort_by(|a, b| {
             b.0.total_cmp(&a.0)
-                .then_with(|| a.1.key.cmp(&b.1.key))
+                .then_with(|| key(a.1).cmp(key(b.1)))
                 .then_with(|| a.1.node.cmp(&b.1.node))
         });
         found
@@ -564,7 +405,7 @@ mod tests {
                 node: e.node,
                 kind: e.kind,
                 score,
-                matched: e.text.clone(),
+                matched: &e.text,
             })
             .collect()
     }
@@ -634,7 +475,12 @@ mod tests {
         for q in &queries {
             for kinds in [&kinds[..], &[Kind::Actor][..]] {
                 let got = index.find(q, kinds);
-                assert_eq!(got, find_plain(&index, q, kinds), "{q:?} in {kinds:?}");
+                let plain = find_plain(&index, q, kinds);
+                assert_eq!(got, plain, "{q:?} in {kinds:?}");
+                for limit in [0, 1, 3, 10] {
+                    let first = index.find_first(q, kinds, limit);
+                    assert_eq!(first, plain[..limit.min(plain.len())], "{q:?}, {limit}");
+                }
             }
         }
     }
