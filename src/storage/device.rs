@@ -171,11 +171,19 @@ pub fn ensure_room(store: &Path, what: &str, bytes: u64) -> Result<(), Error> {
 /// full, it is refused as out of space instead of waiting for ever: sled's
 /// writers wait for a buffer that a full disk never takes. The thread is left
 /// to finish or not; the caller must treat its store as failed then.
+///
+/// After the same moment `nudge` runs once, on a thread of its own (a second
+/// flush of the same store): when a write of sled's has failed, a flush that
+/// was already waiting can miss the wake-up and wait for ever, and a flush
+/// that starts after the failure wakes it with the error. On a store that is
+/// only slow, the second flush waits like the first and changes nothing.
 pub fn bounded<T: Send + 'static>(
     store: &Path,
     what: &str,
     work: impl FnOnce() -> Result<T, Error> + Send + 'static,
+    nudge: impl FnOnce() + Send + 'static,
 ) -> Result<T, Error> {
+    let mut nudge = Some(nudge);
     let (tx, rx) = std::sync::mpsc::channel();
     let spawned = std::thread::Builder::new()
         .name("claimgraph-commit".into())
@@ -197,6 +205,13 @@ pub fn bounded<T: Send + 'static>(
                 })
             }
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                if start.elapsed() >= STALL_ON_FULL {
+                    if let Some(nudge) = nudge.take() {
+                        let _ = std::thread::Builder::new()
+                            .name("claimgraph-nudge".into())
+                            .spawn(nudge);
+                    }
+                }
                 if start.elapsed() >= STALL_ON_FULL && free_bytes(store).is_some_and(|f| f < FULL) {
                     return Err(Error::NoSpace {
                         store: store.to_path_buf(),
@@ -212,6 +227,31 @@ pub fn bounded<T: Send + 'static>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A write that waits for a wake-up it missed (as sled's flush can after
+    /// a failed write) answers once the nudge, run after the stall, wakes it.
+    #[test]
+    fn a_stalled_write_is_nudged_and_answers() {
+        let dir = tempfile::tempdir().unwrap();
+        let (wake, woken) = std::sync::mpsc::channel::<()>();
+        let started = Instant::now();
+        let result = bounded(
+            dir.path(),
+            "a test write",
+            move || {
+                woken
+                    .recv_timeout(Duration::from_secs(30))
+                    .map_err(|_| Error::Cancelled("never woken".into()))
+            },
+            move || {
+                let _ = wake.send(());
+            },
+        );
+        assert!(result.is_ok(), "{result:?}");
+        let took = started.elapsed();
+        assert!(took >= STALL_ON_FULL, "nudged before the stall: {took:?}");
+        assert!(took < Duration::from_secs(20), "never nudged: {took:?}");
+    }
 
     #[test]
     fn free_room_is_known_for_a_new_path_under_an_existing_one() {

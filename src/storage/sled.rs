@@ -270,11 +270,19 @@ impl SledStorage {
         let trees = self.trees().clone();
         let store = self.path.clone();
         let what_owned = what.to_string();
-        let result = device::bounded(&self.path, what, move || {
-            trees
-                .apply(&writes)
-                .map_err(|e| write_error(&store, &what_owned, e))
-        });
+        let db = self.db().clone();
+        let result = device::bounded(
+            &self.path,
+            what,
+            move || {
+                trees
+                    .apply(&writes)
+                    .map_err(|e| write_error(&store, &what_owned, e))
+            },
+            move || {
+                let _ = db.flush();
+            },
+        );
         if let Err(e) = &result {
             let _ = self.failed.set(e.to_string());
         }
