@@ -205,14 +205,15 @@ pub fn bounded<T: Send + 'static>(
                 })
             }
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                if start.elapsed() >= STALL_ON_FULL {
-                    if let Some(nudge) = nudge.take() {
-                        let _ = std::thread::Builder::new()
-                            .name("claimgraph-nudge".into())
-                            .spawn(nudge);
-                    }
+                if start.elapsed() < STALL_ON_FULL {
+                    continue;
                 }
-                if start.elapsed() >= STALL_ON_FULL && free_bytes(store).is_some_and(|f| f < FULL) {
+                if let Some(nudge) = nudge.take() {
+                    let _ = std::thread::Builder::new()
+                        .name("claimgraph-nudge".into())
+                        .spawn(nudge);
+                }
+                if free_bytes(store).is_some_and(|f| f < FULL) {
                     return Err(Error::NoSpace {
                         store: store.to_path_buf(),
                         what: what.to_string(),
