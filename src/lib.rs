@@ -28,13 +28,13 @@
 //! 1. **Parse** ([`query::parser`]): `grammar/cypher.pest` turns the text into
 //!    pest pairs, which are converted at once into our own AST ([`query::ast`]).
 //!    Syntax errors leave here with a line, a column and a caret.
-//! 2. **Plan** ([`query::exec`]): the build binds variables, checks
+//! 2. **Plan** ([`query::plan`]): the build binds variables, checks
 //!    semantics (undefined variables, unknown functions, misplaced
 //!    aggregation), gives each pattern a starting point (a key index lookup,
 //!    a label scan, or a variable already bound) and records what each step
 //!    needs from the next (the columns read after a `MATCH`, whether only
 //!    distinct rows matter). Then the rewrite rules of
-//!    [`query::exec::plan::rules::RULES`] run in order, each a named
+//!    [`query::plan::rules::RULES`] run in order, each a named
 //!    function over the steps: `ReachabilityUnderDistinct`, `MemoStates`,
 //!    `GroupByNode`, `StreamIntoAggregate`, `CountLastHop`, `EarlyLimit`,
 //!    `TopK`, `TopGroupsByNode`. `EXPLAIN` prints the steps with the rules that changed them;
@@ -77,7 +77,7 @@
 //!   the shell's `:merge`, `:unmerge`, `:distinct`, `:decisions` in
 //!   `shell/identity.rs`). The merge itself is `claims/merge.rs`
 //!   (`merge_in`, on a `Txn`), which `claims.merge` (a procedure that
-//!   writes, `query/exec/procedures/merge.rs`) also calls; it marks its
+//!   writes, `query/procedures/merge.rs`) also calls; it marks its
 //!   transaction with `Txn::decide`, so the log shows the merge's words
 //!   whoever ran it. A `distinct` decision is a transaction that changes no
 //!   record ([`Database`]'s `record_distinct`); its log words are read back
@@ -154,8 +154,9 @@
 //!     `patterns.rs`, `expressions.rs`, `literals.rs`), the forgiving lexer
 //!     of the shell's completion and highlighting (`lex.rs`) and the script
 //!     splitter (`script.rs`).
-//!   - `query/exec/plan.rs` and `query/exec/plan/`: binding and the plan's
-//!     steps; where a match starts (key lookup, label scan, bound variable,
+//!   - `query/plan/`: binding and the plan's steps (`mod.rs`); the function
+//!     catalogue (names, arities, aggregates) in `functions.rs`; `CALL`
+//!     checked against the procedure's declaration in `call.rs`; where a match starts (key lookup, label scan, bound variable,
 //!     `WHERE` key equalities) in `matching.rs`; where `WHERE` filters go,
 //!     and the analyses the rules use (grouping keys that tell nodes apart,
 //!     the memo states of a match, whether multiplicity matters) in
@@ -177,12 +178,16 @@
 //!     for the groups its `ORDER BY ... LIMIT` may keep (`TopGroupsByNode`),
 //!     in `query/exec/project/top_groups.rs`; the aggregates' running
 //!     states in `query/exec/project/acc.rs`.
+//!   - [`query::values`]: the values rows hold while a query runs (nodes and
+//!     relationships by id, paths, temporal values), their comparison and
+//!     ordering, shared by the plan, the executor and the procedures.
 //!   - `query/exec/eval.rs` and `query/exec/eval/`: expressions; operators in
 //!     `ops.rs`, scalar functions in `calls.rs`.
 //!   - `CALL ... YIELD`: parsed in [`query::parser`], checked against the
-//!     procedure's declaration and run per row in `query/exec/call.rs`; the
-//!     registry of procedures, and how to add one, in [`query::procedures`]
-//!     (the `db.*` family in `query/exec/procedures/db.rs`). The shell's
+//!     procedure's declaration in `query/plan/call.rs` and run per row in
+//!     `query/exec/call.rs`; the registry of procedures, and how to add one,
+//!     in [`query::procedures`] (the `db.*` family in
+//!     `query/procedures/db.rs`). The shell's
 //!     `:schema` prints `db.schema()` (`shell/schema.rs`).
 //!   - Warnings ([`query::warnings`]): a walk over the AST after parsing
 //!     finds the labels, relationship types and property keys a query reads

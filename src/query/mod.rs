@@ -5,15 +5,16 @@
 
 pub mod ast;
 pub mod exec;
+pub mod plan;
 pub mod print;
+pub mod procedures;
 pub mod syntax;
+pub mod values;
 
 /// The parser, by its older name.
 pub use syntax as parser;
 pub use syntax::script;
 pub mod warnings;
-
-pub use exec::procedures;
 
 use std::collections::BTreeMap;
 
@@ -71,7 +72,7 @@ pub fn run_on(
 pub fn writes(graph: &Graph, registry: &procedures::Registry, text: &str) -> bool {
     syntax::parse_with_places(text)
         .ok()
-        .and_then(|(statement, _)| exec::plan::plan_with(graph, registry, &statement.query).ok())
+        .and_then(|(statement, _)| plan::plan_with(graph, registry, &statement.query).ok())
         .is_some_and(|plan| plan.writes)
 }
 

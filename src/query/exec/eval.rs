@@ -8,13 +8,14 @@ use std::collections::{BTreeMap, HashMap};
 use regex::Regex;
 
 use super::pattern;
-use super::values::{compare, equals, Cmp, PathVal, Val};
 use super::MAX_VALUES;
 use crate::cancel::Cancel;
 use crate::error::{Detail, Error, Result, Subject};
 use crate::graph::Graph;
 use crate::model::{Node, NodeId, RelId, Relationship};
 use crate::query::ast::*;
+pub use crate::query::values::literal;
+use crate::query::values::{compare, equals, Cmp, PathVal, Val};
 use crate::query::Params;
 
 mod calls;
@@ -125,17 +126,6 @@ fn type_error(what: &str, v: &Val) -> Error {
 }
 
 /// Evaluates an expression in a frame.
-/// The value of a literal.
-pub fn literal(l: &Literal) -> Val {
-    match l {
-        Literal::Null => Val::Null,
-        Literal::Bool(b) => Val::Bool(*b),
-        Literal::Int(i) => Val::Int(*i),
-        Literal::Float(f) => Val::Float(*f),
-        Literal::String(s) => Val::Str(s.clone()),
-    }
-}
-
 pub fn eval(ctx: &Ctx, e: &Expr, frame: &Frame) -> Result<Val> {
     Ok(match e {
         Expr::Literal(l) => literal(l),

@@ -87,30 +87,27 @@
 
 mod call;
 mod eval;
-mod functions;
 mod params;
 mod pattern;
-pub mod plan;
-pub mod procedures;
 mod project;
 mod temporal_fns;
-mod values;
 mod write;
 
-pub use self::values::{PathVal, Val};
+pub use crate::query::values::{PathVal, Val};
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use self::eval::{eval, Ctx, Frame};
-use self::plan::{Op, Part, Plan, StepProfile};
-use self::values::Key;
 use super::ast::{Mode, Statement};
 use super::Params;
 use crate::cancel::Cancel;
 use crate::error::{Detail, Error, Phase, Result};
 use crate::graph::{Graph, Txn};
+use crate::query::plan::{self, Op, Part, Plan, StepProfile};
+use crate::query::procedures;
+use crate::query::values::Key;
 use crate::result::{QueryResult, ResultValue};
 use crate::storage::Storage;
 

@@ -2,10 +2,10 @@
 //! names and the caller did not give is a `ParameterMissing` error at compile
 //! time, whether or not a row would have reached it.
 
-use super::plan::{visit_expr, visit_pattern};
-use super::procedures::Registry;
 use crate::error::{Detail, Error, Result, Subject};
 use crate::query::ast::{Call, Clause, Expr, Query, RemoveItem, SetItem};
+use crate::query::plan::{visit_expr, visit_pattern};
+use crate::query::procedures::Registry;
 use crate::query::Params;
 
 /// Calls `f` on every top-level expression of `clause`.

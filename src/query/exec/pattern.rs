@@ -13,8 +13,6 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::eval::{build_path, eval, truthy, Ctx, Frame};
-use super::plan::{MatchOp, PatternPlan, RelStep, Start};
-use super::values::{equals, Key, Val};
 use super::MAX_VALUES;
 use crate::error::{Detail, Error, Result};
 use crate::graph::{adjacency::Adj, Dir, TypeId};
@@ -22,6 +20,8 @@ use crate::model::{
     normalise_text, Kind, NodeId, RelId, ABOUT, ASSESSES, CLAIMS, DENIES, STATEMENT,
 };
 use crate::query::ast::{Direction, Expr, PathKind};
+use crate::query::plan::{MatchOp, PatternPlan, RelStep, Start};
+use crate::query::values::{equals, Key, Val};
 use crate::value::Value;
 
 mod hops;

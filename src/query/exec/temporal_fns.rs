@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use super::values::Val;
 use crate::error::{Detail, Error, Result};
 use crate::query::ast::BinaryOp;
+use crate::query::values::Val;
 use crate::temporal::build::{self, Component, Kind};
 use crate::temporal::ops::{self, Between, Part};
 use crate::temporal::{parse, Temporal};
@@ -26,26 +26,6 @@ fn kind_of(name: &str) -> Option<Kind> {
         "time" => Kind::Time,
         "localdatetime" => Kind::LocalDateTime,
         "datetime" => Kind::DateTime,
-        _ => return None,
-    })
-}
-
-/// The arity of a temporal function by lower-case name, `None` if it is not one.
-pub fn arity(name: &str) -> Option<(usize, usize)> {
-    if kind_of(name).is_some() || name == "duration" {
-        return Some(if name == "duration" { (1, 1) } else { (0, 1) });
-    }
-    let (base, member) = name.split_once('.')?;
-    kind_of(base)
-        .map(|_| ())
-        .or((base == "duration").then_some(()))?;
-    Some(match (base, member) {
-        ("duration", "between" | "inmonths" | "indays" | "inseconds") => (2, 2),
-        ("duration", _) => return None,
-        ("datetime", "fromepoch") => (2, 2),
-        ("datetime", "fromepochmillis") => (1, 1),
-        (_, "transaction" | "statement" | "realtime") => (0, 1),
-        (_, "truncate") => (2, 3),
         _ => return None,
     })
 }

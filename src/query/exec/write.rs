@@ -3,13 +3,13 @@
 
 use super::eval::{build_path, eval, Frame};
 use super::pattern;
-use super::plan::Op;
-use super::values::Val;
 use super::{Env, Row};
 use crate::error::{Detail, Error, Result};
 use crate::graph::Txn;
 use crate::model::{NodeId, RelId};
 use crate::query::ast::{Direction, Expr, PathPattern, RemoveItem, SetItem};
+use crate::query::plan::Op;
+use crate::query::values::Val;
 use crate::value::{Properties, Value};
 
 /// Runs one write step over every row.

@@ -43,7 +43,7 @@ pub(super) fn call(ctx: &Ctx, name: &str, args: &[Expr], frame: &Frame) -> Resul
 
 pub(super) fn call_values(ctx: &Ctx, name: &str, lower: &str, mut vals: Vec<Val>) -> Result<Val> {
     let g = ctx.graph;
-    if super::super::temporal_fns::arity(lower).is_some() {
+    if crate::query::plan::functions::temporal_arity(lower).is_some() {
         return super::super::temporal_fns::call(ctx.now, lower, &vals);
     }
     let arg0 = vals.first().cloned().unwrap_or(Val::Null);

@@ -5,12 +5,12 @@
 use std::rc::Rc;
 
 use super::super::eval::{eval, Ctx, Frame};
-use super::super::plan::{self, MatchOp};
-use super::super::values::Val;
 use super::super::MAX_VALUES;
 use super::{match_row, too_many};
 use crate::error::Result;
 use crate::query::ast::{Expr, PathPattern};
+use crate::query::plan::{self, MatchOp};
+use crate::query::values::Val;
 
 /// The plans of the patterns inside a statement's expressions (pattern
 /// predicates, `exists { }`, pattern comprehensions, `COUNT { }`), made the

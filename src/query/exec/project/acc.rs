@@ -5,10 +5,10 @@ use std::cmp::Ordering;
 
 use rustc_hash::FxHashSet;
 
-use super::super::plan::Aggregate;
-use super::super::values::{order, Key, Val};
 use super::super::MAX_VALUES;
 use crate::error::{Detail, Error, Result};
+use crate::query::plan::Aggregate;
+use crate::query::values::{order, Key, Val};
 
 /// The running state of one aggregate in one group.
 pub(super) struct Acc {

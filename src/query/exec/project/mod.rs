@@ -6,11 +6,11 @@ use std::cmp::Ordering;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::eval::{eval, truthy, Ctx, Frame};
-use super::plan::ProjectOp;
-use super::values::{order, HashedKey, Key, Val};
 use super::{Row, MAX_VALUES};
 use crate::error::{Detail, Error, ErrorKind, Result};
 use crate::query::ast::Expr;
+use crate::query::plan::ProjectOp;
+use crate::query::values::{order, HashedKey, Key, Val};
 
 mod acc;
 pub mod top_groups;
@@ -299,10 +299,10 @@ impl<'p> Grouper<'p> {
         let mut slots = Vec::new();
         for &i in &self.key_items {
             let e = &self.p.items[i].1;
-            if super::plan::is_volatile(e) {
+            if crate::query::plan::is_volatile(e) {
                 return Vec::new();
             }
-            for name in super::plan::expr_names(e) {
+            for name in crate::query::plan::expr_names(e) {
                 if let Some(s) = scope.iter().rposition(|n| *n == name) {
                     if !slots.contains(&s) {
                         slots.push(s);

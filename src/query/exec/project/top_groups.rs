@@ -17,14 +17,14 @@ use std::cmp::Ordering;
 use rustc_hash::FxHashMap;
 
 use super::super::eval::{eval, Ctx, Frame};
-use super::super::plan::{ProjectOp, TopGroups};
-use super::super::values::{order, Val};
 use super::super::{Row, MAX_VALUES};
 use super::{after_projection, count_arg, Acc, Out};
 use crate::error::{Detail, Error, Result};
 use crate::graph::Graph;
 use crate::model::NodeId;
 use crate::query::ast::Expr;
+use crate::query::plan::{ProjectOp, TopGroups};
+use crate::query::values::{order, Val};
 
 /// Above this many ids, a graph's nodes are found in a hash map rather
 /// than a table by id (ids are dense, but a graph that deleted most of

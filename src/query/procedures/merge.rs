@@ -7,7 +7,7 @@ use super::{Procedure, Registry, Type, WriteCtx};
 use crate::claims::merge::{entity_kind, merge_in};
 use crate::error::{Error, Result};
 use crate::graph::Txn;
-use crate::query::exec::values::Val;
+use crate::query::values::Val;
 
 /// Adds `claims.merge`.
 pub fn register(r: &mut Registry) {

@@ -9,16 +9,16 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use super::call::{self, CallOp};
-use super::functions;
-use super::procedures::Registry;
 use crate::error::{Detail, Error, Result, Subject};
 use crate::graph::Graph;
 use crate::model::Kind;
 use crate::query::ast::*;
+use crate::query::procedures::Registry;
 
+mod call;
 mod check;
 mod explain;
+pub mod functions;
 mod grouping;
 mod matching;
 mod projection;
@@ -26,7 +26,8 @@ pub mod rules;
 mod shortcuts;
 mod walk;
 
-pub(in crate::query::exec) use check::*;
+pub use call::CallOp;
+pub(in crate::query) use check::*;
 pub use explain::*;
 use grouping::*;
 use shortcuts::*;

@@ -33,10 +33,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, LazyLock};
 
-use super::values::Val;
 use crate::cancel::Cancel;
 use crate::error::Result;
 use crate::graph::{Graph, Txn};
+use crate::query::values::Val;
 
 /// What a procedure gets besides its arguments.
 pub struct ProcCtx<'a> {

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use crate::error::{Detail, Error, Result};
 use crate::graph::Graph;
 use crate::model::{NodeId, RelId};
+use crate::query::ast::Literal;
 use crate::result::ResultValue;
 use crate::temporal::Temporal;
 use crate::value::Value;
@@ -434,6 +435,17 @@ impl Key {
 
     pub fn of_row(vals: &[Val]) -> Vec<Key> {
         vals.iter().map(Key::of).collect()
+    }
+}
+
+/// The value of a literal.
+pub fn literal(l: &Literal) -> Val {
+    match l {
+        Literal::Null => Val::Null,
+        Literal::Bool(b) => Val::Bool(*b),
+        Literal::Int(i) => Val::Int(*i),
+        Literal::Float(f) => Val::Float(*f),
+        Literal::String(s) => Val::Str(s.clone()),
     }
 }
 

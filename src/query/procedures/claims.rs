@@ -5,7 +5,7 @@ use super::{ProcCtx, Procedure, Registry, Type};
 use crate::claims::{self, Target};
 use crate::error::{Error, Result};
 use crate::model::NodeId;
-use crate::query::exec::values::Val;
+use crate::query::values::Val;
 use crate::value::Value;
 
 /// Adds the `claims.*` procedures.

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{ProcCtx, Procedure, Registry, Type};
 use crate::error::Result;
 use crate::model::Kind;
-use crate::query::exec::values::Val;
+use crate::query::values::Val;
 
 /// Adds the `db.*` procedures.
 pub fn register(r: &mut Registry) {

@@ -290,7 +290,7 @@ pub(super) fn visit_depth(e: &Expr, f: &mut dyn FnMut(&Expr), depth: usize) {
     }
 }
 
-pub(in crate::query::exec) fn visit_pattern(p: &PathPattern, go: &mut dyn FnMut(&Expr)) {
+pub(in crate::query) fn visit_pattern(p: &PathPattern, go: &mut dyn FnMut(&Expr)) {
     if let Some(x) = &p.start.properties {
         go(x);
     }

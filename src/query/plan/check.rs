@@ -5,26 +5,26 @@ use super::*;
 
 /// Where an expression appears, which decides what it may contain.
 #[derive(Clone, Copy)]
-pub(in crate::query::exec) struct ExprCtx {
+pub(in crate::query) struct ExprCtx {
     aggregates: bool,
     /// Whether a bare pattern may be used as a predicate here.
     patterns: bool,
 }
 
 impl ExprCtx {
-    pub(in crate::query::exec) fn plain() -> Self {
+    pub(in crate::query) fn plain() -> Self {
         ExprCtx {
             aggregates: false,
             patterns: false,
         }
     }
-    pub(in crate::query::exec) fn predicate() -> Self {
+    pub(in crate::query) fn predicate() -> Self {
         ExprCtx {
             aggregates: false,
             patterns: true,
         }
     }
-    pub(in crate::query::exec) fn projection() -> Self {
+    pub(in crate::query) fn projection() -> Self {
         ExprCtx {
             aggregates: true,
             patterns: false,
@@ -88,7 +88,7 @@ pub(super) fn check_set_item(item: &SetItem, scope: &Scope) -> Result<()> {
 }
 
 /// Checks variables, functions and aggregation in an expression.
-pub(in crate::query::exec) fn check_expr(
+pub(in crate::query) fn check_expr(
     e: &Expr,
     scope: &Scope,
     ctx: ExprCtx,

@@ -24,7 +24,7 @@ pub fn arity(name: &str) -> Option<(usize, usize)> {
         // Aggregations.
         "count" | "collect" | "sum" | "avg" | "min" | "max" | "stdev" | "stdevp" => (1, 1),
         "percentiledisc" | "percentilecont" => (2, 2),
-        _ => return super::temporal_fns::arity(name),
+        _ => return temporal_arity(name),
     })
 }
 
@@ -43,4 +43,32 @@ pub fn is_aggregate(name: &str) -> bool {
             | "percentiledisc"
             | "percentilecont"
     )
+}
+
+/// Whether the lower-case name is that of a temporal type's constructor.
+fn is_temporal_type(name: &str) -> bool {
+    matches!(
+        name,
+        "date" | "localtime" | "time" | "localdatetime" | "datetime"
+    )
+}
+
+/// The arity of a temporal function by lower-case name, `None` if it is not one.
+pub fn temporal_arity(name: &str) -> Option<(usize, usize)> {
+    if is_temporal_type(name) || name == "duration" {
+        return Some(if name == "duration" { (1, 1) } else { (0, 1) });
+    }
+    let (base, member) = name.split_once('.')?;
+    if !is_temporal_type(base) && base != "duration" {
+        return None;
+    }
+    Some(match (base, member) {
+        ("duration", "between" | "inmonths" | "indays" | "inseconds") => (2, 2),
+        ("duration", _) => return None,
+        ("datetime", "fromepoch") => (2, 2),
+        ("datetime", "fromepochmillis") => (1, 1),
+        (_, "transaction" | "statement" | "realtime") => (0, 1),
+        (_, "truncate") => (2, 3),
+        _ => return None,
+    })
 }
