@@ -154,6 +154,11 @@
 //!     `patterns.rs`, `expressions.rs`, `literals.rs`), the forgiving lexer
 //!     of the shell's completion and highlighting (`lex.rs`) and the script
 //!     splitter (`script.rs`).
+//!   - `query/ast/`: the syntax tree; `visit.rs` is the one walk over an
+//!     expression's children (`for_each_child`, `sub_exprs`, `map_children`,
+//!     a pattern's `for_each_expr`), on which the planner's walkers
+//!     (`plan/walk.rs`), the semantic checks (`plan/check.rs`), the
+//!     parameter check (`exec/params.rs`) and the warnings are written.
 //!   - `query/plan/`: binding and the plan's steps (`mod.rs`); the function
 //!     catalogue (names, arities, aggregates) in `functions.rs`; `CALL`
 //!     checked against the procedure's declaration in `call.rs`; where a match starts (key lookup, label scan, bound variable,

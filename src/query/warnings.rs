@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use super::ast::{Clause, Expr, PathPattern, Projection, RemoveItem, SetItem, Statement};
+use super::ast::{Child, Clause, Expr, PathPattern, Projection, RemoveItem, SetItem, Statement};
 use crate::graph::Graph;
 use crate::textmatch;
 
@@ -289,95 +289,17 @@ impl Names {
 
     fn expr(&mut self, e: &Expr) {
         match e {
-            Expr::Literal(_) | Expr::Parameter(_) | Expr::Variable(_) | Expr::CountStar => {}
-            Expr::List(items) => {
-                for i in items {
-                    self.expr(i);
-                }
-            }
-            Expr::Map(items) => {
-                for (_, v) in items {
-                    self.expr(v);
-                }
-            }
             Expr::Property(target, key) => {
                 if let Expr::Variable(v) = &**target {
                     self.read_props.push((v.clone(), key.clone()));
                 }
-                self.expr(target);
             }
-            Expr::Index(a, b) => {
-                self.expr(a);
-                self.expr(b);
-            }
-            Expr::Slice(a, b, c) => {
-                self.expr(a);
-                self.opt(b.as_deref());
-                self.opt(c.as_deref());
-            }
-            Expr::Unary(_, a) => self.expr(a),
-            Expr::Binary(_, a, b) => {
-                self.expr(a);
-                self.expr(b);
-            }
-            Expr::IsNull { expr, .. } => self.expr(expr),
-            Expr::HasLabels(a, labels) => {
-                self.read_labels.extend(labels.iter().cloned());
-                self.expr(a);
-            }
-            Expr::Function { args, .. } => {
-                for a in args {
-                    self.expr(a);
-                }
-            }
-            Expr::Case {
-                subject,
-                whens,
-                else_,
-            } => {
-                self.opt(subject.as_deref());
-                for (w, t) in whens {
-                    self.expr(w);
-                    self.expr(t);
-                }
-                self.opt(else_.as_deref());
-            }
-            Expr::ListComprehension {
-                list, filter, map, ..
-            } => {
-                self.expr(list);
-                self.opt(filter.as_deref());
-                self.opt(map.as_deref());
-            }
-            Expr::PatternComprehension {
-                pattern,
-                filter,
-                map,
-            } => {
-                self.pattern(pattern, false);
-                self.opt(filter.as_deref());
-                self.expr(map);
-            }
-            Expr::Quantified {
-                list, predicate, ..
-            } => {
-                self.expr(list);
-                self.expr(predicate);
-            }
-            Expr::Reduce {
-                init, list, expr, ..
-            } => {
-                self.expr(init);
-                self.expr(list);
-                self.expr(expr);
-            }
-            Expr::PatternPredicate(p) => self.pattern(p, false),
-            Expr::Exists { patterns, where_ } => {
-                for p in patterns {
-                    self.pattern(p, false);
-                }
-                self.opt(where_.as_deref());
-            }
+            Expr::HasLabels(_, labels) => self.read_labels.extend(labels.iter().cloned()),
+            _ => {}
         }
+        e.for_each_child(&mut |child| match child {
+            Child::Expr(x) => self.expr(x),
+            Child::Pattern(p) => self.pattern(p, false),
+        });
     }
 }

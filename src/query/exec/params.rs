@@ -4,7 +4,7 @@
 
 use crate::error::{Detail, Error, Result, Subject};
 use crate::query::ast::{Call, Clause, Expr, Query, RemoveItem, SetItem};
-use crate::query::plan::{visit_expr, visit_pattern};
+use crate::query::plan::visit_expr;
 use crate::query::procedures::Registry;
 use crate::query::Params;
 
@@ -22,7 +22,7 @@ fn clause_exprs(clause: &Clause, f: &mut dyn FnMut(&Expr)) {
         Clause::Match {
             patterns, where_, ..
         } => {
-            patterns.iter().for_each(|p| visit_pattern(p, f));
+            patterns.iter().for_each(|p| p.for_each_expr(&mut |x| f(x)));
             where_.iter().for_each(&mut *f);
         }
         Clause::Unwind { expr, .. } => f(expr),
@@ -35,13 +35,13 @@ fn clause_exprs(clause: &Clause, f: &mut dyn FnMut(&Expr)) {
                 .chain(&p.where_)
                 .for_each(&mut *f);
         }
-        Clause::Create(patterns) => patterns.iter().for_each(|p| visit_pattern(p, f)),
+        Clause::Create(patterns) => patterns.iter().for_each(|p| p.for_each_expr(&mut |x| f(x))),
         Clause::Merge {
             pattern,
             on_create,
             on_match,
         } => {
-            visit_pattern(pattern, f);
+            pattern.for_each_expr(&mut |x| f(x));
             on_create
                 .iter()
                 .chain(on_match)

@@ -123,8 +123,6 @@ pub(super) fn check_expr_here(e: &Expr, scope: &Scope, ctx: ExprCtx, depth: usiz
                 ))
             }
         }
-        Expr::List(items) => items.iter().try_for_each(go),
-        Expr::Map(entries) => entries.iter().try_for_each(|(_, v)| go(v)),
         Expr::Property(x, key) => {
             if let Expr::Variable(v) = &**x {
                 if matches!(scope.get(v), Some(VarKind::Path | VarKind::RelList)) {
@@ -135,17 +133,16 @@ pub(super) fn check_expr_here(e: &Expr, scope: &Scope, ctx: ExprCtx, depth: usiz
             }
             go(x)
         }
-        Expr::Unary(_, x) | Expr::HasLabels(x, _) => go(x),
-        Expr::IsNull { expr, .. } => go(expr),
-        Expr::Index(a, b) | Expr::Binary(_, a, b) => {
-            go(a)?;
-            go(b)
-        }
-        Expr::Slice(a, b, c) => {
-            go(a)?;
-            b.as_deref().map_or(Ok(()), go)?;
-            c.as_deref().map_or(Ok(()), go)
-        }
+        // Expressions whose parts are checked alike.
+        Expr::List(_)
+        | Expr::Map(_)
+        | Expr::Unary(..)
+        | Expr::HasLabels(..)
+        | Expr::IsNull { .. }
+        | Expr::Index(..)
+        | Expr::Binary(..)
+        | Expr::Slice(..)
+        | Expr::Case { .. } => e.sub_exprs().into_iter().try_for_each(go),
         Expr::Function {
             name,
             distinct,
@@ -207,18 +204,6 @@ pub(super) fn check_expr_here(e: &Expr, scope: &Scope, ctx: ExprCtx, depth: usiz
                 return args.iter().try_for_each(|a| check_expr(a, scope, inner, d));
             }
             args.iter().try_for_each(go)
-        }
-        Expr::Case {
-            subject,
-            whens,
-            else_,
-        } => {
-            subject.as_deref().map_or(Ok(()), go)?;
-            for (w, t) in whens {
-                go(w)?;
-                go(t)?;
-            }
-            else_.as_deref().map_or(Ok(()), go)
         }
         Expr::ListComprehension {
             variable,

@@ -36,59 +36,11 @@ pub(super) fn walk_children(
     local: &mut Vec<String>,
     depth: usize,
 ) {
-    let mut children: Vec<&Expr> = Vec::new();
-    match e {
-        Expr::List(items) => children.extend(items),
-        Expr::Map(entries) => children.extend(entries.iter().map(|(_, v)| v)),
-        Expr::Property(x, _) | Expr::Unary(_, x) | Expr::HasLabels(x, _) => children.push(x),
-        Expr::IsNull { expr, .. } => children.push(expr),
-        Expr::Index(a, b) | Expr::Binary(_, a, b) => {
-            children.push(a);
-            children.push(b);
+    e.for_each_child(&mut |part| {
+        if let Child::Expr(c) = part {
+            free_vars(c, free, local, depth + 1);
         }
-        Expr::Slice(a, b, c) => {
-            children.push(a);
-            children.extend(b.as_deref());
-            children.extend(c.as_deref());
-        }
-        Expr::Function { args, .. } => children.extend(args),
-        Expr::Case {
-            subject,
-            whens,
-            else_,
-        } => {
-            children.extend(subject.as_deref());
-            for (w, t) in whens {
-                children.push(w);
-                children.push(t);
-            }
-            children.extend(else_.as_deref());
-        }
-        Expr::ListComprehension {
-            list, filter, map, ..
-        } => {
-            children.push(list);
-            children.extend(filter.as_deref());
-            children.extend(map.as_deref());
-        }
-        Expr::Quantified {
-            list, predicate, ..
-        } => {
-            children.push(list);
-            children.push(predicate);
-        }
-        Expr::Reduce {
-            init, list, expr, ..
-        } => {
-            children.push(init);
-            children.push(list);
-            children.push(expr);
-        }
-        _ => {}
-    }
-    for c in children {
-        free_vars(c, free, local, depth + 1);
-    }
+    });
 }
 
 /// Every variable name an expression mentions, patterns included.
@@ -205,103 +157,10 @@ pub(super) fn visit_depth(e: &Expr, f: &mut dyn FnMut(&Expr), depth: usize) {
         return;
     }
     f(e);
-    let d = depth + 1;
-    let mut go = |x: &Expr| visit_depth(x, f, d);
-    match e {
-        Expr::Literal(_) | Expr::Parameter(_) | Expr::Variable(_) | Expr::CountStar => {}
-        Expr::List(items) => items.iter().for_each(go),
-        Expr::Map(entries) => entries.iter().for_each(|(_, v)| go(v)),
-        Expr::Property(x, _) | Expr::Unary(_, x) | Expr::HasLabels(x, _) => go(x),
-        Expr::IsNull { expr, .. } => go(expr),
-        Expr::Index(a, b) | Expr::Binary(_, a, b) => {
-            go(a);
-            go(b);
-        }
-        Expr::Slice(a, b, c) => {
-            go(a);
-            if let Some(b) = b {
-                go(b);
-            }
-            if let Some(c) = c {
-                go(c);
-            }
-        }
-        Expr::Function { args, .. } => args.iter().for_each(go),
-        Expr::Case {
-            subject,
-            whens,
-            else_,
-        } => {
-            if let Some(s) = subject {
-                go(s);
-            }
-            for (w, t) in whens {
-                go(w);
-                go(t);
-            }
-            if let Some(e) = else_ {
-                go(e);
-            }
-        }
-        Expr::ListComprehension {
-            list, filter, map, ..
-        } => {
-            go(list);
-            if let Some(x) = filter {
-                go(x);
-            }
-            if let Some(x) = map {
-                go(x);
-            }
-        }
-        Expr::PatternComprehension {
-            pattern,
-            filter,
-            map,
-        } => {
-            visit_pattern(pattern, &mut go);
-            if let Some(x) = filter {
-                go(x);
-            }
-            go(map);
-        }
-        Expr::Quantified {
-            list, predicate, ..
-        } => {
-            go(list);
-            go(predicate);
-        }
-        Expr::Reduce {
-            init, list, expr, ..
-        } => {
-            go(init);
-            go(list);
-            go(expr);
-        }
-        Expr::PatternPredicate(p) => visit_pattern(p, &mut go),
-        Expr::Exists { patterns, where_ } => {
-            for p in patterns {
-                visit_pattern(p, &mut go);
-            }
-            if let Some(w) = where_ {
-                go(w);
-            }
-        }
-    }
-}
-
-pub(in crate::query) fn visit_pattern(p: &PathPattern, go: &mut dyn FnMut(&Expr)) {
-    if let Some(x) = &p.start.properties {
-        go(x);
-    }
-    for (r, n) in &p.steps {
-        if let Some(x) = &r.properties {
-            go(x);
-        }
-        if let Some(x) = &n.properties {
-            go(x);
-        }
-    }
+    e.for_each_child(&mut |part| match part {
+        Child::Expr(x) => visit_depth(x, f, depth + 1),
+        Child::Pattern(p) => p.for_each_expr(&mut |x| visit_depth(x, f, depth + 1)),
+    });
 }
 
 /// Rebuilds an expression, replacing each sub-expression for which `f` returns
@@ -317,83 +176,5 @@ pub(super) fn map_depth(e: &Expr, f: &mut dyn FnMut(&Expr) -> Option<Expr>, dept
     if let Some(r) = f(e) {
         return r;
     }
-    let d = depth + 1;
-    let mut m = |x: &Expr| map_depth(x, f, d);
-    let bx = |x: Expr| Box::new(x);
-    match e {
-        Expr::Literal(_) | Expr::Parameter(_) | Expr::Variable(_) | Expr::CountStar => e.clone(),
-        Expr::List(items) => Expr::List(items.iter().map(&mut m).collect()),
-        Expr::Map(entries) => Expr::Map(entries.iter().map(|(k, v)| (k.clone(), m(v))).collect()),
-        Expr::Property(x, k) => Expr::Property(bx(m(x)), k.clone()),
-        Expr::Unary(op, x) => Expr::Unary(*op, bx(m(x))),
-        Expr::HasLabels(x, l) => Expr::HasLabels(bx(m(x)), l.clone()),
-        Expr::IsNull { expr, negated } => Expr::IsNull {
-            expr: bx(m(expr)),
-            negated: *negated,
-        },
-        Expr::Index(a, b) => Expr::Index(bx(m(a)), bx(m(b))),
-        Expr::Binary(op, a, b) => Expr::Binary(*op, bx(m(a)), bx(m(b))),
-        Expr::Slice(a, b, c) => Expr::Slice(
-            bx(m(a)),
-            b.as_ref().map(|x| bx(m(x))),
-            c.as_ref().map(|x| bx(m(x))),
-        ),
-        Expr::Function {
-            name,
-            distinct,
-            args,
-        } => Expr::Function {
-            name: name.clone(),
-            distinct: *distinct,
-            args: args.iter().map(&mut m).collect(),
-        },
-        Expr::Case {
-            subject,
-            whens,
-            else_,
-        } => Expr::Case {
-            subject: subject.as_ref().map(|x| bx(m(x))),
-            whens: whens.iter().map(|(w, t)| (m(w), m(t))).collect(),
-            else_: else_.as_ref().map(|x| bx(m(x))),
-        },
-        Expr::ListComprehension {
-            variable,
-            list,
-            filter,
-            map,
-        } => Expr::ListComprehension {
-            variable: variable.clone(),
-            list: bx(m(list)),
-            filter: filter.as_ref().map(|x| bx(m(x))),
-            map: map.as_ref().map(|x| bx(m(x))),
-        },
-        Expr::Quantified {
-            quantifier,
-            variable,
-            list,
-            predicate,
-        } => Expr::Quantified {
-            quantifier: *quantifier,
-            variable: variable.clone(),
-            list: bx(m(list)),
-            predicate: bx(m(predicate)),
-        },
-        Expr::Reduce {
-            accumulator,
-            init,
-            variable,
-            list,
-            expr,
-        } => Expr::Reduce {
-            accumulator: accumulator.clone(),
-            init: bx(m(init)),
-            variable: variable.clone(),
-            list: bx(m(list)),
-            expr: bx(m(expr)),
-        },
-        // Patterns keep their own expressions.
-        Expr::PatternComprehension { .. } | Expr::PatternPredicate(_) | Expr::Exists { .. } => {
-            e.clone()
-        }
-    }
+    e.map_children(&mut |x| map_depth(x, f, depth + 1))
 }

@@ -1,6 +1,11 @@
 //! The abstract syntax tree of a query: our own types, independent of the
 //! parser that builds them. `Display` (in `print.rs`) prints valid query text,
-//! so that parse → print → parse gives the same tree.
+//! so that parse → print → parse gives the same tree; `visit.rs` walks an
+//! expression's parts.
+
+mod visit;
+
+pub use visit::Child;
 
 /// One statement as typed: a query, possibly under `EXPLAIN` or `PROFILE`.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,0 +1,288 @@
+//! The one walk over expressions: each expression's direct children, in the
+//! order the query writes them. Analyses (the names an expression uses,
+//! whether it aggregates), rewrites and the warnings' reads are written over
+//! these two functions instead of matching every kind of expression again.
+
+use super::{Expr, PathPattern};
+
+/// A direct child of an expression: a sub-expression, or the path pattern of a
+/// pattern predicate, a pattern comprehension or `exists { }`.
+#[derive(Clone, Copy, Debug)]
+pub enum Child<'a> {
+    Expr(&'a Expr),
+    Pattern(&'a PathPattern),
+}
+
+impl Expr {
+    /// Calls `f` on each direct child, in the order the query writes them.
+    pub fn for_each_child<'a>(&'a self, f: &mut dyn FnMut(Child<'a>)) {
+        let mut e = |x: &'a Expr| f(Child::Expr(x));
+        match self {
+            Expr::Literal(_) | Expr::Parameter(_) | Expr::Variable(_) | Expr::CountStar => {}
+            Expr::List(items) => items.iter().for_each(e),
+            Expr::Map(entries) => entries.iter().for_each(|(_, v)| e(v)),
+            Expr::Property(x, _) | Expr::Unary(_, x) | Expr::HasLabels(x, _) => e(x),
+            Expr::IsNull { expr, .. } => e(expr),
+            Expr::Index(a, b) | Expr::Binary(_, a, b) => {
+                e(a);
+                e(b);
+            }
+            Expr::Slice(a, b, c) => {
+                e(a);
+                b.as_deref().into_iter().chain(c.as_deref()).for_each(e);
+            }
+            Expr::Function { args, .. } => args.iter().for_each(e),
+            Expr::Case {
+                subject,
+                whens,
+                else_,
+            } => {
+                subject.as_deref().into_iter().for_each(&mut e);
+                for (w, t) in whens {
+                    e(w);
+                    e(t);
+                }
+                else_.as_deref().into_iter().for_each(e);
+            }
+            Expr::ListComprehension {
+                list, filter, map, ..
+            } => {
+                e(list);
+                filter
+                    .as_deref()
+                    .into_iter()
+                    .chain(map.as_deref())
+                    .for_each(e);
+            }
+            Expr::Quantified {
+                list, predicate, ..
+            } => {
+                e(list);
+                e(predicate);
+            }
+            Expr::Reduce {
+                init, list, expr, ..
+            } => {
+                e(init);
+                e(list);
+                e(expr);
+            }
+            Expr::PatternComprehension {
+                pattern,
+                filter,
+                map,
+            } => {
+                f(Child::Pattern(pattern));
+                if let Some(x) = filter {
+                    f(Child::Expr(x));
+                }
+                f(Child::Expr(map));
+            }
+            Expr::PatternPredicate(p) => f(Child::Pattern(p)),
+            Expr::Exists { patterns, where_ } => {
+                for p in patterns {
+                    f(Child::Pattern(p));
+                }
+                if let Some(w) = where_ {
+                    f(Child::Expr(w));
+                }
+            }
+        }
+    }
+
+    /// The direct sub-expressions, in the order the query writes them
+    /// (patterns left out), for walks that may stop early with an error.
+    pub fn sub_exprs(&self) -> Vec<&Expr> {
+        let mut out = Vec::new();
+        self.for_each_child(&mut |c| {
+            if let Child::Expr(x) = c {
+                out.push(x);
+            }
+        });
+        out
+    }
+
+    /// The expression rebuilt with each direct sub-expression replaced by
+    /// `f` of it. Expressions that hold patterns (pattern predicates, pattern
+    /// comprehensions, `exists { }`) are kept as they are: their parts belong
+    /// to the pattern's own scope.
+    pub fn map_children(&self, f: &mut dyn FnMut(&Expr) -> Expr) -> Expr {
+        let mut b = |x: &Expr| Box::new(f(x));
+        match self {
+            Expr::Literal(_)
+            | Expr::Parameter(_)
+            | Expr::Variable(_)
+            | Expr::CountStar
+            | Expr::PatternComprehension { .. }
+            | Expr::PatternPredicate(_)
+            | Expr::Exists { .. } => self.clone(),
+            Expr::List(items) => Expr::List(items.iter().map(|x| *b(x)).collect()),
+            Expr::Map(entries) => {
+                Expr::Map(entries.iter().map(|(k, v)| (k.clone(), *b(v))).collect())
+            }
+            Expr::Property(x, k) => Expr::Property(b(x), k.clone()),
+            Expr::Unary(op, x) => Expr::Unary(*op, b(x)),
+            Expr::HasLabels(x, l) => Expr::HasLabels(b(x), l.clone()),
+            Expr::IsNull { expr, negated } => Expr::IsNull {
+                expr: b(expr),
+                negated: *negated,
+            },
+            Expr::Index(x, y) => Expr::Index(b(x), b(y)),
+            Expr::Binary(op, x, y) => Expr::Binary(*op, b(x), b(y)),
+            Expr::Slice(x, from, to) => {
+                let x = b(x);
+                let from = from.as_deref().map(&mut b);
+                Expr::Slice(x, from, to.as_deref().map(b))
+            }
+            Expr::Function {
+                name,
+                distinct,
+                args,
+            } => Expr::Function {
+                name: name.clone(),
+                distinct: *distinct,
+                args: args.iter().map(|x| *b(x)).collect(),
+            },
+            Expr::Case {
+                subject,
+                whens,
+                else_,
+            } => {
+                let subject = subject.as_deref().map(&mut b);
+                let whens = whens.iter().map(|(w, t)| (*b(w), *b(t))).collect();
+                Expr::Case {
+                    subject,
+                    whens,
+                    else_: else_.as_deref().map(b),
+                }
+            }
+            Expr::ListComprehension {
+                variable,
+                list,
+                filter,
+                map,
+            } => {
+                let list = b(list);
+                let filter = filter.as_deref().map(&mut b);
+                Expr::ListComprehension {
+                    variable: variable.clone(),
+                    list,
+                    filter,
+                    map: map.as_deref().map(b),
+                }
+            }
+            Expr::Quantified {
+                quantifier,
+                variable,
+                list,
+                predicate,
+            } => Expr::Quantified {
+                quantifier: *quantifier,
+                variable: variable.clone(),
+                list: b(list),
+                predicate: b(predicate),
+            },
+            Expr::Reduce {
+                accumulator,
+                init,
+                variable,
+                list,
+                expr,
+            } => Expr::Reduce {
+                accumulator: accumulator.clone(),
+                init: b(init),
+                variable: variable.clone(),
+                list: b(list),
+                expr: b(expr),
+            },
+        }
+    }
+}
+
+impl PathPattern {
+    /// Calls `f` on the property maps of the pattern's nodes and relationships,
+    /// in the order the query writes them.
+    pub fn for_each_expr<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+        self.start.properties.iter().for_each(&mut *f);
+        for (r, n) in &self.steps {
+            r.properties.iter().chain(&n.properties).for_each(&mut *f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::syntax::parse;
+
+    /// The expression of `RETURN <text>`.
+    fn expr(text: &str) -> Expr {
+        let statement = parse(&format!("RETURN {text} AS x")).unwrap();
+        match statement.query.first.clauses.last() {
+            Some(crate::query::ast::Clause::Return(p)) => p.items[0].expr.clone(),
+            other => panic!("not a RETURN: {other:?}"),
+        }
+    }
+
+    /// Every literal integer in an expression, by walking its parts.
+    fn integers(e: &Expr, out: &mut Vec<i64>) {
+        if let Expr::Literal(crate::query::ast::Literal::Int(i)) = e {
+            out.push(*i);
+        }
+        e.for_each_child(&mut |p| match p {
+            Child::Expr(x) => integers(x, out),
+            Child::Pattern(p) => p.for_each_expr(&mut |x| integers(x, out)),
+        });
+    }
+
+    #[test]
+    fn parts_come_in_the_order_the_query_writes_them() {
+        let cases = [
+            ("[1, 2, {a: 3}][4]", vec![1, 2, 3, 4]),
+            ("[1, 2][3..4]", vec![1, 2, 3, 4]),
+            ("CASE 1 WHEN 2 THEN 3 ELSE 4 END", vec![1, 2, 3, 4]),
+            ("[x IN [1] WHERE x > 2 | x + 3]", vec![1, 2, 3]),
+            ("reduce(a = 1, x IN [2] | a + x + 3)", vec![1, 2, 3]),
+            ("all(x IN [1] WHERE x < 2)", vec![1, 2]),
+            (
+                "[(a {k: 1})-[{k: 2}]->(b {k: 3}) WHERE a.v = 4 | 5]",
+                vec![1, 2, 3, 4, 5],
+            ),
+            ("exists { (a {k: 1})-->(b) WHERE b.k = 2 }", vec![1, 2]),
+            ("coalesce(1, NOT 2, 3 IS NULL, 4)", vec![1, 2, 3, 4]),
+        ];
+        for (text, want) in cases {
+            let mut got = Vec::new();
+            integers(&expr(text), &mut got);
+            assert_eq!(got, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn mapping_the_parts_rebuilds_every_kind_and_keeps_patterns() {
+        // Adds 10 to every integer outside patterns.
+        fn bump(e: &Expr) -> Expr {
+            match e {
+                Expr::Literal(crate::query::ast::Literal::Int(i)) => {
+                    Expr::Literal(crate::query::ast::Literal::Int(i + 10))
+                }
+                _ => e.map_children(&mut bump),
+            }
+        }
+        let cases = [
+            ("[1, {a: 2}][3]", vec![11, 12, 13]),
+            ("[1][2..3]", vec![11, 12, 13]),
+            ("CASE 1 WHEN 2 THEN 3 ELSE 4 END", vec![11, 12, 13, 14]),
+            ("[x IN [1] WHERE x > 2 | x + 3]", vec![11, 12, 13]),
+            ("reduce(a = 1, x IN [2] | a + 3)", vec![11, 12, 13]),
+            ("any(x IN [1] WHERE x < 2)", vec![11, 12]),
+            ("size([(a {k: 1})-->(b) | 2]) + 3", vec![1, 2, 13]),
+            ("toString(1) IS NOT NULL", vec![11]),
+        ];
+        for (text, want) in cases {
+            let mut got = Vec::new();
+            integers(&bump(&expr(text)), &mut got);
+            assert_eq!(got, want, "{text}");
+        }
+    }
+}
