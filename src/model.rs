@@ -142,7 +142,43 @@ impl Kind {
 
 /// Statement identity: trims and collapses every run of white space to one space.
 pub fn normalise_text(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    normalised_text(text).into_owned()
+}
+
+/// [`normalise_text`], borrowing a text that is normal already (the usual
+/// case: single spaces between words, none at either end).
+pub fn normalised_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if is_normal_text(text) {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
+}
+
+/// Whether `text` is its own [`normalise_text`]: no white space but single
+/// spaces between words. ASCII is judged by the byte; a text with other
+/// characters by the character.
+fn is_normal_text(text: &str) -> bool {
+    let mut after_space = true;
+    for &b in text.as_bytes() {
+        match b {
+            b' ' if after_space => return false,
+            b' ' => after_space = true,
+            b'\t'..=b'\r' => return false,
+            0x80.. => return is_normal_text_by_char(text),
+            _ => after_space = false,
+        }
+    }
+    !text.ends_with(' ')
+}
+
+fn is_normal_text_by_char(text: &str) -> bool {
+    let mut after_space = true;
+    text.chars().all(|c| {
+        let ok = !c.is_whitespace() || (c == ' ' && !after_space);
+        after_space = c == ' ';
+        ok
+    }) && !text.ends_with(' ')
 }
 
 /// The stance rules: `CLAIMS`, `DENIES`, `ASSESSES` go from an actor or organisation
@@ -186,6 +222,36 @@ mod tests {
     #[test]
     fn text_is_normalised() {
         assert_eq!(normalise_text("  a \t b\n\nc "), "a b c");
+        for text in [
+            "",
+            " ",
+            "a",
+            "a b",
+            "a  b",
+            " a",
+            "a ",
+            "a\tb",
+            "a\u{a0}b",
+            "é b\u{3000}",
+            "ab cd e",
+            "a \u{2028}",
+            "\u{85}",
+            "a\u{b}b",
+            "a\u{c}",
+            "a\rb",
+            "x\u{1f}y",
+            "a b\u{a0}",
+            "\u{a0}",
+        ] {
+            let plain = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let got = normalised_text(text);
+            assert_eq!(got, plain, "{text:?}");
+            assert_eq!(
+                matches!(got, std::borrow::Cow::Borrowed(_)),
+                plain == text,
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -112,6 +112,11 @@ impl Properties {
 
     /// Sorts and removes duplicate keys (the last one wins), after a bulk build.
     fn normalise(&mut self) {
+        if self.entries.windows(2).all(|w| w[0].0 < w[1].0) {
+            // Sorted without duplicates already (few properties, in order).
+            self.entries.shrink_to_fit();
+            return;
+        }
         // A stable sort keeps equal keys in insertion order; keep the last of each.
         self.entries.sort_by(|a, b| a.0.cmp(&b.0));
         let mut out: Vec<(String, Value)> = Vec::with_capacity(self.entries.len());
@@ -261,6 +266,29 @@ mod tests {
                 .collect::<Vec<_>>(),
             [("y", Value::Int(1)), ("z", Value::Int(9))]
         );
+    }
+
+    /// Collected in any order, with or without repeated keys, the
+    /// properties are those of an ordered map built from the same pairs.
+    #[test]
+    fn collecting_is_building_an_ordered_map() {
+        let orders: &[&[(&str, i64)]] = &[
+            &[],
+            &[("a", 1)],
+            &[("a", 1), ("b", 2), ("c", 3)],
+            &[("c", 3), ("a", 1), ("b", 2)],
+            &[("a", 1), ("a", 2)],
+            &[("a", 1), ("b", 2), ("a", 3)],
+            &[("b", 1), ("a", 2), ("b", 3), ("a", 4)],
+        ];
+        for pairs in orders {
+            let pairs = pairs.iter().map(|&(k, v)| (k.to_string(), Value::Int(v)));
+            let p: Properties = pairs.clone().collect();
+            let map: BTreeMap<String, Value> = pairs.collect();
+            assert_eq!(p.to_btree(), map);
+            assert_eq!(p.len(), map.len());
+            assert!(p.keys().zip(map.keys()).all(|(a, b)| a == b));
+        }
     }
 
     #[test]

@@ -21,6 +21,7 @@
 //! operation, records how to undo it, and commits to storage as one batch.
 
 pub mod adjacency;
+mod dirty;
 pub mod distinct;
 mod idmap;
 mod keys;

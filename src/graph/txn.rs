@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
+use super::dirty::Dirty;
 use super::{Dir, Graph};
 use crate::error::{Error, Result};
 use crate::model::{stance_rule_violation, Node, NodeId, RelId, Relationship};
@@ -34,8 +35,8 @@ enum Undo {
 pub struct Txn<'g> {
     graph: &'g mut Graph,
     undo: Vec<Undo>,
-    dirty_nodes: BTreeSet<NodeId>,
-    dirty_rels: BTreeSet<RelId>,
+    dirty_nodes: Dirty,
+    dirty_rels: Dirty,
     /// Nodes whose labels changed: their relationships' stance rules are checked at commit.
     relabelled: HashSet<NodeId>,
     stats: WriteStats,
@@ -63,8 +64,8 @@ impl<'g> Txn<'g> {
         Txn {
             graph,
             undo: Vec::new(),
-            dirty_nodes: BTreeSet::new(),
-            dirty_rels: BTreeSet::new(),
+            dirty_nodes: Dirty::new(start_next_node),
+            dirty_rels: Dirty::new(start_next_rel),
             relabelled: HashSet::new(),
             stats: WriteStats::default(),
             restored_nodes: BTreeSet::new(),
@@ -122,10 +123,8 @@ impl<'g> Txn<'g> {
                 labels_unique.push(l);
             }
         }
-        let properties: Properties = properties
-            .into_iter()
-            .filter(|(_, v)| *v != Value::Null)
-            .collect();
+        let mut properties = properties;
+        properties.retain(|_, v| *v != Value::Null);
         let id = self.graph.next_node_id;
         let (nlabels, nprops) = (labels_unique.len() as u64, properties.len() as u64);
         self.place_node(Node {
@@ -160,10 +159,8 @@ impl<'g> Txn<'g> {
         if let Some(rule) = stance_rule_violation(rel_type, &self.graph.g[a], &self.graph.g[b]) {
             return Err(Error::constraint(rule));
         }
-        let properties: Properties = properties
-            .into_iter()
-            .filter(|(_, v)| *v != Value::Null)
-            .collect();
+        let mut properties = properties;
+        properties.retain(|_, v| *v != Value::Null);
         let id = self.graph.next_rel_id;
         if id > super::idmap::MAX_ID {
             return Err(Error::ResourceLimit(format!(
@@ -252,10 +249,8 @@ impl<'g> Txn<'g> {
 
     /// Replaces all of a node's properties (`SET n = {..}`).
     pub fn replace_node_properties(&mut self, id: NodeId, properties: Properties) -> Result<()> {
-        let properties: Properties = properties
-            .into_iter()
-            .filter(|(_, v)| *v != Value::Null)
-            .collect();
+        let mut properties = properties;
+        properties.retain(|_, v| *v != Value::Null);
         let old = self
             .graph
             .node(id)
@@ -325,10 +320,8 @@ impl<'g> Txn<'g> {
                 "relationship {id} does not exist (it was deleted)"
             )));
         };
-        let properties: Properties = properties
-            .into_iter()
-            .filter(|(_, v)| *v != Value::Null)
-            .collect();
+        let mut properties = properties;
+        properties.retain(|_, v| *v != Value::Null);
         let rel = &mut self.graph.g[ix];
         let set = properties.len() as u64
             + rel
@@ -464,14 +457,20 @@ impl<'g> Txn<'g> {
     /// Checks the rules that can only be judged at the end: stance rules of
     /// relationships whose endpoints changed labels.
     fn check_deferred(&self) -> Result<()> {
-        let mut to_check: BTreeSet<RelId> = self.dirty_rels.clone();
-        for &id in &self.relabelled {
-            to_check.extend(
-                self.graph
-                    .relationships_of(id, Dir::Both)
-                    .map(|(r, _)| r.id),
-            );
-        }
+        let written = self.dirty_rels.iter(self.graph.next_rel_id);
+        let to_check: Box<dyn Iterator<Item = RelId>> = if self.relabelled.is_empty() {
+            Box::new(written)
+        } else {
+            let mut to_check: BTreeSet<RelId> = written.collect();
+            for &id in &self.relabelled {
+                to_check.extend(
+                    self.graph
+                        .relationships_of(id, Dir::Both)
+                        .map(|(r, _)| r.id),
+                );
+            }
+            Box::new(to_check.into_iter())
+        };
         for id in to_check {
             let Some(rel) = self.graph.relationship(id) else {
                 continue;
@@ -493,13 +492,13 @@ impl<'g> Txn<'g> {
             next_rel_id: self.graph.next_rel_id,
             ..BatchRef::default()
         };
-        for &id in &self.dirty_nodes {
+        for id in self.dirty_nodes.iter(self.graph.next_node_id) {
             match self.graph.node(id) {
                 Some(n) => batch.put_nodes.push(n),
                 None => batch.delete_nodes.push(id),
             }
         }
-        for &id in &self.dirty_rels {
+        for id in self.dirty_rels.iter(self.graph.next_rel_id) {
             match self.graph.relationship(id) {
                 Some(r) => batch.put_relationships.push(r),
                 None => batch.delete_relationships.push(id),
@@ -515,14 +514,13 @@ impl<'g> Txn<'g> {
         let created_nodes = ranges(
             self.restored_nodes
                 .iter()
-                .chain(self.dirty_nodes.range(self.start_next_node..))
                 .copied()
+                .chain(self.dirty_nodes.created(self.graph.next_node_id))
                 .filter(|&id| self.graph.node(id).is_some()),
         );
         let created_rels = ranges(
             self.dirty_rels
-                .range(self.start_next_rel..)
-                .copied()
+                .created(self.graph.next_rel_id)
                 .filter(|&id| self.graph.relationship(id).is_some()),
         );
         let mut seen_nodes = HashSet::new();

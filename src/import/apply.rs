@@ -20,7 +20,7 @@ use super::item::{Endpoint, EndpointKind, ItemKind, Items, Progress, Props, Repo
 use super::{suggest, ImportSummary};
 use crate::graph::{Dir, Graph, Txn};
 use crate::model::{
-    normalise_text, stance_rule_violation, Kind, NodeId, RelId, ALIASES_PROP, ARTICLE_PROP,
+    normalised_text, stance_rule_violation, Kind, NodeId, RelId, ALIASES_PROP, ARTICLE_PROP,
     ID_PROP, NAME_PROP, TEXT_PROP,
 };
 use crate::textmatch::TextIndex;
@@ -452,7 +452,7 @@ impl<'a> Applier<'_, '_, '_, '_, 'a> {
 
     /// `statement LABEL "TEXT" {props}`: the statement's node.
     fn statement(&mut self, at: usize, text: &str, props: Props<'_>) -> Option<NodeId> {
-        let text = normalise_text(text);
+        let text = normalised_text(text);
         if text.is_empty() {
             self.report.error(at, "a statement text cannot be empty");
             return None;

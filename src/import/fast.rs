@@ -286,13 +286,16 @@ impl<'a> Cursor<'a> {
         let start = self.i + 1;
         let mut i = start;
         let mut escaped = false;
+        let within = self.bytes.get(..self.end)?;
         loop {
-            if i >= self.end {
-                return None;
-            }
             // Quotes, backslashes and line breaks are ASCII, so they are never
             // part of a multi-byte character: scanning bytes is exact.
-            match *self.bytes.get(i)? {
+            let plain = within
+                .get(i..)?
+                .iter()
+                .position(|&b| b == quote || b == b'\\' || b == b'\n' || b == b'\r')?;
+            i += plain;
+            match within[i] {
                 b if b == quote => break,
                 b'\\' => {
                     escaped = true;

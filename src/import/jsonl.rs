@@ -478,6 +478,35 @@ mod tests {
         }
     }
 
+    /// The quote table of the fast path answers as `key_at` searches, for
+    /// keys with and without quotes, keys that appear quoted without a colon
+    /// and lines with more quotes than the table keeps.
+    #[test]
+    fn quote_table_finds_keys_as_the_search_does() {
+        let many = format!("{{{}\"k\": 1}}", "\"x\", ".repeat(60));
+        let mut texts = vec![
+            r#"{"a": "\"s\" x", "s" , "s"  : 1, "s": 2, "é": {"k\"": 3}, "": 4}"#.to_string(),
+            r#""s"s": 1"#.to_string(),
+            r#"{"s""s": 1, "p"  "p" :2}"#.to_string(),
+            many,
+        ];
+        texts.extend(LINES.iter().map(|l| l.to_string()));
+        let keys = [
+            "s", "a", "é", "k\\", "k\"", "", "x", "\"", "s\" ", "1", "p", "o", "k", "props",
+            "date", "triple", "article", "id", "kind", "name",
+        ];
+        for text in &texts {
+            let quotes = jsonl_fast::Quotes::of(text);
+            for key in keys {
+                assert_eq!(
+                    quotes.key_at(text, 7, key),
+                    key_at(text, 7, key),
+                    "{text} {key:?}"
+                );
+            }
+        }
+    }
+
     /// Lines the fast path takes, and lines it must give up on; for each,
     /// the fast path's item is the general reader's, and it gives up on every
     /// line the general reader reports.

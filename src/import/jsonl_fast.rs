@@ -30,8 +30,12 @@ use crate::value::Value;
 /// or `None` when the general reader must read it.
 pub(crate) fn item<'a>(text: &'a str, at: usize) -> Option<Item<'a>> {
     let (tag, body) = serde_json::from_str::<Record<'a>>(text).ok()?.0?;
-    let tag_at = key_at(text, at, &tag);
-    let line = Line { text, at };
+    let line = Line {
+        text,
+        at,
+        quotes: Quotes::of(text),
+    };
+    let tag_at = line.key_at(&tag);
     let kind = match &*tag {
         "article" => line.article(body)?,
         "entity" => line.entity(body)?,
@@ -79,14 +83,83 @@ fn take_str<'a>(fields: &mut Fields<'a>, key: &str) -> Result<Option<Cow<'a, str
     }
 }
 
+/// The most quotes of a line whose positions are kept; a line with more
+/// finds its keys by [`key_at`]'s own search.
+const MAX_QUOTES: usize = 96;
+
+/// The byte offsets of the quotes of a line, found in one pass, so that the
+/// offset of each key is found without searching the line again.
+pub(crate) struct Quotes {
+    at: [u32; MAX_QUOTES],
+    len: usize,
+    /// The line has more quotes than are kept (or is too long for `u32`).
+    overflow: bool,
+}
+
+impl Quotes {
+    pub(crate) fn of(text: &str) -> Quotes {
+        let mut quotes = Quotes {
+            at: [0; MAX_QUOTES],
+            len: 0,
+            overflow: text.len() > u32::MAX as usize,
+        };
+        for (i, &b) in text.as_bytes().iter().enumerate() {
+            if b == b'"' {
+                if quotes.len == MAX_QUOTES {
+                    quotes.overflow = true;
+                    break;
+                }
+                quotes.at[quotes.len] = i as u32;
+                quotes.len += 1;
+            }
+        }
+        quotes
+    }
+
+    /// What [`key_at`] answers for `text` (the line these quotes are of):
+    /// the same quotes tried as starts, in the same order, with the same
+    /// skips, but without searching for them.
+    pub(crate) fn key_at(&self, text: &str, at: usize, key: &str) -> usize {
+        if self.overflow {
+            return key_at(text, at, key);
+        }
+        let bytes = text.as_bytes();
+        // Without a quote in the key, a quoted key ends at the next quote.
+        let plain = !key.contains('"');
+        let quotes = &self.at[..self.len];
+        let mut from = 0;
+        for (i, &q) in quotes.iter().enumerate() {
+            let q = q as usize;
+            if q < from {
+                continue;
+            }
+            let after = q + 1 + key.len();
+            let quoted = if plain {
+                quotes.get(i + 1) == Some(&(after as u32)) && text[q + 1..after] == *key
+            } else {
+                text[q + 1..].starts_with(key) && bytes.get(after) == Some(&b'"')
+            };
+            if !quoted {
+                continue;
+            }
+            if text[after + 1..].trim_start().starts_with(':') {
+                return at + q;
+            }
+            from = after + 1;
+        }
+        at
+    }
+}
+
 struct Line<'a> {
     text: &'a str,
     at: usize,
+    quotes: Quotes,
 }
 
 impl<'a> Line<'a> {
     fn key_at(&self, key: &str) -> usize {
-        key_at(self.text, self.at, key)
+        self.quotes.key_at(self.text, self.at, key)
     }
 
     fn article(&self, mut body: Fields<'a>) -> Option<ItemKind<'a>> {

@@ -39,10 +39,12 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use super::device;
+mod encode;
 mod history;
 mod layout;
 mod replay;
 
+use self::encode::{encode_batch, encode_chunks};
 use self::history::{encode_entry, entry_key};
 use self::layout::{Trees, Writes, FORMAT_ONE_TREE};
 use self::replay::{fold, replay};
@@ -543,7 +545,7 @@ impl SledStorage {
     /// writes, in the `base` tree when it is large and the `log` tree when
     /// not; returns the bytes they take.
     fn append(w: &mut Writes, seq: u64, batch: &BatchRef<'_>) -> Result<u64> {
-        let chunks = encode_chunks(batch)?;
+        let chunks = encode_batch(batch)?;
         let large = chunks.len() > 1 || chunks[0].len() >= layout::LARGE;
         let b = if large { &mut w.base } else { &mut w.log };
         Self::append_chunks(b, LOG_PREFIX, seq, chunks)
@@ -564,54 +566,6 @@ impl SledStorage {
             b.insert(&chunk_key(prefix, seq, i), chunk);
         }
         Ok(bytes)
-    }
-}
-
-/// `value` encoded, in chunks of at most [`CHUNK`] bytes (at least one).
-fn encode_chunks(value: &impl serde::Serialize) -> Result<Vec<Vec<u8>>> {
-    let mut chunks = ChunkWriter::default();
-    postcard::to_io(value, &mut chunks)
-        .map_err(|e| Error::Corrupt(format!("cannot encode a batch: {e}")))?;
-    Ok(chunks.finish())
-}
-
-/// Collects encoded bytes in chunks of at most [`CHUNK`] bytes, so that a large
-/// batch is never copied into an ever-growing buffer.
-#[derive(Default)]
-struct ChunkWriter {
-    done: Vec<Vec<u8>>,
-    current: Vec<u8>,
-}
-
-impl ChunkWriter {
-    fn finish(mut self) -> Vec<Vec<u8>> {
-        if !self.current.is_empty() || self.done.is_empty() {
-            self.done.push(self.current);
-        }
-        self.done
-    }
-}
-
-impl std::io::Write for ChunkWriter {
-    fn write(&mut self, mut buf: &[u8]) -> std::io::Result<usize> {
-        let n = buf.len();
-        while !buf.is_empty() {
-            if self.current.len() == CHUNK {
-                self.done.push(std::mem::take(&mut self.current));
-            }
-            if self.current.capacity() == 0 {
-                self.current.reserve_exact(CHUNK);
-            }
-            let room = CHUNK - self.current.len();
-            let (now, later) = buf.split_at(room.min(buf.len()));
-            self.current.extend_from_slice(now);
-            buf = later;
-        }
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }
 
