@@ -28,7 +28,9 @@ pub enum Val {
     Rel(RelId),
     /// A path: `nodes.len() == rels.len() + 1`.
     Path(Box<PathVal>),
-    Temporal(Temporal),
+    /// Boxed, so that a value stays four words: rows of values are copied and
+    /// dropped on every step of a match, and most of them are ids.
+    Temporal(Box<Temporal>),
 }
 
 /// The elements of a path, in path order.
@@ -48,7 +50,7 @@ impl From<&Value> for Val {
             Value::String(s) => Val::Str(s.clone()),
             Value::List(items) => Val::List(items.iter().map(Val::from).collect()),
             Value::Map(m) => Val::Map(m.iter().map(|(k, v)| (k.clone(), Val::from(v))).collect()),
-            Value::Temporal(t) => Val::Temporal(t.clone()),
+            Value::Temporal(t) => Val::Temporal(Box::new(t.clone())),
         }
     }
 }
@@ -83,7 +85,7 @@ impl Val {
             Val::Int(i) => Value::Int(*i),
             Val::Float(f) => Value::Float(*f),
             Val::Str(s) => Value::String(s.clone()),
-            Val::Temporal(t) => Value::Temporal(t.clone()),
+            Val::Temporal(t) => Value::Temporal((**t).clone()),
             Val::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
@@ -123,7 +125,7 @@ impl Val {
             Val::Int(i) => ResultValue::Int(*i),
             Val::Float(f) => ResultValue::Float(*f),
             Val::Str(s) => ResultValue::String(s.clone()),
-            Val::Temporal(t) => ResultValue::Temporal(t.clone()),
+            Val::Temporal(t) => ResultValue::Temporal((**t).clone()),
             Val::List(items) => {
                 ResultValue::List(items.iter().map(|v| v.to_result(graph)).collect())
             }
@@ -429,7 +431,7 @@ impl Key {
             Val::Node(id) => Key::Node(*id),
             Val::Rel(id) => Key::Rel(*id),
             Val::Path(p) => Key::Path(p.nodes.clone(), p.rels.clone()),
-            Val::Temporal(t) => Key::Temporal(t.clone()),
+            Val::Temporal(t) => Key::Temporal((**t).clone()),
         }
     }
 
@@ -452,6 +454,17 @@ pub fn literal(l: &Literal) -> Val {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_is_four_words() {
+        // Every step of a match copies, binds and drops values; a temporal
+        // value held inline would make all of them half as large again.
+        assert!(
+            std::mem::size_of::<Val>() <= 32,
+            "{}",
+            std::mem::size_of::<Val>()
+        );
+    }
 
     #[test]
     fn null_equality_is_unknown() {

@@ -168,6 +168,7 @@ struct MemoSet {
 impl MemoSet {
     /// A single-slot state as a number: ids are below 2^32 (the id map's
     /// bound), so tags above them keep nodes, relationships and null apart.
+    #[inline]
     fn single(slots: &[usize], work: &[Val]) -> Option<u64> {
         match slots {
             [s] => match &work[*s] {
@@ -181,6 +182,7 @@ impl MemoSet {
     }
 
     /// Records a state; false when it was there already.
+    #[inline]
     fn insert(&mut self, slots: &[usize], work: &[Val]) -> bool {
         match Self::single(slots, work) {
             Some(n) => self.one.insert(n),
@@ -188,6 +190,7 @@ impl MemoSet {
         }
     }
 
+    #[inline]
     fn contains(&self, slots: &[usize], work: &[Val]) -> bool {
         match Self::single(slots, work) {
             Some(n) => self.one.contains(&n),
@@ -244,6 +247,7 @@ impl MemoKey {
 /// Whether entry `a`, walked from `at` in `dir`, is a self-loop met for the
 /// second time: walked both ways, a loop is both outgoing and incoming.
 /// `seen` holds the loops met so far.
+#[inline]
 fn loop_again(a: Adj, at: NodeId, dir: Dir, seen: &mut Vec<RelId>) -> bool {
     if dir != Dir::Both || a.other() != at {
         return false;
@@ -264,6 +268,7 @@ fn same_name(a: &str, b: &str) -> bool {
 
 /// The direction to walk a relationship pattern, from its left node (or from its
 /// right node when `reversed`).
+#[inline]
 fn walk_dir(d: Direction, reversed: bool) -> Dir {
     match (d, reversed) {
         (Direction::Both, _) => Dir::Both,
@@ -275,6 +280,7 @@ fn walk_dir(d: Direction, reversed: bool) -> Dir {
 impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
     /// Whether the state after hop `h` of pattern `pi` was seen before (and
     /// records it). Always false when every match counts.
+    #[inline]
     fn seen(&mut self, pi: usize, h: usize) -> bool {
         let Some(memo) = &self.op.memo else {
             return false;
@@ -287,6 +293,7 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
     /// bound `to_slot`). Then every way of making the hop leads to the same
     /// state: once one has been expanded, the others can be skipped, and the
     /// hop reduces to an existence check (a semi-join).
+    #[inline]
     fn state_fixed(&self, pi: usize, h: usize, rel_slot: usize, to_slot: usize) -> bool {
         let Some(memo) = &self.op.memo else {
             return false;
@@ -298,6 +305,7 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
 
     /// Whether the state after hop `h` of pattern `pi` is already recorded,
     /// without recording it; for a state fixed before the hop.
+    #[inline]
     fn already_seen(&self, pi: usize, h: usize) -> bool {
         let Some(memo) = &self.op.memo else {
             return false;
@@ -306,6 +314,7 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
     }
 
     /// Whether every one of `filters` is true on the work row.
+    #[inline]
     fn passes(&self, filters: &[Expr]) -> Result<bool> {
         if filters.is_empty() {
             return Ok(true);
@@ -320,6 +329,7 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
     }
 
     /// The filters to check after point `point` of pattern `pi` (0: the anchor).
+    #[inline]
     fn early(&self, pi: usize, point: usize) -> &'a [Expr] {
         self.op
             .early
@@ -328,6 +338,7 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
             .map_or(&[], Vec::as_slice)
     }
 
+    #[inline]
     fn tick(&mut self) -> Result<()> {
         self.steps += 1;
         if self.steps.is_multiple_of(4096) {
@@ -373,6 +384,7 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
     }
 
     /// Whether node `id` fits node `ni` of pattern `pi` (labels, properties, binding).
+    #[inline]
     fn node_ok(&self, pi: usize, ni: usize, id: NodeId, skip_key: Option<&str>) -> Result<bool> {
         let step = &self.op.patterns[pi].nodes[ni];
         if self.bound[step.slot] {
@@ -455,6 +467,7 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
         }
     }
 
+    #[inline]
     fn bind(&mut self, slot: usize, v: Val) -> Option<bool> {
         if self.bound[slot] {
             // Already bound: a match only if equal; nothing to undo.
@@ -469,6 +482,7 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
         Some(true)
     }
 
+    #[inline]
     fn unbind(&mut self, slot: usize, was_new: bool) {
         if was_new {
             self.bound[slot] = false;

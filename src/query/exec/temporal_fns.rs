@@ -9,7 +9,7 @@ use crate::query::ast::BinaryOp;
 use crate::query::values::Val;
 use crate::temporal::build::{self, Component, Kind};
 use crate::temporal::ops::{self, Between, Part};
-use crate::temporal::{parse, Temporal};
+use crate::temporal::{parse, Duration, Temporal};
 
 /// The instant a statement starts, in nanoseconds since the epoch: every "now"
 /// function of one statement answers from it.
@@ -41,7 +41,7 @@ fn component(v: &Val) -> Result<Component> {
         Val::Int(i) => Component::Int(*i),
         Val::Float(f) => Component::Float(*f),
         Val::Str(s) => Component::Str(s.clone()),
-        Val::Temporal(t) => Component::Temporal(t.clone()),
+        Val::Temporal(t) => Component::Temporal((**t).clone()),
         other => {
             return Err(Error::coded(
                 Detail::InvalidArgumentType,
@@ -70,8 +70,8 @@ pub fn call(now: i128, name: &str, vals: &[Val]) -> Result<Val> {
     if name == "duration" {
         return match arg {
             None | Some(Val::Null) => Ok(Val::Null),
-            Some(Val::Str(s)) => Ok(Val::Temporal(parse::duration(s).map_err(err)?)),
-            Some(Val::Map(m)) => Ok(Val::Temporal(Temporal::Duration(
+            Some(Val::Str(s)) => Ok(temporal(parse::duration(s).map_err(err)?)),
+            Some(Val::Map(m)) => Ok(temporal(Temporal::Duration(
                 build::duration_from_map(&components(m)?).map_err(err)?,
             ))),
             Some(v) => Err(Error::coded(
@@ -96,7 +96,7 @@ pub fn call(now: i128, name: &str, vals: &[Val]) -> Result<Val> {
             (Val::Temporal(a), Val::Temporal(b))
                 if !ops::is_duration(a) && !ops::is_duration(b) =>
             {
-                Ok(Val::Temporal(Temporal::Duration(
+                Ok(temporal(Temporal::Duration(
                     ops::between(a, b, how).map_err(err)?,
                 )))
             }
@@ -136,7 +136,7 @@ pub fn call(now: i128, name: &str, vals: &[Val]) -> Result<Val> {
                     ))
                 }
             };
-            Ok(Val::Temporal(build::now(kind, instant, zone).map_err(err)?))
+            Ok(temporal(build::now(kind, instant, zone).map_err(err)?))
         }
         "fromepoch" | "fromepochmillis" => {
             if vals.iter().any(Val::is_null) {
@@ -157,7 +157,7 @@ pub fn call(now: i128, name: &str, vals: &[Val]) -> Result<Val> {
             } else {
                 int(&vals[0])? as i128 * 1_000_000
             };
-            Ok(Val::Temporal(
+            Ok(temporal(
                 build::from_instant(instant, None, Kind::DateTime).map_err(err)?,
             ))
         }
@@ -198,7 +198,7 @@ pub fn call(now: i128, name: &str, vals: &[Val]) -> Result<Val> {
                     ))
                 }
             };
-            Ok(Val::Temporal(
+            Ok(temporal(
                 ops::truncate(kind, unit, t, &overrides).map_err(err)?,
             ))
         }
@@ -238,12 +238,12 @@ fn construct(now: i128, kind: Kind, arg: Option<&Val>) -> Result<Val> {
                 Kind::LocalTime | Kind::Time => "time",
                 Kind::LocalDateTime | Kind::DateTime => "datetime",
             };
-            let key = if key == "datetime" && matches!(t, Temporal::Date(_)) {
+            let key = if key == "datetime" && matches!(**t, Temporal::Date(_)) {
                 "date"
             } else {
                 key
             };
-            let map = BTreeMap::from([(key.to_string(), Component::Temporal(t.clone()))]);
+            let map = BTreeMap::from([(key.to_string(), Component::Temporal((**t).clone()))]);
             build::from_map(kind, &map).map_err(err)?
         }
         Some(v) => {
@@ -257,7 +257,7 @@ fn construct(now: i128, kind: Kind, arg: Option<&Val>) -> Result<Val> {
             ))
         }
     };
-    Ok(Val::Temporal(t))
+    Ok(temporal(t))
 }
 
 /// `value.key` on a temporal value.
@@ -275,22 +275,28 @@ pub fn property(t: &Temporal, key: &str) -> Result<Val> {
 /// Arithmetic where one side is temporal; `None` when the operator does not apply.
 pub fn arith(op: BinaryOp, x: &Val, y: &Val) -> Option<Result<Val>> {
     use BinaryOp as B;
-    let out = |r: std::result::Result<Temporal, String>| Some(r.map(Val::Temporal).map_err(err));
+    let out = |r: std::result::Result<Temporal, String>| Some(r.map(temporal).map_err(err));
     match (op, x, y) {
-        (B::Add, Val::Temporal(t), Val::Temporal(Temporal::Duration(d)))
-        | (B::Add, Val::Temporal(Temporal::Duration(d)), Val::Temporal(t)) => {
+        (B::Add, Val::Temporal(t), Val::Temporal(d))
+        | (B::Add, Val::Temporal(d), Val::Temporal(t))
+            if duration(d).is_some() =>
+        {
+            let d = duration(d)?;
             out(ops::add(t, d, false))
         }
-        (B::Sub, Val::Temporal(t), Val::Temporal(Temporal::Duration(d))) => {
-            out(ops::add(t, d, true))
+        (B::Sub, Val::Temporal(t), Val::Temporal(d)) if duration(d).is_some() => {
+            out(ops::add(t, duration(d)?, true))
         }
-        (B::Mul, Val::Temporal(Temporal::Duration(d)), n)
-        | (B::Mul, n, Val::Temporal(Temporal::Duration(d))) => match n {
-            Val::Int(i) => out(ops::scale_int(d, *i).map(Temporal::Duration)),
-            Val::Float(f) => out(ops::scale(d, *f).map(Temporal::Duration)),
-            _ => None,
-        },
-        (B::Div, Val::Temporal(Temporal::Duration(d)), n) => {
+        (B::Mul, Val::Temporal(d), n) | (B::Mul, n, Val::Temporal(d)) if duration(d).is_some() => {
+            let d = duration(d)?;
+            match n {
+                Val::Int(i) => out(ops::scale_int(d, *i).map(Temporal::Duration)),
+                Val::Float(f) => out(ops::scale(d, *f).map(Temporal::Duration)),
+                _ => None,
+            }
+        }
+        (B::Div, Val::Temporal(d), n) if duration(d).is_some() => {
+            let d = duration(d)?;
             let f = match n {
                 Val::Int(i) => *i as f64,
                 Val::Float(f) => *f,
@@ -304,6 +310,19 @@ pub fn arith(op: BinaryOp, x: &Val, y: &Val) -> Option<Result<Val>> {
             }
             out(ops::scale(d, 1.0 / f).map(Temporal::Duration))
         }
+        _ => None,
+    }
+}
+
+/// A temporal query value.
+fn temporal(t: Temporal) -> Val {
+    Val::Temporal(Box::new(t))
+}
+
+/// The duration a temporal value is, if it is one.
+fn duration(t: &Temporal) -> Option<&Duration> {
+    match t {
+        Temporal::Duration(d) => Some(d),
         _ => None,
     }
 }
