@@ -131,9 +131,12 @@
 //!   articles, first and last dates) worked out once, with the contested
 //!   statements already in order and ranked by key (so a bounded
 //!   `claims.contested(since, until)` sorts numbers, not texts); the graph builds it on first use
-//!   ([`graph::Graph::stance_table`], `graph/stances.rs`) and drops it when
-//!   a transaction begins and when it ends. The dates of stances are read
-//!   and compared there (`date_key`, `cmp_present`).
+//!   ([`graph::Graph::stance_table`], `graph/stances.rs`) in one pass over
+//!   the stances in relationship id order (so the stances of an article
+//!   come together and its look-up is made once), and keeps it across a
+//!   transaction that changed no statement, article or stance, dropping it
+//!   otherwise. The dates of stances are read and compared there
+//!   (`date_key`, `cmp_present`; summaries compare the dates' ranks).
 //! - [`export::timeline`]: `claimgraph timeline`, the stances of a statement
 //!   or an entity drawn on a date axis as SVG.
 //! - `export/draw_articles.rs`: provenance in the DOT and SVG pictures: the
@@ -339,9 +342,12 @@
 //!   stored, so it is exact after any write and after a crash, and an
 //!   import does not pay for it.
 //! - So is the stance table ([`graph::Graph::stance_table`]): built from
-//!   the statements' stances on first use, dropped when a transaction
-//!   begins and again when it ends (a table read inside a write query saw
-//!   it half done), never stored; imports do not build it.
+//!   the statements' stances on first use; a transaction takes it when it
+//!   begins and gives it back at its end (committed or rolled back) only
+//!   if none of its changes made, changed or deleted a statement, an
+//!   article or a stance, else it is built again on first use (a table
+//!   read inside a write query saw it half done and is dropped); never
+//!   stored; imports do not build it.
 //! - A command sent to a store's holder runs through the same code as in
 //!   process; one that writes holds the store's lock for its whole run (it
 //!   is one transaction, and writes on one store never interleave), one

@@ -6,9 +6,9 @@
 //! relationship record, looking up every article by its id and comparing
 //! dates as text on each call. The graph keeps one
 //! ([`Graph::stance_table`](crate::graph::Graph::stance_table)), built on
-//! first use and dropped by every transaction (when it begins and when it
-//! ends, committed or rolled back), so it is never stale. It is built from
-//! what the graph hands it (statements, their stances, article look-ups);
+//! first use and kept only across a transaction that changed no statement,
+//! article or stance, so it is never stale. It is built from what the graph
+//! hands it (statements, their stances, relationships and articles);
 //! it depends on [`crate::model`] and values, not on the graph.
 //!
 //! Dates are read and compared here, in one place ([`date_key`],
@@ -119,7 +119,7 @@ pub fn cmp_dates(a: &Option<Value>, b: &Option<Value>) -> Ordering {
 const NONE: u32 = u32::MAX;
 
 /// One stance on a statement.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
     pub who: NodeId,
     pub relationship: RelId,
@@ -133,7 +133,7 @@ pub struct Entry {
 }
 
 /// The distinct counts and dates of every stance on one statement.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Summary {
     pub claimants: usize,
     pub deniers: usize,
@@ -144,12 +144,12 @@ pub struct Summary {
     last: u32,
 }
 
-/// What the graph hands the table for one statement: its id and its
-/// stances, newest first as the adjacency lists them.
-pub type StatementStances<R> = (NodeId, R);
+/// One stance as the graph hands it, from the statement's adjacency: its
+/// stance, who took it and its relationship.
+pub type RawStance = (Stance, NodeId, RelId);
 
 /// The stance table (see the module docs).
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StanceTable {
     /// Every statement, in id order (a statement's place is found by
     /// binary search).
@@ -159,6 +159,10 @@ pub struct StanceTable {
     entries: Vec<Entry>,
     /// Every distinct date value, each once (plain dates by day).
     dates: Vec<Value>,
+    /// Per date, its place in time order (dates that compare equal share
+    /// one), or [`NONE`] for a value that is not a date the procedures
+    /// compare.
+    date_rank: Vec<u32>,
     summaries: Vec<Summary>,
     /// The statements claimed and denied, most contested first (claimants
     /// plus deniers, descending), then by key, then by id.
@@ -182,72 +186,132 @@ fn article_and_date(rel: &Relationship) -> (Option<&str>, Option<&Value>) {
     (article, date)
 }
 
-/// The first sixteen bytes of a key as a number that orders as they do.
-fn prefix(key: &str) -> u128 {
-    let mut bytes = [0u8; 16];
-    let n = key.len().min(16);
+/// The first thirty-two bytes of a key as two numbers that order as they
+/// do, so that most comparisons of keys never read the texts.
+fn prefix(key: &str) -> (u128, u128) {
+    let mut bytes = [0u8; 32];
+    let n = key.len().min(32);
     bytes[..n].copy_from_slice(&key.as_bytes()[..n]);
-    u128::from_be_bytes(bytes)
+    let (a, b) = bytes.split_at(16);
+    (
+        u128::from_be_bytes(a.try_into().unwrap_or_default()),
+        u128::from_be_bytes(b.try_into().unwrap_or_default()),
+    )
+}
+
+/// Leaves each value of `items` once: by comparing each with those kept
+/// before it when there are few (a statement has a handful of stances),
+/// else by sorting.
+fn dedup<T: Copy + Ord>(items: &mut Vec<T>) {
+    if items.len() > 16 {
+        items.sort_unstable();
+        items.dedup();
+        return;
+    }
+    let (mut kept, mut next) = (0, 0);
+    while next < items.len() {
+        let item = items[next];
+        if !items[..kept].contains(&item) {
+            items[kept] = item;
+            kept += 1;
+        }
+        next += 1;
+    }
+    items.truncate(kept);
 }
 
 impl StanceTable {
-    /// Builds the table from every statement (in id order) and its
-    /// stances, with `key(statement)` giving a statement's key (read only
-    /// for the contested ones) and `article(id)` the Article node an
+    /// Builds the table from every statement (in id order) with its
+    /// stances (`raw[starts[i]..starts[i + 1]]` for statement `i`, newest
+    /// first as the adjacency lists them), with `rel(id)` giving a
+    /// stance's relationship, `key(statement)` a statement's key (read
+    /// only for the contested ones) and `article(id)` the Article node an
     /// `article` id names and that article's `date` (not null), if there
     /// is one.
-    pub fn build<'g, R>(
-        statements: impl Iterator<Item = StatementStances<R>>,
+    ///
+    /// The relationships are read in id order, which is the order an
+    /// import made them in and (mostly) the order they lie in memory, so
+    /// that the stances of one article come together and its look-up is
+    /// made once for them.
+    pub fn build<'g>(
+        statements: Vec<NodeId>,
+        starts: Vec<u32>,
+        raw: &[RawStance],
+        rel: impl Fn(RelId) -> Option<&'g Relationship>,
         key: impl Fn(NodeId) -> Cow<'g, str>,
         article: impl Fn(&str) -> Option<(NodeId, Option<&'g Value>)>,
-    ) -> Self
-    where
-        R: Iterator<Item = (Stance, &'g Relationship)>,
-    {
-        let mut table = StanceTable::default();
-        // Article id → (number, node, date number).
+    ) -> Self {
+        debug_assert_eq!(starts.len(), statements.len() + 1);
+        debug_assert!(statements.windows(2).all(|w| w[0] < w[1]));
+        let mut table = StanceTable {
+            statements,
+            starts,
+            entries: raw
+                .iter()
+                .map(|&(stance, who, relationship)| Entry {
+                    who,
+                    relationship,
+                    article: NodeId::MAX,
+                    article_no: NONE,
+                    date: NONE,
+                    stance,
+                })
+                .collect(),
+            ..StanceTable::default()
+        };
+        // Each relationship's place in `entries`, by relationship id.
+        let top = raw.iter().map(|r| r.2).max().map_or(0, |m| m + 1);
+        let mut place = vec![NONE; usize::try_from(top).unwrap_or(0)];
+        for (i, r) in raw.iter().enumerate() {
+            if let Some(p) = place.get_mut(r.2 as usize) {
+                *p = i as u32;
+            }
+        }
+        // Article id → (number, node, date number); the last one apart.
         let mut articles: HashMap<&'g str, (u32, NodeId, u32)> = HashMap::default();
+        let mut last: Option<(&'g str, (u32, NodeId, u32))> = None;
         let mut days: HashMap<i64, u32> = HashMap::default();
-        let mut who: Vec<(Stance, NodeId)> = Vec::new();
-        let mut seen: Vec<u32> = Vec::new();
-        for (statement, stances) in statements {
-            debug_assert!(table.statements.last().is_none_or(|&l| l < statement));
-            table.statements.push(statement);
-            table.starts.push(table.entries.len() as u32);
-            let start = table.entries.len();
-            for (stance, rel) in stances {
-                let (article_id, own_date) = article_and_date(rel);
-                let (article_no, node, article_date) = match article_id {
-                    Some(id) => {
+        for (id, &i) in place.iter().enumerate() {
+            if i == NONE {
+                continue;
+            }
+            let Some(r) = rel(id as RelId) else {
+                continue;
+            };
+            let (article_id, own_date) = article_and_date(r);
+            let (article_no, node, article_date) = match article_id {
+                Some(a) => match last {
+                    Some((l, found)) if l == a => found,
+                    _ => {
                         let next = articles.len() as u32;
-                        *articles.entry(id).or_insert_with(|| {
-                            let (node, date) = article(id).unwrap_or((NodeId::MAX, None));
+                        let found = *articles.entry(a).or_insert_with(|| {
+                            let (node, date) = article(a).unwrap_or((NodeId::MAX, None));
                             let date = date.map_or(NONE, |d| table.date_number(&mut days, d));
                             (next, node, date)
-                        })
+                        });
+                        last = Some((a, found));
+                        found
                     }
-                    None => (NONE, NodeId::MAX, NONE),
-                };
-                let date = match own_date {
-                    Some(d) => table.date_number(&mut days, d),
-                    None => article_date,
-                };
-                table.entries.push(Entry {
-                    who: rel.start,
-                    relationship: rel.id,
-                    article: node,
-                    article_no,
-                    date,
-                    stance,
-                });
-            }
-            let summary = table.summarise(&table.entries[start..], &mut who, &mut seen);
-            table.summaries.push(summary);
+                },
+                None => (NONE, NodeId::MAX, NONE),
+            };
+            let date = match own_date {
+                Some(d) => table.date_number(&mut days, d),
+                None => article_date,
+            };
+            let e = &mut table.entries[i as usize];
+            e.article = node;
+            e.article_no = article_no;
+            e.date = date;
         }
-        table.starts.push(table.entries.len() as u32);
+        table.rank_dates();
+        let (mut who, mut seen) = (Vec::new(), Vec::new());
+        table.summaries = (0..table.statements.len() as u32)
+            .map(|i| table.summarise(table.entries_of(i), &mut who, &mut seen))
+            .collect();
         // The contested statements by (key, id): their keys are read and
         // compared here only, most comparisons settled by the first bytes.
-        let mut by_key: Vec<(u128, Cow<'g, str>, u32)> = (0..table.statements.len() as u32)
+        let mut by_key: Vec<((u128, u128), Cow<'g, str>, u32)> = (0..table.statements.len() as u32)
             .filter(|&i| {
                 let s = &table.summaries[i as usize];
                 s.claimants > 0 && s.deniers > 0
@@ -271,6 +335,25 @@ impl StanceTable {
         });
         table.contested = contested;
         table
+    }
+
+    /// Gives every date its place in time order ([`cmp_present`]), equal
+    /// dates the same place, so that summaries compare numbers.
+    fn rank_dates(&mut self) {
+        let mut order: Vec<u32> = (0..self.dates.len() as u32)
+            .filter(|&d| date_key_exists(&self.dates[d as usize]))
+            .collect();
+        order.sort_by(|&a, &b| cmp_present(&self.dates[a as usize], &self.dates[b as usize]));
+        self.date_rank = vec![NONE; self.dates.len()];
+        let mut rank = 0;
+        for (n, &d) in order.iter().enumerate() {
+            if n > 0
+                && cmp_present(&self.dates[order[n - 1] as usize], &self.dates[d as usize]).is_lt()
+            {
+                rank += 1;
+            }
+            self.date_rank[d as usize] = rank;
+        }
     }
 
     /// The number of a date value in `dates`, adding it if it is new (plain
@@ -299,28 +382,27 @@ impl StanceTable {
         who.clear();
         seen.clear();
         let (mut first, mut last) = (NONE, NONE);
+        let (mut first_rank, mut last_rank) = (NONE, 0);
         for e in entries {
             if !keep(e) {
                 continue;
             }
-            let date = self.date(e.date).filter(|d| date_key_exists(d));
             who.push((e.stance, e.who));
             if e.article_no != NONE {
                 seen.push(e.article_no);
             }
-            if let Some(d) = date {
-                if first == NONE || cmp_present(d, &self.dates[first as usize]).is_lt() {
-                    first = e.date;
+            let rank = self.date_rank.get(e.date as usize).copied().unwrap_or(NONE);
+            if rank != NONE {
+                if first == NONE || rank < first_rank {
+                    (first, first_rank) = (e.date, rank);
                 }
-                if last == NONE || cmp_present(d, &self.dates[last as usize]).is_gt() {
-                    last = e.date;
+                if last == NONE || rank > last_rank {
+                    (last, last_rank) = (e.date, rank);
                 }
             }
         }
-        who.sort_unstable();
-        who.dedup();
-        seen.sort_unstable();
-        seen.dedup();
+        dedup(who);
+        dedup(seen);
         let count = |s: Stance| who.iter().filter(|w| w.0 == s).count();
         Summary {
             claimants: count(Stance::Claims),

@@ -34,6 +34,7 @@ mod repl;
 mod search;
 mod share;
 mod shortcuts;
+mod stance_upkeep;
 mod workload;
 
 /// Every `tests/*.rs` file is a module of this suite or a test target of its

@@ -8,8 +8,8 @@
 //! - folded words of names, aliases and statement texts → nodes, for
 //!   forgiving look-ups ([`Graph::text_index`], built lazily, dropped on change);
 //! - statement → its stances as numbers, with distinct counts and dates
-//!   ([`Graph::stance_table`], `stances.rs`; built lazily, dropped by every
-//!   transaction);
+//!   ([`Graph::stance_table`], `stances.rs`; built lazily, kept across a
+//!   transaction that changed no statement, article or stance);
 //! - node → its relationships with their types as numbers ([`Graph::adjacent`],
 //!   see [`adjacency`]), which every walk and the relationship key
 //!   (start, type, end, article) ([`Graph::find_relationship`]) go through.
@@ -77,8 +77,10 @@ pub struct Graph {
     /// a transaction takes it for its duration and gives it back grown,
     /// unchanged or not at all (see [`Txn`]), so it is never stale.
     search: OnceLock<SearchIndex>,
-    /// The stances on every statement as numbers, built on first use and
-    /// dropped by every transaction when it begins and when it ends.
+    /// The stances on every statement as numbers, built on first use; a
+    /// transaction takes it for its duration and gives it back at its end
+    /// only if it changed no statement, article or stance (see [`Txn`]),
+    /// so it is never stale.
     stances: OnceLock<StanceTable>,
     /// The `distinct` decisions every entity change is checked against.
     distinct: Vec<distinct::Distinct>,
@@ -87,7 +89,7 @@ pub struct Graph {
 /// A copy of the graph for a writer that must not disturb its readers (a
 /// store's holder imports into a copy while others read the committed
 /// graph). The text index is left to be rebuilt on first use; the search
-/// index, dearer to build, is copied when built.
+/// index and the stance table, dearer to build, are copied when built.
 impl Clone for Graph {
     fn clone(&self) -> Self {
         let keys = OnceLock::new();
@@ -97,6 +99,10 @@ impl Clone for Graph {
         let search = OnceLock::new();
         if let Some(index) = self.search.get() {
             let _ = search.set(index.clone());
+        }
+        let stances = OnceLock::new();
+        if let Some(table) = self.stances.get() {
+            let _ = stances.set(table.clone());
         }
         Graph {
             g: self.g.clone(),
@@ -113,7 +119,7 @@ impl Clone for Graph {
             text: OnceLock::new(),
             keys,
             search,
-            stances: OnceLock::new(),
+            stances,
             distinct: self.distinct.clone(),
         }
     }
@@ -190,9 +196,9 @@ impl Graph {
 
     /// Starts a transaction: every change goes through one.
     pub fn begin(&mut self) -> Txn<'_> {
-        self.stances.take();
+        let stances = self.stances.take();
         let search = self.search.take();
-        Txn::new(self, search)
+        Txn::new(self, search, stances)
     }
 
     pub fn node_count(&self) -> usize {

@@ -4,11 +4,12 @@
 use std::collections::{BTreeSet, HashSet};
 
 use super::dirty::Dirty;
-use super::{Dir, Graph};
+use super::{stances, Dir, Graph};
 use crate::error::{Error, Result};
 use crate::model::{stance_rule_violation, Node, NodeId, RelId, Relationship};
 use crate::result::WriteStats;
 use crate::search::SearchIndex;
+use crate::stances::StanceTable;
 use crate::storage::history::{ranges, Change, TxChangesRef, UNLABELLED};
 use crate::storage::{BatchRef, Storage};
 use crate::value::{Properties, Value};
@@ -17,7 +18,7 @@ use crate::value::{Properties, Value};
 ///
 /// Records are boxed so that a step is two words: a bulk import logs a step
 /// per node and relationship it creates, and those need only an id.
-enum Undo {
+pub(super) enum Undo {
     CreatedNode(NodeId),
     CreatedRel(RelId),
     /// The node as it was before a change to its labels or properties.
@@ -50,6 +51,9 @@ pub struct Txn<'g> {
     /// transaction is dropped at its end). Given back grown by a commit
     /// that only created, unchanged by a rollback.
     search: Option<SearchIndex>,
+    /// The graph's stance table when the transaction began (the graph
+    /// holds none meanwhile), given back at the end if still true.
+    stances: Option<StanceTable>,
     /// Set once committed: nothing is left to undo.
     committed: bool,
     /// The decision this transaction is (a merge), with the number of
@@ -59,10 +63,10 @@ pub struct Txn<'g> {
 }
 
 impl<'g> Txn<'g> {
-    pub(super) fn new(graph: &'g mut Graph, search: Option<SearchIndex>) -> Self {
-        let (start_next_node, start_next_rel) = (graph.next_node_id, graph.next_rel_id);
+    pub(super) fn new(g: &'g mut Graph, s: Option<SearchIndex>, t: Option<StanceTable>) -> Self {
+        let (start_next_node, start_next_rel) = (g.next_node_id, g.next_rel_id);
         Txn {
-            graph,
+            graph: g,
             undo: Vec::new(),
             dirty_nodes: Dirty::new(start_next_node),
             dirty_rels: Dirty::new(start_next_rel),
@@ -71,7 +75,8 @@ impl<'g> Txn<'g> {
             restored_nodes: BTreeSet::new(),
             start_next_node,
             start_next_rel,
-            search,
+            search: s,
+            stances: t,
             committed: false,
             decision: None,
         }
@@ -581,6 +586,7 @@ impl<'g> Txn<'g> {
             storage.commit(&batch, &change)?;
         }
         self.give_back_search();
+        stances::give_back(self.graph, self.stances.take(), &self.undo);
         self.undo.clear();
         self.committed = true;
         Ok(self.stats)
@@ -627,6 +633,7 @@ impl<'g> Txn<'g> {
         if self.committed {
             return;
         }
+        stances::give_back(self.graph, self.stances.take(), &self.undo);
         // The graph goes back to the state the index was built on.
         self.graph.search.take();
         if let Some(index) = self.search.take() {
@@ -693,8 +700,6 @@ impl<'g> Txn<'g> {
 impl Drop for Txn<'_> {
     fn drop(&mut self) {
         self.undo_all();
-        // A stance table read during the transaction saw it half done.
-        self.graph.stances.take();
     }
 }
 
