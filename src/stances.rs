@@ -238,14 +238,57 @@ impl StanceTable {
         starts: Vec<u32>,
         raw: &[RawStance],
         rel: impl Fn(RelId) -> Option<&'g Relationship>,
-        key: impl Fn(NodeId) -> Cow<'g, str>,
+        key: impl Fn(NodeId) -> Cow<'g, str> + Sync,
+        article: impl Fn(&str) -> Option<(NodeId, Option<&'g Value>)>,
+    ) -> Self {
+        // The contested statements (a claim and a denial among their
+        // stances) ordered by (key, id), on the other core while this one
+        // reads the relationships: their keys are read and compared there
+        // only, most comparisons settled by the first bytes.
+        let sort_keys = || {
+            let mut by_key: Vec<((u128, u128), Cow<'g, str>, u32)> = (0..statements.len())
+                .filter(|&i| {
+                    let (from, to) = (starts[i] as usize, starts[i + 1] as usize);
+                    let stances = raw.get(from..to).unwrap_or_default();
+                    stances.iter().any(|r| r.0 == Stance::Claims)
+                        && stances.iter().any(|r| r.0 == Stance::Denies)
+                })
+                .map(|i| {
+                    let k = key(statements[i]);
+                    (prefix(&k), k, i as u32)
+                })
+                .collect();
+            by_key.sort_unstable();
+            by_key.into_iter().map(|(_, _, i)| i).collect::<Vec<u32>>()
+        };
+        std::thread::scope(|scope| {
+            let sorted = std::thread::Builder::new()
+                .name("claimgraph-stances".into())
+                .spawn_scoped(scope, sort_keys);
+            let mut table = Self::build_entries(&statements, &starts, raw, rel, article);
+            let by_key = match sorted {
+                Ok(handle) => handle.join().unwrap_or_else(|_| sort_keys()),
+                Err(_) => sort_keys(),
+            };
+            table.order_contested(by_key);
+            table
+        })
+    }
+
+    /// The entries of every stance with their articles and dates, and each
+    /// statement's summary.
+    fn build_entries<'g>(
+        statements: &[NodeId],
+        starts: &[u32],
+        raw: &[RawStance],
+        rel: impl Fn(RelId) -> Option<&'g Relationship>,
         article: impl Fn(&str) -> Option<(NodeId, Option<&'g Value>)>,
     ) -> Self {
         debug_assert_eq!(starts.len(), statements.len() + 1);
         debug_assert!(statements.windows(2).all(|w| w[0] < w[1]));
         let mut table = StanceTable {
-            statements,
-            starts,
+            statements: statements.to_vec(),
+            starts: starts.to_vec(),
             entries: raw
                 .iter()
                 .map(|&(stance, who, relationship)| Entry {
@@ -309,32 +352,24 @@ impl StanceTable {
         table.summaries = (0..table.statements.len() as u32)
             .map(|i| table.summarise(table.entries_of(i), &mut who, &mut seen))
             .collect();
-        // The contested statements by (key, id): their keys are read and
-        // compared here only, most comparisons settled by the first bytes.
-        let mut by_key: Vec<((u128, u128), Cow<'g, str>, u32)> = (0..table.statements.len() as u32)
-            .filter(|&i| {
-                let s = &table.summaries[i as usize];
-                s.claimants > 0 && s.deniers > 0
-            })
-            .map(|i| {
-                let k = key(table.statements[i as usize]);
-                (prefix(&k), k, i)
-            })
-            .collect();
-        by_key.sort_unstable();
-        table.key_rank = vec![NONE; table.statements.len()];
-        for (rank, (_, _, i)) in by_key.iter().enumerate() {
-            table.key_rank[*i as usize] = rank as u32;
+        table
+    }
+
+    /// Ranks the contested statements, given in (key, id) order, and
+    /// orders them most contested first, ties by (key, id).
+    fn order_contested(&mut self, by_key: Vec<u32>) {
+        self.key_rank = vec![NONE; self.statements.len()];
+        for (rank, &i) in by_key.iter().enumerate() {
+            self.key_rank[i as usize] = rank as u32;
         }
-        let mut contested: Vec<u32> = by_key.into_iter().map(|(_, _, i)| i).collect();
-        let summaries = &table.summaries;
+        let mut contested = by_key;
+        let summaries = &self.summaries;
         // Stable: ties keep the order by (key, id).
         contested.sort_by_key(|&i| {
             let s = &summaries[i as usize];
             std::cmp::Reverse(s.claimants + s.deniers)
         });
-        table.contested = contested;
-        table
+        self.contested = contested;
     }
 
     /// Gives every date its place in time order ([`cmp_present`]), equal

@@ -406,8 +406,10 @@ pub enum Key {
     Map(Vec<(String, Key)>),
     Node(NodeId),
     Rel(RelId),
-    Path(Vec<NodeId>, Vec<RelId>),
-    Temporal(Temporal),
+    /// Boxed, as is a temporal value, so that a key stays four words: keys
+    /// fill the hash tables of grouping and `DISTINCT`.
+    Path(Box<(Vec<NodeId>, Vec<RelId>)>),
+    Temporal(Box<Temporal>),
 }
 
 impl Key {
@@ -430,8 +432,8 @@ impl Key {
             Val::Map(m) => Key::Map(m.iter().map(|(k, v)| (k.clone(), Key::of(v))).collect()),
             Val::Node(id) => Key::Node(*id),
             Val::Rel(id) => Key::Rel(*id),
-            Val::Path(p) => Key::Path(p.nodes.clone(), p.rels.clone()),
-            Val::Temporal(t) => Key::Temporal((**t).clone()),
+            Val::Path(p) => Key::Path(Box::new((p.nodes.clone(), p.rels.clone()))),
+            Val::Temporal(t) => Key::Temporal(t.clone()),
         }
     }
 
@@ -463,6 +465,12 @@ mod tests {
             std::mem::size_of::<Val>() <= 32,
             "{}",
             std::mem::size_of::<Val>()
+        );
+        // Keys fill the hash tables of grouping and DISTINCT.
+        assert!(
+            std::mem::size_of::<Key>() <= 32,
+            "{}",
+            std::mem::size_of::<Key>()
         );
     }
 

@@ -7,13 +7,36 @@ use rustc_hash::FxHashSet;
 
 use super::super::MAX_VALUES;
 use crate::error::{Detail, Error, Result};
+use crate::model::{NodeId, RelId};
 use crate::query::plan::Aggregate;
 use crate::query::values::{order, Key, Val};
 
 /// The running state of one aggregate in one group.
 pub(super) struct Acc {
-    seen: Option<FxHashSet<Key>>,
+    seen: Option<Seen>,
     state: State,
+}
+
+/// The values a `DISTINCT` aggregate has counted. Nodes and relationships,
+/// the usual arguments (`count(DISTINCT s)`), are kept by id in sets of
+/// their own, a word per entry; a node never equals a value of another kind,
+/// so each kind can be told apart in its own set.
+#[derive(Default)]
+struct Seen {
+    nodes: FxHashSet<NodeId>,
+    rels: FxHashSet<RelId>,
+    other: FxHashSet<Key>,
+}
+
+impl Seen {
+    /// Whether `v` is new, noting it.
+    fn insert(&mut self, v: &Val) -> bool {
+        match v {
+            Val::Node(id) => self.nodes.insert(*id),
+            Val::Rel(id) => self.rels.insert(*id),
+            _ => self.other.insert(Key::of(v)),
+        }
+    }
 }
 
 enum State {
@@ -51,7 +74,7 @@ impl Acc {
             _ => State::Numbers(Vec::new(), None, true),
         };
         Acc {
-            seen: a.distinct.then(FxHashSet::default),
+            seen: a.distinct.then(Seen::default),
             state,
         }
     }
@@ -125,7 +148,7 @@ impl Acc {
             return Ok(());
         }
         if let Some(seen) = &mut self.seen {
-            if !seen.insert(Key::of(&v)) {
+            if !seen.insert(&v) {
                 return Ok(());
             }
         }
