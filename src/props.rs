@@ -76,6 +76,12 @@ impl Properties {
         self.entries.retain_mut(|(k, v)| keep(k, v));
     }
 
+    /// The properties without the null ones: a null property is not stored.
+    pub fn without_nulls(mut self) -> Self {
+        self.entries.retain(|(_, v)| *v != Value::Null);
+        self
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }

@@ -267,7 +267,11 @@ impl StanceTable {
                 .spawn_scoped(scope, sort_keys);
             let mut table = Self::build_entries(&statements, &starts, raw, rel, article);
             let by_key = match sorted {
-                Ok(handle) => handle.join().unwrap_or_else(|_| sort_keys()),
+                // A panic of the other thread goes on here, with its cause.
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|cause| std::panic::resume_unwind(cause)),
+                // No thread to be had: the sort runs here.
                 Err(_) => sort_keys(),
             };
             table.order_contested(by_key);
@@ -358,6 +362,15 @@ impl StanceTable {
     /// Ranks the contested statements, given in (key, id) order, and
     /// orders them most contested first, ties by (key, id).
     fn order_contested(&mut self, by_key: Vec<u32>) {
+        // Told from the stances alone, the contested statements are those
+        // the summaries count a claimant and a denier for.
+        debug_assert_eq!(
+            by_key.len(),
+            self.summaries
+                .iter()
+                .filter(|s| s.claimants > 0 && s.deniers > 0)
+                .count()
+        );
         self.key_rank = vec![NONE; self.statements.len()];
         for (rank, &i) in by_key.iter().enumerate() {
             self.key_rank[i as usize] = rank as u32;

@@ -63,10 +63,14 @@ pub struct Txn<'g> {
 }
 
 impl<'g> Txn<'g> {
-    pub(super) fn new(g: &'g mut Graph, s: Option<SearchIndex>, t: Option<StanceTable>) -> Self {
-        let (start_next_node, start_next_rel) = (g.next_node_id, g.next_rel_id);
+    pub(super) fn new(
+        graph: &'g mut Graph,
+        search: Option<SearchIndex>,
+        stances: Option<StanceTable>,
+    ) -> Self {
+        let (start_next_node, start_next_rel) = (graph.next_node_id, graph.next_rel_id);
         Txn {
-            graph: g,
+            graph,
             undo: Vec::new(),
             dirty_nodes: Dirty::new(start_next_node),
             dirty_rels: Dirty::new(start_next_rel),
@@ -75,8 +79,8 @@ impl<'g> Txn<'g> {
             restored_nodes: BTreeSet::new(),
             start_next_node,
             start_next_rel,
-            search: s,
-            stances: t,
+            search,
+            stances,
             committed: false,
             decision: None,
         }
@@ -128,8 +132,7 @@ impl<'g> Txn<'g> {
                 labels_unique.push(l);
             }
         }
-        let mut properties = properties;
-        properties.retain(|_, v| *v != Value::Null);
+        let properties = properties.without_nulls();
         let id = self.graph.next_node_id;
         let (nlabels, nprops) = (labels_unique.len() as u64, properties.len() as u64);
         self.place_node(Node {
@@ -164,8 +167,7 @@ impl<'g> Txn<'g> {
         if let Some(rule) = stance_rule_violation(rel_type, &self.graph.g[a], &self.graph.g[b]) {
             return Err(Error::constraint(rule));
         }
-        let mut properties = properties;
-        properties.retain(|_, v| *v != Value::Null);
+        let properties = properties.without_nulls();
         let id = self.graph.next_rel_id;
         if id > super::idmap::MAX_ID {
             return Err(Error::ResourceLimit(format!(
@@ -254,8 +256,7 @@ impl<'g> Txn<'g> {
 
     /// Replaces all of a node's properties (`SET n = {..}`).
     pub fn replace_node_properties(&mut self, id: NodeId, properties: Properties) -> Result<()> {
-        let mut properties = properties;
-        properties.retain(|_, v| *v != Value::Null);
+        let properties = properties.without_nulls();
         let old = self
             .graph
             .node(id)
@@ -325,8 +326,7 @@ impl<'g> Txn<'g> {
                 "relationship {id} does not exist (it was deleted)"
             )));
         };
-        let mut properties = properties;
-        properties.retain(|_, v| *v != Value::Null);
+        let properties = properties.without_nulls();
         let rel = &mut self.graph.g[ix];
         let set = properties.len() as u64
             + rel
