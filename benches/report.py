@@ -3,8 +3,9 @@
 
     report.py PEERS.json CLAIMGRAPH.json --command CMD --update BENCHMARKS.md
 
-Replaces what lies between the `<!-- results -->` and `<!-- /results -->`
-markers and leaves the rest of the file (the notes) alone.
+Replaces what lies between the `<!-- results N -->` and `<!-- /results N -->`
+markers of the run's corpus size N (adding the block after the last one when
+that size has none) and leaves the rest of the file (the notes) alone.
 """
 import argparse
 import datetime
@@ -82,8 +83,9 @@ def main():
         ratios.append("| %s | %s |" % (name, " | ".join(cells)))
 
     checks = ", ".join("%s: %s" % (q, cg["queries"][q]["check"]) for q in QUERIES if q in cg["queries"])
+    size = corpus["articles"]
     text = "\n".join([
-        "<!-- results -->",
+        "<!-- results %d -->" % size,
         "Run on %s (%s, %d cores, %s), %s." % (
             platform.node() and "a %s machine" % platform.machine(), cpu_model(), os.cpu_count() or 0,
             platform.system(), datetime.date.today().isoformat()),
@@ -96,10 +98,13 @@ def main():
         "",
         "claimgraph: the load time is the median of %d imports into fresh stores (%s s; the peers load once); "
         "opening the store takes %.0f ms in process, leaving %.0f MiB resident; "
-        "`claimgraph query` answers q1 %.0f ms after the process starts." % (
+        "`claimgraph query` answers q1 %.0f ms after the process starts%s%s." % (
             len(cg.get("load_times_s", [cg["load_s"]])),
             ", ".join("%.2f" % t for t in cg.get("load_times_s", [cg["load_s"]])),
-            cg["open_ms"], cg["open_rss_mib"], cg["cold_query_ms"]),
+            cg["open_ms"], cg["open_rss_mib"], cg["cold_query_ms"],
+            " (peak %.0f MiB)" % cg["cold_query_rss_mib"] if "cold_query_rss_mib" in cg else "",
+            "; `claimgraph stats` answers %.0f ms after the process starts (peak %.0f MiB)" % (
+                cg["cold_stats_ms"], cg["cold_stats_rss_mib"]) if "cold_stats_ms" in cg else ""),
         "",
         "How many times faster claimgraph is (import: rate ratio; queries: peer time / claimgraph time):",
         "",
@@ -108,13 +113,21 @@ def main():
         *ratios,
         "",
         "Answers: %s." % checks,
-        "<!-- /results -->",
+        "<!-- /results %d -->" % size,
     ])
     try:
         old = open(a.update).read()
     except FileNotFoundError:
-        old = "# Benchmarks\n\n<!-- results -->\n<!-- /results -->\n"
-    new = re.sub(r"<!-- results -->.*<!-- /results -->", lambda _: text, old, flags=re.S)
+        old = "# Benchmarks\n"
+    # One block per corpus size: a run replaces the block of its size, or
+    # adds one after the last block (or at the end).
+    block = re.compile(r"<!-- results %d -->.*?<!-- /results %d -->" % (size, size), re.S)
+    if block.search(old):
+        new = block.sub(lambda _: text, old, count=1)
+    else:
+        ends = list(re.finditer(r"<!-- /results \d+ -->", old))
+        at = ends[-1].end() if ends else len(old)
+        new = old[:at] + "\n\n" + text + old[at:]
     open(a.update, "w").write(new)
     print("updated", a.update)
 

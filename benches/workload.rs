@@ -234,6 +234,18 @@ fn run() -> Result<(), String> {
         cold_s * 1000.0
     );
 
+    // Cold: process start to the counts of `stats`.
+    let mut cold_stats = Command::new(bin);
+    cold_stats
+        .arg("--store")
+        .arg(&store)
+        .args(["stats", "--format", "json"]);
+    let (stats_s, stats_rss, _) = run_child(&mut cold_stats)?;
+    println!(
+        "cold stats (process start to answer): {:.0} ms, peak {stats_rss:.0} MiB",
+        stats_s * 1000.0
+    );
+
     let started = Instant::now();
     let mut db = Database::open(&store).map_err(|e| e.to_string())?;
     let open_s = started.elapsed().as_secs_f64();
@@ -302,6 +314,9 @@ fn run() -> Result<(), String> {
         "load_peak_rss_mib": load_rss,
         "disk_bytes": disk,
         "cold_query_ms": cold_s * 1000.0,
+        "cold_query_rss_mib": cold_rss,
+        "cold_stats_ms": stats_s * 1000.0,
+        "cold_stats_rss_mib": stats_rss,
         "open_ms": open_s * 1000.0,
         "open_rss_mib": open_rss,
         "nodes": stats.nodes,

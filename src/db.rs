@@ -34,6 +34,9 @@ pub struct Database {
     procedures: Registry,
     /// The view of time this database is (`--at-tx 3`), if it is one.
     time_view: Option<String>,
+    /// What was wrong with the store's census when it was opened, and
+    /// whether the open mended it (`check` reports it).
+    census_note: Option<(String, bool)>,
 }
 
 /// Counts of what a store holds, as `stats` prints them.
@@ -60,10 +63,37 @@ impl Database {
         let path = path.as_ref();
         let opened = SledStorage::open(path)
             .and_then(|storage| Self::with_storage(Box::new(storage), Some(path.to_path_buf())));
-        opened.map_err(|e| match e {
-            Error::Corrupt(why) => Error::Corrupt(damage_hint(path, why)),
-            e => e.during("this open"),
-        })
+        opened.map_err(|e| open_error(path, e))
+    }
+
+    /// What the sled store in directory `path` holds, read from its census
+    /// without loading its records; a store that keeps no census for its
+    /// last transaction (one written by an earlier release) is loaded and
+    /// counted, and keeps a census from then on.
+    pub fn open_stats(path: impl AsRef<Path>) -> Result<Stats> {
+        let path = path.as_ref();
+        let counted = SledStorage::open(path).and_then(|storage| match storage.census() {
+            Ok(Some(census)) => Ok(Stats::from(census)),
+            _ => Self::with_storage(Box::new(storage), Some(path.to_path_buf())).map(|db| {
+                let stats = db.stats();
+                db.close_for_exit();
+                stats
+            }),
+        });
+        counted.map_err(|e| open_error(path, e))
+    }
+
+    /// What the open found wrong with the census `stats` reads (counts that
+    /// are not the records', a record that does not decode), once mended:
+    /// `check` says so. An error when the open could not mend it.
+    pub fn census_mended(&self) -> Result<Option<&str>> {
+        match &self.census_note {
+            None => Ok(None),
+            Some((why, true)) => Ok(Some(why)),
+            Some((why, false)) => Err(Error::Corrupt(format!(
+                "the census that `stats` reads {why} (the records' counts); an open that can write mends it"
+            ))),
+        }
     }
 
     /// Writes a consistent copy of the store to `dest` (which must not
@@ -107,19 +137,32 @@ impl Database {
             path: None,
             procedures: Registry::builtin(),
             time_view: None,
+            census_note: None,
         }
     }
 
     /// Opens a database over any storage backend, loading its records.
-    pub fn with_storage(storage: Box<dyn Storage>, path: Option<PathBuf>) -> Result<Self> {
+    pub fn with_storage(mut storage: Box<dyn Storage>, path: Option<PathBuf>) -> Result<Self> {
         let mut graph = Graph::from_snapshot(storage.load()?)?;
         graph.set_distinct_decisions(Distinct::from_log(&storage.log()?));
+        let counted = graph.census();
+        let wrong = match storage.census() {
+            Ok(Some(kept)) => kept.differences(&counted).map(|d| format!("said {d}")),
+            Ok(None) => {
+                // None for the last transaction: written before there was one.
+                storage.keep_census(&counted);
+                None
+            }
+            Err(e) => Some(e.to_string()),
+        };
+        let census_note = wrong.map(|why| (why, storage.keep_census(&counted)));
         Ok(Database {
             graph: Arc::new(graph),
             storage,
             path,
             procedures: Registry::builtin(),
             time_view: None,
+            census_note,
         })
     }
 
@@ -142,6 +185,7 @@ impl Database {
             path: None,
             procedures,
             time_view: None,
+            census_note: None,
         }
     }
 
@@ -423,6 +467,27 @@ impl Database {
     }
 }
 
+/// The error of an open of the store at `path`: damage names the files read.
+fn open_error(path: &Path, e: Error) -> Error {
+    match e {
+        Error::Corrupt(why) => Error::Corrupt(damage_hint(path, why)),
+        e => e.during("this open"),
+    }
+}
+
+impl From<crate::storage::Census> for Stats {
+    fn from(c: crate::storage::Census) -> Stats {
+        let count = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        Stats {
+            nodes: count(c.nodes),
+            relationships: count(c.relationships),
+            articles: count(c.labels.get(crate::model::ARTICLE).copied().unwrap_or(0)),
+            labels: c.labels.into_iter().map(|(l, n)| (l, count(n))).collect(),
+            types: c.types.into_iter().map(|(t, n)| (t, count(n))).collect(),
+        }
+    }
+}
+
 /// A storage that commits only while `cancel` has not tripped: an import
 /// whose client went away writes nothing (its transaction is rolled back).
 struct UnlessCancelled<'a> {
@@ -440,6 +505,14 @@ impl Storage for UnlessCancelled<'_> {
             return Err(crate::import::interrupted());
         }
         self.inner.commit(batch, change)
+    }
+
+    fn census(&self) -> Result<Option<crate::storage::Census>> {
+        self.inner.census()
+    }
+
+    fn keep_census(&mut self, census: &crate::storage::Census) -> bool {
+        self.inner.keep_census(census)
     }
 
     fn describe(&self) -> String {
@@ -496,6 +569,7 @@ impl Committed {
             path: self.path.clone(),
             procedures: self.procedures.clone(),
             time_view: None,
+            census_note: None,
         }
     }
 }

@@ -67,6 +67,12 @@
 //! - [`storage`]: the `Storage` trait, with the sled and memory backends;
 //!   [`storage::device`] (free room, read-only media, storage errors in words,
 //!   the time bound on a commit) and [`storage::backup`] (`backup DEST`).
+//! - [`storage::census`]: the counts `claimgraph stats` prints without
+//!   loading the records ([`Database::open_stats`]): written by each commit
+//!   (`graph/txn.rs`, from [`graph::Graph::census`]) in the batch of its
+//!   records (`storage/sled/census.rs`); an open that loads the records
+//!   writes one that is missing and mends one that is wrong, which `check`
+//!   reports.
 //! - [`storage::history`]: the store's history: every commit's numbered
 //!   entry (UTC time, what it was, counts) and change records (ids created,
 //!   records changed or deleted as they were), undone newest first to rebuild
@@ -295,6 +301,10 @@
 //!   change records, log entries) is appended to a tree of its own
 //!   (`storage/sled/layout.rs`), so a one-node write costs bytes in
 //!   proportion to the change, not a rewrite of an import's chunk.
+//! - The census names the transaction after which it holds; `stats` uses
+//!   it only when that is the store's last transaction (a store written by
+//!   a release without one is loaded and counted instead), and a commit of
+//!   records without a census removes it in the same batch.
 //! - Every commit writes its history entry and change records in the same
 //!   atomic batch as its records, so the history always agrees with the
 //!   store. Opening never replays the history; only a view of the past reads

@@ -134,3 +134,19 @@ fn importing_again_into_an_old_store_types_its_dates() {
     );
     assert_eq!(r.rows[0][1], ResultValue::Int(2023));
 }
+
+#[test]
+fn a_store_of_the_previous_release_gains_a_census_and_stats_read_it() {
+    use claimgraph::storage::{sled::SledStorage, Storage};
+    let dir = tempfile::tempdir().unwrap();
+    let path = old_store(dir.path());
+    assert_eq!(
+        SledStorage::open(&path).unwrap().census().unwrap(),
+        None,
+        "the previous release kept no census"
+    );
+    let counted = fresh().stats();
+    assert_eq!(Database::open_stats(&path).unwrap(), counted);
+    let kept = SledStorage::open(&path).unwrap().census().unwrap();
+    assert_eq!(kept.map(claimgraph::Stats::from), Some(counted));
+}

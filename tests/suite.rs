@@ -12,6 +12,7 @@ mod liar;
 mod stores;
 
 mod backup;
+mod census;
 mod claims;
 mod cli;
 mod count_subquery;

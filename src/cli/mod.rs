@@ -21,7 +21,7 @@ pub use history::TimeArgs;
 pub use remote::handle;
 
 use import::{import_files, open_for_import};
-pub(crate) use print::{print_check, print_query, print_stats};
+pub(crate) use print::{print_check, print_counts, print_query, print_stats};
 
 use crate::cancel::Cancel;
 use crate::db::{Database, Stats};
@@ -642,6 +642,22 @@ fn run(cli: Cli) -> Result<()> {
             output.as_deref(),
             &mut stdout.lock(),
         ),
+        Some(Command::Stats { format, time }) if time.as_of.is_none() && time.at_tx.is_none() => {
+            if !store_exists(&cli.store) {
+                return Err(Error::NoStore {
+                    path: cli.store.clone(),
+                });
+            }
+            let stats = Database::open_stats(&cli.store)?;
+            let describe = cli.store.display().to_string();
+            print_counts(
+                &stats,
+                &describe,
+                format,
+                stdout.is_terminal(),
+                &mut stdout.lock(),
+            )
+        }
         Some(Command::Stats { format, time }) => {
             let db = history::view(open_existing(&cli.store)?, &time)?;
             print_stats(&db, format, stdout.is_terminal(), &mut stdout.lock())

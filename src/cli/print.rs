@@ -13,14 +13,23 @@ pub(crate) fn print_stats(
     terminal: bool,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let stats = db.stats();
-    let json = StatsFormatArg::json_wanted(format, terminal);
-    if json {
-        serde_json::to_writer(&mut *out, &stats).map_err(std::io::Error::from)?;
+    print_counts(&db.stats(), &db.describe(), format, terminal, out)
+}
+
+/// `stats` of the store `describe` names, as `format` asks.
+pub(crate) fn print_counts(
+    stats: &Stats,
+    describe: &str,
+    format: Option<StatsFormatArg>,
+    terminal: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if StatsFormatArg::json_wanted(format, terminal) {
+        serde_json::to_writer(&mut *out, stats).map_err(std::io::Error::from)?;
         writeln!(out)?;
         Ok(())
     } else {
-        write_stats_table(db, &stats, out)
+        write_stats_table(describe, stats, out)
     }
 }
 
@@ -46,10 +55,14 @@ pub(crate) fn print_query(
 
 /// `check`: the records and indexes of the store at `store` agree, or the damage in words.
 pub(crate) fn print_check(db: &Database, store: &Path, out: &mut dyn Write) -> Result<()> {
-    db.graph().verify_indexes().map_err(|e| match e {
-        Error::Corrupt(why) => Error::Corrupt(crate::db::damage_hint(store, why)),
-        e => e,
-    })?;
+    let mended = db
+        .graph()
+        .verify_indexes()
+        .and_then(|()| db.census_mended())
+        .map_err(|e| match e {
+            Error::Corrupt(why) => Error::Corrupt(crate::db::damage_hint(store, why)),
+            e => e,
+        })?;
     let stats = db.stats();
     writeln!(
         out,
@@ -58,17 +71,21 @@ pub(crate) fn print_check(db: &Database, store: &Path, out: &mut dyn Write) -> R
         stats.nodes,
         stats.relationships
     )?;
+    if let Some(why) = mended {
+        writeln!(
+            out,
+            "{}: the census that `stats` reads {why}; it now holds the records' counts",
+            store.display()
+        )?;
+    }
     Ok(())
 }
 
-fn write_stats_table(db: &Database, stats: &Stats, out: &mut dyn Write) -> Result<()> {
+fn write_stats_table(describe: &str, stats: &Stats, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
         "{}: {} nodes, {} relationships, {} articles",
-        db.describe(),
-        stats.nodes,
-        stats.relationships,
-        stats.articles
+        describe, stats.nodes, stats.relationships, stats.articles
     )?;
     let mut table = comfy_table::Table::new();
     table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);

@@ -257,6 +257,23 @@ impl Graph {
             .map(|(t, n)| (self.types.name(t as TypeId), *n))
     }
 
+    /// The counts the store keeps as its census, from the indexes.
+    pub fn census(&self) -> crate::storage::Census {
+        crate::storage::Census {
+            tx: 0,
+            nodes: self.node_count() as u64,
+            relationships: self.relationship_count() as u64,
+            labels: self
+                .label_counts()
+                .map(|(l, n)| (l.to_string(), n as u64))
+                .collect(),
+            types: self
+                .type_counts()
+                .map(|(t, n)| (t.to_string(), n as u64))
+                .collect(),
+        }
+    }
+
     /// How many relationships have type `rel_type`.
     pub fn type_count(&self, rel_type: &str) -> usize {
         self.type_id(rel_type)

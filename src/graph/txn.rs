@@ -582,6 +582,7 @@ impl<'g> Txn<'g> {
                 stats: self.stats,
                 undo: self.undo_record(),
                 starts_history: false,
+                census: Some(self.graph.census()),
             };
             storage.commit(&batch, &change)?;
         }

@@ -45,6 +45,10 @@ pub fn write(dest: &Path, records: &BatchRef<'_>, what: &str) -> Result<u64> {
         let mut change = super::Change {
             what,
             starts_history: true,
+            census: Some(super::Census::of_records(
+                records.put_nodes.iter().copied(),
+                records.put_relationships.iter().copied(),
+            )),
             ..super::Change::default()
         };
         change.stats.nodes_created = records.put_nodes.len() as u64;

@@ -71,6 +71,9 @@ pub struct Change<'a> {
     /// Set when states before this transaction are not kept (the first
     /// transaction of an upgraded store or a backup).
     pub starts_history: bool,
+    /// The counts after this change, when the writer knows them; storage
+    /// writes them with the change as the store's census.
+    pub census: Option<super::Census>,
 }
 
 impl Change<'_> {
@@ -164,6 +167,14 @@ impl Storage for Labelled<'_> {
             ..change.clone()
         };
         self.inner.commit(batch, &labelled)
+    }
+
+    fn census(&self) -> Result<Option<crate::storage::Census>> {
+        self.inner.census()
+    }
+
+    fn keep_census(&mut self, census: &crate::storage::Census) -> bool {
+        self.inner.keep_census(census)
     }
 
     fn describe(&self) -> String {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use super::history::{Change, HistoryState, TxChanges, TxEntry};
-use super::{BatchRef, HistoryRead, Snapshot, Storage};
+use super::{BatchRef, Census, HistoryRead, Snapshot, Storage};
 use crate::error::Result;
 use crate::model::{Node, NodeId, RelId, Relationship};
 
@@ -23,6 +23,7 @@ struct Inner {
     entries: BTreeMap<u64, TxEntry>,
     changes: BTreeMap<u64, TxChanges>,
     floor: u64,
+    census: Option<Census>,
 }
 
 impl MemoryStorage {
@@ -63,6 +64,15 @@ impl Storage for MemoryStorage {
         if change.starts_history {
             inner.floor = tx;
         }
+        inner.census = match &change.census {
+            Some(c) => Some(c.clone().at(tx)),
+            None if batch.is_empty() => inner
+                .census
+                .take()
+                .filter(|c| c.tx + 1 == tx)
+                .map(|c| c.at(tx)),
+            None => None,
+        };
         for id in &batch.delete_relationships {
             inner.relationships.remove(id);
         }
@@ -82,6 +92,19 @@ impl Storage for MemoryStorage {
 
     fn describe(&self) -> String {
         "memory".to_string()
+    }
+
+    fn census(&self) -> Result<Option<Census>> {
+        let inner = self.inner();
+        let last = inner.entries.keys().next_back().copied().unwrap_or(0);
+        Ok(inner.census.clone().filter(|c| c.tx == last))
+    }
+
+    fn keep_census(&mut self, census: &Census) -> bool {
+        let mut inner = self.inner();
+        let last = inner.entries.keys().next_back().copied().unwrap_or(0);
+        inner.census = Some(census.clone().at(last));
+        true
     }
 
     fn history(&self) -> Result<HistoryState> {

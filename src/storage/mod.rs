@@ -6,6 +6,7 @@
 //! applies batches atomically. Indexes live in memory ([`crate::graph`]).
 
 pub mod backup;
+pub mod census;
 pub mod device;
 pub mod history;
 pub mod holder;
@@ -14,6 +15,7 @@ pub mod sled;
 
 use crate::error::Result;
 use crate::model::{Node, NodeId, RelId, Relationship};
+pub use census::Census;
 pub use history::{Change, HistoryState, TxChanges, TxEntry};
 
 /// The version of the on-disk format this build reads and writes (3: the
@@ -56,6 +58,16 @@ pub struct BatchRef<'a> {
     pub next_rel_id: RelId,
 }
 
+impl BatchRef<'_> {
+    /// Whether the batch writes no record (the counters may still move).
+    pub fn is_empty(&self) -> bool {
+        self.put_nodes.is_empty()
+            && self.delete_nodes.is_empty()
+            && self.put_relationships.is_empty()
+            && self.delete_relationships.is_empty()
+    }
+}
+
 impl Batch {
     /// The batch as borrowed records.
     pub fn as_ref(&self) -> BatchRef<'_> {
@@ -88,8 +100,24 @@ pub trait Storage: Send {
     fn load(&self) -> Result<Snapshot>;
 
     /// Applies a batch atomically and durably, with its entry in the
-    /// store's history (the next transaction number) in the same batch.
+    /// store's history (the next transaction number) in the same batch, and
+    /// the change's census ([`Change::census`]): a change without one keeps
+    /// the census when it writes no record and drops it otherwise.
     fn commit(&mut self, batch: &BatchRef<'_>, change: &Change<'_>) -> Result<()>;
+
+    /// The census of the last transaction, read without the records; `None`
+    /// when the store keeps none that holds for its last transaction.
+    fn census(&self) -> Result<Option<Census>> {
+        Ok(None)
+    }
+
+    /// Writes `census` (counted from the records just loaded) as the census
+    /// of the last transaction; returns whether it was written (a store
+    /// that takes no writes, or whose device is full, is left as it is).
+    fn keep_census(&mut self, census: &Census) -> bool {
+        let _ = census;
+        false
+    }
 
     /// The last transaction and the oldest state that can be rebuilt.
     fn history(&self) -> Result<HistoryState>;
@@ -250,6 +278,70 @@ mod tests {
         assert_eq!(store.history().unwrap(), HistoryState { last: 2, floor: 1 });
     }
 
+    /// The census a store keeps: written with each change that brings one,
+    /// carried over a change of no record, dropped by a change of records
+    /// without one, and kept at open only when missing.
+    fn census_suite(open: &mut dyn FnMut() -> Box<dyn Storage>) {
+        let mut store = open();
+        assert_eq!(store.census().unwrap(), None, "a new store keeps none");
+        let nodes = [node(0, "Actor", "A"), node(1, "Statement", "s")];
+        let rels = [rel(0, 0, 1)];
+        let batch = Batch {
+            put_nodes: nodes.to_vec(),
+            put_relationships: rels.to_vec(),
+            next_node_id: 2,
+            next_rel_id: 1,
+            ..Batch::default()
+        };
+        let counted = Census::of_records(&nodes, &rels);
+        let mut first = change("import a", 2, 1);
+        first.census = Some(counted.clone());
+        store.commit(&batch.as_ref(), &first).unwrap();
+        drop(store);
+
+        let mut store = open();
+        let kept = store.census().unwrap().expect("the import's census");
+        assert_eq!(kept, counted.clone().at(1));
+        assert_eq!(kept.labels["Statement"], 1);
+
+        // A change of no record (a decision) carries it to its transaction.
+        let none = BatchRef {
+            next_node_id: 2,
+            next_rel_id: 1,
+            ..BatchRef::default()
+        };
+        store.commit(&none, &change("distinct", 0, 0)).unwrap();
+        assert_eq!(store.census().unwrap(), Some(counted.clone().at(2)));
+
+        // A change of records without a census leaves the store without one.
+        let update = Batch {
+            put_nodes: vec![node(1, "Statement", "t")],
+            next_node_id: 2,
+            next_rel_id: 1,
+            ..Batch::default()
+        };
+        store
+            .commit(&update.as_ref(), &change("SET", 0, 0))
+            .unwrap();
+        assert_eq!(store.census().unwrap(), None);
+        drop(store);
+
+        // An open that counted the records keeps their census for the last
+        // transaction, whatever the one before said.
+        let mut store = open();
+        assert_eq!(store.census().unwrap(), None);
+        let mut other = counted.clone();
+        other.nodes = 7;
+        assert!(store.keep_census(&other));
+        assert_eq!(
+            store.census().unwrap().map(|c| (c.tx, c.nodes)),
+            Some((3, 7))
+        );
+        assert!(store.keep_census(&counted));
+        drop(store);
+        assert_eq!(open().census().unwrap(), Some(counted.at(3)));
+    }
+
     /// A change that creates `nodes` nodes and `rels` relationships from ids 0.
     fn change(what: &str, nodes: u64, rels: u64) -> Change<'_> {
         let mut c = Change {
@@ -266,6 +358,8 @@ mod tests {
     fn memory_backend() {
         let shared = memory::MemoryStorage::default();
         suite(&mut || Box::new(shared.clone()));
+        let shared = memory::MemoryStorage::default();
+        census_suite(&mut || Box::new(shared.clone()));
     }
 
     #[test]
@@ -273,5 +367,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("store");
         suite(&mut || Box::new(self::sled::SledStorage::open(&path).unwrap()));
+        let path = dir.path().join("census");
+        census_suite(&mut || Box::new(self::sled::SledStorage::open(&path).unwrap()));
     }
 }

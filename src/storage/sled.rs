@@ -7,6 +7,7 @@
 //! | `h` tx (`u64` BE) | `entries` | the transaction's postcard-encoded [`TxEntry`] |
 //! | `c` tx (`u64` BE) chunk (`u32` BE) | `changes` | one chunk of its [`TxChanges`] |
 //! | `m` `history_floor` | default | `u64` BE: the oldest state kept is after this transaction |
+//! | `m` `census` | default | the postcard-encoded [`Census`] after the last transaction (`sled/census.rs`) |
 //!
 //! Each commit appends one batch, split into chunks, in one sled transaction
 //! over the trees (`sled/layout.rs`), which sled applies atomically, then flushes to
@@ -39,6 +40,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use super::device;
+mod census;
 mod encode;
 mod history;
 mod layout;
@@ -49,7 +51,7 @@ use self::history::{encode_entry, entry_key};
 use self::layout::{Trees, Writes, FORMAT_ONE_TREE};
 use self::replay::{fold, replay};
 use super::history::{Change, HistoryState, TxChanges, TxEntry};
-use super::{Batch, BatchRef, Snapshot, Storage, FORMAT_VERSION};
+use super::{Batch, BatchRef, Census, Snapshot, Storage, FORMAT_VERSION};
 use crate::error::{Error, Result};
 
 const META_FORMAT: &[u8] = b"mformat_version";
@@ -88,8 +90,8 @@ pub struct SledStorage {
     db: Option<sled::Db>,
     /// The trees of `db`; `None` only while the store is dropped.
     trees: Option<Trees>,
-    /// The sequence number of the next batch.
-    next_seq: std::sync::atomic::AtomicU64,
+    /// The sequence number of the next batch, once known ([`SledStorage::take_seq`]).
+    next_seq: std::sync::Mutex<Option<u64>>,
     /// The last transaction of the history and the oldest state kept.
     history: std::sync::Mutex<HistoryState>,
     /// Set when the store is read from a private copy: writes are refused.
@@ -198,7 +200,7 @@ impl SledStorage {
             path: path.to_path_buf(),
             db: Some(db),
             trees: Some(trees),
-            next_seq: std::sync::atomic::AtomicU64::new(0),
+            next_seq: std::sync::Mutex::new(None),
             history: Default::default(),
             read_only,
             failed: OnceLock::new(),
@@ -206,18 +208,30 @@ impl SledStorage {
             _copy: copy,
         };
         store.check_format()?;
-        let mut next = 0;
-        for tree in [&store.trees().base, &store.trees().log] {
-            if let Some(item) = tree.scan_prefix([LOG_PREFIX]).next_back() {
-                let seq = log_key_parts(&item.map_err(|e| read_error(path, e))?.0)?.0;
-                next = next.max(seq + 1);
-            }
-        }
-        store
-            .next_seq
-            .store(next, std::sync::atomic::Ordering::Relaxed);
         *store.history_state() = store.read_history_state()?;
         Ok(store)
+    }
+
+    /// The next sequence number of the log, counted from its last batch at
+    /// the first write: finding that batch pages in the large batches' tree,
+    /// which a command that only reads the census never needs.
+    fn take_seq(&self) -> Result<u64> {
+        let mut next = self.next_seq.lock().unwrap_or_else(|e| e.into_inner());
+        let seq = match *next {
+            Some(seq) => seq,
+            None => {
+                let mut seq = 0;
+                for tree in [&self.trees().base, &self.trees().log] {
+                    if let Some(item) = tree.scan_prefix([LOG_PREFIX]).next_back() {
+                        let key = item.map_err(|e| read_error(&self.path, e))?.0;
+                        seq = u64::max(seq, log_key_parts(&key)?.0 + 1);
+                    }
+                }
+                seq
+            }
+        };
+        *next = Some(seq + 1);
+        Ok(seq)
     }
 
     fn db(&self) -> &sled::Db {
@@ -601,9 +615,7 @@ impl Storage for SledStorage {
     fn commit(&mut self, batch: &BatchRef<'_>, change: &Change<'_>) -> Result<()> {
         const WHAT: &str = "this change";
         self.writable(WHAT)?;
-        let seq = self
-            .next_seq
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let seq = self.take_seq()?;
         let tx = self.history_state().last + 1;
         let mut w = Writes::default();
         let mut bytes = Self::append(&mut w, seq, batch)?;
@@ -615,6 +627,7 @@ impl Storage for SledStorage {
         if change.starts_history {
             w.meta.insert(META_FLOOR, &tx.to_be_bytes());
         }
+        bytes += self.census_writes(&mut w, tx, batch, change)?;
         device::ensure_room(&self.path, WHAT, bytes)?;
         self.apply(WHAT, w)?;
         let mut h = self.history_state();
@@ -647,6 +660,14 @@ impl Storage for SledStorage {
 
     fn describe(&self) -> String {
         self.path.display().to_string()
+    }
+
+    fn census(&self) -> Result<Option<Census>> {
+        self.read_census()
+    }
+
+    fn keep_census(&mut self, census: &Census) -> bool {
+        self.write_census(census)
     }
 
     fn size_on_disk(&self) -> Option<u64> {
@@ -697,9 +718,7 @@ impl SledStorage {
                 }
             }
         }
-        let seq = self
-            .next_seq
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let Ok(seq) = self.take_seq() else { return };
         if Self::append(&mut w, seq, batch).is_ok() {
             let _ = self.apply(WHAT, w);
         }
