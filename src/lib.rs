@@ -72,7 +72,10 @@
 //!   (`graph/txn.rs`, from [`graph::Graph::census`]) in the batch of its
 //!   records (`storage/sled/census.rs`); an open that loads the records
 //!   writes one that is missing and mends one that is wrong, which `check`
-//!   reports.
+//!   reports. So that such an open reads little, a large batch is followed
+//!   by padding that ends sled's log past the segment pointing to its blobs
+//!   (`storage/sled/layout.rs`, `pad_past_segment`), and the log's next
+//!   sequence number is found at the first write (`SledStorage::take_seq`).
 //! - [`storage::history`]: the store's history: every commit's numbered
 //!   entry (UTC time, what it was, counts) and change records (ids created,
 //!   records changed or deleted as they were), undone newest first to rebuild

@@ -18,6 +18,13 @@
 //! pass. When the log holds many batches, opening rewrites it as one batch of
 //! the current records (again in one atomic `sled::Batch`).
 //!
+//! sled keeps a large batch's chunks as blob files and its log holds
+//! pointers to them; at every open it reads its log from the start of the
+//! segment its last snapshot ends in, reading every blob pointed to from
+//! there. After a large batch the log is padded past that segment
+//! (`sled/layout.rs`, `pad_past_segment`), so an open that only reads the
+//! census (`sled/census.rs`) reads a few hundred kilobytes, not the import.
+//!
 //! A commit writes its history entry and change records in the same
 //! `sled::Batch` as its records ([`super::history`]). A store of format 1
 //! (before history) is upgraded at open in one atomic batch: its history
@@ -281,8 +288,26 @@ impl SledStorage {
     }
 
     /// Applies `writes` atomically and flushes them, bounded in time,
-    /// remembering a failure.
+    /// remembering a failure. After a large batch the log is padded past
+    /// its segment (`Trees::pad_past_segment`), as a write of its own: the
+    /// change is durable by then, so a failure of the padding is not the
+    /// change's, though it stops the store's writes like any other.
     fn apply(&self, what: &str, writes: Writes) -> Result<()> {
+        let large = writes.large;
+        self.bounded(what, move |trees| trees.apply(&writes))?;
+        const PADDING: &str = "padding its log";
+        if large && device::ensure_room(&self.path, PADDING, layout::PAD_BYTES as u64).is_ok() {
+            let _ = self.bounded(PADDING, Trees::pad_past_segment);
+        }
+        Ok(())
+    }
+
+    /// Runs `write` on the trees, bounded in time, remembering a failure.
+    fn bounded(
+        &self,
+        what: &str,
+        write: impl FnOnce(&Trees) -> sled::Result<()> + Send + 'static,
+    ) -> Result<()> {
         let trees = self.trees().clone();
         let store = self.path.clone();
         let what_owned = what.to_string();
@@ -290,11 +315,7 @@ impl SledStorage {
         let result = device::bounded(
             &self.path,
             what,
-            move || {
-                trees
-                    .apply(&writes)
-                    .map_err(|e| write_error(&store, &what_owned, e))
-            },
+            move || write(&trees).map_err(|e| write_error(&store, &what_owned, e)),
             move || {
                 let _ = db.flush();
             },
@@ -561,6 +582,7 @@ impl SledStorage {
     fn append(w: &mut Writes, seq: u64, batch: &BatchRef<'_>) -> Result<u64> {
         let chunks = encode_batch(batch)?;
         let large = chunks.len() > 1 || chunks[0].len() >= layout::LARGE;
+        w.large |= large;
         let b = if large { &mut w.base } else { &mut w.log };
         Self::append_chunks(b, LOG_PREFIX, seq, chunks)
     }

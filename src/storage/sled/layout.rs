@@ -30,6 +30,13 @@ pub(super) const CHANGES_TREE: &[u8] = b"changes";
 /// The tree of the history entries (`h` keys).
 pub(super) const ENTRIES_TREE: &[u8] = b"entries";
 
+/// The key of the padding written after a large batch, removed at once.
+const PAD_KEY: &[u8] = b"mpadding";
+/// The bytes of padding: one sled segment (512 KiB) and a value more, in
+/// values small enough for sled to write them inside its segments.
+pub(super) const PAD_BYTES: usize = (512 << 10) + PAD_VALUE;
+const PAD_VALUE: usize = 64 << 10;
+
 /// The format that kept every key in sled's default tree.
 pub(super) const FORMAT_ONE_TREE: u32 = 2;
 
@@ -79,11 +86,31 @@ impl Trees {
             })?;
         self.meta.flush().map(drop)
     }
+
+    /// Moves the end of sled's log past the segment that holds the pointers
+    /// to a large batch's blobs. At every open sled reads its log from the
+    /// start of the segment its last snapshot ends in, and reads in full
+    /// every blob a message there points to: left in the last segment, the
+    /// pointers to an import's chunks would make every later open read the
+    /// whole import once more before anything else. A segment's worth of
+    /// writes to one key (each value different: sled skips a write of the
+    /// value a key holds), then its removal, ends the log in a later segment.
+    pub fn pad_past_segment(&self) -> sled::Result<()> {
+        let mut value = vec![0u8; PAD_VALUE];
+        for i in 0..PAD_BYTES / PAD_VALUE {
+            value[0] = i as u8;
+            self.meta.insert(PAD_KEY, &value[..])?;
+        }
+        self.meta.remove(PAD_KEY)?;
+        self.meta.flush().map(drop)
+    }
 }
 
 /// The writes of one atomic change, tree by tree.
 #[derive(Default)]
 pub(super) struct Writes {
+    /// Whether the change writes a large batch (chunks sled keeps as blobs).
+    pub large: bool,
     pub meta: sled::Batch,
     pub base: sled::Batch,
     pub log: sled::Batch,
