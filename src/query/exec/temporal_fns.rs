@@ -276,28 +276,29 @@ pub fn property(t: &Temporal, key: &str) -> Result<Val> {
 pub fn arith(op: BinaryOp, x: &Val, y: &Val) -> Option<Result<Val>> {
     use BinaryOp as B;
     let out = |r: std::result::Result<Temporal, String>| Some(r.map(temporal).map_err(err));
-    match (op, x, y) {
-        (B::Add, Val::Temporal(t), Val::Temporal(d))
-        | (B::Add, Val::Temporal(d), Val::Temporal(t))
-            if duration(d).is_some() =>
-        {
-            let d = duration(d)?;
-            out(ops::add(t, d, false))
-        }
-        (B::Sub, Val::Temporal(t), Val::Temporal(d)) if duration(d).is_some() => {
-            out(ops::add(t, duration(d)?, true))
-        }
-        (B::Mul, Val::Temporal(d), n) | (B::Mul, n, Val::Temporal(d)) if duration(d).is_some() => {
-            let d = duration(d)?;
+    let (tx, ty) = (temporal_of(x), temporal_of(y));
+    let (dx, dy) = (tx.and_then(duration), ty.and_then(duration));
+    match op {
+        B::Add => match (tx, dy, ty, dx) {
+            (Some(t), Some(d), _, _) | (_, _, Some(t), Some(d)) => out(ops::add(t, d, false)),
+            _ => None,
+        },
+        B::Sub => out(ops::add(tx?, dy?, true)),
+        B::Mul => {
+            let (d, n) = match (dx, dy) {
+                (Some(d), _) => (d, y),
+                (None, Some(d)) => (d, x),
+                (None, None) => return None,
+            };
             match n {
                 Val::Int(i) => out(ops::scale_int(d, *i).map(Temporal::Duration)),
                 Val::Float(f) => out(ops::scale(d, *f).map(Temporal::Duration)),
                 _ => None,
             }
         }
-        (B::Div, Val::Temporal(d), n) if duration(d).is_some() => {
-            let d = duration(d)?;
-            let f = match n {
+        B::Div => {
+            let d = dx?;
+            let f = match y {
                 Val::Int(i) => *i as f64,
                 Val::Float(f) => *f,
                 _ => return None,
@@ -310,6 +311,14 @@ pub fn arith(op: BinaryOp, x: &Val, y: &Val) -> Option<Result<Val>> {
             }
             out(ops::scale(d, 1.0 / f).map(Temporal::Duration))
         }
+        _ => None,
+    }
+}
+
+/// The temporal value a query value is, if it is one.
+fn temporal_of(v: &Val) -> Option<&Temporal> {
+    match v {
+        Val::Temporal(t) => Some(t),
         _ => None,
     }
 }
