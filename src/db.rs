@@ -74,11 +74,11 @@ impl Database {
         let path = path.as_ref();
         let counted = SledStorage::open(path).and_then(|storage| match storage.census() {
             Ok(Some(census)) => Ok(Stats::from(census)),
-            _ => Self::with_storage(Box::new(storage), Some(path.to_path_buf())).map(|db| {
-                let stats = db.stats();
-                db.close_for_exit();
-                stats
-            }),
+            // No census for the last transaction, or one that does not
+            // decode: the records are counted, and this open writes it.
+            _ => {
+                Self::with_storage(Box::new(storage), Some(path.to_path_buf())).map(|db| db.stats())
+            }
         });
         counted.map_err(|e| open_error(path, e))
     }
@@ -456,14 +456,7 @@ impl Database {
 
     /// What the store holds.
     pub fn stats(&self) -> Stats {
-        let g = &self.graph;
-        Stats {
-            nodes: g.node_count(),
-            relationships: g.relationship_count(),
-            articles: g.label_count(crate::model::ARTICLE),
-            labels: g.label_counts().map(|(l, n)| (l.to_string(), n)).collect(),
-            types: g.type_counts().map(|(t, n)| (t.to_string(), n)).collect(),
-        }
+        Stats::from(self.graph.census())
     }
 }
 

@@ -9,6 +9,14 @@ use claimgraph::{Database, Params, Stats};
 
 use crate::stores::{claimgraph, example};
 
+/// Overwrites the census record of the closed store at `path`.
+fn set_census(path: &std::path::Path, bytes: &[u8]) {
+    SledStorage::open(path)
+        .unwrap()
+        .set_census_bytes_for_tests(bytes)
+        .unwrap();
+}
+
 /// The counts from the census alone, and from loading every record.
 fn both(path: &std::path::Path) -> (Stats, Stats) {
     let kept = SledStorage::open(path)
@@ -90,10 +98,7 @@ fn a_store_without_a_census_gains_one_at_its_first_open() {
     // Stand for a store of an earlier release: a census of an earlier
     // transaction is not used.
     let stale = Census::of_records([], []).at(0);
-    SledStorage::open(&path)
-        .unwrap()
-        .set_census_bytes_for_tests(&stale.encode().unwrap())
-        .unwrap();
+    set_census(&path, &stale.encode().unwrap());
     assert_eq!(SledStorage::open(&path).unwrap().census().unwrap(), None);
     let stats = Database::open_stats(&path).unwrap();
     assert!(stats.nodes > 0);
@@ -106,14 +111,10 @@ fn a_store_without_a_census_gains_one_at_its_first_open() {
 fn check_reports_a_wrong_or_damaged_census_and_the_open_mends_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = crate::stores::store_with_one_article(&dir.path().join("store"));
-    let store = SledStorage::open(&path).unwrap();
-    let mut wrong = store.census().unwrap().unwrap();
+    let mut wrong = SledStorage::open(&path).unwrap().census().unwrap().unwrap();
     wrong.nodes += 5;
     wrong.labels.insert("Actor".into(), 999);
-    store
-        .set_census_bytes_for_tests(&wrong.encode().unwrap())
-        .unwrap();
-    drop(store);
+    set_census(&path, &wrong.encode().unwrap());
     // `stats` trusts the census; `check` counts the records and says so.
     let out = claimgraph(&path)
         .args(["stats", "--format", "json"])
@@ -130,10 +131,7 @@ fn check_reports_a_wrong_or_damaged_census_and_the_open_mends_it() {
 
     // Bytes that do not decode: `stats` counts the records instead, and
     // the open that does so writes a census again.
-    SledStorage::open(&path)
-        .unwrap()
-        .set_census_bytes_for_tests(&[0xff, 0xff, 0xff])
-        .unwrap();
+    set_census(&path, &[0xff, 0xff, 0xff]);
     let out = claimgraph(&path)
         .args(["stats", "--format", "json"])
         .output()
@@ -145,10 +143,7 @@ fn check_reports_a_wrong_or_damaged_census_and_the_open_mends_it() {
     assert_eq!(kept, counted);
 
     // Again damaged, then `check`: it says what it mended.
-    SledStorage::open(&path)
-        .unwrap()
-        .set_census_bytes_for_tests(&[0xff])
-        .unwrap();
+    set_census(&path, &[0xff]);
     let out = claimgraph(&path).arg("check").output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");

@@ -469,12 +469,19 @@ pub(crate) fn store_exists(store: &Path) -> bool {
 /// Opens a store for a command that only reads: one that does not exist is
 /// refused rather than created empty.
 fn open_existing(store: &Path) -> Result<Database> {
-    if !store_exists(store) {
-        return Err(Error::NoStore {
-            path: store.to_path_buf(),
-        });
-    }
+    refuse_missing(store)?;
     open(store)
+}
+
+/// Refuses a store that does not exist, for a command that only reads.
+fn refuse_missing(store: &Path) -> Result<()> {
+    if store_exists(store) {
+        Ok(())
+    } else {
+        Err(Error::NoStore {
+            path: store.to_path_buf(),
+        })
+    }
 }
 
 /// Opens a store for `query`: a query that writes may create it, one that only
@@ -643,11 +650,7 @@ fn run(cli: Cli) -> Result<()> {
             &mut stdout.lock(),
         ),
         Some(Command::Stats { format, time }) if time.as_of.is_none() && time.at_tx.is_none() => {
-            if !store_exists(&cli.store) {
-                return Err(Error::NoStore {
-                    path: cli.store.clone(),
-                });
-            }
+            refuse_missing(&cli.store)?;
             let stats = Database::open_stats(&cli.store)?;
             let describe = cli.store.display().to_string();
             print_counts(

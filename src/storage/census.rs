@@ -45,6 +45,23 @@ impl Census {
         c
     }
 
+    /// The census after a commit as transaction `tx`, given the census that
+    /// held for the transaction before (`kept`): the change's own; `kept`
+    /// carried forward when the batch writes no record; otherwise none, since
+    /// records changed and nobody counted them. Every backend keeps this rule.
+    pub fn after_commit(
+        change: Option<&Census>,
+        writes_records: bool,
+        kept: Option<Census>,
+        tx: u64,
+    ) -> Option<Census> {
+        match change {
+            Some(c) => Some(c.clone().at(tx)),
+            None if !writes_records => kept.map(|c| c.at(tx)),
+            None => None,
+        }
+    }
+
     /// The census with its transaction set to `tx`.
     pub fn at(mut self, tx: u64) -> Census {
         self.tx = tx;

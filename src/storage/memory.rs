@@ -26,6 +26,13 @@ struct Inner {
     census: Option<Census>,
 }
 
+impl Inner {
+    /// The last transaction (0 before the first).
+    fn last(&self) -> u64 {
+        self.entries.keys().next_back().copied().unwrap_or(0)
+    }
+}
+
 impl MemoryStorage {
     fn inner(&self) -> std::sync::MutexGuard<'_, Inner> {
         // A panic while holding the lock cannot leave a half-applied batch
@@ -47,7 +54,7 @@ impl Storage for MemoryStorage {
 
     fn commit(&mut self, batch: &BatchRef<'_>, change: &Change<'_>) -> Result<()> {
         let mut inner = self.inner();
-        let tx = inner.entries.keys().next_back().map_or(1, |t| t + 1);
+        let tx = inner.last() + 1;
         inner.entries.insert(tx, change.entry(tx));
         let u = &change.undo;
         inner.changes.insert(
@@ -64,15 +71,8 @@ impl Storage for MemoryStorage {
         if change.starts_history {
             inner.floor = tx;
         }
-        inner.census = match &change.census {
-            Some(c) => Some(c.clone().at(tx)),
-            None if batch.is_empty() => inner
-                .census
-                .take()
-                .filter(|c| c.tx + 1 == tx)
-                .map(|c| c.at(tx)),
-            None => None,
-        };
+        let kept = inner.census.take().filter(|c| c.tx + 1 == tx);
+        inner.census = Census::after_commit(change.census.as_ref(), !batch.is_empty(), kept, tx);
         for id in &batch.delete_relationships {
             inner.relationships.remove(id);
         }
@@ -96,21 +96,19 @@ impl Storage for MemoryStorage {
 
     fn census(&self) -> Result<Option<Census>> {
         let inner = self.inner();
-        let last = inner.entries.keys().next_back().copied().unwrap_or(0);
-        Ok(inner.census.clone().filter(|c| c.tx == last))
+        Ok(inner.census.clone().filter(|c| c.tx == inner.last()))
     }
 
     fn keep_census(&mut self, census: &Census) -> bool {
         let mut inner = self.inner();
-        let last = inner.entries.keys().next_back().copied().unwrap_or(0);
-        inner.census = Some(census.clone().at(last));
+        inner.census = Some(census.clone().at(inner.last()));
         true
     }
 
     fn history(&self) -> Result<HistoryState> {
         let inner = self.inner();
         Ok(HistoryState {
-            last: inner.entries.keys().next_back().copied().unwrap_or(0),
+            last: inner.last(),
             floor: inner.floor,
         })
     }

@@ -25,9 +25,9 @@ impl SledStorage {
         Ok(Some(census).filter(|c| c.tx == last))
     }
 
-    /// Adds to `w` the census after transaction `tx`: the change's own, the
-    /// last one carried forward when the batch writes no record, or none
-    /// (the record is removed) when a change of records brings no census.
+    /// Adds to `w` the census after transaction `tx`
+    /// ([`Census::after_commit`]), or the removal of the record when there
+    /// is none.
     pub(super) fn census_writes(
         &self,
         w: &mut Writes,
@@ -35,12 +35,13 @@ impl SledStorage {
         batch: &BatchRef<'_>,
         change: &Change<'_>,
     ) -> Result<u64> {
-        let next = match &change.census {
-            Some(c) => Some(c.clone().at(tx)),
-            None if batch.is_empty() => self.read_census().ok().flatten().map(|c| c.at(tx)),
-            None => None,
+        let writes_records = !batch.is_empty();
+        // Read only when it may be carried; one that does not decode is not.
+        let kept = match (&change.census, writes_records) {
+            (None, false) => self.read_census().ok().flatten(),
+            _ => None,
         };
-        match next {
+        match Census::after_commit(change.census.as_ref(), writes_records, kept, tx) {
             Some(c) => {
                 let bytes = c.encode()?;
                 let n = bytes.len() as u64;
