@@ -28,6 +28,7 @@ mod hostile;
 mod import;
 mod merges;
 mod old_store;
+mod plan_tree;
 mod procedures;
 mod query_exec;
 mod query_parser;

@@ -105,7 +105,7 @@ use super::Params;
 use crate::cancel::Cancel;
 use crate::error::{Detail, Error, Phase, Result};
 use crate::graph::{Graph, Txn};
-use crate::query::plan::{self, Op, Part, Plan, StepProfile};
+use crate::query::plan::{self, Op, Plan, PlanNode, StepProfile};
 use crate::query::procedures;
 use crate::query::values::Key;
 use crate::result::{QueryResult, ResultValue};
@@ -325,21 +325,28 @@ fn run_plan(
     plan: &Plan,
     access: &mut Access,
     env: &Env,
-    profile: &mut Vec<Vec<StepProfile>>,
+    profile: &mut Vec<StepProfile>,
 ) -> Result<Vec<Row>> {
-    let mut all: Vec<Row> = Vec::new();
-    for part in &plan.parts {
-        let mut prof = Vec::new();
-        let rows = run_part(part, access, env, &mut prof)?;
-        profile.push(prof);
-        all.extend(rows);
-        check_rows(all.len(), plan.columns.len())?;
+    *profile = vec![StepProfile::default(); plan.size];
+    let root = &plan.root;
+    let Op::Union { all } = root.op else {
+        return run_chain(root, access, env, profile);
+    };
+    let mut rows: Vec<Row> = Vec::new();
+    for input in &root.inputs {
+        rows.extend(run_chain(input, access, env, profile)?);
+        check_rows(rows.len(), plan.columns.len())?;
     }
-    if plan.parts.len() > 1 && !plan.union_all.iter().all(|a| *a) {
+    let started = Instant::now();
+    if !all {
         let mut seen = HashSet::new();
-        all.retain(|r| seen.insert(Key::of_row(r)));
+        rows.retain(|r| seen.insert(Key::of_row(r)));
     }
-    Ok(all)
+    profile[root.id] = StepProfile {
+        rows: rows.len(),
+        micros: started.elapsed().as_micros(),
+    };
+    Ok(rows)
 }
 
 /// Refuses more rows than the memory bound allows.
@@ -352,55 +359,81 @@ fn check_rows(rows: usize, width: usize) -> Result<()> {
     Ok(())
 }
 
-fn run_part(
-    part: &Part,
+/// The `MATCH` a projection reads from, when the projection runs it itself:
+/// streaming its rows into the groups (rule `StreamIntoAggregate`) or taking
+/// only the first rows it wants (rule `EarlyLimit`).
+fn pulled_match(node: &PlanNode) -> Option<(&plan::MatchOp, &plan::ProjectOp)> {
+    let (Op::Project(p), Some(input)) = (&node.op, node.input()) else {
+        return None;
+    };
+    match &input.op {
+        Op::Match(m) if m.streams || m.early_limit => Some((m, p)),
+        _ => None,
+    }
+}
+
+/// Runs a single query's chain of operators ([`PlanNode::chain`]) from
+/// its first operator up, each materialising its rows for the next.
+fn run_chain(
+    top: &PlanNode,
     access: &mut Access,
     env: &Env,
-    profile: &mut Vec<StepProfile>,
+    profile: &mut [StepProfile],
 ) -> Result<Vec<Row>> {
+    let chain = top.chain();
     let mut rows: Vec<Row> = vec![Vec::new()];
     let empty: Vec<String> = Vec::new();
+    // The names of the columns of `rows`.
     let mut scope: &[String] = &empty;
-    let mut steps = part.steps.iter().peekable();
-    while let Some(step) = steps.next() {
+    for (at, step) in chain.iter().enumerate().rev() {
         env.cancel.check()?;
+        // A match that the projection above runs itself waits for it.
+        if at > 0 && pulled_match(chain[at - 1]).is_some() {
+            continue;
+        }
         let started = Instant::now();
-        // A MATCH feeding an aggregation streams its rows into the groups.
-        if let (Op::Match(m), Some(next)) = (&step.op, steps.peek()) {
-            if let Op::Project(p) = &next.op {
-                if m.streams {
-                    let ctx = env.ctx(access.graph());
-                    let mut grouper = project::Sink::new(&ctx, p, &step.scope);
-                    // Identical input rows are matched once and counted with a weight.
-                    let weighted = collapse(rows, env.cancel)?;
-                    let matched = match_into(&ctx, m, weighted, None, true, &mut |r, w| {
-                        grouper.add(&ctx, &step.scope, &r, w)
-                    })?;
-                    let middle = Instant::now();
-                    profile.push(StepProfile {
-                        rows: matched,
-                        micros: (middle - started).as_micros(),
-                    });
-                    rows = grouper.finish(&ctx, p)?;
-                    profile.push(StepProfile {
-                        rows: rows.len(),
-                        micros: middle.elapsed().as_micros(),
-                    });
-                    scope = &next.scope;
-                    steps.next();
-                    continue;
-                }
+        if let Some((m, p)) = pulled_match(step) {
+            let input = &chain[at + 1];
+            let ctx = env.ctx(access.graph());
+            if m.streams {
+                let mut grouper = project::Sink::new(&ctx, p, &input.scope);
+                // Identical input rows are matched once and counted with a weight.
+                let weighted = collapse(rows, env.cancel)?;
+                let matched = match_into(&ctx, m, weighted, None, true, &mut |r, w| {
+                    grouper.add(&ctx, &input.scope, &r, w)
+                })?;
+                let middle = Instant::now();
+                profile[input.id] = StepProfile {
+                    rows: matched,
+                    micros: (middle - started).as_micros(),
+                };
+                rows = grouper.finish(&ctx, p)?;
+                profile[step.id] = StepProfile {
+                    rows: rows.len(),
+                    micros: middle.elapsed().as_micros(),
+                };
+            } else {
+                // A plain projection with LIMIT needs only the first rows.
+                let wanted = project::rows_wanted(&ctx, p)?;
+                rows = run_match(&ctx, m, rows, input.scope.len(), wanted)?;
+                let middle = Instant::now();
+                profile[input.id] = StepProfile {
+                    rows: rows.len(),
+                    micros: (middle - started).as_micros(),
+                };
+                rows = project::run(&ctx, p, &input.scope, rows)?;
+                profile[step.id] = StepProfile {
+                    rows: rows.len(),
+                    micros: middle.elapsed().as_micros(),
+                };
             }
+            scope = &step.scope;
+            continue;
         }
         rows = match &step.op {
             Op::Match(m) => {
                 let ctx = env.ctx(access.graph());
-                // A plain projection with LIMIT needs only the first rows.
-                let wanted = match steps.peek().map(|s| &s.op) {
-                    Some(Op::Project(p)) if m.early_limit => project::rows_wanted(&ctx, p)?,
-                    _ => None,
-                };
-                run_match(&ctx, m, rows, step.scope.len(), wanted)?
+                run_match(&ctx, m, rows, step.scope.len(), None)?
             }
             Op::Unwind { expr, .. } => {
                 let ctx = env.ctx(access.graph());
@@ -419,6 +452,9 @@ fn run_part(
                     call::run(&ctx, c, scope, &step.scope, rows)?
                 }
             },
+            // A single query without RETURN returns no rows.
+            Op::EmptyResult => Vec::new(),
+            Op::Union { .. } => return Err(Error::query("a union can only be the top of a plan")),
             write_op => match access {
                 Access::Write(txn) => write::run(txn, env, write_op, scope, &step.scope, rows)?,
                 Access::Read(_) => {
@@ -429,17 +465,13 @@ fn run_part(
                 }
             },
         };
-        profile.push(StepProfile {
+        profile[step.id] = StepProfile {
             rows: rows.len(),
             micros: started.elapsed().as_micros(),
-        });
+        };
         scope = &step.scope;
     }
-    // A statement that does not end with RETURN returns no rows.
-    match part.steps.last().map(|s| &s.op) {
-        Some(Op::Project(p)) if p.is_return => Ok(rows),
-        _ => Ok(Vec::new()),
-    }
+    Ok(rows)
 }
 
 fn run_match(

@@ -140,7 +140,12 @@ pub fn run(
             }
             Ok(rows)
         }
-        Op::Match(_) | Op::Unwind { .. } | Op::Project(_) | Op::Call(_) => Err(Error::coded(
+        Op::Match(_)
+        | Op::Unwind { .. }
+        | Op::Project(_)
+        | Op::Call(_)
+        | Op::EmptyResult
+        | Op::Union { .. } => Err(Error::coded(
             Detail::InvalidClauseComposition,
             "invalid clause composition: not a write clause",
         )),

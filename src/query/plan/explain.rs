@@ -1,5 +1,6 @@
-//! `EXPLAIN` and `PROFILE`: the plan printed as text, one line per step,
-//! with the names of the rewrite rules ([`super::rules`]) that changed it.
+//! `EXPLAIN` and `PROFILE`: the plan's tree printed as text, one line per
+//! operator, with the names of the rewrite rules ([`super::rules`]) that
+//! changed it.
 
 use super::*;
 
@@ -17,36 +18,26 @@ pub struct StepProfile {
 }
 
 impl Plan {
-    /// Writes the plan as an indented tree: the result at the top, each operator
-    /// above the one that feeds it. `profile[part][step]` adds measured figures.
-    pub fn fmt_with(
-        &self,
-        f: &mut dyn fmt::Write,
-        profile: Option<&[Vec<StepProfile>]>,
-    ) -> fmt::Result {
-        let mut indent = 0;
-        if self.parts.len() > 1 {
-            let all = self.union_all.first().copied().unwrap_or(false);
-            writeln!(f, "{}", if all { "UnionAll" } else { "Union" })?;
-            indent = 1;
-        }
-        for (pi, part) in self.parts.iter().enumerate() {
-            for (depth, (si, step)) in part.steps.iter().enumerate().rev().enumerate() {
-                let pad = "  ".repeat(indent + depth);
-                write!(f, "{pad}{}", describe(&step.op))?;
-                if !step.rules.is_empty() {
-                    write!(f, " | rules: {}", step.rules.join(", "))?;
-                }
-                if let Some(p) = profile.and_then(|p| p.get(pi)).and_then(|p| p.get(si)) {
-                    write!(
-                        f,
-                        " (rows: {}, time: {:.3} ms)",
-                        p.rows,
-                        p.micros as f64 / 1000.0
-                    )?;
-                }
-                writeln!(f)?;
+    /// Writes the plan as an indented tree: the result at the top, each
+    /// operator above the ones that feed it. `profile[id]` adds the figures
+    /// measured for the operator numbered `id` ([`PlanNode::id`]).
+    pub fn fmt_with(&self, f: &mut dyn fmt::Write, profile: Option<&[StepProfile]>) -> fmt::Result {
+        let mut pending = vec![(&self.root, 0usize)];
+        while let Some((node, depth)) = pending.pop() {
+            write!(f, "{}{}", "  ".repeat(depth), describe(&node.op))?;
+            if !node.rules.is_empty() {
+                write!(f, " | rules: {}", node.rules.join(", "))?;
             }
+            if let Some(p) = profile.and_then(|p| p.get(node.id)) {
+                write!(
+                    f,
+                    " (rows: {}, time: {:.3} ms)",
+                    p.rows,
+                    p.micros as f64 / 1000.0
+                )?;
+            }
+            writeln!(f)?;
+            pending.extend(node.inputs.iter().rev().map(|n| (n, depth + 1)));
         }
         Ok(())
     }
@@ -118,6 +109,8 @@ pub(super) fn describe(op: &Op) -> String {
             }
             s
         }
+        Op::EmptyResult => "EmptyResult".to_string(),
+        Op::Union { all } => (if *all { "UnionAll" } else { "Union" }).to_string(),
         Op::Create(c) => format!("Create {} pattern(s)", c.patterns.len()),
         Op::Merge(_) => "Merge".to_string(),
         Op::Set(items) => format!("Set {} item(s)", items.len()),

@@ -1,8 +1,9 @@
 //! The planner: binds variables, checks the statement's semantics, and turns
 //! each single query into a pipeline of operators.
 //!
-//! Every operator reads the rows of the one before it and knows the names of
-//! the columns it produces ([`Step::scope`]). Variables that the user did not
+//! The plan is a tree ([`PlanNode`]): every operator reads the rows of the
+//! ones below it and knows the names of the columns it produces
+//! ([`PlanNode::scope`]). Variables that the user did not
 //! name (anonymous nodes, relationships) get hidden names starting with a space,
 //! which no query can spell.
 
@@ -24,6 +25,7 @@ mod matching;
 mod projection;
 pub mod rules;
 mod shortcuts;
+mod tree;
 mod walk;
 
 pub use call::CallOp;
@@ -31,6 +33,8 @@ pub(in crate::query) use check::*;
 pub use explain::*;
 use grouping::*;
 use shortcuts::*;
+use tree::Upper;
+pub use tree::{Plan, PlanNode};
 pub use walk::*;
 
 /// The most steps (relationships) one path pattern may have.
@@ -68,46 +72,31 @@ impl VarKind {
     }
 }
 
-/// A planned statement.
-#[derive(Debug)]
-pub struct Plan {
-    pub parts: Vec<Part>,
-    /// For each part after the first: `true` for `UNION ALL`.
-    pub union_all: Vec<bool>,
-    pub columns: Vec<String>,
-    /// Whether any part writes.
-    pub writes: bool,
-}
-
-/// One single query: a pipeline of steps.
-#[derive(Debug)]
-pub struct Part {
-    pub steps: Vec<Step>,
-    /// The rewrite rules that changed this part, in the order they ran
-    /// ([`rules::RULES`]).
-    pub rules: Vec<&'static str>,
-}
-
-/// An operator with the names of the columns it outputs.
-#[derive(Debug)]
-pub struct Step {
-    pub op: Op,
-    pub scope: Vec<String>,
-    /// The rules that rewrote this step, which `EXPLAIN` names.
-    pub rules: Vec<&'static str>,
-}
-
 #[derive(Debug)]
 pub enum Op {
     Match(MatchOp),
-    Unwind { expr: Expr, variable: String },
+    Unwind {
+        expr: Expr,
+        variable: String,
+    },
     Project(ProjectOp),
     Create(CreateOp),
     Merge(MergeOp),
     Set(Vec<SetItem>),
     Remove(Vec<RemoveItem>),
-    Delete { detach: bool, exprs: Vec<Expr> },
+    Delete {
+        detach: bool,
+        exprs: Vec<Expr>,
+    },
     Call(CallOp),
+    /// Runs its input for its effects and yields no rows: the end of a
+    /// single query that has no `RETURN`.
+    EmptyResult,
+    /// The rows of every input, one per single query; without `all`, each
+    /// distinct row once.
+    Union {
+        all: bool,
+    },
 }
 
 /// `MATCH` / `OPTIONAL MATCH`: the work row is the input row followed by one
@@ -282,18 +271,16 @@ pub fn plan(graph: &Graph, query: &Query) -> Result<Plan> {
 /// Plans a statement, `CALL` naming the procedures of `registry`.
 pub fn plan_with(graph: &Graph, registry: &Registry, query: &Query) -> Result<Plan> {
     let mut parts = Vec::new();
-    let mut union_all = Vec::new();
     let mut writes = false;
     let standalone =
         query.unions.is_empty() && matches!(query.first.clauses.as_slice(), [Clause::Call(_)]);
     let mut planner = Planner::new(graph);
     planner.registry = Some(registry);
     planner.standalone = standalone;
-    let first = planner.plan_single(&query.first)?;
-    let columns = first.1.clone();
-    writes |= first.2;
-    parts.push(first.0);
-    for (all, single) in &query.unions {
+    let (first, columns, w) = planner.plan_single(&query.first)?;
+    writes |= w;
+    parts.push(first);
+    for (_, single) in &query.unions {
         let mut planner = Planner::new(graph);
         planner.registry = Some(registry);
         let (part, cols, w) = planner.plan_single(single)?;
@@ -308,21 +295,16 @@ pub fn plan_with(graph: &Graph, registry: &Registry, query: &Query) -> Result<Pl
             ));
         }
         writes |= w;
-        union_all.push(*all);
         parts.push(part);
     }
-    if !union_all.is_empty() && union_all.iter().any(|a| *a) && union_all.iter().any(|a| !*a) {
+    let all = query.unions.iter().any(|(all, _)| *all);
+    if all && query.unions.iter().any(|(all, _)| !*all) {
         return Err(Error::coded(
             Detail::InvalidClauseComposition,
             "invalid clause composition: UNION and UNION ALL cannot be mixed",
         ));
     }
-    Ok(Plan {
-        parts,
-        union_all,
-        columns,
-        writes,
-    })
+    Ok(Plan::link(parts, all, columns, writes))
 }
 
 /// Plans patterns used inside an expression (pattern predicates, `exists`,
@@ -392,10 +374,11 @@ impl<'g> Planner<'g> {
         format!(" {what}{}", self.hidden)
     }
 
-    /// Plans one single query: its part, its columns, and whether it writes.
-    fn plan_single(&mut self, q: &SingleQuery) -> Result<(Part, Vec<String>, bool)> {
+    /// Plans one single query: its chain of operators (the last on top),
+    /// its columns, and whether it writes.
+    fn plan_single(&mut self, q: &SingleQuery) -> Result<(PlanNode, Vec<String>, bool)> {
         let mut scope = Scope::default();
-        let mut steps = Vec::new();
+        let mut top: Option<PlanNode> = None;
         let mut writes = false;
         let n = q.clauses.len();
         if n == 0 {
@@ -549,17 +532,11 @@ impl<'g> Planner<'g> {
                     }
                 }
             };
-            steps.push(Step {
-                op,
-                scope: scope.names(),
-                rules: Vec::new(),
-            });
+            top = Some(PlanNode::new(op, scope.names(), top.take()));
         }
         // A standalone call returns what it yields; one that yields nothing returns no rows.
-        let items = match steps.last() {
-            Some(Step {
-                op: Op::Call(c), ..
-            }) if self.standalone => c.variables.clone(),
+        let items = match top.as_ref().map(|t| &t.op) {
+            Some(Op::Call(c)) if self.standalone => c.variables.clone(),
             _ => Vec::new(),
         };
         if !items.is_empty() {
@@ -580,23 +557,19 @@ impl<'g> Planner<'g> {
                 where_: None,
             };
             let op = Op::Project(self.plan_projection(&mut scope, &projection, true)?);
-            steps.push(Step {
-                op,
-                scope: scope.names(),
-                rules: Vec::new(),
-            });
+            top = Some(PlanNode::new(op, scope.names(), top.take()));
         }
         let columns = match q.clauses.last() {
             Some(Clause::Return(_)) => scope.names(),
             Some(Clause::Call(_)) if self.standalone => scope.names(),
             _ => Vec::new(),
         };
-        let mut part = Part {
-            steps,
-            rules: Vec::new(),
-        };
-        rules::rewrite(&mut part);
-        Ok((part, columns, writes))
+        let mut top = top.expect("a query has a clause");
+        if !matches!(&top.op, Op::Project(p) if p.is_return) {
+            top = PlanNode::new(Op::EmptyResult, Vec::new(), Some(top));
+        }
+        rules::rewrite(&mut top);
+        Ok((top, columns, writes))
     }
 
     /// Whether a query may end with this clause: a standalone `CALL`, or a

@@ -1,17 +1,17 @@
 //! The rewrite rules: each shortcut the executor may take is a named rule
-//! that runs, in the order of [`RULES`], over a single query's steps once
-//! they are built, and marks the steps it changed with its name, which
+//! that runs, in the order of [`RULES`], over a single query's chain of
+//! operators once it is built, and marks the operators it changed with its name, which
 //! `EXPLAIN` prints. A rule only rewrites what the build recorded (the
 //! columns read after a `MATCH`, whether what follows ignores how many times
 //! a row occurs), so every rule keeps every answer.
 
 use super::*;
 
-/// A named rewrite of a single query's steps; `apply` says whether it
-/// changed anything.
+/// A named rewrite of a single query's chain of operators, given its top;
+/// `apply` says whether it changed anything.
 pub struct Rule {
     pub name: &'static str,
-    pub apply: fn(&mut Part) -> bool,
+    pub apply: fn(&mut PlanNode) -> bool,
 }
 
 /// Every rule, in the order they run.
@@ -77,25 +77,31 @@ pub const TOP_K: &str = "TopK";
 /// groups its order may keep only (`project/top_groups.rs`).
 pub const TOP_GROUPS: &str = "TopGroupsByNode";
 
-/// Runs every rule over a part, in order.
-pub(super) fn rewrite(part: &mut Part) {
+/// Runs every rule over a single query's chain, in order.
+pub(super) fn rewrite(top: &mut PlanNode) {
     for rule in RULES {
-        if (rule.apply)(part) {
-            part.rules.push(rule.name);
-        }
+        (rule.apply)(top);
     }
 }
 
-/// The pairs of a `MATCH` and the projection right after it.
-fn match_then_project(part: &mut Part, mut f: impl FnMut(&mut Step, &mut Step) -> bool) -> bool {
+/// The pairs of a `MATCH` and the projection that reads it.
+fn match_then_project(
+    top: &mut PlanNode,
+    mut f: impl FnMut(&mut PlanNode, Upper<'_>) -> bool,
+) -> bool {
     let mut changed = false;
-    for i in 1..part.steps.len() {
-        let (before, after) = part.steps.split_at_mut(i);
-        let (m, p) = (&mut before[i - 1], &mut after[0]);
-        if matches!(m.op, Op::Match(_)) && matches!(p.op, Op::Project(_)) {
-            changed |= f(m, p);
+    top.for_each_pair(|upper, input| {
+        if matches!(input.op, Op::Match(_)) && matches!(upper.op, Op::Project(_)) {
+            changed |= f(input, upper);
         }
-    }
+    });
+    changed
+}
+
+/// Calls `f` on each operator of the chain and says whether any call changed one.
+fn each(top: &mut PlanNode, mut f: impl FnMut(&mut PlanNode) -> bool) -> bool {
+    let mut changed = false;
+    top.for_each_in_chain(|node| changed |= f(node));
     changed
 }
 
@@ -105,12 +111,13 @@ fn mark(rules: &mut Vec<&'static str>, rule: &'static str) {
     }
 }
 
-fn reachability_under_distinct(part: &mut Part) -> bool {
-    let mut changed = false;
-    for step in &mut part.steps {
-        let Op::Match(m) = &mut step.op else { continue };
+fn reachability_under_distinct(top: &mut PlanNode) -> bool {
+    each(top, |step| {
+        let Op::Match(m) = &mut step.op else {
+            return false;
+        };
         if !m.distinct_downstream {
-            continue;
+            return false;
         }
         let mut here = false;
         for p in &mut m.patterns {
@@ -128,19 +135,21 @@ fn reachability_under_distinct(part: &mut Part) -> bool {
         }
         if here {
             mark(&mut step.rules, REACHABILITY);
-            changed = true;
         }
-    }
-    changed
+        here
+    })
 }
 
-fn memo_states(part: &mut Part) -> bool {
-    let mut changed = false;
-    for step in &mut part.steps {
-        let Op::Match(m) = &mut step.op else { continue };
-        let Some(needed) = &m.needed else { continue };
+fn memo_states(top: &mut PlanNode) -> bool {
+    each(top, |step| {
+        let Op::Match(m) = &mut step.op else {
+            return false;
+        };
+        let Some(needed) = &m.needed else {
+            return false;
+        };
         if !m.distinct_downstream {
-            continue;
+            return false;
         }
         let names: HashSet<String> = m
             .work
@@ -151,14 +160,13 @@ fn memo_states(part: &mut Part) -> bool {
             .collect();
         m.memo = Some(memo_plan(m, &names));
         mark(&mut step.rules, MEMO);
-        changed = true;
-    }
-    changed
+        true
+    })
 }
 
-fn group_by_node(part: &mut Part) -> bool {
-    match_then_project(part, |ms, ps| {
-        let (Op::Match(m), Op::Project(p)) = (&ms.op, &mut ps.op) else {
+fn group_by_node(top: &mut PlanNode) -> bool {
+    match_then_project(top, |ms, ps| {
+        let (Op::Match(m), Op::Project(p)) = (&ms.op, &mut *ps.op) else {
             return false;
         };
         if !p.aggregating() {
@@ -166,7 +174,7 @@ fn group_by_node(part: &mut Part) -> bool {
         }
         p.node_keyed = node_keyed(p, m);
         if p.node_keyed.is_some() {
-            mark(&mut ps.rules, GROUP_BY_NODE);
+            mark(ps.rules, GROUP_BY_NODE);
         }
         p.node_keyed.is_some()
     })
@@ -175,13 +183,13 @@ fn group_by_node(part: &mut Part) -> bool {
 /// Sets a flag of each `MATCH` from the projection right after it, marking
 /// the match with `rule` where the flag is set.
 fn flag_match_by_projection(
-    part: &mut Part,
+    top: &mut PlanNode,
     rule: &'static str,
     decide: fn(&ProjectOp) -> bool,
     flag: fn(&mut MatchOp) -> &mut bool,
 ) -> bool {
-    match_then_project(part, |ms, ps| {
-        let (Op::Match(m), Op::Project(p)) = (&mut ms.op, &ps.op) else {
+    match_then_project(top, |ms, ps| {
+        let (Op::Match(m), Op::Project(p)) = (&mut ms.op, &*ps.op) else {
             return false;
         };
         let set = decide(p);
@@ -193,23 +201,24 @@ fn flag_match_by_projection(
     })
 }
 
-fn stream_into_aggregate(part: &mut Part) -> bool {
-    flag_match_by_projection(part, STREAM, ProjectOp::aggregating, |m| &mut m.streams)
+fn stream_into_aggregate(top: &mut PlanNode) -> bool {
+    flag_match_by_projection(top, STREAM, ProjectOp::aggregating, |m| &mut m.streams)
 }
 
 /// Marks a match whose last hop may be counted: everything about it that is
 /// known before running (the executor still checks what the row decides:
 /// whether the hop's ends are already bound, whether the rows may carry
 /// weights).
-fn count_last_hop(part: &mut Part) -> bool {
-    let mut changed = false;
-    for step in &mut part.steps {
-        let Op::Match(m) = &mut step.op else { continue };
+fn count_last_hop(top: &mut PlanNode) -> bool {
+    each(top, |step| {
+        let Op::Match(m) = &mut step.op else {
+            return false;
+        };
         let (Some(needed), Some(p)) = (&m.needed, m.patterns.last()) else {
-            continue;
+            return false;
         };
         let Some(&(ri, _, to)) = hop_order(p).last() else {
-            continue;
+            return false;
         };
         let (rel_slot, to_slot) = (p.rels[ri].slot, p.nodes[to].slot);
         let hops = p.rels.len();
@@ -227,15 +236,14 @@ fn count_last_hop(part: &mut Part) -> bool {
             && !needed.get(to_slot).copied().unwrap_or(true);
         if m.count_last_hop {
             mark(&mut step.rules, COUNT_LAST_HOP);
-            changed = true;
         }
-    }
-    changed
+        m.count_last_hop
+    })
 }
 
-fn early_limit(part: &mut Part) -> bool {
+fn early_limit(top: &mut PlanNode) -> bool {
     flag_match_by_projection(
-        part,
+        top,
         EARLY_LIMIT,
         |p| {
             !p.aggregating()
@@ -248,29 +256,27 @@ fn early_limit(part: &mut Part) -> bool {
     )
 }
 
-fn top_k(part: &mut Part) -> bool {
-    let mut changed = false;
-    for step in &mut part.steps {
+fn top_k(top: &mut PlanNode) -> bool {
+    each(top, |step| {
         let Op::Project(p) = &mut step.op else {
-            continue;
+            return false;
         };
         p.top_k = !p.order_by.is_empty() && p.limit.is_some();
         if p.top_k {
             mark(&mut step.rules, TOP_K);
-            changed = true;
         }
-    }
-    changed
+        p.top_k
+    })
 }
 
-fn top_groups_by_node(part: &mut Part) -> bool {
-    match_then_project(part, |ms, ps| {
-        let (Op::Match(m), Op::Project(p)) = (&ms.op, &mut ps.op) else {
+fn top_groups_by_node(top: &mut PlanNode) -> bool {
+    match_then_project(top, |ms, ps| {
+        let (Op::Match(m), Op::Project(p)) = (&ms.op, &mut *ps.op) else {
             return false;
         };
         p.top_groups = top_groups(p, m);
         if p.top_groups.is_some() {
-            mark(&mut ps.rules, TOP_GROUPS);
+            mark(ps.rules, TOP_GROUPS);
         }
         p.top_groups.is_some()
     })
