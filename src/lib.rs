@@ -31,21 +31,28 @@
 //! 2. **Plan** ([`query::plan`]): the build binds variables, checks
 //!    semantics (undefined variables, unknown functions, misplaced
 //!    aggregation), gives each pattern a starting point (a key index lookup,
-//!    a label scan, or a variable already bound) and records what each step
-//!    needs from the next (the columns read after a `MATCH`, whether only
-//!    distinct rows matter). Then the rewrite rules of
+//!    a label scan, or a variable already bound) and builds a tree of
+//!    operators ([`query::plan::PlanNode`]: each owns the operators it
+//!    reads; a union holds one chain per single query), recording what each
+//!    operator needs from the one it reads (the columns read after a
+//!    `MATCH`, whether only distinct rows matter). Then the rewrite rules of
 //!    [`query::plan::rules::RULES`] run in order, each a named
-//!    function over the steps: `ReachabilityUnderDistinct`, `MemoStates`,
+//!    function over a single query's chain: `ReachabilityUnderDistinct`, `MemoStates`,
 //!    `GroupByNode`, `StreamIntoAggregate`, `CountLastHop`, `EarlyLimit`,
-//!    `TopK`, `TopGroupsByNode`. `EXPLAIN` prints the steps with the rules that changed them;
-//!    `PROFILE` adds rows and time per step.
+//!    `TopK`, `TopGroupsByNode`. Last, the subqueries inside expressions
+//!    (pattern predicates, `exists { }`, pattern comprehensions,
+//!    `COUNT { }`, `size((a)-->())`) are planned for the row their operator
+//!    evaluates them on (`query/plan/subqueries.rs`). `EXPLAIN` prints the
+//!    tree with the rules that changed each operator and its subqueries;
+//!    `PROFILE` adds rows and time per operator.
 //! 3. **Execute** ([`query::exec`]): operators walk the in-memory [`graph::Graph`]
 //!    through its adjacency lists, checking the [`Cancel`] flag in every long
-//!    loop, taking the shortcuts the rules marked and no other. Subqueries
-//!    inside expressions (pattern predicates, `exists { }`, pattern
-//!    comprehensions, `COUNT { }`, `size((a)-->())`) are planned once per
-//!    statement and run per row with the row's values as arguments
-//!    (`query/exec/pattern/inline.rs`). Writes go through one
+//!    loop, taking the shortcuts the rules marked and no other; a single
+//!    query's chain runs from its first operator up, each materialising its
+//!    rows. Subqueries run per row with the row's values as arguments
+//!    (`query/exec/pattern/inline.rs`); one the planner could not place (a
+//!    subquery inside another) is planned when a row first reaches it, once
+//!    per statement. Writes go through one
 //!    [`graph::Txn`], which keeps the indexes exact and can be undone.
 //! 4. **Store** ([`storage`]): when the whole query has succeeded, the transaction
 //!    becomes one atomic batch in the [`storage::Storage`] backend (sled on
@@ -171,7 +178,10 @@
 //!     a pattern's `for_each_expr`), on which the planner's walkers
 //!     (`plan/walk.rs`), the semantic checks (`plan/check.rs`), the
 //!     parameter check (`exec/params.rs`) and the warnings are written.
-//!   - `query/plan/`: binding and the plan's steps (`mod.rs`); the function
+//!   - `query/plan/`: binding and the build of each single query
+//!     (`mod.rs`); the tree of operators and its loops (`tree.rs`: a plan of
+//!     thousands of clauses is walked and dropped without recursion); the
+//!     subqueries planned with the statement (`subqueries.rs`); the function
 //!     catalogue (names, arities, aggregates) in `functions.rs`; `CALL`
 //!     checked against the procedure's declaration in `call.rs`; where a match starts (key lookup, label scan, bound variable,
 //!     `WHERE` key equalities) in `matching.rs`; where `WHERE` filters go,
@@ -186,10 +196,12 @@
 //!     the counted last hop (`CountLastHop`) in `hops.rs`; var-length
 //!     expansion, reachability under `DISTINCT`
 //!     (`ReachabilityUnderDistinct`) and its pruning in `varlen.rs`; the
-//!     memo sets of `MemoStates` in `pattern.rs`; subqueries planned once
-//!     in `inline.rs`. Rows streamed into an aggregation
+//!     memo sets of `MemoStates` in `pattern.rs`; subqueries run (and, for
+//!     those the planner could not place, planned once) in `inline.rs`.
+//!     Rows streamed into an aggregation
 //!     (`StreamIntoAggregate`) and the early stop of `EarlyLimit` are in
-//!     `query/exec/mod.rs` (`run_part`); grouping by node (`GroupByNode`)
+//!     `query/exec/mod.rs` (`run_chain`, where a projection runs the `MATCH`
+//!     it reads); grouping by node (`GroupByNode`)
 //!     and top-k selection (`TopK`) in `query/exec/project/mod.rs`; the
 //!     accumulators of an aggregation kept per node, with keys read only
 //!     for the groups its `ORDER BY ... LIMIT` may keep (`TopGroupsByNode`),

@@ -88,5 +88,52 @@ fn subqueries_are_planned_once_per_query() {
     assert_eq!(r.rows.len(), 50);
     assert!(r.rows.iter().all(|row| row[1] == R::Int(1)), "{:?}", r.rows);
     let plan = r.plan.unwrap();
-    assert!(plan.contains("Subqueries planned once: 2"), "{plan}");
+    // Both are planned with the statement and shown under their operator.
+    let lines: Vec<&str> = plan.lines().collect();
+    assert!(lines[0].starts_with("Return [n, c]"), "{plan}");
+    assert!(
+        lines[1].starts_with("  PatternComprehension with arguments: Match from (a) by bound"),
+        "{plan}"
+    );
+    assert!(
+        lines[2].starts_with("  Match from (a) by label scan :A"),
+        "{plan}"
+    );
+    assert!(
+        lines[3].starts_with("    PatternPredicate with arguments: Match from (a) by bound"),
+        "{plan}"
+    );
+    assert!(!plan.contains("while running"), "{plan}");
+    // One inside a list comprehension sees the comprehension's variable
+    // after the row's, and is planned with the statement too.
+    let r = run(
+        &mut db,
+        "PROFILE MATCH (a:A) RETURN a.n AS n, [x IN [1, 2] | COUNT { (a)-->() } + x] AS c",
+    );
+    assert_eq!(r.rows.len(), 50);
+    assert!(
+        r.rows
+            .iter()
+            .all(|row| row[1] == R::List(vec![R::Int(2), R::Int(3)])),
+        "{:?}",
+        r.rows
+    );
+    let plan = r.plan.unwrap();
+    assert!(
+        plan.contains("PatternComprehension with arguments"),
+        "{plan}"
+    );
+    assert!(!plan.contains("while running"), "{plan}");
+    // One inside another subquery runs on the inner match's rows: it is
+    // planned when the first row reaches it, once, and gives the same answers.
+    let r = run(
+        &mut db,
+        "PROFILE MATCH (a:A) WHERE exists { MATCH (a)-->(b) WHERE (b)<--() } RETURN count(a) AS c",
+    );
+    assert_eq!(r.rows, vec![vec![R::Int(50)]]);
+    let plan = r.plan.unwrap();
+    assert!(
+        plan.contains("Subqueries planned once while running (not with the statement): 1"),
+        "{plan}"
+    );
 }

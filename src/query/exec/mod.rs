@@ -1,11 +1,13 @@
 //! Planning and executing a parsed statement over the graph.
 //!
 //! The life of a statement here: [`plan::plan`] binds variables, checks the
-//! semantics and builds a pipeline of operators per single query, then runs
-//! the named rewrite rules of [`plan::rules::RULES`] over it (each shortcut
-//! below is one, and `EXPLAIN` names the rules that fired); the executor
-//! runs the operators in order, each materialising its rows (a `Vec` of rows of
-//! `Val`s), and converts the last rows into [`ResultValue`]s. A statement
+//! semantics and builds a tree of operators (a chain per single query, under
+//! a union when there are several), then runs the named rewrite rules of
+//! [`plan::rules::RULES`] over each chain (each shortcut below is one, and
+//! `EXPLAIN` names the rules that fired) and plans the subqueries of each
+//! operator; the executor runs each chain from its first operator up, each
+//! materialising its rows (a `Vec` of rows of `Val`s), and converts the
+//! root's rows into [`ResultValue`]s. A statement
 //! with a write clause runs inside one [`Txn`], committed only when every
 //! clause succeeded; an error or a cancellation drops the transaction, which
 //! rolls it back.
@@ -211,7 +213,7 @@ fn run_planned(
 ) -> Result<QueryResult> {
     let regexes = RefCell::new(HashMap::new());
     let deleted = RefCell::new(eval::Deleted::default());
-    let inline = RefCell::new(pattern::InlinePlans::default());
+    let inline = RefCell::new(pattern::InlinePlans::of_plan(plan));
     let env = Env {
         inline: &inline,
         params,
@@ -247,9 +249,11 @@ fn run_planned(
         let mut s = String::new();
         // Writing to a String cannot fail.
         let _ = plan.fmt_with(&mut s, Some(&profile));
-        let subqueries = inline.borrow().planned();
-        if subqueries > 0 {
-            s.push_str(&format!("Subqueries planned once: {subqueries}\n"));
+        let late = inline.borrow().planned_while_running();
+        if late > 0 {
+            s.push_str(&format!(
+                "Subqueries planned once while running (not with the statement): {late}\n"
+            ));
         }
         s
     });

@@ -37,6 +37,16 @@ impl Plan {
                 )?;
             }
             writeln!(f)?;
+            // A subquery is run by the operator, with each of its rows as arguments.
+            for sq in &node.subqueries {
+                writeln!(
+                    f,
+                    "{}{} with arguments: {}",
+                    "  ".repeat(depth + 1),
+                    sq.kind,
+                    describe_match(&sq.op)
+                )?;
+            }
             pending.extend(node.inputs.iter().rev().map(|n| (n, depth + 1)));
         }
         Ok(())
@@ -45,17 +55,7 @@ impl Plan {
 
 pub(super) fn describe(op: &Op) -> String {
     match op {
-        Op::Match(m) => {
-            let mut s = String::from(if m.optional { "OptionalMatch" } else { "Match" });
-            for (i, p) in m.patterns.iter().enumerate() {
-                s.push_str(if i == 0 { " " } else { "; " });
-                s.push_str(&describe_pattern(p, &m.work));
-            }
-            if let Some(w) = &m.where_ {
-                s.push_str(&format!(" where {}", show(w)));
-            }
-            s
-        }
+        Op::Match(m) => describe_match(m),
         Op::Unwind { expr, variable } => format!("Unwind {} AS {variable}", show(expr)),
         Op::Call(c) => {
             let args: Vec<String> = c.args.iter().map(show).collect();
@@ -121,6 +121,18 @@ pub(super) fn describe(op: &Op) -> String {
             exprs.len()
         ),
     }
+}
+
+fn describe_match(m: &MatchOp) -> String {
+    let mut s = String::from(if m.optional { "OptionalMatch" } else { "Match" });
+    for (i, p) in m.patterns.iter().enumerate() {
+        s.push_str(if i == 0 { " " } else { "; " });
+        s.push_str(&describe_pattern(p, &m.work));
+    }
+    if let Some(w) = &m.where_ {
+        s.push_str(&format!(" where {}", show(w)));
+    }
+    s
 }
 
 pub(super) fn describe_pattern(p: &PatternPlan, work: &[String]) -> String {

@@ -25,6 +25,7 @@ mod matching;
 mod projection;
 pub mod rules;
 mod shortcuts;
+mod subqueries;
 mod tree;
 mod walk;
 
@@ -33,6 +34,7 @@ pub(in crate::query) use check::*;
 pub use explain::*;
 use grouping::*;
 use shortcuts::*;
+pub use subqueries::Subquery;
 use tree::Upper;
 pub use tree::{Plan, PlanNode};
 pub use walk::*;
@@ -304,7 +306,9 @@ pub fn plan_with(graph: &Graph, registry: &Registry, query: &Query) -> Result<Pl
             "invalid clause composition: UNION and UNION ALL cannot be mixed",
         ));
     }
-    Ok(Plan::link(parts, all, columns, writes))
+    let mut plan = Plan::link(parts, all, columns, writes);
+    subqueries::plan_all(graph, &mut plan.root);
+    Ok(plan)
 }
 
 /// Plans patterns used inside an expression (pattern predicates, `exists`,

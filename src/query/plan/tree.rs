@@ -5,6 +5,7 @@
 //! many thousands of clauses neither overflows the stack when it is
 //! planned, printed or run, nor when its plan is dropped.
 
+use super::subqueries::Subquery;
 use super::*;
 
 /// A planned statement: a tree of operators whose root yields the result rows.
@@ -33,6 +34,8 @@ pub struct PlanNode {
     /// The operator's number in the tree, in pre-order from the root: where
     /// `PROFILE` keeps its figures.
     pub id: usize,
+    /// The subqueries of the operator's expressions, planned with it.
+    pub subqueries: Vec<Subquery>,
 }
 
 /// The part of an operator a rule may change while it also holds the
@@ -50,6 +53,7 @@ impl PlanNode {
             rules: Vec::new(),
             inputs: input.into_iter().collect(),
             id: 0,
+            subqueries: Vec::new(),
         }
     }
 
@@ -133,6 +137,7 @@ impl Plan {
                 rules: Vec::new(),
                 inputs: parts,
                 id: 0,
+                subqueries: Vec::new(),
             }
         };
         let mut plan = Plan {

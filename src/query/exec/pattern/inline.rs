@@ -13,17 +13,20 @@ use crate::query::plan::{self, MatchOp};
 use crate::query::values::Val;
 
 /// The plans of the patterns inside a statement's expressions (pattern
-/// predicates, `exists { }`, pattern comprehensions, `COUNT { }`), made the
-/// first time a row reaches each one and run with each later row's values as
-/// arguments: nothing is planned again per row.
+/// predicates, `exists { }`, pattern comprehensions, `COUNT { }`): those the
+/// planner made with the statement, and those made the first time a row
+/// reached them; each is run with each row's values as arguments, and
+/// nothing is planned again per row.
 #[derive(Default)]
 pub struct InlinePlans {
     plans: Vec<InlinePlan>,
+    /// How many of `plans` were made while running.
+    while_running: usize,
 }
 
 struct InlinePlan {
     /// Where the patterns are in the statement's plan: a quick first test.
-    at: *const PathPattern,
+    at: usize,
     patterns: Vec<PathPattern>,
     where_: Option<Expr>,
     /// The names of the row the plan binds from.
@@ -32,9 +35,29 @@ struct InlinePlan {
 }
 
 impl InlinePlans {
-    /// How many subquery plans were made.
-    pub fn planned(&self) -> usize {
-        self.plans.len()
+    /// The subqueries the planner planned with the statement.
+    pub fn of_plan(plan: &plan::Plan) -> Self {
+        let mut plans = Vec::new();
+        let mut pending = vec![&plan.root];
+        while let Some(node) = pending.pop() {
+            plans.extend(node.subqueries.iter().map(|s| InlinePlan {
+                at: s.at,
+                patterns: s.patterns.clone(),
+                where_: s.where_.clone(),
+                names: s.names.clone(),
+                op: s.op.clone(),
+            }));
+            pending.extend(node.inputs.iter());
+        }
+        InlinePlans {
+            plans,
+            while_running: 0,
+        }
+    }
+
+    /// How many subquery plans were made while running, not with the statement.
+    pub fn planned_while_running(&self) -> usize {
+        self.while_running
     }
 
     fn find(
@@ -46,7 +69,7 @@ impl InlinePlans {
         self.plans
             .iter()
             .find(|p| {
-                p.at == patterns.as_ptr()
+                p.at == patterns.as_ptr() as usize
                     && p.names == names
                     && p.patterns == patterns
                     && p.where_.as_ref() == where_
@@ -68,8 +91,10 @@ fn inline_match(
         return Ok((op, vals));
     }
     let op = Rc::new(plan::plan_inline(ctx.graph, &names, patterns, where_)?);
-    ctx.inline.borrow_mut().plans.push(InlinePlan {
-        at: patterns.as_ptr(),
+    let mut inline = ctx.inline.borrow_mut();
+    inline.while_running += 1;
+    inline.plans.push(InlinePlan {
+        at: patterns.as_ptr() as usize,
         patterns: patterns.to_vec(),
         where_: where_.cloned(),
         names,
