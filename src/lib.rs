@@ -39,7 +39,9 @@
 //!    [`query::plan::rules::RULES`] run in order, each a named
 //!    function over a single query's chain: `ReachabilityUnderDistinct`, `MemoStates`,
 //!    `GroupByNode`, `StreamIntoAggregate`, `CountLastHop`, `EarlyLimit`,
-//!    `TopK`, `TopGroupsByNode`. Last, the subqueries inside expressions
+//!    `TopK`, `TopGroupsByNode`. Then the variables of the expressions an
+//!    operator evaluates on its own rows become slots, indexes into the row
+//!    (`query/plan/bind.rs`). Last, the subqueries inside expressions
 //!    (pattern predicates, `exists { }`, pattern comprehensions,
 //!    `COUNT { }`, `size((a)-->())`) are planned for the row their operator
 //!    evaluates them on (`query/plan/subqueries.rs`). `EXPLAIN` prints the
@@ -181,7 +183,10 @@
 //!   - `query/plan/`: binding and the build of each single query
 //!     (`mod.rs`); the tree of operators and its loops (`tree.rs`: a plan of
 //!     thousands of clauses is walked and dropped without recursion); the
-//!     subqueries planned with the statement (`subqueries.rs`); the function
+//!     subqueries planned with the statement (`subqueries.rs`); where a
+//!     variable becomes a slot of its row, and which expressions stay
+//!     looked up by name (`bind.rs`); static types of literals that refuse
+//!     `NOT 1` or `1 IN 2` before running (`check.rs`); the function
 //!     catalogue (names, arities, aggregates) in `functions.rs`; `CALL`
 //!     checked against the procedure's declaration in `call.rs`; where a match starts (key lookup, label scan, bound variable,
 //!     `WHERE` key equalities) in `matching.rs`; where `WHERE` filters go,

@@ -37,6 +37,11 @@ const CASES: &[(&str, &str)] = &[
     ("MATCH (a) WHERE count(a) > 1 RETURN a", "count"),
     ("RETURN toUpper(1)", "toUpper"),
     ("RETURN nosuchfunction(1)", "nosuchfunction"),
+    // Literals whose type is known before anything runs: the operator or clause.
+    ("RETURN NOT 1", "NOT"),
+    ("RETURN 1 AND 'x'", "AND"),
+    ("RETURN 1 IN 2", "IN"),
+    ("MATCH (n) DELETE 1 + 1", "1 + 1"),
     // Raised while running: the operator or function that failed.
     ("WITH 4 AS a RETURN a + 1, a / 0", "/"),
     ("WITH [1] AS v RETURN v, toInteger(v)", "toInteger"),

@@ -4,7 +4,9 @@
 //! `$CLAIMGRAPH_TCK`, or `$CLAIMGRAPH_SHARED/tck`), runs every scenario on a fresh in-memory
 //! database, prints what passed per file and in total, and fails when a scenario listed in
 //! `tests/tck/passing.txt` no longer passes. `tck_temporal` does the same for the temporal
-//! features (`expressions/temporal`, outside tier 1) with `tests/tck/passing-temporal.txt`. `CLAIMGRAPH_TCK_UPDATE=1` rewrites that list
+//! features (`expressions/temporal`, outside tier 1) with `tests/tck/passing-temporal.txt`,
+//! and `tck_beyond` for every other feature file with `tests/tck/passing-beyond.txt`, so
+//! that the three groups run the whole TCK. `CLAIMGRAPH_TCK_UPDATE=1` rewrites that list
 //! with what passes now; `CLAIMGRAPH_TCK_VERBOSE=1` prints why each scenario failed, and
 //! `CLAIMGRAPH_TCK_FILTER=text` runs only the scenarios whose key contains `text`.
 //!
@@ -58,6 +60,8 @@ enum Part {
     Call,
     /// `features/expressions/temporal`, outside tier 1, with its own ratchet.
     Temporal,
+    /// Every other feature file outside tier 1, with its own ratchet.
+    Beyond,
 }
 
 impl Part {
@@ -67,6 +71,7 @@ impl Part {
             Part::Write => "write",
             Part::Call => "call",
             Part::Temporal => "temp",
+            Part::Beyond => "more",
         }
     }
 }
@@ -386,6 +391,61 @@ fn tck_temporal() {
     let mut problems: Vec<String> = Vec::new();
     let cases = load_folder(&tck, "expressions/temporal", Part::Temporal, &mut problems);
     run_group(&tck, "temporal", cases, "passing-temporal.txt", problems);
+}
+
+/// Every feature file that neither tier 1 nor the other groups run (most of
+/// `expressions/`, `useCases/`, the clause files beyond tier 1), a ratchet of its own in
+/// `tests/tck/passing-beyond.txt`. With the groups above, the whole TCK runs.
+#[test]
+fn tck_beyond() {
+    let Some(tck) = tck_or_skip("tck_beyond") else {
+        return;
+    };
+    let mut problems: Vec<String> = Vec::new();
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    for list in ["tck-tier1-read.txt", "tck-tier1-write.txt"] {
+        match std::fs::read_to_string(tck.join(list)) {
+            Ok(text) => taken.extend(
+                text.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                    .map(str::to_string),
+            ),
+            Err(e) => problems.push(format!("cannot read {list}: {e}")),
+        }
+    }
+    let mut groups: Vec<&str> = EXTRA_FOLDERS.iter().map(|(f, _)| *f).collect();
+    groups.push("expressions/temporal");
+    let mut files = Vec::new();
+    feature_files(&tck.join("features"), "", &mut files, &mut problems);
+    files.retain(|f| !taken.contains(f) && !groups.iter().any(|g| f.starts_with(&format!("{g}/"))));
+    files.sort();
+    let cases = load_files(&tck, &files, Part::Beyond, &mut problems);
+    run_group(&tck, "beyond tier 1", cases, "passing-beyond.txt", problems);
+}
+
+/// The feature files under `dir`, as paths relative to `features` (`prefix` is `dir`'s).
+fn feature_files(dir: &Path, prefix: &str, out: &mut Vec<String>, problems: &mut Vec<String>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            problems.push(format!("cannot read {}: {e}", dir.display()));
+            return;
+        }
+    };
+    for entry in entries.filter_map(|e| e.ok()) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let rel = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}/{name}")
+        };
+        if entry.path().is_dir() {
+            feature_files(&entry.path(), &rel, out, problems);
+        } else if name.ends_with(".feature") {
+            out.push(rel);
+        }
+    }
 }
 
 /// Runs a group's cases, prints the tallies, and checks (or rewrites) its ratchet.

@@ -103,6 +103,8 @@ details! {
     UnexpectedSyntax: "unexpected syntax",
     InvalidNumberLiteral: "invalid number literal",
     InvalidUnicodeLiteral: "invalid unicode literal",
+    InvalidUnicodeCharacter: "invalid unicode character",
+    FloatingPointOverflow: "floating point overflow",
     InvalidParameterUse: "invalid parameter use",
     InvalidRelationshipPattern: "invalid relationship pattern",
 }
@@ -152,8 +154,11 @@ pub enum Subject {
     Function(String),
     /// `$name`.
     Parameter(String),
-    /// An arithmetic operator, by its symbol (`/`, `%`, ...).
+    /// An arithmetic operator, by its symbol (`/`, `%`, ...), or a boolean
+    /// one (`AND`, `NOT`, `IN`, ...).
     Operator(String),
+    /// What a clause is given (the expressions of `DELETE`), by the clause's keyword.
+    Clause(String),
 }
 
 impl Subject {
@@ -164,6 +169,7 @@ impl Subject {
             (Subject::Function(a), Subject::Function(b)) => a.eq_ignore_ascii_case(b),
             (Subject::Parameter(a), Subject::Parameter(b)) => a == b,
             (Subject::Operator(a), Subject::Operator(b)) => a == b,
+            (Subject::Clause(a), Subject::Clause(b)) => a == b,
             _ => false,
         }
     }

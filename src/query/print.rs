@@ -232,7 +232,7 @@ impl Display for Expr {
                     name(f, p)
                 }
             }
-            Expr::Variable(v) => name(f, v),
+            Expr::Variable(v) | Expr::Slot(Slot { name: v, .. }) => name(f, v),
             Expr::Property(base, key) => {
                 postfix_base(f, base)?;
                 f.write_char('.')?;

@@ -297,6 +297,16 @@ pub enum BinaryOp {
 }
 
 impl BinaryOp {
+    /// The keyword of a boolean operator (`AND`, `OR`, `XOR`); `IN` for `In`.
+    pub fn word(self) -> &'static str {
+        match self {
+            BinaryOp::And => "AND",
+            BinaryOp::Or => "OR",
+            BinaryOp::Xor => "XOR",
+            _ => "IN",
+        }
+    }
+
     /// The symbol of an arithmetic operator, which can fail at runtime.
     pub fn arithmetic_symbol(self) -> Option<&'static str> {
         Some(match self {
@@ -320,6 +330,16 @@ pub enum Quantifier {
     Single,
 }
 
+/// Where a bound variable's value is: `up` frames out from the innermost
+/// (the variables of a list comprehension, a quantifier or `reduce` are a
+/// frame of their own around the row's), at `index` in that frame.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Slot {
+    pub name: String,
+    pub up: u32,
+    pub index: u32,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Expr {
     Literal(Literal),
@@ -328,6 +348,9 @@ pub enum Expr {
     /// `$name`
     Parameter(String),
     Variable(String),
+    /// A variable bound to its place in the rows it is evaluated on
+    /// (`plan/bind.rs`). The parser never makes one.
+    Slot(Slot),
     /// `expr.key`
     Property(Box<Expr>, String),
     /// `expr[index]`

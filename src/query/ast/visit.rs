@@ -3,7 +3,7 @@
 //! whether it aggregates), rewrites and the warnings' reads are written over
 //! these two functions instead of matching every kind of expression again.
 
-use super::{Expr, PathPattern};
+use super::{Expr, PathPattern, Slot};
 
 /// A direct child of an expression: a sub-expression, or the path pattern of a
 /// pattern predicate, a pattern comprehension or `exists { }`.
@@ -14,11 +14,23 @@ pub enum Child<'a> {
 }
 
 impl Expr {
+    /// The variable's name, bound to a slot or not.
+    pub fn as_variable(&self) -> Option<&str> {
+        match self {
+            Expr::Variable(v) | Expr::Slot(Slot { name: v, .. }) => Some(v),
+            _ => None,
+        }
+    }
+
     /// Calls `f` on each direct child, in the order the query writes them.
     pub fn for_each_child<'a>(&'a self, f: &mut dyn FnMut(Child<'a>)) {
         let mut e = |x: &'a Expr| f(Child::Expr(x));
         match self {
-            Expr::Literal(_) | Expr::Parameter(_) | Expr::Variable(_) | Expr::CountStar => {}
+            Expr::Literal(_)
+            | Expr::Parameter(_)
+            | Expr::Variable(_)
+            | Expr::Slot(_)
+            | Expr::CountStar => {}
             Expr::List(items) => items.iter().for_each(e),
             Expr::Map(entries) => entries.iter().for_each(|(_, v)| e(v)),
             Expr::Property(x, _) | Expr::Unary(_, x) | Expr::HasLabels(x, _) => e(x),
@@ -102,16 +114,67 @@ impl Expr {
         out
     }
 
+    /// The direct sub-expressions (as [`Expr::sub_exprs`]), each with the
+    /// variables the expression declares for it: a list comprehension's
+    /// variable for its filter and map, a quantifier's for its predicate,
+    /// `reduce`'s accumulator and variable for its expression, none for the
+    /// rest. Walks that track what is in scope use this instead of matching
+    /// those three kinds again.
+    pub fn scoped_sub_exprs(&self) -> Vec<(&Expr, Vec<&str>)> {
+        match self {
+            Expr::ListComprehension {
+                variable,
+                list,
+                filter,
+                map,
+            } => {
+                let mut out = vec![(&**list, vec![])];
+                out.extend(
+                    filter
+                        .iter()
+                        .chain(map)
+                        .map(|x| (&**x, vec![variable.as_str()])),
+                );
+                out
+            }
+            Expr::Quantified {
+                variable,
+                list,
+                predicate,
+                ..
+            } => vec![(list, vec![]), (predicate, vec![variable.as_str()])],
+            Expr::Reduce {
+                accumulator,
+                init,
+                variable,
+                list,
+                expr,
+            } => vec![
+                (init, vec![]),
+                (list, vec![]),
+                (expr, vec![accumulator.as_str(), variable.as_str()]),
+            ],
+            _ => self.sub_exprs().into_iter().map(|x| (x, vec![])).collect(),
+        }
+    }
+
     /// The expression rebuilt with each direct sub-expression replaced by
     /// `f` of it. Expressions that hold patterns (pattern predicates, pattern
     /// comprehensions, `exists { }`) are kept as they are: their parts belong
     /// to the pattern's own scope.
     pub fn map_children(&self, f: &mut dyn FnMut(&Expr) -> Expr) -> Expr {
-        let mut b = |x: &Expr| Box::new(f(x));
+        self.map_scoped(&mut |x, _| f(x))
+    }
+
+    /// [`Expr::map_children`], with `f` also given the variables the
+    /// expression declares for that child (see [`Expr::scoped_sub_exprs`]).
+    pub fn map_scoped(&self, f: &mut dyn FnMut(&Expr, &[&str]) -> Expr) -> Expr {
+        let mut b = |x: &Expr| Box::new(f(x, &[]));
         match self {
             Expr::Literal(_)
             | Expr::Parameter(_)
             | Expr::Variable(_)
+            | Expr::Slot(_)
             | Expr::CountStar
             | Expr::PatternComprehension { .. }
             | Expr::PatternPredicate(_)
@@ -163,12 +226,13 @@ impl Expr {
                 map,
             } => {
                 let list = b(list);
-                let filter = filter.as_deref().map(&mut b);
+                let mut inner = |x: &Expr| Box::new(f(x, &[variable]));
+                let filter = filter.as_deref().map(&mut inner);
                 Expr::ListComprehension {
                     variable: variable.clone(),
                     list,
                     filter,
-                    map: map.as_deref().map(b),
+                    map: map.as_deref().map(inner),
                 }
             }
             Expr::Quantified {
@@ -180,7 +244,7 @@ impl Expr {
                 quantifier: *quantifier,
                 variable: variable.clone(),
                 list: b(list),
-                predicate: b(predicate),
+                predicate: Box::new(f(predicate, &[variable])),
             },
             Expr::Reduce {
                 accumulator,
@@ -188,13 +252,16 @@ impl Expr {
                 variable,
                 list,
                 expr,
-            } => Expr::Reduce {
-                accumulator: accumulator.clone(),
-                init: b(init),
-                variable: variable.clone(),
-                list: b(list),
-                expr: b(expr),
-            },
+            } => {
+                let (init, list) = (b(init), b(list));
+                Expr::Reduce {
+                    accumulator: accumulator.clone(),
+                    init,
+                    variable: variable.clone(),
+                    list,
+                    expr: Box::new(f(expr, &[accumulator, variable])),
+                }
+            }
         }
     }
 }

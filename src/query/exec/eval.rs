@@ -10,7 +10,7 @@ use regex::Regex;
 use super::pattern;
 use super::MAX_VALUES;
 use crate::cancel::Cancel;
-use crate::error::{Detail, Error, Result, Subject};
+use crate::error::{Detail, Error, ErrorKind, Result, Subject};
 use crate::graph::Graph;
 use crate::model::{Node, NodeId, RelId, Relationship};
 use crate::query::ast::*;
@@ -100,6 +100,33 @@ impl<'a> Frame<'a> {
         None
     }
 
+    /// The value of a bound variable: `slot.up` frames out, at `slot.index`.
+    /// A slot that does not name its variable there (which the planner's
+    /// binding rules out, and debug builds assert) is looked up by name.
+    pub fn slot(&self, slot: &Slot) -> Option<&'a Val> {
+        let mut f = self;
+        let mut found = None;
+        for _ in 0..slot.up {
+            match f.parent {
+                Some(p) => f = p,
+                None => break,
+            }
+        }
+        let i = slot.index as usize;
+        if f.names.get(i).is_some_and(|n| *n == slot.name) {
+            found = f.vals.get(i);
+        }
+        debug_assert!(
+            match (found, self.get(&slot.name)) {
+                (Some(a), Some(b)) => std::ptr::eq(a, b),
+                _ => false,
+            },
+            "slot {slot:?} is not the binding of `{}` in its frame",
+            slot.name
+        );
+        found.or_else(|| self.get(&slot.name))
+    }
+
     /// Every visible variable once, the innermost binding of each.
     pub fn flatten(&self) -> (Vec<String>, Vec<Val>) {
         let mut names: Vec<String> = Vec::new();
@@ -116,6 +143,22 @@ impl<'a> Frame<'a> {
         }
         (names, vals)
     }
+}
+
+fn undefined(name: &str) -> Error {
+    Error::coded(
+        Detail::UndefinedVariable,
+        format!("undefined variable `{name}`"),
+    )
+}
+
+/// A value a function cannot read or convert (the conversion functions,
+/// `labels`, `type`): the TCK's `InvalidArgumentValue`.
+fn value_error(what: &str, v: &Val) -> Error {
+    Error::coded(
+        Detail::InvalidArgumentValue,
+        format!("invalid argument value: {what}, not {}", v.type_name()),
+    )
 }
 
 fn type_error(what: &str, v: &Val) -> Error {
@@ -151,14 +194,13 @@ pub fn eval(ctx: &Ctx, e: &Expr, frame: &Frame) -> Result<Val> {
                 ))
             }
         },
+        Expr::Slot(s) => match frame.slot(s) {
+            Some(x) => x.clone(),
+            None => return Err(undefined(&s.name)),
+        },
         Expr::Variable(v) => match frame.get(v) {
             Some(x) => x.clone(),
-            None => {
-                return Err(Error::coded(
-                    Detail::UndefinedVariable,
-                    format!("undefined variable `{v}`"),
-                ))
-            }
+            None => return Err(undefined(v)),
         },
         Expr::Property(x, key) => {
             let base = eval(ctx, x, frame)?;

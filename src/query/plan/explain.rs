@@ -202,8 +202,10 @@ pub(super) fn show(e: &Expr) -> String {
         Expr::Literal(Literal::Float(x)) => crate::value::Value::Float(*x).to_string(),
         Expr::Literal(Literal::String(s)) => crate::value::Value::from(s.as_str()).to_string(),
         Expr::Parameter(p) => format!("${p}"),
-        Expr::Variable(v) if is_hidden(v) => format!("#{}", v.trim_start()),
-        Expr::Variable(v) => v.clone(),
+        Expr::Variable(v) | Expr::Slot(Slot { name: v, .. }) if is_hidden(v) => {
+            format!("#{}", v.trim_start())
+        }
+        Expr::Variable(v) | Expr::Slot(Slot { name: v, .. }) => v.clone(),
         Expr::Property(x, k) => format!("{}.{k}", show(x)),
         Expr::CountStar => "count(*)".into(),
         Expr::Function { name, args, .. } => {

@@ -57,6 +57,13 @@ impl Planner<'_> {
             let declare = |scope: &mut Scope, v: &str, kind: VarKind| -> Result<()> {
                 match scope.get(v) {
                     Some(VarKind::List) if kind == VarKind::RelList => Ok(()),
+                    // A path's name cannot be one its pattern (or one
+                    // before it in the clause) already bound.
+                    Some(_) if kind == VarKind::Path => Err(Error::coded(
+                        Detail::VariableAlreadyBound,
+                        format!("variable already bound: `{v}`"),
+                    )
+                    .about(Subject::Variable(v.into()))),
                     Some(k) if k != kind && k != VarKind::Value => Err(Error::coded(
                         Detail::VariableTypeConflict,
                         format!(

@@ -1,5 +1,6 @@
-//! The planner: binds variables, checks the statement's semantics, and turns
-//! each single query into a pipeline of operators.
+//! The planner: checks the statement's semantics, turns each single query
+//! into a chain of operators that the rules rewrite, and binds the
+//! variables the operators evaluate to slots of their rows (`bind.rs`).
 //!
 //! The plan is a tree ([`PlanNode`]): every operator reads the rows of the
 //! ones below it and knows the names of the columns it produces
@@ -16,6 +17,7 @@ use crate::model::Kind;
 use crate::query::ast::*;
 use crate::query::procedures::Registry;
 
+mod bind;
 mod call;
 mod check;
 mod explain;
@@ -307,6 +309,7 @@ pub fn plan_with(graph: &Graph, registry: &Registry, query: &Query) -> Result<Pl
         ));
     }
     let mut plan = Plan::link(parts, all, columns, writes);
+    bind::bind_all(&mut plan.root);
     subqueries::plan_all(graph, &mut plan.root);
     Ok(plan)
 }
@@ -521,6 +524,16 @@ impl<'g> Planner<'g> {
                     writes = true;
                     for e in exprs {
                         check_expr(e, &scope, ExprCtx::plain(), 0)?;
+                        if let Some(t) = static_type(e).filter(|t| *t != StaticType::Null) {
+                            return Err(Error::coded(
+                                Detail::InvalidArgumentType,
+                                format!(
+                                    "invalid argument type: DELETE needs a node, relationship or path, not {}",
+                                    t.describe()
+                                ),
+                            )
+                            .about(Subject::Clause("DELETE".into())));
+                        }
                         if !matches!(e, Expr::Variable(_) | Expr::Index(..) | Expr::Property(..))
                             && !matches!(e, Expr::Function { .. })
                         {

@@ -113,11 +113,6 @@ pub(super) fn plan_all(graph: &Graph, root: &mut PlanNode) {
 /// `reduce` add their variables to the frame of the parts they repeat.
 fn collect(graph: &Graph, e: &Expr, names: &[String], out: &mut Vec<Subquery>) {
     let mut pending: Vec<(&Expr, Rc<Vec<String>>)> = vec![(e, Rc::new(names.to_vec()))];
-    let with = |names: &Rc<Vec<String>>, more: &[&String]| {
-        let mut inner = names.as_ref().clone();
-        inner.extend(more.iter().map(|n| (*n).clone()));
-        Rc::new(inner)
-    };
     while let Some((e, names)) = pending.pop() {
         let (kind, patterns, where_): (_, &[PathPattern], _) = match e {
             Expr::PatternPredicate(p) => ("PatternPredicate", std::slice::from_ref(&**p), None),
@@ -129,41 +124,17 @@ fn collect(graph: &Graph, e: &Expr, names: &[String], out: &mut Vec<Subquery>) {
                 std::slice::from_ref(&**pattern),
                 filter.as_deref(),
             ),
-            Expr::ListComprehension {
-                variable,
-                list,
-                filter,
-                map,
-            } => {
-                let inner = with(&names, &[variable]);
-                pending.extend(filter.iter().chain(map).map(|e| (&**e, inner.clone())));
-                pending.push((list, names));
-                continue;
-            }
-            Expr::Quantified {
-                variable,
-                list,
-                predicate,
-                ..
-            } => {
-                pending.push((predicate, with(&names, &[variable])));
-                pending.push((list, names));
-                continue;
-            }
-            Expr::Reduce {
-                accumulator,
-                init,
-                variable,
-                list,
-                expr,
-            } => {
-                pending.push((expr, with(&names, &[accumulator, variable])));
-                pending.push((init, names.clone()));
-                pending.push((list, names));
-                continue;
-            }
             other => {
-                pending.extend(other.sub_exprs().into_iter().map(|e| (e, names.clone())));
+                for (x, declared) in other.scoped_sub_exprs() {
+                    let names = if declared.is_empty() {
+                        names.clone()
+                    } else {
+                        let mut inner = names.as_ref().clone();
+                        inner.extend(declared.into_iter().map(String::from));
+                        Rc::new(inner)
+                    };
+                    pending.push((x, names));
+                }
                 continue;
             }
         };

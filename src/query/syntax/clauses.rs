@@ -193,7 +193,10 @@ impl Builder<'_> {
                 for p in clause.into_inner() {
                     match p.as_rule() {
                         Rule::kw_detach => detach = true,
-                        Rule::expression => exprs.push(self.expression(p)?.0),
+                        Rule::expression => {
+                            self.place(Subject::Clause("DELETE".into()), p.as_span().start());
+                            exprs.push(self.expression(p)?.0)
+                        }
                         _ => {}
                     }
                 }

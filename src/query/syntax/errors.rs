@@ -60,6 +60,17 @@ pub(super) fn syntax_error(text: &str, error: &pest::error::Error<Rule>) -> Erro
             }) {
                 message = format!("invalid relationship pattern: {message}");
             }
+            let rest = text.get(offset..).unwrap_or("");
+            if rest.starts_with(|c: char| DASHES.contains(&c)) {
+                message = format!(
+                    "invalid unicode character: {found} looks like a minus sign but is not one; write `-` ({message})"
+                );
+            } else if rest.starts_with(|c: char| c.is_ascii_digit())
+                && found.chars().any(|c| c.is_alphabetic())
+                && !words.contains(&"a name")
+            {
+                message = format!("invalid number literal: {found} is not a number ({message})");
+            }
             if words.contains(&VARIABLE) && starts_with_reserved(&text[offset.min(text.len())..]) {
                 message.push_str(&format!(
                     " ({found} is a reserved word; to use it as a name, put it in backquotes)"
@@ -74,6 +85,12 @@ pub(super) fn syntax_error(text: &str, error: &pest::error::Error<Rule>) -> Erro
     };
     Diagnostic::at_offset(None, text, offset, message).into()
 }
+
+/// Characters that look like `-` and are not: hyphens, dashes, the minus sign.
+const DASHES: &[char] = &[
+    '\u{2010}', '\u{2011}', '\u{2012}', '\u{2013}', '\u{2014}', '\u{2015}', '\u{2212}', '\u{FE58}',
+    '\u{FE63}', '\u{FF0D}',
+];
 
 pub(super) const OPERATOR: &str = "an operator";
 pub(super) const EXPRESSION: &str = "an expression";
@@ -137,7 +154,7 @@ pub(super) fn describe(rule: Rule) -> Option<&'static str> {
         map_literal => "a map such as `{name: 'x'}`",
         parameter => PARAMETER,
         variable => VARIABLE,
-        schema_name | plain_name | escaped_name => "a name",
+        schema_name | plain_name | escaped_name | map_key | empty_name => "a name",
         function_name => "a function name",
         node_labels => "a label such as `:Actor`",
         rel_types => "a relationship type such as `:CLAIMS`",

@@ -15,6 +15,7 @@ impl Builder<'_> {
                     Rule::kw_xor => BinaryOp::Xor,
                     _ => BinaryOp::And,
                 };
+                self.place(Subject::Operator(bin.word().into()), op.as_span().start());
                 self.node(
                     op.as_span().start(),
                     dl.max(dr) + 1,
@@ -29,7 +30,10 @@ impl Builder<'_> {
         let mut operand = None;
         for p in pair.into_inner() {
             match p.as_rule() {
-                Rule::kw_not => nots.push(p.as_span().start()),
+                Rule::kw_not => {
+                    self.place(Subject::Operator("NOT".into()), p.as_span().start());
+                    nots.push(p.as_span().start())
+                }
                 _ => operand = Some(p),
             }
         }
@@ -114,6 +118,9 @@ impl Builder<'_> {
                         Rule::in_list => BinaryOp::In,
                         _ => BinaryOp::Regex,
                     };
+                    if op == BinaryOp::In {
+                        self.place(Subject::Operator("IN".into()), start);
+                    }
                     let operand = suffix
                         .into_inner()
                         .find(|p| p.as_rule() == Rule::arith)

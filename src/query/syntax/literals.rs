@@ -18,7 +18,7 @@ impl Builder<'_> {
             if !value.is_finite() {
                 return Err(self.error_at(
                     start,
-                    format!("the number {sign}{text} is too large for a floating-point value"),
+                    format!("floating point overflow: the number {sign}{text} is too large for a floating-point value"),
                 ));
             }
             return Ok(Literal::Float(if negative { -value } else { value }));
@@ -43,7 +43,8 @@ impl Builder<'_> {
             self.error_at(
                 start,
                 format!(
-                    "the integer {sign}{text} is too large: integers range from {} to {}",
+                    "integer overflow: the integer {sign}{text} is too {}: integers range from {} to {}",
+                    if negative { "small" } else { "large" },
                     i64::MIN,
                     i64::MAX
                 ),
@@ -79,7 +80,7 @@ impl Builder<'_> {
                     let len = if e == 'u' { 4 } else { 8 };
                     let code = hex_code(&mut chars, len).ok_or_else(|| {
                         bad(&format!(
-                            "`\\{e}` must be followed by {len} hexadecimal digits"
+                            "invalid unicode literal: `\\{e}` must be followed by {len} hexadecimal digits"
                         ))
                     })?;
                     let ch = if (0xD800..0xDC00).contains(&code) {
@@ -124,7 +125,9 @@ impl Builder<'_> {
     /// A `plain_name` as typed, or an `escaped_name` without its backquotes.
     pub(super) fn name_token(&self, token: &Pair<'_>) -> String {
         let text = token.as_str();
-        if token.as_rule() == Rule::escaped_name && text.len() >= 2 {
+        if token.as_rule() == Rule::empty_name {
+            String::new()
+        } else if token.as_rule() == Rule::escaped_name && text.len() >= 2 {
             text[1..text.len() - 1].replace("``", "`")
         } else {
             text.to_string()

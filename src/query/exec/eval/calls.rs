@@ -90,7 +90,7 @@ pub(super) fn call_values(ctx: &Ctx, name: &str, lower: &str, mut vals: Vec<Val>
                     .map(|n| n.labels.iter().map(|l| Val::Str(l.clone())).collect())
                     .unwrap_or_default(),
             ),
-            v => return Err(type_error("labels needs a node", &v)),
+            v => return Err(value_error("labels needs a node", &v)),
         },
         "type" => match arg0 {
             Val::Rel(id) => match g.relationship(id) {
@@ -102,7 +102,7 @@ pub(super) fn call_values(ctx: &Ctx, name: &str, lower: &str, mut vals: Vec<Val>
                     .get(&id)
                     .map_or(Val::Null, |r| Val::Str(r.rel_type.clone())),
             },
-            v => return Err(type_error("type needs a relationship", &v)),
+            v => return Err(value_error("type needs a relationship", &v)),
         },
         "article" => match arg0 {
             Val::Rel(id) if ctx.is_deleted_rel(id) => return Err(deleted_access("relationship")),
@@ -302,7 +302,7 @@ pub(super) fn call_values(ctx: &Ctx, name: &str, lower: &str, mut vals: Vec<Val>
             }
             Val::Temporal(t) => Val::Str(t.to_string()),
             _ if lower == "tostringornull" => Val::Null,
-            v => return Err(type_error("toString needs a number, boolean or string", v)),
+            v => return Err(value_error("toString needs a number, boolean or string", v)),
         },
         "tointeger" | "tointegerornull" => match &arg0 {
             Val::Int(i) => Val::Int(*i),
@@ -326,14 +326,19 @@ pub(super) fn call_values(ctx: &Ctx, name: &str, lower: &str, mut vals: Vec<Val>
                 }
             }
             _ if lower == "tointegerornull" => Val::Null,
-            v => return Err(type_error("toInteger needs a number, boolean or string", v)),
+            v => {
+                return Err(value_error(
+                    "toInteger needs a number, boolean or string",
+                    v,
+                ))
+            }
         },
         "tofloat" | "tofloatornull" => match &arg0 {
             Val::Int(i) => Val::Float(*i as f64),
             Val::Float(f) => Val::Float(*f),
             Val::Str(s) => s.trim().parse::<f64>().map_or(Val::Null, Val::Float),
             _ if lower == "tofloatornull" => Val::Null,
-            v => return Err(type_error("toFloat needs a number or string", v)),
+            v => return Err(value_error("toFloat needs a number or string", v)),
         },
         "toboolean" | "tobooleanornull" => match &arg0 {
             Val::Bool(b) => Val::Bool(*b),
@@ -345,7 +350,7 @@ pub(super) fn call_values(ctx: &Ctx, name: &str, lower: &str, mut vals: Vec<Val>
             Val::Int(i) => Val::Bool(*i != 0),
             _ if lower == "tobooleanornull" => Val::Null,
             v => {
-                return Err(type_error(
+                return Err(value_error(
                     "toBoolean needs a boolean, string or integer",
                     v,
                 ))
@@ -416,7 +421,14 @@ pub(super) fn range(vals: &[Val]) -> Result<Val> {
     }
     let int = |v: &Val| match v {
         Val::Int(i) => Ok(*i),
-        v => Err(type_error("range needs integers", v)),
+        v => Err(Error::typed(
+            ErrorKind::ArgumentError,
+            Detail::InvalidArgumentType,
+            format!(
+                "invalid argument type: range needs integers, not {}",
+                v.type_name()
+            ),
+        )),
     };
     let start = int(&vals[0])?;
     let end = int(&vals[1])?;
@@ -426,8 +438,8 @@ pub(super) fn range(vals: &[Val]) -> Result<Val> {
     };
     if step == 0 {
         return Err(Error::coded(
-            Detail::InvalidArgumentValue,
-            "invalid argument value: range's step cannot be zero",
+            Detail::NumberOutOfRange,
+            "number out of range: range's step cannot be zero",
         ));
     }
     let count = if (step > 0 && start > end) || (step < 0 && start < end) {

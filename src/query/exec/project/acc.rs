@@ -264,8 +264,8 @@ impl Acc {
                     };
                     if !(0.0..=1.0).contains(&p) {
                         return Err(Error::coded(
-                            Detail::InvalidArgumentValue,
-                            "invalid argument value: the percentile must be between 0.0 and 1.0",
+                            Detail::NumberOutOfRange,
+                            "number out of range: the percentile must be between 0.0 and 1.0",
                         ));
                     }
                     *pct = Some(p);

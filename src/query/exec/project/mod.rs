@@ -145,6 +145,8 @@ fn after_projection(
             .order_by
             .iter()
             .map(|(e, _)| match e {
+                Expr::Slot(s) => Some(s.index as usize)
+                    .filter(|&i| s.up == 0 && frame_names.get(i) == Some(&s.name)),
                 Expr::Variable(v) => frame_names.iter().rposition(|n| n == v),
                 _ => None,
             })
@@ -477,8 +479,8 @@ fn aggregate_outputs(
     inner_names.extend(agg_names.iter().cloned());
     // Key items may also be referred to by the variable they project.
     for &i in key_items {
-        if let Expr::Variable(v) = &p.items[i].1 {
-            inner_names.push(v.clone());
+        if let Some(v) = p.items[i].1.as_variable() {
+            inner_names.push(v.to_string());
         }
     }
     // Aggregate items that are just an aggregate's value (the usual case)
@@ -486,9 +488,9 @@ fn aggregate_outputs(
     let direct: Vec<Option<usize>> = p
         .items
         .iter()
-        .map(|(_, e)| match e {
-            Expr::Variable(v) => p.aggregates.iter().position(|a| a.name == *v),
-            _ => None,
+        .map(|(_, e)| {
+            e.as_variable()
+                .and_then(|v| p.aggregates.iter().position(|a| a.name == v))
         })
         .collect();
     let all_direct = p
@@ -518,7 +520,7 @@ fn aggregate_outputs(
         let mut inner_vals: Row = keys;
         inner_vals.extend(aggs.iter().cloned());
         for (j, &i) in key_items.iter().enumerate() {
-            if matches!(p.items[i].1, Expr::Variable(_)) {
+            if p.items[i].1.as_variable().is_some() {
                 inner_vals.push(inner_vals[j].clone());
             }
         }

@@ -22,7 +22,6 @@ use super::{after_projection, count_arg, Acc, Out};
 use crate::error::{Detail, Error, Result};
 use crate::graph::Graph;
 use crate::model::NodeId;
-use crate::query::ast::Expr;
 use crate::query::plan::{ProjectOp, TopGroups};
 use crate::query::values::{order, Val};
 
@@ -209,12 +208,10 @@ impl<'p> NodeGroups<'p> {
                 .enumerate()
                 .map(|(i, (_, e))| match e {
                     _ if i == plan.key_item => key.take().unwrap_or(Val::Null),
-                    Expr::Variable(v) => p
-                        .aggregates
-                        .iter()
-                        .position(|a| a.name == *v)
+                    e => e
+                        .as_variable()
+                        .and_then(|v| p.aggregates.iter().position(|a| a.name == v))
                         .map_or(Val::Null, |j| extra[j].clone()),
-                    _ => Val::Null,
                 })
                 .collect();
             outs.push(Out { vals, extra });
