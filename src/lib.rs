@@ -185,8 +185,10 @@
 //!     thousands of clauses is walked and dropped without recursion); the
 //!     subqueries planned with the statement (`subqueries.rs`); where a
 //!     variable becomes a slot of its row, and which expressions stay
-//!     looked up by name (`bind.rs`); static types of literals that refuse
-//!     `NOT 1` or `1 IN 2` before running (`check.rs`); the function
+//!     looked up by name (`bind.rs`); static types of literals, and of the
+//!     variables bound to them, that refuse `NOT 1`, `1 IN 2` or
+//!     `WITH 1 AS x RETURN x.p` before running (`check.rs`, the kinds
+//!     in `projection.rs`); the function
 //!     catalogue (names, arities, aggregates) in `functions.rs`; `CALL`
 //!     checked against the procedure's declaration in `call.rs`; where a match starts (key lookup, label scan, bound variable,
 //!     `WHERE` key equalities) in `matching.rs`; where `WHERE` filters go,

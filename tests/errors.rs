@@ -42,6 +42,8 @@ const CASES: &[(&str, &str)] = &[
     ("RETURN 1 AND 'x'", "AND"),
     ("RETURN 1 IN 2", "IN"),
     ("MATCH (n) DELETE 1 + 1", "1 + 1"),
+    ("WITH 123 AS n RETURN n.num", "n.num"),
+    ("RETURN none(x IN ['a'] WHERE x % 2 = 0)", "%"),
     // Raised while running: the operator or function that failed.
     ("WITH 4 AS a RETURN a + 1, a / 0", "/"),
     ("WITH [1] AS v RETURN v, toInteger(v)", "toInteger"),
@@ -174,38 +176,72 @@ fn format_json_writes_the_error_object() {
 
 #[test]
 fn the_library_reports_kind_detail_and_phase() {
+    use ErrorKind::*;
+    use Phase::*;
     let mut db = Database::in_memory();
-    let code = |db: &mut Database, q: &str| {
-        db.query(q, &Params::new())
+    let mut expect = |q: &str, kind: ErrorKind, detail: Option<&str>, phase: Phase| {
+        let c = db
+            .query(q, &Params::new())
             .err()
             .and_then(|e| e.code())
-            .unwrap_or_else(|| panic!("{q} should fail with a code"))
+            .unwrap_or_else(|| panic!("{q} should fail with a code"));
+        assert_eq!(
+            (c.kind(), c.detail.name(), c.phase()),
+            (kind, detail, phase),
+            "{q}"
+        );
     };
-    let c = code(&mut db, "MATCH (n) RETURN m");
-    assert_eq!(
-        (c.kind(), c.detail.name(), c.phase()),
-        (
-            ErrorKind::SyntaxError,
-            Some("UndefinedVariable"),
-            Phase::CompileTime
-        )
+    expect(
+        "MATCH (n) RETURN m",
+        SyntaxError,
+        Some("UndefinedVariable"),
+        CompileTime,
     );
-    let c = code(&mut db, "RETURN 1 / 0");
-    assert_eq!(
-        (c.kind(), c.detail.name(), c.phase()),
-        (
-            ErrorKind::ArgumentError,
-            Some("DivisionByZero"),
-            Phase::Runtime
-        )
+    expect(
+        "RETURN 1 / 0",
+        ArgumentError,
+        Some("DivisionByZero"),
+        Runtime,
     );
+    // A literal's type follows its variable through WITH and into a
+    // comprehension over a list of literals; untyped values wait for the rows.
+    let typ = Some("InvalidArgumentType");
+    expect(
+        "WITH 'text' AS t RETURN t.size",
+        TypeError,
+        typ,
+        CompileTime,
+    );
+    expect(
+        "RETURN [x IN [true, false] | x * 2]",
+        SyntaxError,
+        typ,
+        CompileTime,
+    );
+    expect("RETURN [x IN [true, 1] | x * 2]", TypeError, typ, Runtime);
+    let missing = db
+        .query("RETURN $p", &Params::new())
+        .err()
+        .and_then(|e| e.code());
+    let missing = missing.expect("a missing parameter fails with a code");
+    assert_eq!(
+        (missing.kind(), missing.phase()),
+        (ParameterMissing, CompileTime)
+    );
+    for fine in [
+        "WITH {a: 1} AS m RETURN m.a",
+        "WITH null AS m RETURN m.a",
+        "RETURN [x IN [1, 2.5] | x % 2] AS r",
+        "WITH 'a' AS s RETURN s + 'b'",
+    ] {
+        assert!(db.query(fine, &Params::new()).is_ok(), "{fine}");
+    }
     db.query("CREATE (:A)-[:R]->(:B)", &Params::new()).unwrap();
-    let c = code(&mut db, "MATCH (a:A) DELETE a");
-    assert_eq!(c.kind(), ErrorKind::ConstraintVerificationFailed);
+    let c = db
+        .query("MATCH (a:A) DELETE a", &Params::new())
+        .err()
+        .and_then(|e| e.code());
+    let c = c.expect("deleting a connected node fails with a code");
+    assert_eq!(c.kind(), ConstraintVerificationFailed);
     assert_eq!(c.detail.name(), Some("DeleteConnectedNode"));
-    let c = code(&mut db, "RETURN $p");
-    assert_eq!(
-        (c.kind(), c.phase()),
-        (ErrorKind::ParameterMissing, Phase::CompileTime)
-    );
 }

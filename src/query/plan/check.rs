@@ -2,6 +2,7 @@
 //! variables, unknown functions and their arguments, misplaced aggregates.
 
 use super::*;
+use crate::error::ErrorKind;
 
 /// Where an expression appears, which decides what it may contain.
 #[derive(Clone, Copy)]
@@ -46,7 +47,10 @@ pub(super) fn check_argument_kind(
         "type" | "startnode" | "endnode" => !matches!(kind, VarKind::Rel | VarKind::Value),
         "labels" => !matches!(kind, VarKind::Node | VarKind::Value),
         "length" | "nodes" | "relationships" => {
-            matches!(kind, VarKind::Node | VarKind::Rel | VarKind::Scalar)
+            matches!(
+                kind,
+                VarKind::Node | VarKind::Rel | VarKind::Scalar | VarKind::Atom(_)
+            )
         }
         "size" => matches!(kind, VarKind::Node | VarKind::Rel | VarKind::Path),
         _ => false,
@@ -130,6 +134,12 @@ pub(super) fn check_expr_here(e: &Expr, scope: &Scope, ctx: ExprCtx, depth: usiz
                         "invalid argument type: `{v}` is not a node, relationship or map and has no property `{key}`"
                     )));
                 }
+                if let Some(kind @ (VarKind::Atom(_) | VarKind::List)) = scope.get(v) {
+                    return Err(Error::typed(ErrorKind::TypeError, Detail::InvalidArgumentType, format!(
+                        "invalid argument type: `{v}` is {} and has no property `{key}`; only nodes, relationships and maps have properties",
+                        kind.describe()
+                    )).about(Subject::Variable(v.clone())));
+                }
             }
             go(x)
         }
@@ -145,6 +155,36 @@ pub(super) fn check_expr_here(e: &Expr, scope: &Scope, ctx: ExprCtx, depth: usiz
             check_operand(x, "NOT", &[StaticType::Bool], "a boolean")
                 .map_err(|e| e.about(Subject::Operator("NOT".into())))?;
             go(x)
+        }
+        Expr::Binary(
+            op @ (BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod | BinaryOp::Pow),
+            a,
+            b,
+        ) => {
+            let symbol = op.arithmetic_symbol().unwrap_or_default();
+            let (ta, tb) = (operand_type(a, scope), operand_type(b, scope));
+            let wrong =
+                |t: Option<StaticType>| matches!(t, Some(StaticType::Bool | StaticType::String));
+            if wrong(ta) || wrong(tb) {
+                // Worded as the runtime words it when both sides are known.
+                let message = match (ta, tb) {
+                    (Some(x), Some(y)) => format!(
+                        "invalid argument type: cannot apply `{symbol}` to {} and {}",
+                        x.describe(),
+                        y.describe()
+                    ),
+                    _ => format!(
+                        "invalid argument type: `{symbol}` needs numbers, not {}",
+                        ta.filter(|_| wrong(ta))
+                            .or(tb)
+                            .map_or("a value", StaticType::describe)
+                    ),
+                };
+                return Err(Error::coded(Detail::InvalidArgumentType, message)
+                    .about(Subject::Operator(symbol.into())));
+            }
+            go(a)?;
+            go(b)
         }
         Expr::Binary(BinaryOp::In, a, b) => {
             check_operand(b, "IN", &[StaticType::List], "a list on its right")
@@ -235,7 +275,7 @@ pub(super) fn check_expr_here(e: &Expr, scope: &Scope, ctx: ExprCtx, depth: usiz
         } => {
             go(list)?;
             let mut inner = scope.clone();
-            inner.add(variable, VarKind::Value);
+            inner.add(variable, element_kind(list));
             if let Some(x) = filter {
                 check_expr(x, &inner, ExprCtx::predicate(), d)?;
             }
@@ -260,7 +300,7 @@ pub(super) fn check_expr_here(e: &Expr, scope: &Scope, ctx: ExprCtx, depth: usiz
         } => {
             go(list)?;
             let mut inner = scope.clone();
-            inner.add(variable, VarKind::Value);
+            inner.add(variable, element_kind(list));
             check_expr(predicate, &inner, ExprCtx::predicate(), d)
         }
         Expr::Reduce {
@@ -396,7 +436,7 @@ pub(super) fn check_pattern_expr(
 /// and arithmetic over them), which lets the checks refuse at compile time
 /// what could never run, as the openCypher TCK expects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum StaticType {
+pub enum StaticType {
     Null,
     Bool,
     Int,
@@ -407,7 +447,7 @@ pub(super) enum StaticType {
 }
 
 impl StaticType {
-    pub(super) fn describe(self) -> &'static str {
+    pub fn describe(self) -> &'static str {
         match self {
             StaticType::Null => "null",
             StaticType::Bool => "a boolean",
@@ -445,6 +485,36 @@ pub(super) fn static_type(e: &Expr) -> Option<StaticType> {
         }
         _ => return None,
     })
+}
+
+/// The type of an operand if its text settles it: a literal, or a variable
+/// bound to one.
+fn operand_type(e: &Expr, scope: &Scope) -> Option<StaticType> {
+    match e {
+        Expr::Variable(v) => match scope.get(v) {
+            Some(VarKind::Atom(t)) => Some(t),
+            _ => None,
+        },
+        _ => static_type(e),
+    }
+}
+
+/// What the variable of a comprehension or quantifier over `list` holds: the
+/// elements' type when `list` is a list literal whose elements are all
+/// literals of one type (a boolean, number or string), a value otherwise.
+fn element_kind(list: &Expr) -> VarKind {
+    let Expr::List(items) = list else {
+        return VarKind::Value;
+    };
+    let mut types = items.iter().map(static_type);
+    match types.next().flatten() {
+        Some(t @ (StaticType::Bool | StaticType::Int | StaticType::Float | StaticType::String))
+            if types.all(|u| u == Some(t)) =>
+        {
+            VarKind::Atom(t)
+        }
+        _ => VarKind::Value,
+    }
 }
 
 /// Refuses an operand whose text shows it can never be of the types `op` takes.

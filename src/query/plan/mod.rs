@@ -60,6 +60,9 @@ pub enum VarKind {
     Scalar,
     /// A list built by a list literal.
     List,
+    /// A boolean, number or string from a literal (or the variable of a
+    /// comprehension or quantifier over a list literal of one such type).
+    Atom(StaticType),
 }
 
 impl VarKind {
@@ -72,6 +75,7 @@ impl VarKind {
             VarKind::Value => "a value",
             VarKind::Scalar => "a value that is not a graph element",
             VarKind::List => "a list",
+            VarKind::Atom(t) => t.describe(),
         }
     }
 }

@@ -67,7 +67,8 @@ impl Planner<'_> {
             let kind = match e {
                 Expr::Variable(v) => scope.get(v).unwrap_or(VarKind::Value),
                 Expr::Literal(Literal::Null) => VarKind::Value,
-                Expr::Literal(_) | Expr::Map(_) => VarKind::Scalar,
+                Expr::Literal(_) => static_type(e).map_or(VarKind::Scalar, VarKind::Atom),
+                Expr::Map(_) => VarKind::Scalar,
                 Expr::List(_) => VarKind::List,
                 _ => VarKind::Value,
             };
