@@ -205,6 +205,9 @@
 //!     (`ReachabilityUnderDistinct`) and its pruning in `varlen.rs`; the
 //!     memo sets of `MemoStates` in `pattern.rs`; subqueries run (and, for
 //!     those the planner could not place, planned once) in `inline.rs`.
+//!     A full `exists { MATCH ... RETURN ... }` is planned once (capped at
+//!     one row, writes refused: `plan_subquery` in `query/plan/mod.rs`)
+//!     and run from the row's values in `query/exec/subquery.rs`.
 //!     Rows streamed into an aggregation
 //!     (`StreamIntoAggregate`) and the early stop of `EarlyLimit` are in
 //!     `query/exec/mod.rs` (`run_chain`, where a projection runs the `MATCH`

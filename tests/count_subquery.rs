@@ -1,5 +1,6 @@
 //! `COUNT { pattern }` and `size((a)-->())` count what a `MATCH` of the same
-//! pattern finds; such subqueries are planned once per query.
+//! pattern finds; a full `exists { MATCH ... RETURN ... }` is true when the
+//! query it holds returns a row; such subqueries are planned once per query.
 
 use claimgraph::{Database, ResultValue as R};
 
@@ -136,4 +137,65 @@ fn subqueries_are_planned_once_per_query() {
         plan.contains("Subqueries planned once while running (not with the statement): 1"),
         "{plan}"
     );
+}
+
+#[test]
+fn full_exists_subqueries_agree_with_matching() {
+    let mut db = three_a_two_b();
+    let r = run(
+        &mut db,
+        "MATCH (a:A) RETURN a.n AS n,
+                exists { MATCH (a)-->(m) WITH a, count(*) AS c WHERE c >= 2 RETURN c } AS many,
+                exists { MATCH (a)-[:R]->(m:B) WHERE a.n = 2 RETURN m } AS two,
+                exists { MATCH (a)-[:S]->(x) RETURN x UNION MATCH (a)-[:R]->(x) RETURN x } AS any
+         ORDER BY n",
+    );
+    assert_eq!(r.rows.len(), 3);
+    for row in &r.rows {
+        let R::Int(n) = row[0] else { panic!("{row:?}") };
+        let mut by_hand =
+            |q: &str| run(&mut db, &q.replace("$n", &n.to_string())).rows[0][0].clone();
+        assert_eq!(
+            row[1],
+            by_hand("MATCH (a:A {n: $n}) OPTIONAL MATCH (a)-->(m) RETURN count(m) >= 2"),
+            "{n}"
+        );
+        assert_eq!(
+            row[2],
+            by_hand(
+                "MATCH (a:A {n: $n}) OPTIONAL MATCH (a)-[:R]->(m:B) WITH a, count(m) AS c RETURN a.n = 2 AND c > 0"
+            ),
+            "{n}"
+        );
+        assert_eq!(
+            row[3],
+            by_hand("MATCH (a:A {n: $n}) OPTIONAL MATCH (a)-->(m) RETURN count(m) > 0"),
+            "{n}"
+        );
+    }
+    assert_eq!(r.rows[0][1], R::Bool(true));
+    assert_eq!(r.rows[1][2], R::Bool(true));
+    assert_eq!(r.rows[2][3], R::Bool(false));
+    // Each of the two is planned once for the statement, not per row.
+    let r = run(
+        &mut db,
+        "PROFILE MATCH (a) WHERE exists { MATCH (a)-->(b) WHERE exists { MATCH (b)-->() RETURN 1 } RETURN b } RETURN count(a)",
+    );
+    assert_eq!(r.rows, vec![vec![R::Int(2)]]);
+    let plan = r.plan.unwrap();
+    assert!(
+        plan.contains("while running (not with the statement): 2"),
+        "{plan}"
+    );
+    // It only reads, and sees only the row's variables.
+    let e = fail(
+        &mut db,
+        "MATCH (a) WHERE exists { MATCH (a)-->(m) SET m.x = 1 } RETURN a",
+    );
+    assert!(e.to_string().contains("only reads"), "{e}");
+    let e = fail(
+        &mut db,
+        "MATCH (a) WHERE exists { MATCH (m) RETURN q } RETURN a",
+    );
+    assert!(e.to_string().contains("undefined variable `q`"), "{e}");
 }

@@ -270,6 +270,35 @@ fn deeply_nested_queries_are_refused() {
         " END".repeat(n)
     );
     f.refuse("CASE", &["query", &case], 1, &["nested too deeply"]);
+    // Full subqueries nest through their braces: refused past the limit,
+    // answered below it without reading any body twice.
+    let subqueries = |n: usize| {
+        format!(
+            "MATCH (n) WHERE {}true{} RETURN count(*) AS c",
+            "exists { MATCH (m) WHERE ".repeat(n),
+            " RETURN 1 }".repeat(n)
+        )
+    };
+    f.refuse(
+        "exists",
+        &["query", &subqueries(2_000)],
+        1,
+        &["nested too deeply"],
+    );
+    let (out, _) = run(
+        {
+            let mut c = f.command();
+            c.args(["query", &subqueries(120)]);
+            c
+        },
+        None,
+        "nested exists",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        clip(&String::from_utf8_lossy(&out.stderr))
+    );
     // So do NOT and unary minus, which the parser folds in loops.
     let nots = format!("RETURN {}true", "NOT ".repeat(25_000));
     let (out, _) = run(

@@ -404,6 +404,7 @@ impl Display for Expr {
                 }
                 f.write_str(" }")
             }
+            Expr::ExistsQuery(q) => write!(f, "exists {{ {q} }}"),
         }
     }
 }

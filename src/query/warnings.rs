@@ -300,6 +300,10 @@ impl Names {
         e.for_each_child(&mut |child| match child {
             Child::Expr(x) => self.expr(x),
             Child::Pattern(p) => self.pattern(p, false),
+            Child::Query(q) => q
+                .parts()
+                .flat_map(|part| part.clauses.iter())
+                .for_each(|c| self.clause(c)),
         });
     }
 }

@@ -415,4 +415,7 @@ pub enum Expr {
         patterns: Vec<PathPattern>,
         where_: Option<Box<Expr>>,
     },
+    /// `exists { MATCH ... RETURN ... }`: true when the query, run with the
+    /// row's variables in scope, returns a row.
+    ExistsQuery(Box<Query>),
 }

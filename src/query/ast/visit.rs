@@ -3,14 +3,18 @@
 //! whether it aggregates), rewrites and the warnings' reads are written over
 //! these two functions instead of matching every kind of expression again.
 
-use super::{Expr, PathPattern, Slot};
+use std::collections::HashSet;
 
-/// A direct child of an expression: a sub-expression, or the path pattern of a
-/// pattern predicate, a pattern comprehension or `exists { }`.
+use super::{Clause, Expr, PathPattern, Query, RemoveItem, SetItem, SingleQuery, Slot};
+
+/// A direct child of an expression: a sub-expression, the path pattern of a
+/// pattern predicate, a pattern comprehension or `exists { }`, or the query
+/// of a full `exists { MATCH ... RETURN ... }`.
 #[derive(Clone, Copy, Debug)]
 pub enum Child<'a> {
     Expr(&'a Expr),
     Pattern(&'a PathPattern),
+    Query(&'a Query),
 }
 
 impl Expr {
@@ -91,6 +95,7 @@ impl Expr {
                 f(Child::Expr(map));
             }
             Expr::PatternPredicate(p) => f(Child::Pattern(p)),
+            Expr::ExistsQuery(q) => f(Child::Query(q)),
             Expr::Exists { patterns, where_ } => {
                 for p in patterns {
                     f(Child::Pattern(p));
@@ -178,7 +183,8 @@ impl Expr {
             | Expr::CountStar
             | Expr::PatternComprehension { .. }
             | Expr::PatternPredicate(_)
-            | Expr::Exists { .. } => self.clone(),
+            | Expr::Exists { .. }
+            | Expr::ExistsQuery(_) => self.clone(),
             Expr::List(items) => Expr::List(items.iter().map(|x| *b(x)).collect()),
             Expr::Map(entries) => {
                 Expr::Map(entries.iter().map(|(k, v)| (k.clone(), *b(v))).collect())
@@ -266,6 +272,109 @@ impl Expr {
     }
 }
 
+/// Calls `f` on every top-level expression of a clause (pattern properties
+/// included), in the order the query writes them.
+impl Clause {
+    pub fn for_each_expr(&self, f: &mut dyn FnMut(&Expr)) {
+        let clause = self;
+        let set_item = |item: &SetItem, f: &mut dyn FnMut(&Expr)| match item {
+            SetItem::Property { target, value, .. } => {
+                f(target);
+                f(value);
+            }
+            SetItem::Replace { value, .. } | SetItem::Merge { value, .. } => f(value),
+            SetItem::Labels { .. } => {}
+        };
+        match clause {
+            Clause::Match {
+                patterns, where_, ..
+            } => {
+                patterns.iter().for_each(|p| p.for_each_expr(&mut |x| f(x)));
+                where_.iter().for_each(&mut *f);
+            }
+            Clause::Unwind { expr, .. } => f(expr),
+            Clause::With(p) | Clause::Return(p) => {
+                p.items.iter().for_each(|i| f(&i.expr));
+                p.order_by.iter().for_each(|o| f(&o.expr));
+                p.skip
+                    .iter()
+                    .chain(&p.limit)
+                    .chain(&p.where_)
+                    .for_each(&mut *f);
+            }
+            Clause::Create(patterns) => {
+                patterns.iter().for_each(|p| p.for_each_expr(&mut |x| f(x)))
+            }
+            Clause::Merge {
+                pattern,
+                on_create,
+                on_match,
+            } => {
+                pattern.for_each_expr(&mut |x| f(x));
+                on_create
+                    .iter()
+                    .chain(on_match)
+                    .for_each(|i| set_item(i, f));
+            }
+            Clause::Set(items) => items.iter().for_each(|i| set_item(i, f)),
+            Clause::Remove(items) => items.iter().for_each(|i| {
+                if let RemoveItem::Property { target, .. } = i {
+                    f(target)
+                }
+            }),
+            Clause::Delete { exprs, .. } => exprs.iter().for_each(&mut *f),
+            Clause::Call(c) => {
+                c.args.iter().flatten().for_each(&mut *f);
+                if let Some(w) = c.yield_.as_ref().and_then(|y| y.where_.as_ref()) {
+                    f(w);
+                }
+            }
+        }
+    }
+}
+
+impl Query {
+    /// The single queries of a union, the first first.
+    pub fn parts(&self) -> impl Iterator<Item = &SingleQuery> {
+        std::iter::once(&self.first).chain(self.unions.iter().map(|(_, q)| q))
+    }
+
+    /// Every name the query mentions, in expressions and patterns, nested
+    /// subqueries included: what a full subquery may read from the row.
+    pub fn names_mentioned(&self) -> HashSet<String> {
+        fn expr(e: &Expr, out: &mut HashSet<String>) {
+            if let Some(v) = e.as_variable() {
+                out.insert(v.to_string());
+            }
+            e.for_each_child(&mut |c| match c {
+                Child::Expr(x) => expr(x, out),
+                Child::Pattern(p) => pattern(p, out),
+                Child::Query(q) => out.extend(q.names_mentioned()),
+            });
+        }
+        fn pattern(p: &PathPattern, out: &mut HashSet<String>) {
+            out.extend(p.variable.iter().cloned());
+            out.extend(p.start.variable.iter().cloned());
+            for (r, n) in &p.steps {
+                out.extend(r.variable.iter().cloned());
+                out.extend(n.variable.iter().cloned());
+            }
+            p.for_each_expr(&mut |x| expr(x, out));
+        }
+        let mut out = HashSet::new();
+        for clause in self.parts().flat_map(|q| q.clauses.iter()) {
+            if let Clause::Match { patterns, .. } | Clause::Create(patterns) = clause {
+                patterns.iter().for_each(|p| pattern(p, &mut out));
+            }
+            if let Clause::Merge { pattern: p, .. } = clause {
+                pattern(p, &mut out);
+            }
+            clause.for_each_expr(&mut |e| expr(e, &mut out));
+        }
+        out
+    }
+}
+
 impl PathPattern {
     /// Calls `f` on the property maps of the pattern's nodes and relationships,
     /// in the order the query writes them.
@@ -299,6 +408,10 @@ mod tests {
         e.for_each_child(&mut |p| match p {
             Child::Expr(x) => integers(x, out),
             Child::Pattern(p) => p.for_each_expr(&mut |x| integers(x, out)),
+            Child::Query(q) => q
+                .parts()
+                .flat_map(|part| part.clauses.iter())
+                .for_each(|c| c.for_each_expr(&mut |x| integers(x, out))),
         });
     }
 
@@ -316,6 +429,10 @@ mod tests {
                 vec![1, 2, 3, 4, 5],
             ),
             ("exists { (a {k: 1})-->(b) WHERE b.k = 2 }", vec![1, 2]),
+            (
+                "exists { MATCH (a {k: 1})-->(b) WITH b WHERE b.k = 2 RETURN 3 }",
+                vec![1, 2, 3],
+            ),
             ("coalesce(1, NOT 2, 3 IS NULL, 4)", vec![1, 2, 3, 4]),
         ];
         for (text, want) in cases {

@@ -417,6 +417,7 @@ pub fn eval(ctx: &Ctx, e: &Expr, frame: &Frame) -> Result<Val> {
             where_.as_deref(),
             frame,
         )?),
+        Expr::ExistsQuery(q) => Val::Bool(super::subquery::exists(ctx, q, frame)?),
         Expr::PatternComprehension {
             pattern: p,
             filter,

@@ -92,6 +92,7 @@ mod eval;
 mod params;
 mod pattern;
 mod project;
+mod subquery;
 mod temporal_fns;
 mod write;
 
@@ -331,14 +332,26 @@ fn run_plan(
     env: &Env,
     profile: &mut Vec<StepProfile>,
 ) -> Result<Vec<Row>> {
+    run_plan_from(plan, access, env, profile, (&Vec::new(), &[]))
+}
+
+/// Runs a plan whose chains start from one row: the values and names of
+/// `start` (none for a statement; the row's for a full subquery).
+fn run_plan_from(
+    plan: &Plan,
+    access: &mut Access,
+    env: &Env,
+    profile: &mut Vec<StepProfile>,
+    start: (&Row, &[String]),
+) -> Result<Vec<Row>> {
     *profile = vec![StepProfile::default(); plan.size];
     let root = &plan.root;
     let Op::Union { all } = root.op else {
-        return run_chain(root, access, env, profile);
+        return run_chain(root, access, env, profile, start);
     };
     let mut rows: Vec<Row> = Vec::new();
     for input in &root.inputs {
-        rows.extend(run_chain(input, access, env, profile)?);
+        rows.extend(run_chain(input, access, env, profile, start)?);
         check_rows(rows.len(), plan.columns.len())?;
     }
     let started = Instant::now();
@@ -383,12 +396,12 @@ fn run_chain(
     access: &mut Access,
     env: &Env,
     profile: &mut [StepProfile],
+    (first, names): (&Row, &[String]),
 ) -> Result<Vec<Row>> {
     let chain = top.chain();
-    let mut rows: Vec<Row> = vec![Vec::new()];
-    let empty: Vec<String> = Vec::new();
+    let mut rows: Vec<Row> = vec![first.clone()];
     // The names of the columns of `rows`.
-    let mut scope: &[String] = &empty;
+    let mut scope: &[String] = names;
     for (at, step) in chain.iter().enumerate().rev() {
         env.cancel.check()?;
         // A match that the projection above runs itself waits for it.

@@ -354,6 +354,20 @@ pub(super) fn check_expr_here(e: &Expr, scope: &Scope, ctx: ExprCtx, depth: usiz
             }
             Ok(())
         }
+        // Planned here on an empty graph for its checks, with the row's
+        // variables (not the planner's hidden ones) in scope; the executor
+        // plans it again on the graph.
+        Expr::ExistsQuery(q) => {
+            let visible = Scope {
+                vars: scope
+                    .vars
+                    .iter()
+                    .filter(|(n, _)| !is_hidden(n))
+                    .cloned()
+                    .collect(),
+            };
+            super::plan_subquery_in(&Graph::new(), &visible, q).map(|_| ())
+        }
     }
 }
 

@@ -278,20 +278,72 @@ pub fn plan(graph: &Graph, query: &Query) -> Result<Plan> {
 
 /// Plans a statement, `CALL` naming the procedures of `registry`.
 pub fn plan_with(graph: &Graph, registry: &Registry, query: &Query) -> Result<Plan> {
+    plan_parts(graph, Some(registry), query, &Scope::default())
+}
+
+/// Plans a full subquery (`exists { MATCH ... RETURN ... }`) run with the
+/// row's variables `names` in scope. It may only read.
+pub fn plan_subquery(graph: &Graph, names: &[String], query: &Query) -> Result<Plan> {
+    let scope = Scope {
+        vars: names.iter().map(|n| (n.clone(), VarKind::Value)).collect(),
+    };
+    plan_subquery_in(graph, &scope, query)
+}
+
+fn plan_subquery_in(graph: &Graph, scope: &Scope, query: &Query) -> Result<Plan> {
+    let writes = query.parts().flat_map(|q| q.clauses.iter()).any(|c| {
+        matches!(
+            c,
+            Clause::Create(_)
+                | Clause::Merge { .. }
+                | Clause::Set(_)
+                | Clause::Remove(_)
+                | Clause::Delete { .. }
+                | Clause::Call(_)
+        )
+    });
+    if writes {
+        return Err(Error::coded(
+            Detail::InvalidClauseComposition,
+            "invalid clause composition: a subquery in exists { } only reads; it cannot hold CREATE, MERGE, SET, REMOVE, DELETE or CALL",
+        )
+        .about(Subject::Clause("EXISTS".into())));
+    }
+    // Whether a row comes back needs only the first: each part's RETURN
+    // without a LIMIT stops there, so nested subqueries do not run to the end.
+    let mut query = query.clone();
+    let parts = std::iter::once(&mut query.first).chain(query.unions.iter_mut().map(|(_, q)| q));
+    for part in parts {
+        if let Some(Clause::Return(p)) = part.clauses.last_mut() {
+            p.limit.get_or_insert(Expr::Literal(Literal::Int(1)));
+        }
+    }
+    plan_parts(graph, None, &query, scope)
+}
+
+/// Plans each single query of `query` from `scope` (empty for a statement,
+/// the row's variables for a full subquery) and links them.
+fn plan_parts(
+    graph: &Graph,
+    registry: Option<&Registry>,
+    query: &Query,
+    scope: &Scope,
+) -> Result<Plan> {
     let mut parts = Vec::new();
     let mut writes = false;
-    let standalone =
-        query.unions.is_empty() && matches!(query.first.clauses.as_slice(), [Clause::Call(_)]);
+    let standalone = scope.vars.is_empty()
+        && query.unions.is_empty()
+        && matches!(query.first.clauses.as_slice(), [Clause::Call(_)]);
     let mut planner = Planner::new(graph);
-    planner.registry = Some(registry);
+    planner.registry = registry;
     planner.standalone = standalone;
-    let (first, columns, w) = planner.plan_single(&query.first)?;
+    let (first, columns, w) = planner.plan_single(&query.first, scope.clone())?;
     writes |= w;
     parts.push(first);
     for (_, single) in &query.unions {
         let mut planner = Planner::new(graph);
-        planner.registry = Some(registry);
-        let (part, cols, w) = planner.plan_single(single)?;
+        planner.registry = registry;
+        let (part, cols, w) = planner.plan_single(single, scope.clone())?;
         if cols != columns {
             return Err(Error::coded(
                 Detail::DifferentColumnsInUnion,
@@ -387,8 +439,11 @@ impl<'g> Planner<'g> {
 
     /// Plans one single query: its chain of operators (the last on top),
     /// its columns, and whether it writes.
-    fn plan_single(&mut self, q: &SingleQuery) -> Result<(PlanNode, Vec<String>, bool)> {
-        let mut scope = Scope::default();
+    fn plan_single(
+        &mut self,
+        q: &SingleQuery,
+        mut scope: Scope,
+    ) -> Result<(PlanNode, Vec<String>, bool)> {
         let mut top: Option<PlanNode> = None;
         let mut writes = false;
         let n = q.clauses.len();

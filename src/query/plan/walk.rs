@@ -73,6 +73,7 @@ pub(super) fn collect_names(e: &Expr, out: &mut HashSet<String>) {
             Expr::PatternPredicate(p) => pattern(p),
             Expr::PatternComprehension { pattern: p, .. } => pattern(p),
             Expr::Exists { patterns, .. } => patterns.iter().for_each(pattern),
+            Expr::ExistsQuery(q) => out.extend(q.names_mentioned()),
             _ => {}
         }
     });
@@ -160,6 +161,8 @@ pub(super) fn visit_depth(e: &Expr, f: &mut dyn FnMut(&Expr), depth: usize) {
     e.for_each_child(&mut |part| match part {
         Child::Expr(x) => visit_depth(x, f, depth + 1),
         Child::Pattern(p) => p.for_each_expr(&mut |x| visit_depth(x, f, depth + 1)),
+        // A full subquery is a scope of its own.
+        Child::Query(_) => {}
     });
 }
 

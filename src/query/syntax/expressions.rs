@@ -451,6 +451,37 @@ impl Builder<'_> {
         let mut depth = 0;
         for p in pair.into_inner() {
             match p.as_rule() {
+                Rule::query => {
+                    self.place(Subject::Clause("EXISTS".into()), start);
+                    let query = self.query(p)?;
+                    return self.node(start, 1, Expr::ExistsQuery(Box::new(query)));
+                }
+                // The clauses after the first MATCH of a full subquery.
+                Rule::exists_more => {
+                    self.place(Subject::Clause("EXISTS".into()), start);
+                    let first = Clause::Match {
+                        optional: false,
+                        patterns: std::mem::take(&mut patterns),
+                        where_: where_.take().map(|w: Box<Expr>| *w),
+                    };
+                    let mut clauses = vec![first];
+                    let mut unions = Vec::new();
+                    let mut all = false;
+                    for part in p.into_inner() {
+                        match part.as_rule() {
+                            Rule::clause => clauses.push(self.clause(part)?),
+                            Rule::union => {
+                                all = part.into_inner().any(|x| x.as_rule() == Rule::kw_all)
+                            }
+                            _ => unions.push((all, self.single_query(part)?)),
+                        }
+                    }
+                    let query = Query {
+                        first: SingleQuery { clauses },
+                        unions,
+                    };
+                    return self.node(start, 1, Expr::ExistsQuery(Box::new(query)));
+                }
                 Rule::pattern => {
                     let (ps, d) = self.pattern(p)?;
                     depth = depth.max(d);

@@ -705,3 +705,31 @@ fn nested_alternatives_do_not_take_exponential_time() {
         assert!(started.elapsed().as_secs() < 10, "{text}");
     }
 }
+
+#[test]
+fn full_exists_subqueries_parse_and_print_back() {
+    let text = "MATCH (n) WHERE exists { MATCH (n)-->(m) WITH m WHERE m.x = 1 RETURN m \
+                UNION MATCH (n)<--(m) RETURN m } AND exists { WITH n RETURN n } RETURN n";
+    let s = statement(text);
+    let Some(Clause::Match {
+        where_: Some(Expr::Binary(BinaryOp::And, a, b)),
+        ..
+    }) = s.query.first.clauses.first()
+    else {
+        panic!("{s:?}")
+    };
+    let Expr::ExistsQuery(q) = &**a else {
+        panic!("{a:?}")
+    };
+    // The first MATCH, WITH and RETURN, then the union's part.
+    assert_eq!(q.first.clauses.len(), 3);
+    assert_eq!(q.unions.len(), 1);
+    assert!(matches!(&**b, Expr::ExistsQuery(q) if q.first.clauses.len() == 2));
+    let printed = s.to_string();
+    assert_eq!(statement(&printed), s, "{printed}");
+    // The pattern form stays what it was.
+    let s = statement("MATCH (n) WHERE exists { MATCH (n)-->(m) WHERE m.x = 1 } RETURN n");
+    assert!(s
+        .to_string()
+        .contains("exists { MATCH (n)-->(m) WHERE m.x = 1 }"));
+}

@@ -20,6 +20,9 @@ use crate::query::values::Val;
 #[derive(Default)]
 pub struct InlinePlans {
     plans: Vec<InlinePlan>,
+    /// The plans of full subqueries (`exists { MATCH ... RETURN ... }`):
+    /// where the query is in the statement, the row's names, the plan.
+    full: Vec<(usize, Vec<String>, Rc<plan::Plan>)>,
     /// How many of `plans` were made while running.
     while_running: usize,
 }
@@ -51,8 +54,27 @@ impl InlinePlans {
         }
         InlinePlans {
             plans,
+            full: Vec::new(),
             while_running: 0,
         }
+    }
+
+    /// The plan of the full subquery `query` for a row of `names`: planned
+    /// the first time a row reaches it, then kept for the statement.
+    pub fn full(
+        &mut self,
+        graph: &crate::graph::Graph,
+        query: &crate::query::ast::Query,
+        names: &[String],
+    ) -> Result<Rc<plan::Plan>> {
+        let at = query as *const _ as usize;
+        if let Some((_, _, p)) = self.full.iter().find(|(a, n, _)| *a == at && n == names) {
+            return Ok(p.clone());
+        }
+        let p = Rc::new(plan::plan_subquery(graph, names, query)?);
+        self.while_running += 1;
+        self.full.push((at, names.to_vec(), p.clone()));
+        Ok(p)
     }
 
     /// How many subquery plans were made while running, not with the statement.
