@@ -176,6 +176,18 @@ fn full_exists_subqueries_agree_with_matching() {
     assert_eq!(r.rows[0][1], R::Bool(true));
     assert_eq!(r.rows[1][2], R::Bool(true));
     assert_eq!(r.rows[2][3], R::Bool(false));
+    // Without RETURN, as Neo4j 5 allows, it asks the same.
+    let with_return = run(
+        &mut db,
+        "MATCH (a:A) RETURN a.n, exists { MATCH (a)-->(m) WITH a, count(*) AS c WHERE c >= 2 RETURN c } ORDER BY a.n",
+    );
+    let without = run(
+        &mut db,
+        "MATCH (a:A) RETURN a.n, exists { MATCH (a)-->(m) WITH a, count(*) AS c WHERE c >= 2 } ORDER BY a.n",
+    );
+    assert_eq!(with_return.rows, without.rows);
+    assert_eq!(without.rows[0][1], R::Bool(true));
+    assert_eq!(without.rows[1][1], R::Bool(false));
     // Each of the two is planned once for the statement, not per row.
     let r = run(
         &mut db,

@@ -314,8 +314,25 @@ fn plan_subquery_in(graph: &Graph, scope: &Scope, query: &Query) -> Result<Plan>
     let mut query = query.clone();
     let parts = std::iter::once(&mut query.first).chain(query.unions.iter_mut().map(|(_, q)| q));
     for part in parts {
-        if let Some(Clause::Return(p)) = part.clauses.last_mut() {
-            p.limit.get_or_insert(Expr::Literal(Literal::Int(1)));
+        match part.clauses.last_mut() {
+            Some(Clause::Return(p)) => {
+                p.limit.get_or_insert(Expr::Literal(Literal::Int(1)));
+            }
+            // As in Neo4j 5, the RETURN of a subquery that only asks
+            // whether rows exist may be left out.
+            _ => part.clauses.push(Clause::Return(Projection {
+                distinct: false,
+                star: false,
+                items: vec![ProjectionItem {
+                    expr: Expr::Literal(Literal::Bool(true)),
+                    alias: None,
+                    name: "true".into(),
+                }],
+                order_by: Vec::new(),
+                skip: None,
+                limit: Some(Expr::Literal(Literal::Int(1))),
+                where_: None,
+            })),
         }
     }
     plan_parts(graph, None, &query, scope)
