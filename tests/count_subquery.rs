@@ -207,6 +207,14 @@ fn full_exists_subqueries_agree_with_matching() {
     assert!(e.to_string().contains("only reads"), "{e}");
     let e = fail(
         &mut db,
+        "MATCH (a) WHERE exists { MATCH (a)-->(m) WHERE m.x = $p RETURN m } RETURN a",
+    );
+    assert!(e.to_string().contains("missing parameter `$p`"), "{e}");
+    // Found before running, not when a row reaches it.
+    let phase = e.code().map(|c| c.phase());
+    assert_eq!(phase, Some(claimgraph::error::Phase::CompileTime), "{e}");
+    let e = fail(
+        &mut db,
         "MATCH (a) WHERE exists { MATCH (m) RETURN q } RETURN a",
     );
     assert!(e.to_string().contains("undefined variable `q`"), "{e}");

@@ -11,9 +11,20 @@ use crate::query::Params;
 /// Refuses a query that names a parameter `params` does not hold, counting
 /// the arguments of a standalone call written without parentheses.
 pub fn check(query: &Query, registry: &Registry, params: &Params) -> Result<()> {
+    match first_missing(query, registry, params) {
+        Some(name) => Err(Error::coded(
+            Detail::MissingParameter,
+            format!("missing parameter `${name}`: give it with --param {name}=VALUE (or :param {name} => VALUE in the shell)"),
+        )
+        .about(Subject::Parameter(name))),
+        None => Ok(()),
+    }
+}
+
+/// The first parameter the query names (full subqueries included) that
+/// `params` does not hold.
+fn first_missing(query: &Query, registry: &Registry, params: &Params) -> Option<String> {
     let mut missing: Option<String> = None;
-    // Full subqueries, checked after the clause that holds them.
-    let mut inner: Vec<Query> = Vec::new();
     for clause in query.parts().flat_map(|q| q.clauses.iter()) {
         if let Clause::Call(Call {
             procedure,
@@ -30,22 +41,15 @@ pub fn check(query: &Query, registry: &Registry, params: &Params) -> Result<()> 
         }
         clause.for_each_expr(&mut |e| {
             visit_expr(e, &mut |x| match x {
-                Expr::Parameter(name) if missing.is_none() && !params.contains_key(name) => {
-                    missing = Some(name.clone())
-                }
-                Expr::ExistsQuery(q) => inner.push((**q).clone()),
+                _ if missing.is_some() => {}
+                Expr::Parameter(name) if !params.contains_key(name) => missing = Some(name.clone()),
+                Expr::ExistsQuery(q) => missing = first_missing(q, registry, params),
                 _ => {}
             })
         });
-        if let Some(name) = missing {
-            return Err(Error::coded(
-                Detail::MissingParameter,
-                format!("missing parameter `${name}`: give it with --param {name}=VALUE (or :param {name} => VALUE in the shell)"),
-            )
-            .about(Subject::Parameter(name)));
+        if missing.is_some() {
+            return missing;
         }
     }
-    inner
-        .into_iter()
-        .try_for_each(|q| check(&q, registry, params))
+    None
 }

@@ -173,11 +173,9 @@ pub(super) fn check_expr_here(e: &Expr, scope: &Scope, ctx: ExprCtx, depth: usiz
                         x.describe(),
                         y.describe()
                     ),
-                    _ => format!(
+                    (x, y) => format!(
                         "invalid argument type: `{symbol}` needs numbers, not {}",
-                        ta.filter(|_| wrong(ta))
-                            .or(tb)
-                            .map_or("a value", StaticType::describe)
+                        x.or(y).map_or("a value", StaticType::describe)
                     ),
                 };
                 return Err(Error::coded(Detail::InvalidArgumentType, message)
@@ -354,20 +352,9 @@ pub(super) fn check_expr_here(e: &Expr, scope: &Scope, ctx: ExprCtx, depth: usiz
             }
             Ok(())
         }
-        // Planned here on an empty graph for its checks, with the row's
-        // variables (not the planner's hidden ones) in scope; the executor
-        // plans it again on the graph.
-        Expr::ExistsQuery(q) => {
-            let visible = Scope {
-                vars: scope
-                    .vars
-                    .iter()
-                    .filter(|(n, _)| !is_hidden(n))
-                    .cloned()
-                    .collect(),
-            };
-            super::plan_subquery_in(&Graph::new(), &visible, q).map(|_| ())
-        }
+        // Planned here on an empty graph for its checks; the executor plans
+        // it again on the graph when a row first reaches it.
+        Expr::ExistsQuery(q) => super::plan_subquery_in(&Graph::new(), scope, q).map(|_| ()),
     }
 }
 

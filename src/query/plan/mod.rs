@@ -290,7 +290,17 @@ pub fn plan_subquery(graph: &Graph, names: &[String], query: &Query) -> Result<P
     plan_subquery_in(graph, &scope, query)
 }
 
+/// The row's variables in `scope` are the subquery's, not the planner's
+/// hidden names, which its own planner makes again.
 fn plan_subquery_in(graph: &Graph, scope: &Scope, query: &Query) -> Result<Plan> {
+    let scope = &Scope {
+        vars: scope
+            .vars
+            .iter()
+            .filter(|(n, _)| !is_hidden(n))
+            .cloned()
+            .collect(),
+    };
     let writes = query.parts().flat_map(|q| q.clauses.iter()).any(|c| {
         matches!(
             c,
