@@ -1090,3 +1090,75 @@ fn distinct_aggregates_over_mixed_values_match_with_distinct() {
         assert_eq!(got, grouped(&mut db, &plain), "{aggregate}");
     }
 }
+
+/// `count(x)` of a last hop's end or relationship asks only whether `x` is
+/// null: the hop is counted (rule `CountLastHop`) and the answers are those
+/// of plain evaluation, which reads `x` elsewhere and so enumerates it. On a
+/// graph with a hub, parallel relationships, a loop, nodes without the hop
+/// and an OPTIONAL MATCH that finds nothing for some rows.
+#[test]
+fn counting_a_hop_end_answers_as_enumerating_it() {
+    let mut db = Database::in_memory();
+    run(
+        &mut db,
+        "CREATE (h:Statement {text: 'hub'}), (t:Statement {text: 'quiet'}),
+                (u:Statement {text: 'lone'}), (p:Place {name: 'P'})
+         WITH h, t, u, p
+         UNWIND range(1, 30) AS i
+         MERGE (a:Actor {name: 'a' + toString(i % 7)})
+         CREATE (a)-[:DENIES {n: i}]->(h)
+         WITH DISTINCT h, t, u, p
+         CREATE (h)-[:ABOUT]->(p), (h)-[:ABOUT]->(p), (t)-[:ABOUT]->(p), (u)-[:ABOUT]->(p),
+                (x:Actor {name: 'x'})-[:DENIES]->(t), (x)-[:CLAIMS]->(t), (p)-[:NEAR]->(p)",
+    );
+    let plain = |q: &str, var: &str| {
+        q.replace(
+            &format!("count({var})"),
+            &format!("sum(CASE WHEN {var} IS NULL THEN 0 ELSE 1 END)"),
+        )
+    };
+    for (q, var) in [
+        (
+            "MATCH (s:Statement)-[:ABOUT]->(:Place) OPTIONAL MATCH (d)-[:DENIES]->(s) \
+             RETURN s.text AS s, count(d) AS n ORDER BY n DESC, s",
+            "d",
+        ),
+        (
+            "MATCH (s:Statement) OPTIONAL MATCH (s)<-[r:DENIES|CLAIMS]-() \
+             RETURN s.text AS s, count(r) AS n ORDER BY s",
+            "r",
+        ),
+        (
+            "MATCH (s:Statement)<-[:DENIES]-(d) RETURN s.text AS s, count(d) AS n, \
+             count(*) AS rows ORDER BY s",
+            "d",
+        ),
+        (
+            "MATCH (s)-[]-(d) RETURN labels(s) AS l, count(d) AS n ORDER BY n",
+            "d",
+        ),
+    ] {
+        let shown = run(&mut db, &format!("EXPLAIN {q}")).plan.unwrap();
+        assert!(shown.contains("CountLastHop"), "{q}: {shown}");
+        let slow = plain(q, var);
+        let shown = run(&mut db, &format!("EXPLAIN {slow}")).plan.unwrap();
+        assert!(!shown.contains("CountLastHop"), "{slow}: {shown}");
+        let want = run(&mut db, &slow).rows;
+        assert!(!want.is_empty(), "{slow}");
+        assert_eq!(run(&mut db, q).rows, want, "{q}");
+    }
+    // Read anywhere else, or counted DISTINCT, the end is enumerated.
+    for q in [
+        "MATCH (s:Statement)<-[:DENIES]-(d) RETURN s.text AS s, count(d) AS n, collect(d.name)[0] AS f",
+        "MATCH (s:Statement)<-[:DENIES]-(d) RETURN s.text AS s, count(DISTINCT d) AS n",
+        "MATCH (s:Statement)<-[:DENIES]-(d) RETURN s.text AS s, d.name AS k, count(d) AS n",
+    ] {
+        let shown = run(&mut db, &format!("EXPLAIN {q}")).plan.unwrap();
+        assert!(!shown.contains("CountLastHop"), "{q}: {shown}");
+    }
+    let hub = single(
+        &mut db,
+        "MATCH (s:Statement {text: 'hub'}) OPTIONAL MATCH (d)-[:DENIES]->(s) RETURN count(d)",
+    );
+    assert_eq!(hub, R::Int(30), "30 denials by 7 actors");
+}

@@ -52,11 +52,13 @@ mod encode;
 mod history;
 mod layout;
 mod replay;
+mod stream;
 
 use self::encode::{encode_batch, encode_chunks};
 use self::history::{encode_entry, entry_key};
 use self::layout::{Trees, Writes, FORMAT_ONE_TREE};
 use self::replay::{fold, replay};
+use self::stream::BatchStream;
 use super::history::{Change, HistoryState, TxChanges, TxEntry};
 use super::{Batch, BatchRef, Census, Snapshot, Storage, FORMAT_VERSION};
 use crate::error::{Error, Result};
@@ -544,7 +546,8 @@ impl SledStorage {
     fn read_log(&self) -> Result<(Vec<Batch>, BatchSizes)> {
         let mut batches = Vec::new();
         let mut sizes: Vec<(u64, u64)> = Vec::new();
-        let mut current: Option<(u64, Vec<u8>)> = None;
+        // Each batch is decoded as its chunks are read (`stream.rs`).
+        let mut current: Option<(u64, BatchStream)> = None;
         let trees = self.trees();
         let items = layout::merged(
             trees.base.scan_prefix([LOG_PREFIX]),
@@ -557,21 +560,21 @@ impl SledStorage {
                 Some((s, n)) if *s == seq => *n += bytes.len() as u64,
                 _ => sizes.push((seq, bytes.len() as u64)),
             }
-            match &mut current {
-                Some((s, buf)) if *s == seq => buf.extend_from_slice(&bytes),
-                _ => {
-                    if let Some((s, buf)) = current.take() {
-                        batches.push(decode(s, &buf)?);
-                    }
-                    if chunk != 0 {
-                        return Err(Error::Corrupt(format!("batch {seq} lacks its first chunk")));
-                    }
-                    current = Some((seq, bytes.to_vec()));
+            if current.as_ref().is_none_or(|(s, _)| *s != seq) {
+                if let Some((s, stream)) = current.take() {
+                    batches.push(decoded(s, stream.finish())?);
                 }
+                if chunk != 0 {
+                    return Err(Error::Corrupt(format!("batch {seq} lacks its first chunk")));
+                }
+                current = Some((seq, BatchStream::new()));
+            }
+            if let Some((s, stream)) = &mut current {
+                stream.feed(&bytes).map_err(|e| undecodable(*s, e))?;
             }
         }
-        if let Some((s, buf)) = current.take() {
-            batches.push(decode(s, &buf)?);
+        if let Some((s, stream)) = current.take() {
+            batches.push(decoded(s, stream.finish())?);
         }
         Ok((batches, sizes))
     }
@@ -605,9 +608,12 @@ impl SledStorage {
     }
 }
 
-fn decode(seq: u64, bytes: &[u8]) -> Result<Batch> {
-    postcard::from_bytes(bytes)
-        .map_err(|e| Error::Corrupt(format!("batch {seq} of the log does not decode: {e}")))
+fn undecodable(seq: u64, e: postcard::Error) -> Error {
+    Error::Corrupt(format!("batch {seq} of the log does not decode: {e}"))
+}
+
+fn decoded(seq: u64, batch: std::result::Result<Batch, postcard::Error>) -> Result<Batch> {
+    batch.map_err(|e| undecodable(seq, e))
 }
 
 impl Storage for SledStorage {

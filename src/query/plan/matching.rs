@@ -234,6 +234,7 @@ impl Planner<'_> {
             keep,
             memo: None,
             needed: None,
+            counted: None,
             distinct_downstream: false,
             streams: false,
             count_last_hop: false,

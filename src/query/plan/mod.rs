@@ -132,6 +132,10 @@ pub struct MatchOp {
     /// Per work slot, whether anything after the `MATCH` (the next clause, the
     /// `WHERE`) reads it; `None` when that is not known.
     pub needed: Option<Vec<bool>>,
+    /// Per work slot, whether what reads it after the `MATCH` reads it only
+    /// as the argument of a plain `count(x)`, which asks only whether it is
+    /// null; `None` when that is not known.
+    pub counted: Option<Vec<bool>>,
     /// Whether what follows ignores how many times each row occurs (a
     /// `DISTINCT` projection, or aggregates that are all `DISTINCT`, `min`
     /// or `max`). Set by the build; rules read it.
@@ -142,6 +146,19 @@ pub struct MatchOp {
     pub count_last_hop: bool,
     /// The projection that follows wants only its first rows (rule `EarlyLimit`).
     pub early_limit: bool,
+}
+
+impl MatchOp {
+    /// Whether nothing after the match reads work slot `slot`, or reads it
+    /// only as a plain `count(x)`'s argument: a hop ending there may be
+    /// counted, with a stand-in value that is not null (rule `CountLastHop`).
+    pub fn unread_or_counted(&self, needed: &[bool], slot: usize) -> bool {
+        !needed.get(slot).copied().unwrap_or(true)
+            || self
+                .counted
+                .as_ref()
+                .is_some_and(|c| c.get(slot).copied().unwrap_or(false))
+    }
 }
 
 /// How one path pattern is matched.
@@ -512,17 +529,20 @@ impl<'g> Planner<'g> {
                     if let Some(Clause::With(p) | Clause::Return(p)) = next {
                         if !p.star {
                             let mut needed = HashSet::new();
-                            for e in p
+                            let reads: Vec<&Expr> = p
                                 .items
                                 .iter()
                                 .map(|i| &i.expr)
                                 .chain(p.order_by.iter().map(|o| &o.expr))
                                 .chain(p.where_.iter())
                                 .chain(where_.iter())
-                            {
+                                .collect();
+                            for e in &reads {
                                 collect_names(e, &mut needed);
                             }
+                            let counted = walk::counted_only(&reads);
                             m.needed = Some(m.work.iter().map(|n| needed.contains(n)).collect());
+                            m.counted = Some(m.work.iter().map(|n| counted.contains(n)).collect());
                         }
                     }
                     Op::Match(m)

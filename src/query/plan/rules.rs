@@ -64,7 +64,8 @@ pub const GROUP_BY_NODE: &str = "GroupByNode";
 /// identical input rows are matched once with a weight (`exec/mod.rs`).
 pub const STREAM: &str = "StreamIntoAggregate";
 /// The last hop is counted off the adjacency list instead of enumerated
-/// (`pattern/hops.rs`, `count_hop`).
+/// when nothing after the match reads its relationship or end node, or
+/// reads them only as a plain `count(x)` (`pattern/hops.rs`, `count_hop`).
 pub const COUNT_LAST_HOP: &str = "CountLastHop";
 /// A `MATCH` feeding a plain projection with `LIMIT` stops after the rows
 /// wanted (`exec/mod.rs`).
@@ -232,8 +233,8 @@ fn count_last_hop(top: &mut PlanNode) -> bool {
             && m.memo.is_none()
             && m.late.is_empty()
             && !early_last
-            && !needed.get(rel_slot).copied().unwrap_or(true)
-            && !needed.get(to_slot).copied().unwrap_or(true);
+            && m.unread_or_counted(needed, rel_slot)
+            && m.unread_or_counted(needed, to_slot);
         if m.count_last_hop {
             mark(&mut step.rules, COUNT_LAST_HOP);
         }

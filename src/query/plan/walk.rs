@@ -79,6 +79,53 @@ pub(super) fn collect_names(e: &Expr, out: &mut HashSet<String>) {
     });
 }
 
+/// The names that `exprs` read only as the argument of a plain `count(x)`
+/// (not `DISTINCT`), and nowhere else: neither elsewhere as a variable nor
+/// in a pattern. Such a count asks of each row only whether the variable is
+/// null.
+pub(super) fn counted_only(exprs: &[&Expr]) -> HashSet<String> {
+    let mut all = HashSet::new();
+    let mut uses: std::collections::HashMap<String, (usize, usize)> =
+        std::collections::HashMap::new();
+    for e in exprs {
+        collect_names(e, &mut all);
+        visit_expr(e, &mut |x| match x {
+            Expr::Variable(v) => uses.entry(v.clone()).or_default().0 += 1,
+            Expr::Function {
+                name,
+                distinct: false,
+                args,
+            } if name.eq_ignore_ascii_case("count") => {
+                if let [Expr::Variable(v)] = args.as_slice() {
+                    uses.entry(v.clone()).or_default().1 += 1;
+                }
+            }
+            _ => {}
+        });
+    }
+    // A name a pattern mentions is in `all` without a variable use of its own
+    // for each mention; only names whose every mention is a count are kept.
+    let mut patterns = HashSet::new();
+    for e in exprs {
+        visit_expr(e, &mut |x| {
+            if matches!(
+                x,
+                Expr::PatternPredicate(_)
+                    | Expr::PatternComprehension { .. }
+                    | Expr::Exists { .. }
+                    | Expr::ExistsQuery(_)
+            ) {
+                collect_names(x, &mut patterns);
+            }
+        });
+    }
+    uses.into_iter()
+        .filter(|(n, (vars, counts))| *counts > 0 && vars == counts && !patterns.contains(n))
+        .map(|(n, _)| n)
+        .filter(|n| all.contains(n))
+        .collect()
+}
+
 pub(super) fn collect_aggregates(e: &Expr, out: &mut Vec<(String, bool)>) {
     visit_expr(e, &mut |x| match x {
         Expr::CountStar => out.push(("count".into(), false)),

@@ -231,8 +231,8 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
             && self.early(pi, h + 1).is_empty()
             && !self.bound[rel_slot]
             && !self.bound[to_slot]
-            && !needed.get(rel_slot).copied().unwrap_or(true)
-            && !needed.get(to_slot).copied().unwrap_or(true)
+            && op.unread_or_counted(needed, rel_slot)
+            && op.unread_or_counted(needed, to_slot)
     }
 
     /// The last hop, counted: one output row standing for every relationship
@@ -279,6 +279,9 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
     }
 
     /// Emits the current row standing for `n` matches, if there are any.
+    /// The counted hop's relationship and end are not bound: where what
+    /// follows counts them (`count(x)`, which asks only whether `x` is
+    /// null), the row holds `true` in their place.
     pub(super) fn emit_counted(&mut self, n: u64) -> Result<bool> {
         let before = self.steps;
         self.steps = self.steps.saturating_add(n as usize).saturating_add(1);
@@ -288,7 +291,19 @@ impl<'a, 'c, 'e> Matcher<'a, 'c, 'e> {
         if n == 0 {
             return Ok(true);
         }
-        let row: Vec<Val> = self.op.keep.iter().map(|&i| self.work[i].clone()).collect();
+        let counted = self.op.counted.as_deref().unwrap_or(&[]);
+        let row: Vec<Val> = self
+            .op
+            .keep
+            .iter()
+            .map(|&i| {
+                if !self.bound[i] && counted.get(i).copied().unwrap_or(false) {
+                    Val::Bool(true)
+                } else {
+                    self.work[i].clone()
+                }
+            })
+            .collect();
         (self.emit)(row, n)
     }
 
