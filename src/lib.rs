@@ -76,6 +76,11 @@
 //! - [`storage`]: the `Storage` trait, with the sled and memory backends;
 //!   [`storage::device`] (free room, read-only media, storage errors in words,
 //!   the time bound on a commit) and [`storage::backup`] (`backup DEST`).
+//!   An open builds the graph record by record as the store decodes them
+//!   ([`graph::Graph::load`], `graph/load.rs`; [`storage::Storage::load_each`]):
+//!   a log of one batch (a fresh import, a compacted store) is decoded from
+//!   its chunks as sled reads them (`storage/sled/stream.rs`), so the
+//!   records are never held beside the graph; a longer log is replayed first.
 //! - [`storage::census`]: the counts `claimgraph stats` prints without
 //!   loading the records ([`Database::open_stats`]): written by each commit
 //!   (`graph/txn.rs`, from [`graph::Graph::census`]) in the batch of its

@@ -25,6 +25,7 @@ mod dirty;
 pub mod distinct;
 mod idmap;
 mod keys;
+mod load;
 mod stances;
 mod txn;
 
@@ -137,61 +138,6 @@ impl Graph {
     /// An empty graph.
     pub fn new() -> Self {
         Graph::default()
-    }
-
-    /// Builds the graph from a store's records, in bulk.
-    pub fn from_snapshot(snapshot: Snapshot) -> Result<Self> {
-        let mut graph = Graph {
-            g: StableDiGraph::with_capacity(snapshot.nodes.len(), snapshot.relationships.len()),
-            next_node_id: snapshot.next_node_id,
-            next_rel_id: snapshot.next_rel_id,
-            ..Graph::default()
-        };
-        graph.node_ix.reserve(snapshot.nodes.len());
-        graph.rel_ix.reserve(snapshot.relationships.len());
-        let max_node = snapshot
-            .nodes
-            .iter()
-            .map(|n| n.id)
-            .max()
-            .map_or(0, |m| m + 1);
-        graph.adj.reserve_for(
-            usize::try_from(max_node.min(idmap::MAX_ID + 1)).unwrap_or(0),
-            snapshot.relationships.iter().map(|r| (r.start, r.end)),
-        );
-        for node in snapshot.nodes {
-            let id = node.id;
-            if id >= graph.next_node_id {
-                graph.next_node_id = id + 1;
-            }
-            let ix = graph.g.add_node(node);
-            if graph.node_ix.insert(id, ix)?.is_some() {
-                return Err(Error::Corrupt(format!("node id {id} is stored twice")));
-            }
-            if let Err(e) = graph.index_node(id) {
-                return Err(Error::Corrupt(format!("node {id} breaks an index: {e}")));
-            }
-        }
-        for rel in snapshot.relationships {
-            let (id, start, end) = (rel.id, rel.start, rel.end);
-            if id >= graph.next_rel_id {
-                graph.next_rel_id = id + 1;
-            }
-            let (Some(&a), Some(&b)) = (graph.node_ix.get(&start), graph.node_ix.get(&end)) else {
-                return Err(Error::Corrupt(format!(
-                    "relationship {id} joins node {start} to node {end}, and one of them is missing"
-                )));
-            };
-            let ty = graph.count_type(&rel.rel_type, 1);
-            let ix = graph.g.add_edge(a, b, rel);
-            if graph.rel_ix.insert(id, ix)?.is_some() {
-                return Err(Error::Corrupt(format!(
-                    "relationship id {id} is stored twice"
-                )));
-            }
-            graph.adj.add(id, start, end, ty);
-        }
-        Ok(graph)
     }
 
     /// Starts a transaction: every change goes through one.

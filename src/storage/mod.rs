@@ -35,6 +35,34 @@ pub struct Snapshot {
     pub next_rel_id: RelId,
 }
 
+/// One record as [`Storage::load_each`] hands it over.
+#[derive(Debug)]
+pub enum Record {
+    /// How many nodes and relationships are coming, as the store says
+    /// (a hint for reserving room; a damaged store may say anything).
+    Expect { nodes: usize, relationships: usize },
+    Node(Node),
+    Relationship(Relationship),
+}
+
+/// Hands `snapshot`'s records to `sink`, nodes first; returns the id counters.
+pub fn each_record(
+    snapshot: Snapshot,
+    sink: &mut dyn FnMut(Record) -> Result<()>,
+) -> Result<(NodeId, RelId)> {
+    sink(Record::Expect {
+        nodes: snapshot.nodes.len(),
+        relationships: snapshot.relationships.len(),
+    })?;
+    for n in snapshot.nodes {
+        sink(Record::Node(n))?;
+    }
+    for r in snapshot.relationships {
+        sink(Record::Relationship(r))?;
+    }
+    Ok((snapshot.next_node_id, snapshot.next_rel_id))
+}
+
 /// One atomic change: records to write or remove, and the id counters after it.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Batch {
@@ -98,6 +126,21 @@ impl Batch {
 pub trait Storage: Send {
     /// Reads every record.
     fn load(&self) -> Result<Snapshot>;
+
+    /// Reads every record into `sink`, all nodes before any relationship,
+    /// in the order [`Storage::load`] returns them; returns the id counters
+    /// (next node id, next relationship id). A backend that can decode its
+    /// records as it reads them hands each over without holding them all.
+    ///
+    /// `None` when what was handed over turned out, at its end, not to be
+    /// in that order (a log whose records need replaying): the caller drops
+    /// it and calls [`Storage::load`].
+    fn load_each(
+        &self,
+        sink: &mut dyn FnMut(Record) -> Result<()>,
+    ) -> Result<Option<(NodeId, RelId)>> {
+        each_record(self.load()?, sink).map(Some)
+    }
 
     /// Applies a batch atomically and durably, with its entry in the
     /// store's history (the next transaction number) in the same batch, and

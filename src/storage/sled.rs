@@ -60,8 +60,9 @@ use self::layout::{Trees, Writes, FORMAT_ONE_TREE};
 use self::replay::{fold, replay};
 use self::stream::BatchStream;
 use super::history::{Change, HistoryState, TxChanges, TxEntry};
-use super::{Batch, BatchRef, Census, Snapshot, Storage, FORMAT_VERSION};
+use super::{Batch, BatchRef, Census, Record, Snapshot, Storage, FORMAT_VERSION};
 use crate::error::{Error, Result};
+use crate::model::{NodeId, RelId};
 
 const META_FORMAT: &[u8] = b"mformat_version";
 const META_FLOOR: &[u8] = b"mhistory_floor";
@@ -561,20 +562,20 @@ impl SledStorage {
                 _ => sizes.push((seq, bytes.len() as u64)),
             }
             if current.as_ref().is_none_or(|(s, _)| *s != seq) {
-                if let Some((s, stream)) = current.take() {
-                    batches.push(decoded(s, stream.finish())?);
+                if let Some((_, stream)) = current.take() {
+                    batches.push(stream.finish()?);
                 }
                 if chunk != 0 {
                     return Err(Error::Corrupt(format!("batch {seq} lacks its first chunk")));
                 }
-                current = Some((seq, BatchStream::new()));
+                current = Some((seq, BatchStream::new(seq)));
             }
-            if let Some((s, stream)) = &mut current {
-                stream.feed(&bytes).map_err(|e| undecodable(*s, e))?;
+            if let Some((_, stream)) = &mut current {
+                stream.feed(&bytes)?;
             }
         }
-        if let Some((s, stream)) = current.take() {
-            batches.push(decoded(s, stream.finish())?);
+        if let Some((_, stream)) = current.take() {
+            batches.push(stream.finish()?);
         }
         Ok((batches, sizes))
     }
@@ -608,14 +609,6 @@ impl SledStorage {
     }
 }
 
-fn undecodable(seq: u64, e: postcard::Error) -> Error {
-    Error::Corrupt(format!("batch {seq} of the log does not decode: {e}"))
-}
-
-fn decoded(seq: u64, batch: std::result::Result<Batch, postcard::Error>) -> Result<Batch> {
-    batch.map_err(|e| undecodable(seq, e))
-}
-
 impl Storage for SledStorage {
     fn load(&self) -> Result<Snapshot> {
         let (mut batches, sizes) = self.read_log()?;
@@ -638,6 +631,16 @@ impl Storage for SledStorage {
         self.compact_tail(first_seq, &folded, total - first);
         batches.push(folded);
         Ok(replay(batches))
+    }
+
+    fn load_each(
+        &self,
+        sink: &mut dyn FnMut(Record) -> Result<()>,
+    ) -> Result<Option<(NodeId, RelId)>> {
+        match self.load_lone_batch(sink)? {
+            Some(done) => Ok(done),
+            None => super::each_record(self.load()?, sink).map(Some),
+        }
     }
 
     fn commit(&mut self, batch: &BatchRef<'_>, change: &Change<'_>) -> Result<()> {

@@ -16,7 +16,9 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::storage::Batch;
+use crate::error::{Error, Result};
+use crate::model::{Node, NodeId, RelId, Relationship};
+use crate::storage::{Batch, Record};
 
 /// Where the decoder is in the batch's fields.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -30,9 +32,14 @@ enum Field {
     Done,
 }
 
+/// Where the records a batch puts go: `Record::Expect` announces each list.
+type Sink<'s> = &'s mut dyn FnMut(Record) -> Result<()>;
+
 /// A batch decoded chunk by chunk: [`BatchStream::feed`] each chunk in
 /// order, then [`BatchStream::finish`].
-pub(super) struct BatchStream {
+pub(super) struct BatchStream<'s> {
+    /// The batch's sequence number, for messages.
+    seq: u64,
     window: Vec<u8>,
     /// Bytes of `window` already decoded.
     pos: usize,
@@ -40,6 +47,9 @@ pub(super) struct BatchStream {
     /// Items left in the current list; `None` before its length is read.
     left: Option<usize>,
     batch: Batch,
+    /// Given, the nodes and relationships the batch puts go there instead
+    /// of into `batch`.
+    sink: Option<Sink<'s>>,
     /// The window's unread length at which decoding is tried again, after
     /// a record did not fit: a record spanning many chunks is tried about
     /// once per doubling of the window, not once per chunk.
@@ -50,24 +60,36 @@ pub(super) struct BatchStream {
 enum Stop {
     /// The window ends inside the next value: it needs more bytes.
     More,
-    /// The bytes are not a batch.
-    Bad(postcard::Error),
+    /// The bytes are not a batch, or the sink refused a record.
+    Fail(Error),
 }
 
-impl BatchStream {
-    pub(super) fn new() -> Self {
+impl<'s> BatchStream<'s> {
+    /// A stream for batch `seq` that keeps every record in the batch.
+    pub(super) fn new(seq: u64) -> Self {
         BatchStream {
+            seq,
             window: Vec::new(),
             pos: 0,
             field: Field::PutNodes,
             left: None,
             batch: Batch::default(),
+            sink: None,
             retry_at: 0,
         }
     }
 
+    /// A stream for batch `seq` that hands the records it puts to `sink`;
+    /// the batch [`BatchStream::finish`] returns has none of them.
+    pub(super) fn into_sink(seq: u64, sink: Sink<'s>) -> Self {
+        BatchStream {
+            sink: Some(sink),
+            ..BatchStream::new(seq)
+        }
+    }
+
     /// Decodes what `chunk` completes.
-    pub(super) fn feed(&mut self, chunk: &[u8]) -> Result<(), postcard::Error> {
+    pub(super) fn feed(&mut self, chunk: &[u8]) -> Result<()> {
         if self.pos > 0 {
             self.window.drain(..self.pos);
             self.pos = 0;
@@ -81,16 +103,20 @@ impl BatchStream {
 
     /// The batch, once every chunk was fed; an error when the bytes ended
     /// before it did.
-    pub(super) fn finish(mut self) -> Result<Batch, postcard::Error> {
+    pub(super) fn finish(mut self) -> Result<Batch> {
         self.retry_at = 0;
         self.run()?;
         if self.field != Field::Done {
-            return Err(postcard::Error::DeserializeUnexpectedEnd);
+            return Err(self.undecodable(postcard::Error::DeserializeUnexpectedEnd));
         }
         Ok(self.batch)
     }
 
-    fn run(&mut self) -> Result<(), postcard::Error> {
+    fn undecodable(&self, e: postcard::Error) -> Error {
+        Error::Corrupt(format!("batch {} of the log does not decode: {e}", self.seq))
+    }
+
+    fn run(&mut self) -> Result<()> {
         loop {
             match self.step() {
                 Ok(()) if self.field == Field::Done => return Ok(()),
@@ -99,46 +125,57 @@ impl BatchStream {
                     self.retry_at = (self.window.len() - self.pos).saturating_mul(2);
                     return Ok(());
                 }
-                Err(Stop::Bad(e)) => return Err(e),
+                Err(Stop::Fail(e)) => return Err(e),
             }
         }
     }
 
     /// Decodes one value of the current field, or as many items of the
     /// current list as the window holds.
-    fn step(&mut self) -> Result<(), Stop> {
-        let (window, pos, left) = (&self.window[..], &mut self.pos, &mut self.left);
-        let b = &mut self.batch;
-        let (done, next) = match self.field {
-            Field::PutNodes => (
-                list(window, pos, left, &mut b.put_nodes)?,
-                Field::DeleteNodes,
-            ),
-            Field::DeleteNodes => (
-                list(window, pos, left, &mut b.delete_nodes)?,
-                Field::PutRels,
-            ),
-            Field::PutRels => (
-                list(window, pos, left, &mut b.put_relationships)?,
-                Field::DeleteRels,
-            ),
-            Field::DeleteRels => (
-                list(window, pos, left, &mut b.delete_relationships)?,
-                Field::NextNodeId,
-            ),
-            Field::NextNodeId => {
-                b.next_node_id = take(window, pos)?;
-                (true, Field::NextRelId)
-            }
-            Field::NextRelId => {
-                b.next_rel_id = take(window, pos)?;
-                (true, Field::Done)
-            }
-            Field::Done => (true, Field::Done),
+    fn step(&mut self) -> std::result::Result<(), Stop> {
+        let seq = self.seq;
+        let mut at = At {
+            window: &self.window[..],
+            pos: &mut self.pos,
+            seq,
         };
-        if done {
-            self.field = next;
-        }
+        let (left, b) = (&mut self.left, &mut self.batch);
+        let next = match (self.field, self.sink.as_mut()) {
+            (Field::PutNodes, Some(sink)) => {
+                at.list(left, &mut Nodes(sink))?;
+                Field::DeleteNodes
+            }
+            (Field::PutNodes, None) => {
+                at.list(left, &mut b.put_nodes)?;
+                Field::DeleteNodes
+            }
+            (Field::DeleteNodes, _) => {
+                at.list(left, &mut b.delete_nodes)?;
+                Field::PutRels
+            }
+            (Field::PutRels, Some(sink)) => {
+                at.list(left, &mut Rels(sink))?;
+                Field::DeleteRels
+            }
+            (Field::PutRels, None) => {
+                at.list(left, &mut b.put_relationships)?;
+                Field::DeleteRels
+            }
+            (Field::DeleteRels, _) => {
+                at.list(left, &mut b.delete_relationships)?;
+                Field::NextNodeId
+            }
+            (Field::NextNodeId, _) => {
+                b.next_node_id = at.take()?;
+                Field::NextRelId
+            }
+            (Field::NextRelId, _) => {
+                b.next_rel_id = at.take()?;
+                Field::Done
+            }
+            (Field::Done, _) => Field::Done,
+        };
+        self.field = next;
         Ok(())
     }
 }
@@ -147,48 +184,173 @@ impl BatchStream {
 /// a damaged length must not ask for more memory than the store could hold.
 const RESERVE_AT_MOST: usize = 1 << 22;
 
-/// Decodes a list's length (into `left`), then as many of its items as
-/// `window` holds into `out`; true once the last item is decoded.
-fn list<T: DeserializeOwned>(
-    window: &[u8],
-    pos: &mut usize,
-    left: &mut Option<usize>,
-    out: &mut Vec<T>,
-) -> Result<bool, Stop> {
-    let mut n = match *left {
-        Some(n) => n,
-        None => {
-            let n: usize = take(window, pos)?;
-            out.reserve(n.min(RESERVE_AT_MOST));
-            *left = Some(n);
-            n
-        }
-    };
-    while n > 0 {
-        out.push(take(window, pos)?);
-        n -= 1;
-        *left = Some(n);
-    }
-    *left = None;
-    Ok(true)
+/// A place in the window.
+struct At<'w> {
+    window: &'w [u8],
+    pos: &'w mut usize,
+    seq: u64,
 }
 
-/// Decodes one value at `*pos` of `window`, moving `*pos` past it.
-fn take<T: DeserializeOwned>(window: &[u8], pos: &mut usize) -> Result<T, Stop> {
-    match postcard::take_from_bytes::<T>(&window[*pos..]) {
-        Ok((value, rest)) => {
-            *pos = window.len() - rest.len();
-            Ok(value)
+impl At<'_> {
+    /// Decodes one value, moving past it.
+    fn take<T: DeserializeOwned>(&mut self) -> std::result::Result<T, Stop> {
+        match postcard::take_from_bytes::<T>(&self.window[*self.pos..]) {
+            Ok((value, rest)) => {
+                *self.pos = self.window.len() - rest.len();
+                Ok(value)
+            }
+            Err(postcard::Error::DeserializeUnexpectedEnd) => Err(Stop::More),
+            Err(e) => Err(Stop::Fail(Error::Corrupt(format!(
+                "batch {} of the log does not decode: {e}",
+                self.seq
+            )))),
         }
-        Err(postcard::Error::DeserializeUnexpectedEnd) => Err(Stop::More),
-        Err(e) => Err(Stop::Bad(e)),
+    }
+
+    /// Decodes a list's length (into `left`, announced to `out`), then as
+    /// many of its items as the window holds into `out`; returns once the
+    /// last is decoded, or with [`Stop::More`].
+    fn list<T: DeserializeOwned>(
+        &mut self,
+        left: &mut Option<usize>,
+        out: &mut dyn Put<T>,
+    ) -> std::result::Result<(), Stop> {
+        let mut n = match *left {
+            Some(n) => n,
+            None => {
+                let n: usize = self.take()?;
+                out.expect(n.min(RESERVE_AT_MOST)).map_err(Stop::Fail)?;
+                *left = Some(n);
+                n
+            }
+        };
+        while n > 0 {
+            let x = self.take()?;
+            out.put(x).map_err(Stop::Fail)?;
+            n -= 1;
+            *left = Some(n);
+        }
+        *left = None;
+        Ok(())
+    }
+}
+
+/// Where a list's items go.
+trait Put<T> {
+    /// At most this many items are coming.
+    fn expect(&mut self, n: usize) -> Result<()>;
+    fn put(&mut self, item: T) -> Result<()>;
+}
+
+impl<T> Put<T> for Vec<T> {
+    fn expect(&mut self, n: usize) -> Result<()> {
+        self.reserve(n);
+        Ok(())
+    }
+
+    fn put(&mut self, item: T) -> Result<()> {
+        self.push(item);
+        Ok(())
+    }
+}
+
+/// The nodes of a batch, to a sink.
+struct Nodes<'a, 's>(&'a mut Sink<'s>);
+
+impl Put<Node> for Nodes<'_, '_> {
+    fn expect(&mut self, n: usize) -> Result<()> {
+        (self.0)(Record::Expect {
+            nodes: n,
+            relationships: 0,
+        })
+    }
+
+    fn put(&mut self, node: Node) -> Result<()> {
+        (self.0)(Record::Node(node))
+    }
+}
+
+/// The relationships of a batch, to a sink.
+struct Rels<'a, 's>(&'a mut Sink<'s>);
+
+impl Put<Relationship> for Rels<'_, '_> {
+    fn expect(&mut self, n: usize) -> Result<()> {
+        (self.0)(Record::Expect {
+            nodes: 0,
+            relationships: n,
+        })
+    }
+
+    fn put(&mut self, rel: Relationship) -> Result<()> {
+        (self.0)(Record::Relationship(rel))
+    }
+}
+
+impl super::SledStorage {
+    /// The log streamed into `sink`, when it is one batch (a fresh import,
+    /// or a store just compacted): `Ok(None)` when it is not, and nothing
+    /// was handed over; `Ok(Some(None))` when the batch turned out to need
+    /// replaying (it deletes, and puts records out of id order, which no
+    /// transaction writes), and what was handed over is void.
+    pub(super) fn load_lone_batch(&self, sink: Sink<'_>) -> Result<Option<Option<(NodeId, RelId)>>> {
+        let trees = self.trees();
+        let read = |e| super::read_error(&self.path, e);
+        if trees.log.scan_prefix([super::LOG_PREFIX]).next().is_some() {
+            return Ok(None);
+        }
+        let mut chunks = trees.base.scan_prefix([super::LOG_PREFIX]);
+        let (Some(first), last) = (chunks.next(), chunks.next_back()) else {
+            return Ok(None);
+        };
+        let (seq, chunk) = super::log_key_parts(&first.map_err(read)?.0)?;
+        if chunk != 0 {
+            return Ok(None);
+        }
+        if let Some(last) = last {
+            if super::log_key_parts(&last.map_err(read)?.0)?.0 != seq {
+                return Ok(None);
+            }
+        }
+        let mut ascending = true;
+        let (mut last_node, mut last_rel): (Option<NodeId>, Option<RelId>) = (None, None);
+        let mut checked = |record: Record| {
+            match &record {
+                Record::Node(n) => {
+                    ascending &= last_node.is_none_or(|l| l < n.id);
+                    last_node = Some(n.id);
+                }
+                Record::Relationship(r) => {
+                    ascending &= last_rel.is_none_or(|l| l < r.id);
+                    last_rel = Some(r.id);
+                }
+                Record::Expect { .. } => {}
+            }
+            sink(record)
+        };
+        let mut stream = BatchStream::into_sink(seq, &mut checked);
+        for item in trees.base.scan_prefix([super::LOG_PREFIX]) {
+            let (key, bytes) = item.map_err(read)?;
+            if super::log_key_parts(&key)?.0 != seq {
+                return Err(Error::Corrupt(format!(
+                    "the log changed while batch {seq} was read"
+                )));
+            }
+            stream.feed(&bytes)?;
+        }
+        let batch = stream.finish()?;
+        let deletes = !(batch.delete_nodes.is_empty() && batch.delete_relationships.is_empty());
+        if deletes && !ascending {
+            return Ok(Some(None));
+        }
+        // Within a batch deletes come before puts, so they take none of the
+        // records it puts: what was handed over is what replaying leaves.
+        Ok(Some(Some((batch.next_node_id, batch.next_rel_id))))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Node, Relationship};
     use crate::value::{Properties, Value};
     use proptest::prelude::*;
 
@@ -220,10 +382,10 @@ mod tests {
     }
 
     /// Feeds `bytes` cut at `cuts` (positions, any order).
-    fn streamed(bytes: &[u8], cuts: &[usize]) -> Result<Batch, postcard::Error> {
+    fn streamed(bytes: &[u8], cuts: &[usize]) -> Result<Batch> {
         let mut cuts: Vec<usize> = cuts.iter().map(|c| c % (bytes.len() + 1)).collect();
         cuts.sort_unstable();
-        let mut stream = BatchStream::new();
+        let mut stream = BatchStream::new(1);
         let mut from = 0;
         for c in cuts.into_iter().chain([bytes.len()]) {
             stream.feed(&bytes[from..c])?;

@@ -259,3 +259,136 @@ fn an_open_after_a_large_batch_does_not_read_the_batch_again() {
     );
     assert_eq!(store.load().unwrap().nodes.len(), nodes.len());
 }
+
+/// What `load_each` hands over, as text, and its counters.
+fn each(store: &SledStorage) -> (Vec<String>, Option<(u64, u64)>) {
+    let mut seen = Vec::new();
+    let ids = store
+        .load_each(&mut |r| {
+            if !matches!(r, Record::Expect { .. }) {
+                seen.push(format!("{r:?}"));
+            }
+            Ok(())
+        })
+        .unwrap();
+    (seen, ids)
+}
+
+/// What `load` returns, in the same form.
+fn loaded(store: &SledStorage) -> (Vec<String>, Option<(u64, u64)>) {
+    let mut seen = Vec::new();
+    let ids = super::super::each_record(store.load().unwrap(), &mut |r| {
+        if !matches!(r, Record::Expect { .. }) {
+            seen.push(format!("{r:?}"));
+        }
+        Ok(())
+    })
+    .unwrap();
+    (seen, Some(ids))
+}
+
+/// A batch large enough for the base tree, putting nodes `ids` (in that
+/// order) and a relationship between each two in a row, deleting `deletes`.
+fn large_batch(ids: &[u64], deletes: &[u64]) -> Batch {
+    use crate::value::{Properties, Value};
+    let mut properties = Properties::new();
+    properties.insert("pad".into(), Value::from("x".repeat(1000)));
+    let put_nodes: Vec<Node> = ids
+        .iter()
+        .map(|&id| Node {
+            id,
+            labels: vec!["N".into()],
+            properties: properties.clone(),
+        })
+        .collect();
+    let put_relationships = ids
+        .windows(2)
+        .enumerate()
+        .map(|(i, w)| crate::model::Relationship {
+            id: i as u64,
+            rel_type: "NEXT".into(),
+            start: w[0],
+            end: w[1],
+            properties: Properties::new(),
+        })
+        .collect();
+    Batch {
+        put_nodes,
+        delete_nodes: deletes.to_vec(),
+        put_relationships,
+        next_node_id: ids.iter().max().map_or(0, |m| m + 1),
+        next_rel_id: ids.len() as u64,
+        ..Batch::default()
+    }
+}
+
+#[test]
+fn a_lone_batch_is_streamed_in_the_order_load_returns() {
+    let ascending: Vec<u64> = (0..600).collect();
+    let mut shuffled = ascending.clone();
+    shuffled.swap(3, 500);
+    for (ids, deletes, streams) in [
+        (&ascending, &[][..], true),
+        // A transaction that created and deleted again: deletes, in order.
+        (&ascending, &[700, 701][..], true),
+        // Out of order without deletes: replaying keeps the batch's order.
+        (&shuffled, &[][..], true),
+        // Out of order with deletes: replaying sorts, so the stream is void.
+        (&shuffled, &[700][..], false),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = SledStorage::open(dir.path()).unwrap();
+        let batch = large_batch(ids, deletes);
+        store.commit(&batch.as_ref(), &Change::default()).unwrap();
+        let lone = store.load_lone_batch(&mut |_| Ok(())).unwrap();
+        assert_eq!(lone.map(|l| l.is_some()), Some(streams), "{deletes:?}");
+        let (got, ids) = each(&store);
+        let want = loaded(&store);
+        if streams {
+            assert_eq!((got, ids), want);
+        } else {
+            assert_eq!(ids, None, "the caller is told to load instead");
+        }
+        assert_eq!(want.0.len(), 600 + 599);
+    }
+}
+
+#[test]
+fn a_log_of_several_batches_is_loaded_and_handed_over_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = SledStorage::open(dir.path()).unwrap();
+    let ids: Vec<u64> = (0..600).collect();
+    let first = large_batch(&ids, &[]);
+    store.commit(&first.as_ref(), &Change::default()).unwrap();
+    let second = Batch {
+        delete_nodes: vec![5],
+        next_node_id: 600,
+        next_rel_id: 599,
+        ..Batch::default()
+    };
+    store.commit(&second.as_ref(), &Change::default()).unwrap();
+    assert!(store.load_lone_batch(&mut |_| Ok(())).unwrap().is_none());
+    let got = each(&store);
+    assert_eq!(got, loaded(&store));
+    assert_eq!(got.0.len(), 599 + 599);
+}
+
+#[test]
+fn a_sink_that_refuses_a_record_stops_the_stream_with_its_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = SledStorage::open(dir.path()).unwrap();
+    let batch = large_batch(&(0..600).collect::<Vec<_>>(), &[]);
+    store.commit(&batch.as_ref(), &Change::default()).unwrap();
+    let mut n = 0;
+    let err = store
+        .load_each(&mut |_| {
+            n += 1;
+            if n == 10 {
+                return Err(Error::Corrupt("the tenth".into()));
+            }
+            Ok(())
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("the tenth"), "{err}");
+    assert_eq!(n, 10);
+}
