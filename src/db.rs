@@ -144,6 +144,7 @@ impl Database {
     /// Opens a database over any storage backend, loading its records.
     pub fn with_storage(mut storage: Box<dyn Storage>, path: Option<PathBuf>) -> Result<Self> {
         let mut graph = Graph::load(storage.as_ref())?;
+        storage.after_load()?;
         graph.set_distinct_decisions(Distinct::from_log(&storage.log()?));
         let counted = graph.census();
         let wrong = match storage.census() {

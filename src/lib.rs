@@ -81,6 +81,8 @@
 //!   a log of one batch (a fresh import, a compacted store) is decoded from
 //!   its chunks as sled reads them (`storage/sled/stream.rs`), so the
 //!   records are never held beside the graph; a longer log is replayed first.
+//!   After a large read sled is closed and opened again
+//!   ([`storage::Storage::after_load`]), which lets go of the pages it kept.
 //! - [`storage::census`]: the counts `claimgraph stats` prints without
 //!   loading the records ([`Database::open_stats`]): written by each commit
 //!   (`graph/txn.rs`, from [`graph::Graph::census`]) in the batch of its

@@ -40,7 +40,10 @@ pub struct Snapshot {
 pub enum Record {
     /// How many nodes and relationships are coming, as the store says
     /// (a hint for reserving room; a damaged store may say anything).
-    Expect { nodes: usize, relationships: usize },
+    Expect {
+        nodes: usize,
+        relationships: usize,
+    },
     Node(Node),
     Relationship(Relationship),
 }
@@ -140,6 +143,13 @@ pub trait Storage: Send {
         sink: &mut dyn FnMut(Record) -> Result<()>,
     ) -> Result<Option<(NodeId, RelId)>> {
         each_record(self.load()?, sink).map(Some)
+    }
+
+    /// Lets go of what reading every record left in the backend's caches,
+    /// once the graph is built from them: sled keeps in memory the pages of
+    /// a large log it read, several hundred megabytes for a large import.
+    fn after_load(&mut self) -> Result<()> {
+        Ok(())
     }
 
     /// Applies a batch atomically and durably, with its entry in the

@@ -108,6 +108,8 @@ pub struct SledStorage {
     read_only: Option<ReadOnly>,
     /// The first storage error met: after it nothing more is written.
     failed: OnceLock<String>,
+    /// Bytes of log read by the loads so far (`stream.rs`, `after_load`).
+    log_read: std::sync::atomic::AtomicU64,
     // Held for the life of the store: the OS releases it when the process ends,
     // however it ends. Absent on a read-only medium.
     _lock: Option<File>,
@@ -213,6 +215,7 @@ impl SledStorage {
             next_seq: std::sync::Mutex::new(None),
             history: Default::default(),
             read_only,
+            log_read: Default::default(),
             failed: OnceLock::new(),
             _lock: lock,
             _copy: copy,
@@ -557,6 +560,7 @@ impl SledStorage {
         for item in items {
             let (key, bytes) = item.map_err(|e| read_error(&self.path, e))?;
             let (seq, chunk) = log_key_parts(&key)?;
+            self.note_read(bytes.len());
             match sizes.last_mut() {
                 Some((s, n)) if *s == seq => *n += bytes.len() as u64,
                 _ => sizes.push((seq, bytes.len() as u64)),
@@ -695,6 +699,10 @@ impl Storage for SledStorage {
 
     fn census(&self) -> Result<Option<Census>> {
         self.read_census()
+    }
+
+    fn after_load(&mut self) -> Result<()> {
+        self.reopen_after_large_read()
     }
 
     fn keep_census(&mut self, census: &Census) -> bool {

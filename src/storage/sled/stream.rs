@@ -113,7 +113,10 @@ impl<'s> BatchStream<'s> {
     }
 
     fn undecodable(&self, e: postcard::Error) -> Error {
-        Error::Corrupt(format!("batch {} of the log does not decode: {e}", self.seq))
+        Error::Corrupt(format!(
+            "batch {} of the log does not decode: {e}",
+            self.seq
+        ))
     }
 
     fn run(&mut self) -> Result<()> {
@@ -286,13 +289,46 @@ impl Put<Relationship> for Rels<'_, '_> {
     }
 }
 
+/// The log read at open past which sled is closed and opened again once
+/// the graph is built ([`super::SledStorage::reopen_after_large_read`]).
+const REOPEN_AFTER: u64 = super::CHUNK as u64;
+
 impl super::SledStorage {
+    pub(super) fn note_read(&self, bytes: usize) {
+        self.log_read
+            .fetch_add(bytes as u64, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Closes sled and opens it again when the loads read more than
+    /// [`REOPEN_AFTER`] bytes of log: sled keeps the pages it read in
+    /// memory, whatever its cache's size, and lets them go only when
+    /// closed. A store read from a private copy is left as it is (its
+    /// device may be too full for sled to open it again).
+    pub(super) fn reopen_after_large_read(&mut self) -> Result<()> {
+        let read = self.log_read.swap(0, std::sync::atomic::Ordering::Relaxed);
+        if read <= REOPEN_AFTER || self.read_only.is_some() {
+            return Ok(());
+        }
+        let data = self.path.join("data");
+        drop(self.trees.take());
+        drop(self.db.take());
+        let db = super::open_sled(&data, &self.path)?;
+        let trees =
+            super::layout::Trees::open(&db).map_err(|e| super::read_error(&self.path, e))?;
+        self.db = Some(db);
+        self.trees = Some(trees);
+        Ok(())
+    }
+
     /// The log streamed into `sink`, when it is one batch (a fresh import,
     /// or a store just compacted): `Ok(None)` when it is not, and nothing
     /// was handed over; `Ok(Some(None))` when the batch turned out to need
     /// replaying (it deletes, and puts records out of id order, which no
     /// transaction writes), and what was handed over is void.
-    pub(super) fn load_lone_batch(&self, sink: Sink<'_>) -> Result<Option<Option<(NodeId, RelId)>>> {
+    pub(super) fn load_lone_batch(
+        &self,
+        sink: Sink<'_>,
+    ) -> Result<Option<Option<(NodeId, RelId)>>> {
         let trees = self.trees();
         let read = |e| super::read_error(&self.path, e);
         if trees.log.scan_prefix([super::LOG_PREFIX]).next().is_some() {
@@ -335,6 +371,7 @@ impl super::SledStorage {
                     "the log changed while batch {seq} was read"
                 )));
             }
+            self.note_read(bytes.len());
             stream.feed(&bytes)?;
         }
         let batch = stream.finish()?;

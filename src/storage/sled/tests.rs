@@ -392,3 +392,37 @@ fn a_sink_that_refuses_a_record_stops_the_stream_with_its_error() {
     assert!(err.to_string().contains("the tenth"), "{err}");
     assert_eq!(n, 10);
 }
+
+#[test]
+fn a_store_that_read_a_large_log_opens_sled_again_and_keeps_working() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<u64> = (0..(CHUNK as u64 / 1000 + 500)).collect();
+    {
+        let mut store = SledStorage::open(dir.path()).unwrap();
+        let batch = large_batch(&ids, &[]);
+        store.commit(&batch.as_ref(), &Change::default()).unwrap();
+    }
+    let mut store = SledStorage::open(dir.path()).unwrap();
+    let before = each(&store);
+    assert!(store.log_read.load(std::sync::atomic::Ordering::Relaxed) > CHUNK as u64);
+    store.after_load().unwrap();
+    assert_eq!(
+        store.log_read.load(std::sync::atomic::Ordering::Relaxed),
+        0,
+        "the count starts again"
+    );
+    // The store reads and writes as before.
+    assert_eq!(each(&store), before);
+    let more = Batch {
+        delete_nodes: vec![0],
+        next_node_id: ids.len() as u64,
+        next_rel_id: ids.len() as u64,
+        ..Batch::default()
+    };
+    store.commit(&more.as_ref(), &Change::default()).unwrap();
+    assert_eq!(store.history().unwrap().last, 2);
+    drop(store);
+    let store = SledStorage::open(dir.path()).unwrap();
+    assert_eq!(store.load().unwrap().nodes.len(), ids.len() - 1);
+    assert_eq!(store.log().unwrap().len(), 2);
+}
