@@ -84,11 +84,9 @@ pub(super) fn collect_names(e: &Expr, out: &mut HashSet<String>) {
 /// in a pattern. Such a count asks of each row only whether the variable is
 /// null.
 pub(super) fn counted_only(exprs: &[&Expr]) -> HashSet<String> {
-    let mut all = HashSet::new();
     let mut uses: std::collections::HashMap<String, (usize, usize)> =
         std::collections::HashMap::new();
     for e in exprs {
-        collect_names(e, &mut all);
         visit_expr(e, &mut |x| match x {
             Expr::Variable(v) => uses.entry(v.clone()).or_default().0 += 1,
             Expr::Function {
@@ -103,8 +101,8 @@ pub(super) fn counted_only(exprs: &[&Expr]) -> HashSet<String> {
             _ => {}
         });
     }
-    // A name a pattern mentions is in `all` without a variable use of its own
-    // for each mention; only names whose every mention is a count are kept.
+    // A pattern mentions its names without a variable use of its own: a
+    // name that a pattern mentions is read by it, not only counted.
     let mut patterns = HashSet::new();
     for e in exprs {
         visit_expr(e, &mut |x| {
@@ -122,7 +120,6 @@ pub(super) fn counted_only(exprs: &[&Expr]) -> HashSet<String> {
     uses.into_iter()
         .filter(|(n, (vars, counts))| *counts > 0 && vars == counts && !patterns.contains(n))
         .map(|(n, _)| n)
-        .filter(|n| all.contains(n))
         .collect()
 }
 

@@ -17,7 +17,7 @@
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result};
-use crate::model::{Node, NodeId, RelId, Relationship};
+use crate::model::{NodeId, RelId};
 use crate::storage::{Batch, Record};
 
 /// Where the decoder is in the batch's fields.
@@ -107,16 +107,12 @@ impl<'s> BatchStream<'s> {
         self.retry_at = 0;
         self.run()?;
         if self.field != Field::Done {
-            return Err(self.undecodable(postcard::Error::DeserializeUnexpectedEnd));
+            return Err(undecodable(
+                self.seq,
+                postcard::Error::DeserializeUnexpectedEnd,
+            ));
         }
         Ok(self.batch)
-    }
-
-    fn undecodable(&self, e: postcard::Error) -> Error {
-        Error::Corrupt(format!(
-            "batch {} of the log does not decode: {e}",
-            self.seq
-        ))
     }
 
     fn run(&mut self) -> Result<()> {
@@ -145,7 +141,15 @@ impl<'s> BatchStream<'s> {
         let (left, b) = (&mut self.left, &mut self.batch);
         let next = match (self.field, self.sink.as_mut()) {
             (Field::PutNodes, Some(sink)) => {
-                at.list(left, &mut Nodes(sink))?;
+                let mut to = ToSink {
+                    sink,
+                    expect: |nodes| Record::Expect {
+                        nodes,
+                        relationships: 0,
+                    },
+                    record: Record::Node,
+                };
+                at.list(left, &mut to)?;
                 Field::DeleteNodes
             }
             (Field::PutNodes, None) => {
@@ -157,7 +161,15 @@ impl<'s> BatchStream<'s> {
                 Field::PutRels
             }
             (Field::PutRels, Some(sink)) => {
-                at.list(left, &mut Rels(sink))?;
+                let mut to = ToSink {
+                    sink,
+                    expect: |relationships| Record::Expect {
+                        nodes: 0,
+                        relationships,
+                    },
+                    record: Record::Relationship,
+                };
+                at.list(left, &mut to)?;
                 Field::DeleteRels
             }
             (Field::PutRels, None) => {
@@ -183,6 +195,10 @@ impl<'s> BatchStream<'s> {
     }
 }
 
+fn undecodable(seq: u64, e: postcard::Error) -> Error {
+    Error::Corrupt(format!("batch {seq} of the log does not decode: {e}"))
+}
+
 /// The most items a list's length reserves room for before they are read:
 /// a damaged length must not ask for more memory than the store could hold.
 const RESERVE_AT_MOST: usize = 1 << 22;
@@ -203,10 +219,7 @@ impl At<'_> {
                 Ok(value)
             }
             Err(postcard::Error::DeserializeUnexpectedEnd) => Err(Stop::More),
-            Err(e) => Err(Stop::Fail(Error::Corrupt(format!(
-                "batch {} of the log does not decode: {e}",
-                self.seq
-            )))),
+            Err(e) => Err(Stop::Fail(undecodable(self.seq, e))),
         }
     }
 
@@ -257,35 +270,21 @@ impl<T> Put<T> for Vec<T> {
     }
 }
 
-/// The nodes of a batch, to a sink.
-struct Nodes<'a, 's>(&'a mut Sink<'s>);
-
-impl Put<Node> for Nodes<'_, '_> {
-    fn expect(&mut self, n: usize) -> Result<()> {
-        (self.0)(Record::Expect {
-            nodes: n,
-            relationships: 0,
-        })
-    }
-
-    fn put(&mut self, node: Node) -> Result<()> {
-        (self.0)(Record::Node(node))
-    }
+/// The items of one list of a batch, to a sink: `expect` and `record`
+/// say how a length and an item become records.
+struct ToSink<'a, 's, T> {
+    sink: &'a mut Sink<'s>,
+    expect: fn(usize) -> Record,
+    record: fn(T) -> Record,
 }
 
-/// The relationships of a batch, to a sink.
-struct Rels<'a, 's>(&'a mut Sink<'s>);
-
-impl Put<Relationship> for Rels<'_, '_> {
+impl<T> Put<T> for ToSink<'_, '_, T> {
     fn expect(&mut self, n: usize) -> Result<()> {
-        (self.0)(Record::Expect {
-            nodes: 0,
-            relationships: n,
-        })
+        (self.sink)((self.expect)(n))
     }
 
-    fn put(&mut self, rel: Relationship) -> Result<()> {
-        (self.0)(Record::Relationship(rel))
+    fn put(&mut self, item: T) -> Result<()> {
+        (self.sink)((self.record)(item))
     }
 }
 
@@ -334,19 +333,12 @@ impl super::SledStorage {
         if trees.log.scan_prefix([super::LOG_PREFIX]).next().is_some() {
             return Ok(None);
         }
-        let mut chunks = trees.base.scan_prefix([super::LOG_PREFIX]);
-        let (Some(first), last) = (chunks.next(), chunks.next_back()) else {
+        // The last chunk's batch; the first chunk must be of the same one
+        // (checked below before anything is handed over).
+        let Some(last) = trees.base.scan_prefix([super::LOG_PREFIX]).next_back() else {
             return Ok(None);
         };
-        let (seq, chunk) = super::log_key_parts(&first.map_err(read)?.0)?;
-        if chunk != 0 {
-            return Ok(None);
-        }
-        if let Some(last) = last {
-            if super::log_key_parts(&last.map_err(read)?.0)?.0 != seq {
-                return Ok(None);
-            }
-        }
+        let seq = super::log_key_parts(&last.map_err(read)?.0)?.0;
         let mut ascending = true;
         let (mut last_node, mut last_rel): (Option<NodeId>, Option<RelId>) = (None, None);
         let mut checked = |record: Record| {
@@ -364,9 +356,15 @@ impl super::SledStorage {
             sink(record)
         };
         let mut stream = BatchStream::into_sink(seq, &mut checked);
-        for item in trees.base.scan_prefix([super::LOG_PREFIX]) {
+        for (i, item) in trees.base.scan_prefix([super::LOG_PREFIX]).enumerate() {
             let (key, bytes) = item.map_err(read)?;
-            if super::log_key_parts(&key)?.0 != seq {
+            let (s, chunk) = super::log_key_parts(&key)?;
+            if i == 0 && (s != seq || chunk != 0) {
+                // Several batches, or a first chunk missing: replaying
+                // reads them (and reports what is wrong).
+                return Ok(None);
+            }
+            if s != seq {
                 return Err(Error::Corrupt(format!(
                     "the log changed while batch {seq} was read"
                 )));
@@ -388,6 +386,7 @@ impl super::SledStorage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Node, Relationship};
     use crate::value::{Properties, Value};
     use proptest::prelude::*;
 
